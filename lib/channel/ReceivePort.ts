@@ -1,0 +1,124 @@
+// The receive faces shared by every gorx receive channel (channels, timer channels, context
+// `done`): recv, recv$, tryRecv, ranging by subscription and `for await`, all driven by the three
+// core functions a subclass provides (readyRecv, takeNow, parkRecv) plus withdraw.
+import { Observable, type Subscriber } from 'rxjs';
+import {
+  type BLOCKED,
+  type CLOSED,
+  RangeWaiter,
+  type RecvCore,
+  recvPromise,
+  recvShape,
+  recvSubscribe,
+  type Shape,
+  tryRecvResult,
+} from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import type { Waiter } from '../internal/WaitQueue.js';
+import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
+
+function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): RangeWaiter<T> {
+  const w = new RangeWaiter(this, subscriber);
+  w.pump();
+  return w;
+}
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
+
+/**
+ * The receive side shared by every gorx receive channel.
+ * @internal
+ */
+export abstract class ReceivePort<T> extends Observable<T> implements ReceiveChannel<T>, RecvCore<T> {
+  constructor() {
+    // Observable calls its subscribe function as a method of the instance: `range` ranges `this`.
+    super(range as (this: Observable<T>, subscriber: Subscriber<T>) => RangeWaiter<T>);
+  }
+
+  abstract readonly capacity: number;
+  abstract readonly length: number;
+  /** @internal */
+  abstract readyRecv(): boolean;
+  /** @internal */
+  abstract takeNow(): T | BLOCKED | CLOSED;
+  /** @internal */
+  abstract parkRecv(w: Waiter): void;
+  /** @internal */
+  abstract withdraw(w: Waiter): void;
+
+  /**
+   * Receives a value: Go's `v, ok := <-ch`. Waits in FIFO order until a value is ready; resolves
+   * `{ value, ok: true }`, or `{ value: undefined, ok: false }` once the channel is closed and
+   * drained. Rejects with the close error of a channel closed with one (after its values).
+   *
+   * When `cancel` fires first, nothing was received and the Promise rejects with the token's error.
+   *
+   * @example
+   * ```ts
+   * import { Channel } from 'gorx';
+   *
+   * const ch = new Channel<string>();
+   * void ch.send('ping');
+   * const { value, ok } = await ch.recv(); // 'ping', true
+   * ```
+   * @see {@link ReceivePort.recv$} (Observable) and {@link ReceivePort.tryRecv} (non-blocking).
+   * Go: `v, ok := <-ch`. Rules: CH2, CH4, CH11, T9.
+   */
+  recv(cancel?: Cancel): Promise<RecvResult<T>> {
+    return recvPromise(this, toToken(cancel), recvShape);
+  }
+
+  /**
+   * Receives one value, as a cold Observable. On subscription it emits the value and completes
+   * in the same synchronous step if one is ready, otherwise it waits in FIFO order; unsubscribing
+   * before a value arrives withdraws the receive and consumes nothing. When the channel is closed
+   * and drained it completes without emitting; a close error is delivered as `error`.
+   *
+   * ```text
+   * send(a)     ----a---
+   * recv$()     ----(a|)
+   * ```
+   *
+   * @example
+   * ```ts
+   * import { Channel } from 'gorx';
+   *
+   * const ch = new Channel<number>(1);
+   * ch.trySend(42);
+   * ch.recv$().subscribe((v) => console.log(v)); // 42
+   * ```
+   * Go: `v := <-ch`. Rules: CH4, CH11, RX2.
+   */
+  recv$(): Observable<T> {
+    return new Observable<T>((subscriber) => recvSubscribe(this, subscriber));
+  }
+
+  /**
+   * Receives only if a value is ready now (or the channel is closed): Go's `select` with
+   * `default`. Returns `undefined` when it would block; throws a close error after draining.
+   *
+   * @example
+   * ```ts
+   * import { Channel } from 'gorx';
+   *
+   * const ch = new Channel<number>(1);
+   * console.log(ch.tryRecv()); // undefined
+   * ```
+   * Go: `select { case v, ok := <-ch: … default: … }`. Rules: T5, CH13, SE14.
+   */
+  tryRecv(): RecvResult<T> | undefined {
+    return tryRecvResult(this);
+  }
+
+  /**
+   * Ranges over the channel: Go's `for v := range ch`. `break` leaves nothing registered.
+   * Rules: CH15.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => recvPromise(this, null, iterShape),
+      return: async () => DONE,
+    };
+  }
+}

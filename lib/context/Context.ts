@@ -1,0 +1,329 @@
+/**
+ * Go's `context`: one cancellation token, shared by every blocking call and every operator in
+ * gorx. A Context is cancelled explicitly, by a deadline, or because its parent was; cancellation
+ * propagates synchronously down the tree, never up, and a cancelled child is unlinked from its
+ * parent at once.
+ */
+//
+// Invariants:
+// - `err` is undefined until the context is done, then fixed: the first cancellation wins (CX5);
+// - a done CancelCtx has no children and is in no parent's children set (CX3);
+// - `done` and `signal` are made on first use; made after cancellation they are already closed
+//   or aborted, so laziness is invisible.
+import { Channel } from '../channel/Channel.js';
+import { NeverPort } from '../channel/NeverPort.js';
+import type { ReceiveChannel } from '../channel/types.js';
+import { CanceledError, type DeadlineExceededError } from '../errors.js';
+import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
+import { present } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import type { Alarm } from '../time/clock.js';
+
+/** The error of a done context. */
+export type ContextError = CanceledError | DeadlineExceededError;
+
+/**
+ * A cancellation token with a deadline and request-scoped values.
+ *
+ * @example
+ * ```ts
+ * import { background, recv, select, withTimeout } from 'gorx';
+ *
+ * const [ctx, cancel] = withTimeout(background(), 1000);
+ * const r = await select({ stop: recv(ctx.done) }); // after 1 s: { case: 'stop', … }
+ * console.log(ctx.err?.message); // 'context deadline exceeded'
+ * cancel();
+ * ```
+ * Go: `context.Context`. Rules: CX1–CX16.
+ */
+export interface Context {
+  /** Closed when the context is cancelled; never closes for `background()`. Usable in `select`. */
+  readonly done: ReceiveChannel<never>;
+  /** Aborted, synchronously, with `err` as its reason when the context is cancelled. */
+  readonly signal: AbortSignal;
+  /** `undefined` until done; then `CanceledError` or `DeadlineExceededError`, for good. */
+  readonly err: ContextError | undefined;
+  /** The deadline in library-clock ms, if any. */
+  readonly deadline: number | undefined;
+  /** The value stored under `key` by this context or the nearest ancestor that has one. */
+  value<T>(key: ContextKey<T>): T | undefined;
+}
+
+declare const keyType: unique symbol;
+
+/**
+ * A typed key for `withValue`. Keys compare by identity: two calls to `contextKey` with the same
+ * name make two different keys.
+ */
+export interface ContextKey<T> {
+  readonly name: string;
+  readonly [keyType]?: T;
+}
+
+/**
+ * Makes a typed context key.
+ *
+ * @example
+ * ```ts
+ * import { background, contextKey, withValue } from 'gorx';
+ *
+ * const user = contextKey<string>('user');
+ * const ctx = withValue(background(), user, 'ada');
+ * console.log(ctx.value(user)); // 'ada'
+ * ```
+ * Go: `type key struct{}` used with `context.WithValue`. Rules: CX9.
+ */
+export function contextKey<T>(name: string): ContextKey<T> {
+  return Object.freeze({ name, toString: () => `contextKey(${name})` });
+}
+
+/** The key under which a CancelCtx answers for itself (Go's `&cancelCtxKey`). */
+export const CANCEL_KEY: ContextKey<CancelCtx> = contextKey('gorx.cancelCtx');
+
+let never: NeverPort | undefined;
+let neverSignal: AbortSignal | undefined;
+
+/** A context that is never cancelled: background() and withoutCancel(). */
+export abstract class Uncancellable implements Context {
+  get done(): ReceiveChannel<never> {
+    never ??= new NeverPort();
+    return never;
+  }
+  get signal(): AbortSignal {
+    neverSignal ??= new AbortController().signal;
+    return neverSignal;
+  }
+  get err(): undefined {
+    return undefined;
+  }
+  get deadline(): undefined {
+    return undefined;
+  }
+  abstract value<T>(key: ContextKey<T>): T | undefined;
+}
+
+class BackgroundCtx extends Uncancellable {
+  override value(): undefined {
+    return undefined;
+  }
+  override toString(): string {
+    return 'context.Background';
+  }
+}
+
+/** @internal */
+export class WithoutCancelCtx extends Uncancellable {
+  constructor(readonly parent: Context) {
+    super();
+  }
+  override value<T>(key: ContextKey<T>): T | undefined {
+    return key === (CANCEL_KEY as ContextKey<unknown>) ? undefined : this.parent.value(key);
+  }
+}
+
+let backgroundCtx: BackgroundCtx | undefined;
+
+/**
+ * The root context: never cancelled, no deadline, no values.
+ *
+ * @example
+ * ```ts
+ * import { background, withCancel } from 'gorx';
+ *
+ * const [ctx, cancel] = withCancel(background());
+ * cancel();
+ * ```
+ * Go: `context.Background()`. Rules: CX1.
+ */
+export function background(): Context {
+  backgroundCtx ??= new BackgroundCtx();
+  return backgroundCtx;
+}
+
+/** A context with a value; everything else is its parent's. @internal */
+export class ValueCtx implements Context {
+  constructor(
+    readonly parent: Context,
+    readonly key: ContextKey<unknown>,
+    readonly val: unknown,
+  ) {}
+  get done(): ReceiveChannel<never> {
+    return this.parent.done;
+  }
+  get signal(): AbortSignal {
+    return this.parent.signal;
+  }
+  get err(): ContextError | undefined {
+    return this.parent.err;
+  }
+  get deadline(): number | undefined {
+    return this.parent.deadline;
+  }
+  value<T>(key: ContextKey<T>): T | undefined {
+    let ctx: Context = this;
+    while (ctx instanceof ValueCtx) {
+      if (ctx.key === key) return ctx.val as T;
+      ctx = ctx.parent;
+    }
+    return ctx.value(key);
+  }
+}
+
+/**
+ * A context that carries `value` under `key`; lookups walk outwards and the innermost key wins.
+ *
+ * @example
+ * ```ts
+ * import { background, contextKey, withValue } from 'gorx';
+ *
+ * const traceId = contextKey<string>('traceId');
+ * const ctx = withValue(background(), traceId, 'abc');
+ * console.log(ctx.value(traceId)); // 'abc'
+ * ```
+ * @throws TypeError for a missing parent or key.
+ * Go: `context.WithValue`. Rules: CX9, CX10.
+ */
+export function withValue<T>(parent: Context, key: ContextKey<T>, value: T): Context {
+  present('withValue', 'parent context', parent);
+  present('withValue', 'key', key);
+  return new ValueCtx(parent, key, value);
+}
+
+/**
+ * A context that keeps `parent`'s values but is never cancelled and has no deadline.
+ *
+ * @example
+ * ```ts
+ * import { background, withCancel, withoutCancel } from 'gorx';
+ *
+ * const [parent, cancel] = withCancel(background());
+ * const detached = withoutCancel(parent);
+ * cancel();
+ * console.log(detached.err); // undefined
+ * ```
+ * Go: `context.WithoutCancel`. Rules: CX12.
+ */
+export function withoutCancel(parent: Context): Context {
+  present('withoutCancel', 'parent context', parent);
+  return new WithoutCancelCtx(parent);
+}
+
+/**
+ * The cause of a context's cancellation: the value given to a cancel-cause function, or the
+ * deadline's cause, or else `ctx.err`; `undefined` while the context is not done.
+ *
+ * @example
+ * ```ts
+ * import { background, cause, withCancelCause } from 'gorx';
+ *
+ * const [ctx, cancel] = withCancelCause(background());
+ * cancel(new Error('shutting down'));
+ * console.log((cause(ctx) as Error).message); // 'shutting down'
+ * ```
+ * Go: `context.Cause`. Rules: CX11.
+ */
+export function cause(ctx: Context): unknown {
+  present('cause', 'context', ctx);
+  const node = ctx.value(CANCEL_KEY);
+  return node !== undefined ? node.cause : ctx.err;
+}
+
+/**
+ * The cancellable context: withCancel, withCancelCause, withDeadline, withTimeout, fromSignal.
+ * @internal
+ */
+export class CancelCtx implements Context {
+  #err: ContextError | undefined = undefined;
+  cause: unknown = undefined;
+  #done: Channel<never> | null = null;
+  #abort: AbortController | null = null;
+  /** Children that propagate through this node; null until the first. */
+  children: Set<CancelCtx> | null = null;
+  /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
+  #parentNode: CancelCtx | null = null;
+  #parentWaiter: CallbackWaiter | null = null;
+  alarm: Alarm | null = null;
+  /** Runs once when this context is cancelled (interop clean-ups). */
+  onCancel: (() => void) | null = null;
+
+  constructor(
+    readonly parent: Context,
+    readonly deadline: number | undefined,
+  ) {}
+
+  get err(): ContextError | undefined {
+    return this.#err;
+  }
+
+  get done(): ReceiveChannel<never> {
+    if (this.#done === null) {
+      this.#done = new Channel<never>();
+      if (this.#err !== undefined) this.#done.close();
+    }
+    return this.#done;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      if (this.#err !== undefined) this.#abort.abort(this.#err);
+    }
+    return this.#abort.signal;
+  }
+
+  value<T>(key: ContextKey<T>): T | undefined {
+    if (key === (CANCEL_KEY as ContextKey<unknown>)) return this as unknown as T;
+    return this.parent.value(key);
+  }
+
+  /** Links this node under `parent` so that cancellation propagates down (Go's propagateCancel). */
+  attach(): void {
+    const parent = this.parent;
+    const node = parent.value(CANCEL_KEY);
+    if (node !== undefined && (parent instanceof CancelCtx || parent instanceof ValueCtx)) {
+      if (node.#err !== undefined) return this.cancel(node.#err, node.cause);
+      (node.children ??= new Set()).add(this);
+      this.#parentNode = node;
+      return;
+    }
+    if (parent instanceof Uncancellable || (parent instanceof ValueCtx && node === undefined)) return;
+    // A context type of the user's: follow its `done` (CX14).
+    if (parent.err !== undefined) return this.cancel(parent.err, cause(parent));
+    const w = new CallbackWaiter(() => {
+      this.#parentWaiter = null;
+      this.cancel(parent.err ?? new CanceledError(), cause(parent));
+    });
+    (parent.done as unknown as RecvCore<never>).parkRecv(w);
+    this.#parentWaiter = w;
+  }
+
+  /** Cancels this node and its subtree; the first cancellation wins. */
+  cancel(err: ContextError, why: unknown): void {
+    if (this.#err !== undefined) return;
+    this.#err = err;
+    this.cause = why === undefined ? err : why;
+    this.alarm?.cancel();
+    this.alarm = null;
+    if (this.#parentNode !== null) {
+      this.#parentNode.children?.delete(this);
+      this.#parentNode = null;
+    }
+    if (this.#parentWaiter !== null) {
+      withdraw(this.#parentWaiter);
+      this.#parentWaiter = null;
+    }
+    const children = this.children;
+    this.children = null;
+    if (children !== null) for (const child of children) child.#cancelFromParent(err, this.cause);
+    this.#done?.close();
+    this.#abort?.abort(err);
+    const onCancel = this.onCancel;
+    this.onCancel = null;
+    onCancel?.();
+  }
+
+  #cancelFromParent(err: ContextError, why: unknown): void {
+    this.#parentNode = null; // the parent is clearing its set
+    this.cancel(err, why);
+  }
+}

@@ -1,0 +1,43 @@
+import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
+import { reportPanic } from '../internal/report.js';
+import { resolved } from '../internal/resume.js';
+import { fn as checkFn, present } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import type { Context } from './Context.js';
+
+/**
+ * Arranges for `fn` to run, asynchronously and on its own, once `ctx` is done (soon, if it
+ * already is). Returns `stop`, which returns `true` only if it prevented `fn` from running.
+ * Cancelling `ctx` does not wait for `fn`. An error thrown by `fn` is reported as uncaught.
+ *
+ * @example
+ * ```ts
+ * import { afterFunc, background, withCancel } from 'gorx';
+ *
+ * const [ctx, cancel] = withCancel(background());
+ * const stop = afterFunc(ctx, () => console.log('cleaned up'));
+ * cancel(); // soon: 'cleaned up'; stop() now returns false
+ * ```
+ * Go: `context.AfterFunc`. Rules: CX13.
+ */
+export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
+  present('afterFunc', 'context', ctx);
+  checkFn('afterFunc', 'fn', fn);
+  let state: 'waiting' | 'fired' | 'stopped' = 'waiting';
+  const fire = () => {
+    state = 'fired';
+    resolved(undefined).then(fn).catch(reportPanic);
+  };
+  if (ctx.err !== undefined) {
+    fire();
+    return () => false;
+  }
+  const w = new CallbackWaiter(fire);
+  (ctx.done as unknown as RecvCore<never>).parkRecv(w);
+  return () => {
+    if (state !== 'waiting') return false;
+    state = 'stopped';
+    withdraw(w);
+    return true;
+  };
+}

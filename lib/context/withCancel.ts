@@ -1,0 +1,51 @@
+import { CanceledError } from '../errors.js';
+import { present } from '../internal/validate.js';
+import { CancelCtx, type Context } from './Context.js';
+
+/** @internal */
+export function canceled(why: unknown): CanceledError {
+  return why === undefined ? new CanceledError() : new CanceledError({ cause: why });
+}
+
+/**
+ * A child of `parent` and the function that cancels it (idempotent). Cancelling reaches every
+ * descendant synchronously; the parent is unaffected.
+ *
+ * @example
+ * ```ts
+ * import { background, withCancel } from 'gorx';
+ *
+ * const [ctx, cancel] = withCancel(background());
+ * cancel();
+ * console.log(ctx.err?.message, ctx.signal.aborted); // 'context canceled' true
+ * ```
+ * @throws TypeError for a missing parent.
+ * Go: `context.WithCancel`. Rules: CX2, CX3, CX4, CX5, CX10.
+ */
+export function withCancel(parent: Context): [ctx: Context, cancel: () => void] {
+  present('withCancel', 'parent context', parent);
+  const ctx = new CancelCtx(parent, parent.deadline);
+  ctx.attach();
+  return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
+}
+
+/**
+ * Like `withCancel`, but the cancel function records a cause, which `cause(ctx)` returns and
+ * `ctx.err.cause` holds. `cancel()` without a cause makes the cause `ctx.err` itself.
+ *
+ * @example
+ * ```ts
+ * import { background, cause, withCancelCause } from 'gorx';
+ *
+ * const [ctx, cancel] = withCancelCause(background());
+ * cancel(new Error('user left'));
+ * console.log((cause(ctx) as Error).message, ctx.err?.message); // 'user left' 'context canceled'
+ * ```
+ * Go: `context.WithCancelCause`. Rules: CX11.
+ */
+export function withCancelCause(parent: Context): [ctx: Context, cancel: (cause?: unknown) => void] {
+  present('withCancelCause', 'parent context', parent);
+  const ctx = new CancelCtx(parent, parent.deadline);
+  ctx.attach();
+  return [ctx, (why?: unknown) => ctx.cancel(canceled(why), why)];
+}

@@ -1,0 +1,33 @@
+// gorx: Go's concurrency model for RxJS 7.
+
+// Channels
+export { Channel } from './channel/Channel.js';
+export type { Cancel, ReceiveChannel, RecvResult, SendChannel } from './channel/types.js';
+// Context
+export { afterFunc } from './context/afterFunc.js';
+export type { Context, ContextError, ContextKey } from './context/Context.js';
+export { background, cause, contextKey, withoutCancel, withValue } from './context/Context.js';
+export type { DestroyRefLike } from './context/interop.js';
+export { fromDestroyRef, fromSignal } from './context/interop.js';
+export { withCancel, withCancelCause } from './context/withCancel.js';
+export { withDeadline, withTimeout } from './context/withDeadline.js';
+// Errors
+export {
+  BufferOverflowError,
+  CanceledError,
+  ClosedChannelError,
+  DeadlineExceededError,
+  NegativeCounterError,
+  UnlockError,
+} from './errors.js';
+// Select
+export type { Case, Cases, RecvCase, Selected, SendCase } from './select/cases.js';
+export { recv, send } from './select/cases.js';
+export { select, select$, trySelect } from './select/select.js';
+// Goroutines
+export type { Task } from './task/go.js';
+export { go } from './task/go.js';
+export { sleep } from './time/sleep.js';
+// Time
+export { newTicker, Ticker, tick } from './time/Ticker.js';
+export { after, newTimer, Timer } from './time/Timer.js';

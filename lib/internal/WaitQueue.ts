@@ -1,0 +1,79 @@
+// The engine's one parked-operation record and its queue. Every blocking primitive in gorx
+// (channel send and receive, select, context `done`, timers, Mutex, RWMutex, Semaphore,
+// WaitGroup) parks a Waiter in a WaitQueue; there is no second waiting mechanism.
+//
+// Invariants:
+// - a Waiter is in at most one queue, and `w.queue` names it (null when not parked);
+// - a Waiter still in a queue has not been committed: committing unlinks it first, and a
+//   select or a cancellable operation withdraws its sibling waiters before any user code runs;
+// - push, shift and unlink are O(1), so abandoned waiters leave nothing behind (G7).
+import { live } from './debug.js';
+
+/** Where a parked waiter lives; `withdraw` unlinks it and lets the primitive tidy up. */
+export interface Port {
+  withdraw(w: Waiter): void;
+}
+
+/**
+ * One pending operation. `value` carries the offered value of a send or the received value of a
+ * receive; `ok` is false for a receive woken by close; `weight` is a permit count.
+ * Subclasses decide what committing means (resolve a Promise, emit to a subscriber, win a select).
+ */
+export abstract class Waiter {
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  queue: WaitQueue | null = null;
+  port: Port | null = null;
+  value: unknown = undefined;
+  ok = true;
+  weight = 0;
+
+  /** The operation happened: the primitive has already unlinked this waiter and set value/ok. */
+  abstract commit(): void;
+  /** The operation failed with `error` (a send woken by close, a receive of a close error). */
+  abstract fail(error: unknown): void;
+}
+
+/** Unlinks `w` from wherever it is parked; a no-op when it is not parked. */
+export function withdraw(w: Waiter): void {
+  if (w.queue !== null) w.port!.withdraw(w);
+}
+
+/** An intrusive doubly linked FIFO of waiters. */
+export class WaitQueue {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+  size = 0;
+
+  push(w: Waiter, port: Port): void {
+    w.queue = this;
+    w.port = port;
+    w.next = null;
+    w.prev = this.tail;
+    if (this.tail === null) this.head = w;
+    else this.tail.next = w;
+    this.tail = w;
+    this.size++;
+    live.parked++;
+  }
+
+  /** Removes and returns the oldest waiter, or null. */
+  shift(): Waiter | null {
+    const w = this.head;
+    if (w !== null) this.unlink(w);
+    return w;
+  }
+
+  unlink(w: Waiter): void {
+    if (w.queue !== this) return;
+    const { prev, next } = w;
+    if (prev === null) this.head = next;
+    else prev.next = next;
+    if (next === null) this.tail = prev;
+    else next.prev = prev;
+    w.prev = w.next = null;
+    w.queue = null;
+    this.size--;
+    live.parked--;
+  }
+}

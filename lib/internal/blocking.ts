@@ -1,0 +1,256 @@
+// One core, three faces. A blocking operation is written once as synchronous core functions
+// (try now, park a waiter, withdraw it); this file turns a core into the eager Promise face, the
+// cold Observable face and the synchronous try face.
+//
+// - Promise face: try; if blocked, park a PromiseWaiter. With a cancellation token the waiter is
+//   paired with a GuardWaiter parked on the token's `done` channel: a two-case select, whichever
+//   commits first withdraws the other before anything is settled (T9, G5).
+// - Observable face: nothing at call time; on subscribe, try (emit and complete in the same
+//   synchronous step), else park a SubscriberWaiter that emits when committed; unsubscribing
+//   withdraws it. No Promise, no microtask (RX2).
+// - try face: the core's try function.
+import type { Subscriber } from 'rxjs';
+import type { RecvResult } from '../channel/types.js';
+import { rejected, resolved, settle } from './resume.js';
+import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
+
+/** Nothing is ready: the operation would block. */
+export const BLOCKED: unique symbol = Symbol('BLOCKED');
+export type BLOCKED = typeof BLOCKED;
+/** The channel is closed and drained. */
+export const CLOSED: unique symbol = Symbol('CLOSED');
+export type CLOSED = typeof CLOSED;
+
+/** The receive side of a primitive, as the faces and select drive it. */
+export interface RecvCore<T> extends Port {
+  /** Whether `takeNow` would not return BLOCKED. */
+  readyRecv(): boolean;
+  /** Takes a value now; CLOSED when closed and drained; throws a close error after draining. */
+  takeNow(): T | BLOCKED | CLOSED;
+  parkRecv(w: W): void;
+}
+
+/** The send side of a primitive. */
+export interface SendCore<T> extends Port {
+  /** Whether `offerNow` would not return false (a closed channel counts as ready, SE8). */
+  readySend(): boolean;
+  /** Sends now if a receiver waits or there is room; throws ClosedChannelError if closed. */
+  offerNow(value: T): boolean;
+  /** Parks `w`, whose `value` is the value offered. */
+  parkSend(w: W): void;
+}
+
+/** The token side of a cancellable wait: a context, already normalised. */
+export interface Token {
+  readonly err: unknown;
+  readonly done: unknown;
+}
+
+export const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
+
+/** Turns a committed waiter (value, ok) into what the Promise resolves with. */
+export type Shape = (value: any, ok: boolean) => unknown;
+
+export const recvShape: Shape = (value, ok) => (ok ? { value, ok: true } : CLOSED_RESULT);
+export const voidShape: Shape = () => undefined;
+
+/** A waiter whose commit settles a Promise. */
+export class PromiseWaiter extends Waiter {
+  resolve: (value: unknown) => void = noop;
+  reject: (error: unknown) => void = noop;
+  guard: GuardWaiter | null = null;
+  constructor(readonly shape: Shape) {
+    super();
+  }
+  commit(): void {
+    if (this.guard !== null) withdraw(this.guard);
+    settle(this.resolve, this.shape(this.value, this.ok));
+  }
+  fail(error: unknown): void {
+    if (this.guard !== null) withdraw(this.guard);
+    settle(this.reject, error);
+  }
+}
+
+/** The cancellation half of a cancellable Promise wait, parked on the token's `done`. */
+class GuardWaiter extends Waiter {
+  constructor(
+    readonly target: PromiseWaiter,
+    readonly token: Token,
+  ) {
+    super();
+  }
+  commit(): void {
+    withdraw(this.target);
+    settle(this.target.reject, this.token.err);
+  }
+  fail(): void {
+    this.commit();
+  }
+}
+
+function noop(): void {}
+
+/**
+ * The Promise of an already parked waiter; with a token, its guard is parked on the token's
+ * `done`. Parking never commits synchronously, so the Promise exists before any commit.
+ */
+export function waiterPromise(w: PromiseWaiter, token: Token | null): Promise<any> {
+  return new Promise((resolve, reject) => {
+    w.resolve = resolve;
+    w.reject = reject;
+    if (token !== null) {
+      const guard = new GuardWaiter(w, token);
+      w.guard = guard;
+      (token.done as RecvCore<never>).parkRecv(guard);
+    }
+  });
+}
+
+/** Receive as a Promise: `shape` builds the result (`RecvResult`, an iterator result, …). */
+export function recvPromise<T>(core: RecvCore<T>, token: Token | null, shape: Shape): Promise<any> {
+  if (token !== null && token.err !== undefined) return rejected(token.err);
+  let r: T | BLOCKED | CLOSED;
+  try {
+    r = core.takeNow();
+  } catch (error) {
+    return rejected(error);
+  }
+  if (r === BLOCKED) {
+    const w = new PromiseWaiter(shape);
+    core.parkRecv(w);
+    return waiterPromise(w, token);
+  }
+  return resolved(r === CLOSED ? shape(undefined, false) : shape(r, true));
+}
+
+/** Send as a Promise. */
+export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null): Promise<void> {
+  if (token !== null && token.err !== undefined) return rejected(token.err);
+  try {
+    if (core.offerNow(value)) return resolved(undefined);
+  } catch (error) {
+    return rejected(error);
+  }
+  const w = new PromiseWaiter(voidShape);
+  w.value = value;
+  core.parkSend(w);
+  return waiterPromise(w, token);
+}
+
+/** A waiter whose commit emits once to a subscriber and completes it. */
+export class SubscriberWaiter extends Waiter {
+  constructor(
+    readonly subscriber: Subscriber<any>,
+    readonly emitsValue: boolean,
+  ) {
+    super();
+  }
+  commit(): void {
+    const { subscriber } = this;
+    if (this.ok) subscriber.next(this.emitsValue ? this.value : undefined);
+    this.value = undefined;
+    subscriber.complete();
+  }
+  fail(error: unknown): void {
+    this.subscriber.error(error);
+  }
+  /** Teardown: withdraws the operation if it has not happened. */
+  unsubscribe(): void {
+    withdraw(this);
+  }
+}
+
+/** Receive on subscription: the body of every `recv$`. */
+export function recvSubscribe<T>(core: RecvCore<T>, subscriber: Subscriber<T>): SubscriberWaiter | undefined {
+  const r = core.takeNow();
+  if (r === BLOCKED) {
+    const w = new SubscriberWaiter(subscriber, true);
+    core.parkRecv(w);
+    return w;
+  }
+  if (r !== CLOSED) subscriber.next(r);
+  subscriber.complete();
+  return undefined;
+}
+
+/** Send on subscription: the body of every `send$`. */
+export function sendSubscribe<T>(
+  core: SendCore<T>,
+  value: T,
+  subscriber: Subscriber<void>,
+): SubscriberWaiter | undefined {
+  if (core.offerNow(value)) {
+    subscriber.next();
+    subscriber.complete();
+    return undefined;
+  }
+  const w = new SubscriberWaiter(subscriber, false);
+  w.value = value;
+  core.parkSend(w);
+  return w;
+}
+
+/** Receive if ready, as the try face. */
+export function tryRecvResult<T>(core: RecvCore<T>): RecvResult<T> | undefined {
+  const r = core.takeNow();
+  if (r === BLOCKED) return undefined;
+  return r === CLOSED ? CLOSED_RESULT : { value: r, ok: true };
+}
+
+/**
+ * A ranging subscriber: receives value after value and emits each, completing when the channel
+ * is closed and drained. It re-parks the same waiter, so ranging allocates nothing per value, and
+ * it loops instead of recursing, so a synchronous producer cannot grow the stack.
+ */
+export class RangeWaiter<T> extends Waiter {
+  constructor(
+    readonly core: RecvCore<T>,
+    readonly subscriber: Subscriber<T>,
+  ) {
+    super();
+  }
+  commit(): void {
+    if (!this.ok) return this.subscriber.complete();
+    const value = this.value as T;
+    this.value = undefined;
+    this.subscriber.next(value);
+    this.pump();
+  }
+  fail(error: unknown): void {
+    this.subscriber.error(error);
+  }
+  pump(): void {
+    const { core, subscriber } = this;
+    while (!subscriber.closed) {
+      let r: T | BLOCKED | CLOSED;
+      try {
+        r = core.takeNow();
+      } catch (error) {
+        return subscriber.error(error);
+      }
+      if (r === BLOCKED) return core.parkRecv(this);
+      if (r === CLOSED) return subscriber.complete();
+      subscriber.next(r);
+    }
+  }
+  unsubscribe(): void {
+    withdraw(this);
+  }
+}
+
+/** A waiter that calls back into library code (context propagation, bridges, afterFunc). */
+export class CallbackWaiter extends Waiter {
+  constructor(
+    readonly onCommit: (w: CallbackWaiter) => void,
+    readonly onFail: (w: CallbackWaiter, error: unknown) => void = onCommit,
+  ) {
+    super();
+  }
+  commit(): void {
+    this.onCommit(this);
+  }
+  fail(error: unknown): void {
+    this.onFail(this, error);
+  }
+}

@@ -1,0 +1,79 @@
+import type { ReceiveChannel, SendChannel } from '../channel/types.js';
+import type { RecvCore, SendCore } from '../internal/blocking.js';
+
+/** @internal */
+export const RECV = 0;
+/** @internal */
+export const SEND = 1;
+
+/** A receive case of a select: build it with `recv(ch)`. */
+export interface RecvCase<T> {
+  readonly op: typeof RECV;
+  /** @internal */
+  readonly port: RecvCore<T> | null;
+  readonly value?: undefined;
+}
+
+/** A send case of a select: build it with `send(ch, value)`. */
+export interface SendCase<T> {
+  readonly op: typeof SEND;
+  /** @internal */
+  readonly port: SendCore<T> | null;
+  readonly value: T;
+}
+
+/** A select case. */
+export type Case = RecvCase<any> | SendCase<any>;
+
+/** The cases of a select: a name per case; `null` disables a case. */
+export type Cases = Record<string, Case | null>;
+
+/**
+ * The result of a select: a union discriminated by `case`, one member per case name. A receive
+ * case gives `value` and `ok`; a send case gives only `case`.
+ */
+export type Selected<C extends Cases> = {
+  [K in keyof C & string]: NonNullable<C[K]> extends RecvCase<infer T>
+    ?
+        | { readonly case: K; readonly value: T; readonly ok: true }
+        | { readonly case: K; readonly value: undefined; readonly ok: false }
+    : { readonly case: K };
+}[keyof C & string];
+
+/**
+ * A receive case for `select`: ready when `ch` has a value or is closed. `null` (the nil channel)
+ * is never ready.
+ *
+ * @example
+ * ```ts
+ * import { after, Channel, recv, select } from 'gorx';
+ *
+ * const ch = new Channel<string>();
+ * const r = await select({ msg: recv(ch), timeout: recv(after(100)) });
+ * if (r.case === 'msg') console.log(r.value);
+ * else console.log('timed out');
+ * ```
+ * Go: `case v, ok := <-ch:`. Rules: SE2, SE6, SE7.
+ */
+export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
+  return { op: RECV, port: ch as unknown as RecvCore<T> | null };
+}
+
+/**
+ * A send case for `select`: ready when a receiver waits or the buffer has room, and also when
+ * `ch` is closed (choosing it then fails the select with `ClosedChannelError`). The value is sent
+ * only if this case wins. `null` is never ready.
+ *
+ * @example
+ * ```ts
+ * import { background, Channel, recv, select, send } from 'gorx';
+ *
+ * const out = new Channel<number>(1);
+ * const ctx = background();
+ * await select({ sent: send(out, 42), stop: recv(ctx.done) });
+ * ```
+ * Go: `case ch <- v:`. Rules: SE8, SE11.
+ */
+export function send<T>(ch: SendChannel<T> | null, value: T): SendCase<T> {
+  return { op: SEND, port: ch as unknown as SendCore<T> | null, value };
+}

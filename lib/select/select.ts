@@ -1,0 +1,242 @@
+// select: one group of waiters, one per case, sharing "first commit wins". Readiness is judged
+// for every case in one synchronous pass (G1); among the ready cases one is chosen uniformly at
+// random (SE3); if none is ready a waiter is parked on every case and the first commit withdraws
+// the others before anything is delivered (G3, G7). Parking never matches a select with itself
+// (SE9), because matching only happens when some other operation arrives.
+import { Observable, type Subscriber } from 'rxjs';
+import type { Cancel } from '../channel/types.js';
+import { BLOCKED, CLOSED, CLOSED_RESULT, type RecvCore, type Token } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { rejected, resolved, settle } from '../internal/resume.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { type Cases, RECV, type Selected } from './cases.js';
+
+let random: () => number = Math.random;
+
+/**
+ * Replaces the random source that picks among ready cases (for deterministic tests); returns
+ * the previous one.
+ * @internal
+ */
+export function setRandom(fn: () => number): () => number {
+  const previous = random;
+  random = fn;
+  return previous;
+}
+
+/** Commits a ready case; returns the result (throws for a closed send case or a close error). */
+function commitReady(cases: Cases, keys: string[]): unknown {
+  let ready = 0;
+  for (const key of keys) {
+    const c = cases[key];
+    if (c != null && c.port !== null && (c.op === RECV ? c.port.readyRecv() : c.port.readySend())) ready++;
+  }
+  if (ready === 0) return BLOCKED;
+  let pick = Math.floor(random() * ready);
+  for (const key of keys) {
+    const c = cases[key];
+    if (c == null || c.port === null || !(c.op === RECV ? c.port.readyRecv() : c.port.readySend())) continue;
+    if (pick-- > 0) continue;
+    if (c.op === RECV) {
+      const r = c.port.takeNow();
+      return r === CLOSED || r === BLOCKED
+        ? { case: key, ...CLOSED_RESULT }
+        : { case: key, value: r, ok: true };
+    }
+    c.port.offerNow(c.value);
+    return { case: key };
+  }
+  return BLOCKED;
+}
+
+/** The sink of a parked select: a Promise or a subscriber. */
+abstract class Group {
+  waiters: CaseWaiter[] = [];
+  token: Token | null = null;
+
+  win(w: CaseWaiter): void {
+    this.withdrawOthers(w);
+    if (w.key === null) return this.reject(this.token!.err);
+    this.deliver(
+      w.op === RECV
+        ? w.ok
+          ? { case: w.key, value: w.value, ok: true }
+          : { case: w.key, ...CLOSED_RESULT }
+        : { case: w.key },
+    );
+  }
+
+  lose(w: CaseWaiter, error: unknown): void {
+    this.withdrawOthers(w);
+    this.reject(error);
+  }
+
+  withdrawOthers(winner: CaseWaiter): void {
+    for (const w of this.waiters) if (w !== winner) withdraw(w);
+  }
+
+  abstract deliver(result: unknown): void;
+  abstract reject(error: unknown): void;
+}
+
+/** One case of a parked select; `key` null marks the cancellation case. */
+class CaseWaiter extends Waiter {
+  constructor(
+    readonly group: Group,
+    readonly key: string | null,
+    readonly op: number,
+  ) {
+    super();
+  }
+  commit(): void {
+    this.group.win(this);
+  }
+  fail(error: unknown): void {
+    this.group.lose(this, error);
+  }
+}
+
+function park(group: Group, cases: Cases, keys: string[]): void {
+  for (const key of keys) {
+    const c = cases[key];
+    if (c == null || c.port === null) continue;
+    const w = new CaseWaiter(group, key, c.op);
+    group.waiters.push(w);
+    if (c.op === RECV) c.port.parkRecv(w);
+    else {
+      w.value = c.value;
+      c.port.parkSend(w);
+    }
+  }
+  if (group.token !== null) {
+    const w = new CaseWaiter(group, null, RECV);
+    group.waiters.push(w);
+    (group.token.done as RecvCore<never>).parkRecv(w);
+  }
+}
+
+class PromiseGroup extends Group {
+  resolve: (value: unknown) => void = () => {};
+  rejectFn: (error: unknown) => void = () => {};
+  deliver(result: unknown): void {
+    settle(this.resolve, result);
+  }
+  reject(error: unknown): void {
+    settle(this.rejectFn, error);
+  }
+}
+
+class SubscriberGroup extends Group {
+  constructor(readonly subscriber: Subscriber<unknown>) {
+    super();
+  }
+  deliver(result: unknown): void {
+    this.subscriber.next(result);
+    this.subscriber.complete();
+  }
+  reject(error: unknown): void {
+    this.subscriber.error(error);
+  }
+  unsubscribe(): void {
+    this.withdrawOthers(null as unknown as CaseWaiter);
+  }
+}
+
+/**
+ * Waits until one of the cases can proceed, performs exactly that one, and resolves with which
+ * it was: Go's `select`. Among several ready cases one is chosen uniformly at random; losing
+ * cases consume nothing. `null` cases never fire; with no live case it waits forever.
+ *
+ * When `cancel` fires first no case happened and the Promise rejects with the token's error. A
+ * chosen send case on a closed channel, or a receive case on a channel closed with an error,
+ * rejects with that error.
+ *
+ * @example
+ * ```ts
+ * import { after, Channel, recv, select } from 'gorx';
+ *
+ * const ch1 = new Channel<string>();
+ * const ch2 = new Channel<number>();
+ * const r = await select({ a: recv(ch1), b: recv(ch2), timeout: recv(after(5000)) });
+ * switch (r.case) {
+ *   case 'a': console.log('string', r.value); break;
+ *   case 'b': console.log('number', r.value); break;
+ *   case 'timeout': console.log('timed out'); break;
+ * }
+ * ```
+ * @see {@link select$} (Observable) and {@link trySelect} (non-blocking).
+ * Go: `select { … }`. Rules: SE1–SE13, G1, G3, G7.
+ */
+export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Selected<C>> {
+  const token = toToken(cancel);
+  if (token !== null && token.err !== undefined) return rejected(token.err);
+  const keys = Object.keys(cases);
+  let r: unknown;
+  try {
+    r = commitReady(cases, keys);
+  } catch (error) {
+    return rejected(error);
+  }
+  if (r !== BLOCKED) return resolved(r as Selected<C>);
+  const group = new PromiseGroup();
+  group.token = token;
+  park(group, cases, keys);
+  return new Promise((resolve, reject) => {
+    group.resolve = resolve as (value: unknown) => void;
+    group.rejectFn = reject;
+  });
+}
+
+/**
+ * `select` as a cold Observable: on subscription it performs one case (emitting its result and
+ * completing in the same synchronous step if one is ready), and unsubscribing before a case
+ * commits withdraws every registration.
+ *
+ * ```text
+ * ch1         ----a----
+ * select$     ----(r|)     r = { case: 'a', value: a, ok: true }
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { Channel, recv, select$ } from 'gorx';
+ *
+ * const ch = new Channel<number>(1);
+ * ch.trySend(1);
+ * select$({ one: recv(ch) }).subscribe((r) => console.log(r.case)); // 'one'
+ * ```
+ * Go: `select { … }`. Rules: SE1–SE11, RX1, RX2.
+ */
+export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
+  return new Observable<Selected<C>>((subscriber) => {
+    const keys = Object.keys(cases);
+    const r = commitReady(cases, keys);
+    if (r !== BLOCKED) {
+      subscriber.next(r as Selected<C>);
+      subscriber.complete();
+      return undefined;
+    }
+    const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
+    park(group, cases, keys);
+    return group;
+  });
+}
+
+/**
+ * Performs one ready case now, or returns `undefined` when none is ready: Go's `select` with a
+ * `default` case. Throws for a chosen send case on a closed channel.
+ *
+ * @example
+ * ```ts
+ * import { Channel, recv, trySelect } from 'gorx';
+ *
+ * const ch = new Channel<number>();
+ * const r = trySelect({ v: recv(ch) });
+ * console.log(r === undefined ? 'default' : r.case); // 'default'
+ * ```
+ * Go: `select { …; default: }`. Rules: SE4, G1, SE14.
+ */
+export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
+  const r = commitReady(cases, Object.keys(cases));
+  return r === BLOCKED ? undefined : (r as Selected<C>);
+}

@@ -1,0 +1,79 @@
+import { background, type Context } from '../context/Context.js';
+import { withCancel } from '../context/withCancel.js';
+import { live, type TaskRecord } from '../internal/debug.js';
+import { resolved } from '../internal/resume.js';
+import { fn as checkFn } from '../internal/validate.js';
+
+/**
+ * A running task: awaitable for its result, with a name and its own context.
+ */
+export interface Task<T> extends PromiseLike<T> {
+  readonly name: string;
+  /** The task's context: a child of `opts.ctx`, cancelled by `cancel()` and when the task ends. */
+  readonly ctx: Context;
+  /** Cancels the task's context (the task decides how to react, as in Go). */
+  cancel(): void;
+}
+
+let nextId = 1;
+
+class TaskImpl<T> implements Task<T>, TaskRecord {
+  readonly id = nextId++;
+  readonly created: string | undefined = live.captureStacks ? new Error().stack : undefined;
+  readonly promise: Promise<T>;
+  readonly ctx: Context;
+  readonly cancel: () => void;
+
+  constructor(
+    body: (ctx: Context) => T | PromiseLike<T>,
+    parent: Context,
+    readonly name: string,
+  ) {
+    [this.ctx, this.cancel] = withCancel(parent);
+    live.tasks.add(this);
+    this.promise = resolved(undefined)
+      .then(() => body(this.ctx))
+      .finally(() => {
+        live.tasks.delete(this);
+        this.cancel();
+      });
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.promise.then(onfulfilled, onrejected);
+  }
+
+  toString(): string {
+    return `Task(${this.name})`;
+  }
+}
+
+/**
+ * Starts `fn` as a concurrent task: Go's `go f()`. `fn` never runs inside the `go` call; it
+ * starts on a microtask (or on the next macrotask once the current slice has run for a few
+ * milliseconds, so spawn storms cannot starve timers). It receives the task's context, a child
+ * of `opts.ctx` that is cancelled when the task ends. A task that fails while nobody awaits it
+ * surfaces as an unhandled rejection, never silently.
+ *
+ * @example
+ * ```ts
+ * import { Channel, go } from 'gorx';
+ *
+ * const ch = new Channel<string>();
+ * go(async () => ch.send('hello from a task'), { name: 'greeter' });
+ * console.log((await ch.recv()).value);
+ * ```
+ * @throws TypeError if `fn` is not a function.
+ * Go: `go f()`. Rules: GO1, GO2, GO3, GO4.
+ */
+export function go<T>(
+  fn: (ctx: Context) => T | PromiseLike<T>,
+  opts?: { ctx?: Context; name?: string },
+): Task<Awaited<T>> {
+  checkFn('go', 'fn', fn);
+  const name = opts?.name ?? (fn.name || 'task');
+  return new TaskImpl(fn, opts?.ctx ?? background(), name) as unknown as Task<Awaited<T>>;
+}

@@ -1,0 +1,79 @@
+import type { ReceiveChannel } from '../channel/types.js';
+import { period } from '../internal/validate.js';
+import { now } from './clock.js';
+import { TimerPort } from './TimerPort.js';
+
+/**
+ * Delivers the clock time every `period` ms on `c`. A slow receiver gets at most one pending
+ * tick: ticks are dropped, never queued. `stop` does not close `c`.
+ *
+ * @example
+ * ```ts
+ * import { newTicker } from 'gorx';
+ *
+ * const ticker = newTicker(100);
+ * for (let i = 0; i < 3; i++) await ticker.c.recv();
+ * ticker.stop();
+ * ```
+ * Go: `time.Ticker`. Rules: TK1–TK4.
+ */
+export class Ticker {
+  readonly #port: TimerPort;
+  /** Receives the tick times. */
+  readonly c: ReceiveChannel<number>;
+
+  /** @internal */
+  constructor(ms: number) {
+    const p = period('newTicker', ms);
+    this.#port = new TimerPort(p);
+    this.c = this.#port;
+    this.#port.set(now() + p);
+  }
+
+  /** Stops the ticker: no tick (and no stale tick) arrives afterwards. */
+  stop(): void {
+    this.#port.stop();
+  }
+
+  /** Restarts the ticker with a new period; the next tick comes `ms` from now. */
+  reset(ms: number): void {
+    const p = period('Ticker.reset', ms);
+    this.#port.period = p;
+    this.#port.set(now() + p);
+  }
+}
+
+/**
+ * Creates a ticker with period `ms`.
+ *
+ * @example
+ * ```ts
+ * import { newTicker } from 'gorx';
+ *
+ * const t = newTicker(1000);
+ * t.stop();
+ * ```
+ * @throws RangeError for a non-positive or non-finite `ms`.
+ * Go: `time.NewTicker`. Rules: TK1, TK2, TK3.
+ */
+export function newTicker(ms: number): Ticker {
+  return new Ticker(ms);
+}
+
+/**
+ * A channel of clock times every `ms`, dropping ticks for slow receivers. Unlike Go's
+ * `time.Tick(0)`, a non-positive period throws instead of returning the nil channel.
+ *
+ * @example
+ * ```ts
+ * import { tick } from 'gorx';
+ * import { take } from 'rxjs';
+ *
+ * tick(1000).pipe(take(3)).subscribe((t) => console.log('tick at', t));
+ * ```
+ * @throws RangeError for a non-positive or non-finite `ms`.
+ * Go: `time.Tick`. Rules: TK1, TK2.
+ */
+export function tick(ms: number): ReceiveChannel<number> {
+  return new Ticker(ms).c;
+}

@@ -1,0 +1,100 @@
+// The channel of a timer or ticker, with Go 1.23 semantics: synchronous (capacity 0, length 0),
+// a value exists only while the timer is due and unreceived (TM2), so Stop and Reset never leave
+// a stale value behind (TM3, TM4). The clock alarm is armed only while a receiver is parked and
+// disarmed when the last one leaves, so an abandoned `after(1h)` holds no timer (TM11).
+//
+// Invariants: `active` ⇔ a value is still to be delivered at `when`; alarm ≠ null ⇒ active and a
+// receiver is parked.
+import { ReceivePort } from '../channel/ReceivePort.js';
+import { BLOCKED } from '../internal/blocking.js';
+import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { type Alarm, alarm, now } from './clock.js';
+
+/** @internal */
+export class TimerPort extends ReceivePort<number> {
+  readonly capacity = 0;
+  readonly length = 0;
+  active = false;
+  when = 0;
+  readonly #recvq = new WaitQueue();
+  #alarm: Alarm | null = null;
+
+  /** @param period 0 for a one-shot timer, else the ticker period. */
+  constructor(public period: number) {
+    super();
+  }
+
+  readyRecv(): boolean {
+    return this.active && now() >= this.when;
+  }
+
+  takeNow(): number | BLOCKED {
+    if (!this.readyRecv()) return BLOCKED;
+    return this.#fire(this.when);
+  }
+
+  parkRecv(w: Waiter): void {
+    this.#recvq.push(w, this);
+    this.#arm();
+  }
+
+  withdraw(w: Waiter): void {
+    w.queue?.unlink(w);
+    if (this.#recvq.size === 0) this.#disarm();
+  }
+
+  /** Arms at `at` (now + d); returns whether the timer was active. */
+  set(at: number): boolean {
+    const was = this.active;
+    this.#disarm();
+    this.active = true;
+    this.when = at;
+    this.#arm();
+    return was;
+  }
+
+  stop(): boolean {
+    const was = this.active;
+    this.active = false;
+    this.#disarm();
+    return was;
+  }
+
+  /** Consumes the due value: a timer goes inactive, a ticker moves to its next tick (TK2). */
+  #fire(value: number): number {
+    this.#disarm();
+    if (this.period === 0) this.active = false;
+    else {
+      const t = now();
+      this.when += this.period * (Math.floor((t - this.when) / this.period) + 1);
+      this.#arm();
+    }
+    return value;
+  }
+
+  #arm(): void {
+    if (this.#alarm === null && this.active && this.#recvq.size > 0) {
+      this.#alarm = alarm(this.#ring, this.when);
+    }
+  }
+
+  #disarm(): void {
+    if (this.#alarm !== null) {
+      this.#alarm.cancel();
+      this.#alarm = null;
+    }
+  }
+
+  readonly #ring = (): void => {
+    this.#alarm = null;
+    const w = this.#recvq.head;
+    if (w === null || !this.readyRecv()) {
+      this.#arm();
+      return;
+    }
+    this.#recvq.unlink(w);
+    w.value = this.#fire(now());
+    w.ok = true;
+    w.commit();
+  };
+}

@@ -1,0 +1,22 @@
+import type { Cancel } from '../channel/types.js';
+import { recvPromise, voidShape } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { Timer } from './Timer.js';
+import type { TimerPort } from './TimerPort.js';
+
+/**
+ * Waits `ms` on the library clock. When `cancel` fires first it rejects with the token's error
+ * and the timer is released.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from 'gorx';
+ *
+ * await sleep(100);
+ * ```
+ * @throws RangeError for a non-finite `ms`.
+ * Go: `time.Sleep` (cancellable like `select { case <-time.After(d): case <-ctx.Done(): }`). Rules: TM1, TM7.
+ */
+export function sleep(ms: number, cancel?: Cancel): Promise<void> {
+  return recvPromise(new Timer(ms).c as TimerPort, toToken(cancel), voidShape);
+}
