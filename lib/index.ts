@@ -28,6 +28,10 @@ export { select, select$, trySelect } from './select/select.js';
 export type { Task } from './task/go.js';
 export { go } from './task/go.js';
 export { sleep } from './time/sleep.js';
+// Sync
+
+// Operators
+
 // Time
 export { newTicker, Ticker, tick } from './time/Ticker.js';
 export { after, newTimer, Timer } from './time/Timer.js';
