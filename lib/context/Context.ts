@@ -286,7 +286,9 @@ export class CancelCtx implements Context {
       this.#parentNode = node;
       return;
     }
-    if (parent instanceof Uncancellable || (parent instanceof ValueCtx && node === undefined)) return;
+    let root: Context = parent;
+    while (root instanceof ValueCtx) root = root.parent;
+    if (root instanceof Uncancellable) return;
     // A context type of the user's: follow its `done` (CX14).
     if (parent.err !== undefined) return this.cancel(parent.err, cause(parent));
     const w = new CallbackWaiter(() => {
