@@ -1,7 +1,7 @@
 // The one normaliser for cancellation tokens: `Context | AbortSignal | undefined` becomes the
 // token the faces park a guard on, or null when it can never fire. An AbortSignal is converted
 // to a Context once and memoised, so repeated calls with one signal do not allocate.
-import { type Context, Uncancellable, ValueCtx } from '../context/Context.js';
+import { CancelCtx, type Context, Uncancellable, ValueCtx } from '../context/Context.js';
 import { fromSignal } from '../context/interop.js';
 import type { Token } from './blocking.js';
 
@@ -20,6 +20,8 @@ export function toContext(cancel: Context | AbortSignal | undefined): Context | 
 
 /** The token to guard a wait with, or null when the wait can never be cancelled. */
 export function toToken(cancel: Context | AbortSignal | undefined): Token | null {
+  if (cancel === undefined) return null;
+  if (cancel instanceof CancelCtx) return cancel;
   let ctx = toContext(cancel);
   while (ctx instanceof ValueCtx) ctx = ctx.parent;
   if (ctx === null || ctx instanceof Uncancellable) return null;

@@ -54,9 +54,11 @@ export function settle(resolve: Resolve, value: unknown): void {
   else resolve(value);
 }
 
+const VOID: Promise<undefined> = Promise.resolve(undefined);
+
 /** A Promise resolved with `value`, now or at the next macrotask hop (G4). */
 export function resolved<T>(value: T): Promise<T> {
-  if (!mustYield()) return Promise.resolve(value);
+  if (!mustYield()) return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
   return new Promise((resolve) => deferred.push(resolve, value));
 }
 
