@@ -27,8 +27,8 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
 
 /**
- * The receive side shared by every gorx receive channel.
- * @internal
+ * The receive side shared by every gorx receive channel: channels, timer and ticker channels,
+ * and context `done` channels. Use it through the `ReceiveChannel` interface.
  */
 export abstract class ReceivePort<T> extends Observable<T> implements ReceiveChannel<T>, RecvCore<T> {
   constructor() {
