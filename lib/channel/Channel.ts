@@ -42,7 +42,7 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  * ```
  * Go: `make(chan T, n)`. Rules: CH1–CH19.
  */
-export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, ReceiveChannel<T>, SendCore<T> {
+export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, ReceiveChannel<T> {
   /** The buffer size fixed at construction; 0 for an unbuffered channel. */
   readonly capacity: number;
   readonly #buf: Ring<T> | null;

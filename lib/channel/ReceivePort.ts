@@ -30,7 +30,7 @@ const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
  * The receive side shared by every gorx receive channel: channels, timer and ticker channels,
  * and context `done` channels. Use it through the `ReceiveChannel` interface.
  */
-export abstract class ReceivePort<T> extends Observable<T> implements ReceiveChannel<T>, RecvCore<T> {
+export abstract class ReceivePort<T> extends Observable<T> implements ReceiveChannel<T> {
   constructor() {
     // Observable calls its subscribe function as a method of the instance: `range` ranges `this`.
     super(range as (this: Observable<T>, subscriber: Subscriber<T>) => RangeWaiter<T>);
