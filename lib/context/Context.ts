@@ -303,7 +303,7 @@ export class CancelCtx implements Context {
   cancel(err: ContextError, why: unknown): void {
     if (this.#err !== undefined) return;
     this.#err = err;
-    this.cause = why === undefined ? err : why;
+    this.cause = why === undefined || why === null ? err : why;
     this.alarm?.cancel();
     this.alarm = null;
     if (this.#parentNode !== null) {

@@ -4,7 +4,7 @@ import { CancelCtx, type Context } from './Context.js';
 
 /** @internal */
 export function canceled(why: unknown): CanceledError {
-  return why === undefined ? new CanceledError() : new CanceledError({ cause: why });
+  return why === undefined || why === null ? new CanceledError() : new CanceledError({ cause: why });
 }
 
 /**
@@ -31,7 +31,7 @@ export function withCancel(parent: Context): [ctx: Context, cancel: () => void] 
 
 /**
  * Like `withCancel`, but the cancel function records a cause, which `cause(ctx)` returns and
- * `ctx.err.cause` holds. `cancel()` without a cause makes the cause `ctx.err` itself.
+ * `ctx.err.cause` holds. `cancel()` without a cause (or with `null`, Go's `nil`) makes the cause `ctx.err` itself.
  *
  * @example
  * ```ts

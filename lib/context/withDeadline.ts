@@ -38,7 +38,9 @@ export function withDeadline(
 }
 
 function expired(cause: unknown): DeadlineExceededError {
-  return cause === undefined ? new DeadlineExceededError() : new DeadlineExceededError({ cause });
+  return cause === undefined || cause === null
+    ? new DeadlineExceededError()
+    : new DeadlineExceededError({ cause });
 }
 
 /**
