@@ -55,6 +55,7 @@ export class WaitQueue {
     this.tail = w;
     this.size++;
     live.parked++;
+    if (live.observer !== null) live.observer.park(w);
   }
 
   /** Removes and returns the oldest waiter, or null. */
@@ -75,5 +76,6 @@ export class WaitQueue {
     w.queue = null;
     this.size--;
     live.parked--;
+    if (live.observer !== null) live.observer.unpark(w);
   }
 }

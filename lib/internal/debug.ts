@@ -8,6 +8,12 @@ export interface TaskRecord {
   readonly created: string | undefined;
 }
 
+/** Sees every park and unpark while a test harness listens (wait reasons, activity). */
+export interface ParkObserver {
+  park(w: object): void;
+  unpark(w: object): void;
+}
+
 export const live = {
   /** Waiters currently parked in a WaitQueue. */
   parked: 0,
@@ -15,4 +21,8 @@ export const live = {
   tasks: new Set<TaskRecord>(),
   /** Whether tasks record their creation stack (costly; on while testing). */
   captureStacks: false,
+  /** Listener for parks and unparks; null unless gorx/testing installs one (hot paths test one field). */
+  observer: null as ParkObserver | null,
+  /** Macrotask slices of continuation work run so far (resume.ts): a harness reads it to see activity. */
+  slices: 0,
 };

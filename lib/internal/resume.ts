@@ -4,6 +4,8 @@
 // about 4 ms of continuous work, settlements are deferred to the next macrotask, which lets the
 // event loop run its timers phase first.
 
+import { live } from './debug.js';
+
 type Resolve = (value: any) => void;
 
 const SLICE_MS = 4;
@@ -32,6 +34,7 @@ let deferred: unknown[] = [];
 
 function endSlice(): void {
   sliceStart = -1;
+  live.slices++;
   const run = deferred;
   deferred = [];
   for (let i = 0; i < run.length; i += 2) (run[i] as Resolve)(run[i + 1]);
