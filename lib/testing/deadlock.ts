@@ -1,0 +1,115 @@
+// Wait reasons for the deadlock and leak reports. While a harness listens (`live.observer`), every
+// park records the waiter (and, with stacks on, an Error made at the park, whose stack is only
+// formatted if a report needs it); every unpark forgets it and bumps `events`, which the harness
+// also reads as a sign of activity. Nothing here runs unless a harness installed the tracker.
+//
+// A report names each blocked operation with Go's wait reasons (`chan receive`, `chan send`,
+// `select`, `sleep`, `sync.Mutex.Lock`, …), the primitive it waits on (class, a per-report number,
+// capacity) and, when stacks are on, the first frame outside gorx where it was parked.
+import { Channel } from '../channel/Channel.js';
+import { CallbackWaiter, PromiseWaiter, RangeWaiter, voidShape } from '../internal/blocking.js';
+import { live, type ParkObserver } from '../internal/debug.js';
+import type { Waiter } from '../internal/WaitQueue.js';
+import { RECV } from '../select/cases.js';
+import { TimerPort } from '../time/TimerPort.js';
+import { type LiveTask, userFrame } from './errors.js';
+
+/** Go's wait reasons for the sync primitives, by the class that owns the queue. */
+const SYNC_REASONS: Record<string, string> = {
+  Mutex: 'sync.Mutex.Lock',
+  RWMutex: 'sync.RWMutex.Lock',
+  WaitGroup: 'sync.WaitGroup.Wait',
+  Semaphore: 'semacquire',
+  Cond: 'sync.Cond.Wait',
+  Once: 'sync.Once.Do',
+  ErrGroup: 'errgroup.Group.Go',
+};
+
+/** Records parked waiters while installed as `live.observer`. */
+export class WaitTracker implements ParkObserver {
+  readonly waits = new Map<Waiter, Error | undefined>();
+  /** Parks plus unparks seen: any change means something happened. */
+  events = 0;
+  constructor(readonly stacks: boolean) {}
+
+  park(w: object): void {
+    this.events++;
+    this.waits.set(w as Waiter, this.stacks ? new Error() : undefined);
+  }
+
+  unpark(w: object): void {
+    this.events++;
+    this.waits.delete(w as Waiter);
+  }
+
+  /** One line per blocked operation; a select is one line listing its cases. */
+  describe(): string[] {
+    const labels = new Map<object, string>();
+    const label = (port: object): string => {
+      let l = labels.get(port);
+      if (l === undefined) {
+        const cap = (port as { capacity?: unknown }).capacity;
+        const size = typeof cap === 'number' && !(port instanceof TimerPort) ? `(${cap})` : '';
+        l = `${port.constructor.name}#${labels.size + 1}${size}`;
+        labels.set(port, l);
+      }
+      return l;
+    };
+    const lines: string[] = [];
+    const selects = new Map<object, { cases: string[]; at: string | undefined }>();
+    for (const [w, made] of this.waits) {
+      if (w.queue === null || w.port === null) continue;
+      const at = userFrame(made?.stack);
+      if (isCase(w)) {
+        if (w.key === null) continue; // the cancellation half of a select
+        let s = selects.get(w.group);
+        if (s === undefined) selects.set(w.group, (s = { cases: [], at }));
+        s.cases.push(`${w.key}: ${w.op === RECV ? 'receive from' : 'send to'} ${label(w.port)}`);
+        continue;
+      }
+      const reason = reasonOf(w);
+      if (reason === undefined) continue;
+      lines.push(`${reason} on ${label(w.port)}${at === undefined ? '' : `, parked at ${at}`}`);
+    }
+    for (const s of selects.values()) {
+      lines.push(`select { ${s.cases.join('; ')} }${s.at === undefined ? '' : `, parked at ${s.at}`}`);
+    }
+    return lines;
+  }
+}
+
+interface CaseLike extends Waiter {
+  readonly group: object;
+  readonly key: string | null;
+  readonly op: number;
+}
+
+function isCase(w: Waiter): w is CaseLike {
+  return 'group' in w && 'key' in w && 'op' in w;
+}
+
+/** Go's wait reason for a parked waiter; undefined for the engine's own bookkeeping waiters. */
+function reasonOf(w: Waiter): string | undefined {
+  if (w instanceof CallbackWaiter) return undefined; // context propagation, bridges
+  if ('target' in w && 'token' in w) return undefined; // the cancellation half of a wait
+  const port = w.port!;
+  if (port instanceof TimerPort) {
+    return w instanceof PromiseWaiter && w.shape === voidShape ? 'sleep' : 'chan receive (timer)';
+  }
+  if (port instanceof Channel) {
+    if (w instanceof RangeWaiter) return 'chan receive (range)';
+    // At most one of a channel's queues is non-empty, so the side with waiters is this one's.
+    return port.waiting.senders > 0 ? 'chan send' : 'chan receive';
+  }
+  return SYNC_REASONS[port.constructor.name] ?? `wait on ${port.constructor.name}`;
+}
+
+/** The live tasks as plain records, optionally excluding some. */
+export function liveTasks(exclude?: ReadonlySet<object>, skip?: (t: LiveTask) => boolean): LiveTask[] {
+  const out: LiveTask[] = [];
+  for (const t of live.tasks) {
+    if (exclude?.has(t) || skip?.(t)) continue;
+    out.push({ id: t.id, name: t.name, created: t.created });
+  }
+  return out;
+}

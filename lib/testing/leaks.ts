@@ -1,0 +1,94 @@
+// goleak for gorx: the registry of live tasks (`live.tasks`) and the count of parked operations
+// (`live.parked`) are compared with a baseline, retrying with growing real-time sleeps so tasks
+// that are on their way out can finish (LK2).
+import { live } from '../internal/debug.js';
+import { liveTasks } from './deadlock.js';
+import { LeakError, type LiveTask } from './errors.js';
+
+/** What was alive when `snapshotLive()` was called: tasks and the parked-operation count. */
+export interface LiveSnapshot {
+  readonly tasks: ReadonlySet<object>;
+  readonly parked: number;
+}
+
+/** Options of `verifyNoLeaks`. */
+export interface VerifyNoLeaksOptions {
+  /** Ignore what was alive at this snapshot (goleak's `IgnoreCurrent`). */
+  ignore?: LiveSnapshot;
+  /**
+   * Ignore tasks this returns `true` for (by `name`, or by `created`, the creation stack).
+   * Parked operations cannot be traced to a task, so with a filter only tasks are checked.
+   */
+  ignoreTask?: (task: LiveTask) => boolean;
+  /** Checks before giving up (default 20). */
+  attempts?: number;
+  /** The longest sleep between checks in ms (default 100); sleeps start at 1 ms and double. */
+  maxSleep?: number;
+}
+
+/**
+ * Records the live tasks and the number of parked operations, for
+ * `verifyNoLeaks({ ignore: snapshot })`: Go's `goleak.IgnoreCurrent()`.
+ *
+ * @example
+ * ```ts
+ * import { snapshotLive, verifyNoLeaks } from 'gorx/testing';
+ *
+ * const before = snapshotLive();
+ * // … the test …
+ * await verifyNoLeaks({ ignore: before });
+ * ```
+ * Go: `goleak.IgnoreCurrent()`. Rules: LK3.
+ */
+export function snapshotLive(): LiveSnapshot {
+  return { tasks: new Set<object>(live.tasks), parked: live.parked };
+}
+
+/**
+ * Resolves when no task is left alive and no operation is left parked (beyond what `ignore`
+ * recorded); otherwise checks again after real-time sleeps growing from 1 ms to `maxSleep`, and
+ * after `attempts` checks rejects with `LeakError` listing every live task (name, and creation
+ * stack when stacks are captured) and the number of pending operations. It waits in real time,
+ * whatever clock gorx is using.
+ *
+ * @example
+ * ```ts
+ * import { afterEach } from 'vitest';
+ * import { verifyNoLeaks } from 'gorx/testing';
+ *
+ * afterEach(() => verifyNoLeaks());
+ * ```
+ * Go: `goleak.VerifyNone(t)`. Rules: LK1, LK2, LK3.
+ */
+export async function verifyNoLeaks(opts?: VerifyNoLeaksOptions): Promise<void> {
+  const attempts = opts?.attempts ?? 20;
+  const maxSleep = opts?.maxSleep ?? 100;
+  const baseline = opts?.ignore?.parked ?? 0;
+  const checkParked = opts?.ignoreTask === undefined;
+  for (let attempt = 1, sleep = 1; ; attempt++, sleep = Math.min(sleep * 2, maxSleep)) {
+    const tasks = liveTasks(opts?.ignore?.tasks, opts?.ignoreTask);
+    const parked = checkParked ? Math.max(0, live.parked - baseline) : 0;
+    if (tasks.length === 0 && parked === 0) return;
+    if (attempt >= attempts) throw new LeakError(tasks, parked);
+    await new Promise((resolve) => setTimeout(resolve, sleep));
+  }
+}
+
+/**
+ * Turns on (or off) the recording of each task's creation stack, which `LeakError` and
+ * `DeadlockError` then show; returns the previous setting. Costly: use it in tests only.
+ *
+ * @example
+ * ```ts
+ * import { beforeAll } from 'vitest';
+ * import { captureStacks } from 'gorx/testing';
+ *
+ * beforeAll(() => { captureStacks(true); });
+ * ```
+ * Go: goroutine creation sites in leak reports (`created by …`). Rules: LK1.
+ */
+export function captureStacks(on = true): boolean {
+  const previous = live.captureStacks;
+  live.captureStacks = on;
+  return previous;
+}

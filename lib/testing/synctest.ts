@@ -1,0 +1,216 @@
+// The bubble driver. JavaScript cannot ask the runtime whether every task is blocked, so the
+// driver watches for quiescence instead: it hops macrotask by macrotask (after each hop the
+// microtask queue is empty) until several hops in a row see no change in the work gorx can see
+// (parks and unparks, continuation slices, live tasks, timers, pending `wait` calls). Quiescent
+// means every task in the bubble is blocked; only then does it resolve `wait()` calls, else move
+// the virtual clock to the next timer, else report the deadlock (body still running) or the
+// leak (body returned, tasks left).
+//
+// Invariants: at most one bubble at a time; the virtual clock, the wait tracker and stack
+// capture are installed only between the start of `synctest` and its settlement.
+import { live } from '../internal/debug.js';
+import { fn as checkFn } from '../internal/validate.js';
+import { WaitTracker } from './deadlock.js';
+import { DeadlockError, LeakError } from './errors.js';
+import { VirtualClock } from './VirtualClock.js';
+
+/** Consecutive quiet macrotask hops that count as "every task is blocked". */
+const QUIET_HOPS = 3;
+
+/**
+ * The handle a `synctest` body receives: Go's `*testing.T` inside a bubble, reduced to what the
+ * bubble adds.
+ */
+export interface Bubble {
+  /**
+   * Resolves once every other task of the bubble is blocked (Go's `synctest.Wait`): the way to
+   * observe "nothing more happens until time moves".
+   */
+  wait(): Promise<void>;
+  /** The bubble's virtual time in ms (it starts at 2000-01-01T00:00:00Z). */
+  now(): number;
+  /** The bubble's clock, for reading `pending` timers. */
+  readonly clock: VirtualClock;
+  /**
+   * Registers work gorx cannot see (a real timer, I/O, a foreign Promise): while it is pending the
+   * bubble neither moves time nor reports a deadlock, and waits for it in real time. Returns a
+   * Promise of its outcome.
+   */
+  external<T>(work: PromiseLike<T>): Promise<T>;
+}
+
+/** Options of `synctest`. */
+export interface SynctestOptions {
+  /** Record where each operation was parked and each task created (default `true`). */
+  stacks?: boolean;
+  /**
+   * After the body returns, how many timer steps the remaining tasks get to exit before they are
+   * reported as a leak (default 1000): a task on a ticker that nobody stops never exits.
+   */
+  drainSteps?: number;
+}
+
+class BubbleImpl implements Bubble {
+  readonly waiters: (() => void)[] = [];
+  externals = 0;
+  wake: (() => void) | null = null;
+  constructor(readonly clock: VirtualClock) {}
+
+  wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  external<T>(work: PromiseLike<T>): Promise<T> {
+    this.externals++;
+    return Promise.resolve(work).finally(() => {
+      this.externals--;
+      this.wake?.();
+    });
+  }
+}
+
+let active = false;
+
+const hop: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise((resolve) => setImmediate(resolve))
+    : () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Runs `body` in a bubble with a virtual clock: Go's `synctest.Test`. Time starts at
+ * 2000-01-01T00:00:00Z and moves only when every task of the bubble is blocked, straight to the
+ * next timer, so a one-hour timeout takes milliseconds and measures exactly one hour.
+ *
+ * A task counts as blocked when it waits on anything gorx can see (channels, select, timers,
+ * contexts, the sync kit) or on a Promise that only such a wait can settle. Work gorx cannot see
+ * must be wrapped in `t.external(…)`. The bubble swaps the gorx library clock, not RxJS's
+ * schedulers.
+ *
+ * - When every task is blocked and no timer is pending while `body` runs, it rejects with
+ *   `DeadlockError`, listing each blocked operation.
+ * - After `body` returns, time keeps moving until every task started in the bubble has exited;
+ *   tasks that never exit make it reject with `LeakError`.
+ * - If `body` throws, it rejects with that error at once.
+ *
+ * @example
+ * ```ts
+ * import { after, background, recv, select, withTimeout } from 'gorx';
+ * import { synctest } from 'gorx/testing';
+ *
+ * await synctest(async (t) => {
+ *   const start = t.now();
+ *   const [ctx, cancel] = withTimeout(background(), 3_600_000);
+ *   await select({ done: recv(ctx.done), late: recv(after(7_200_000)) });
+ *   console.log(t.now() - start); // 3600000, in a few real milliseconds
+ *   cancel();
+ * });
+ * ```
+ * @throws Error (rejects) when another bubble is running: bubbles do not nest.
+ * Go: `testing/synctest.Test` and `synctest.Wait`. Rules: DL1, DL2, DL3, DL5, GO5, T10.
+ */
+export async function synctest(body: (t: Bubble) => Promise<void>, opts?: SynctestOptions): Promise<void> {
+  checkFn('synctest', 'body', body);
+  if (active) throw new Error('synctest: a bubble is already running; bubbles do not nest');
+  active = true;
+  const stacks = opts?.stacks ?? true;
+  const clock = new VirtualClock();
+  const restore = clock.install();
+  const tracker = new WaitTracker(stacks);
+  const previousObserver = live.observer;
+  const previousStacks = live.captureStacks;
+  live.observer = tracker;
+  live.captureStacks ||= stacks;
+  try {
+    await drive(new BubbleImpl(clock), body, tracker, opts?.drainSteps ?? 1000);
+  } finally {
+    live.observer = previousObserver;
+    live.captureStacks = previousStacks;
+    restore();
+    active = false;
+  }
+}
+
+const RUNNING = 0;
+const RETURNED = 1;
+const FAILED = 2;
+
+async function drive(
+  bubble: BubbleImpl,
+  body: (t: Bubble) => Promise<void>,
+  tracker: WaitTracker,
+  drainSteps: number,
+): Promise<void> {
+  const outside = new Set<object>(live.tasks);
+  let state = RUNNING;
+  let failure: unknown;
+  let run: Promise<void>;
+  try {
+    run = Promise.resolve(body(bubble));
+  } catch (error) {
+    run = Promise.reject(error);
+  }
+  run.then(
+    () => {
+      state = RETURNED;
+    },
+    (error) => {
+      state = FAILED;
+      failure = error;
+    },
+  );
+
+  const inBubble = () => {
+    const tasks = [];
+    for (const t of live.tasks)
+      if (!outside.has(t)) tasks.push({ id: t.id, name: t.name, created: t.created });
+    return tasks;
+  };
+  const fingerprint = () => [
+    tracker.events,
+    live.slices,
+    live.tasks.size,
+    bubble.clock.pending,
+    bubble.waiters.length,
+    bubble.externals,
+    state,
+  ];
+
+  let drained = 0;
+  for (;;) {
+    // Quiescence: QUIET_HOPS macrotask hops in a row with nothing visible happening.
+    let last = fingerprint();
+    for (let quiet = 0; quiet < QUIET_HOPS && state !== FAILED; ) {
+      await hop();
+      const now = fingerprint();
+      if (now.every((v, i) => v === last[i])) quiet++;
+      else {
+        quiet = 0;
+        last = now;
+      }
+    }
+    if (state === FAILED) throw failure;
+    const tasks = inBubble();
+    if (state === RETURNED && tasks.length === 0) return;
+    if (bubble.waiters.length > 0) {
+      for (const resolve of bubble.waiters.splice(0)) resolve();
+      continue;
+    }
+    if (bubble.externals > 0) {
+      await new Promise<void>((resolve) => {
+        bubble.wake = resolve;
+      });
+      bubble.wake = null;
+      continue;
+    }
+    if (state === RETURNED && drained++ >= drainSteps) {
+      throw new LeakError(tasks, tracker.waits.size, tracker.describe());
+    }
+    if (bubble.clock.next()) continue;
+    if (state === RUNNING) throw new DeadlockError(tasks, tracker.describe(), tracker.waits.size);
+    throw new LeakError(tasks, tracker.waits.size, tracker.describe());
+  }
+}
