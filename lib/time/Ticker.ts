@@ -3,6 +3,12 @@ import { period } from '../internal/validate.js';
 import { now } from './clock.js';
 import { TimerPort } from './TimerPort.js';
 
+/** A ticker period: Go's panic text for one that is not positive, a RangeError for any bad one. */
+function interval(where: 'NewTicker' | 'Ticker.Reset', ms: number): number {
+  if (typeof ms === 'number' && ms <= 0) throw new RangeError(`non-positive interval for ${where}`);
+  return period(where === 'NewTicker' ? 'newTicker' : 'Ticker.reset', ms);
+}
+
 /**
  * Delivers the clock time every `period` ms on `c`. A slow receiver gets at most one pending
  * tick: ticks are dropped, never queued. `stop` does not close `c`.
@@ -24,7 +30,7 @@ export class Ticker {
 
   /** @internal */
   constructor(ms: number) {
-    const p = period('newTicker', ms);
+    const p = interval('NewTicker', ms);
     this.#port = new TimerPort(p);
     this.c = this.#port;
     this.#port.set(now() + p);
@@ -37,7 +43,7 @@ export class Ticker {
 
   /** Restarts the ticker with a new period; the next tick comes `ms` from now. */
   reset(ms: number): void {
-    const p = period('Ticker.reset', ms);
+    const p = interval('Ticker.Reset', ms);
     this.#port.period = p;
     this.#port.set(now() + p);
   }
