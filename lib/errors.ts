@@ -76,7 +76,8 @@ branded(CanceledError, 'CanceledError');
  * import { background, DeadlineExceededError, withTimeout } from 'gorx';
  *
  * const [ctx] = withTimeout(background(), 0);
- * console.log(ctx.err instanceof DeadlineExceededError, ctx.err?.timeout); // true true
+ * const err = ctx.err;
+ * if (err instanceof DeadlineExceededError) console.log(err.message, err.timeout); // 'context deadline exceeded' true
  * ```
  * Go: `context.DeadlineExceeded`. Rules: CX6, CX7.
  */
