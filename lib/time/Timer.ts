@@ -26,7 +26,7 @@ export class Timer {
   constructor(ms: number) {
     this.#port = new TimerPort(0);
     this.c = this.#port;
-    this.#port.set(now() + duration('newTimer', ms));
+    this.#port.set(now() + Math.max(0, duration('newTimer', ms)));
   }
 
   /**
@@ -43,7 +43,7 @@ export class Timer {
    * No value from the earlier setting is ever received afterwards.
    */
   reset(ms: number): boolean {
-    return this.#port.set(now() + duration('Timer.reset', ms));
+    return this.#port.set(now() + Math.max(0, duration('Timer.reset', ms)));
   }
 }
 
