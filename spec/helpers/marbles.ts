@@ -1,0 +1,21 @@
+// Marble-test helpers: a TestScheduler whose assertion compares errors by name and message, so
+// `expectObservable(…).toBe('#', {}, new ClosedChannelError())` checks the error that was thrown.
+import { TestScheduler } from 'rxjs/testing';
+import { expect } from 'vitest';
+
+/** Replaces every Error in a marble frame list by `{ name, message }` (deeply, one level of frames). */
+function normalise(value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (Array.isArray(value)) return value.map(normalise);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = normalise(v);
+    return out;
+  }
+  return value;
+}
+
+/** A TestScheduler that asserts with vitest and compares errors by name and message. */
+export function testScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => expect(normalise(actual)).toEqual(normalise(expected)));
+}
