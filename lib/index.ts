@@ -31,6 +31,16 @@ export { sleep } from './time/sleep.js';
 // Sync
 
 // Operators
+export { cancelWith } from './operators/cancelWith.js';
+export { fanIn } from './operators/fanIn.js';
+export type { ProduceOptions } from './operators/produce.js';
+export { produce } from './operators/produce.js';
+export type { SendToOptions } from './operators/sendTo.js';
+export { sendTo } from './operators/sendTo.js';
+export type { Overflow, ToChannelOptions } from './operators/toChannel.js';
+export { toChannel } from './operators/toChannel.js';
+export type { Work, WorkerPoolOptions } from './operators/workerPool.js';
+export { workerPool } from './operators/workerPool.js';
 
 // Time
 export { newTicker, Ticker, tick } from './time/Ticker.js';

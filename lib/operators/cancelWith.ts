@@ -1,0 +1,105 @@
+import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
+import type { Cancel } from '../channel/types.js';
+import type { CallbackWaiter, Token } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { present } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
+
+/**
+ * Mirrors the source until `cancel` (a Context or an AbortSignal) fires, then unsubscribes the
+ * source and errors with the token's error: `CanceledError`, or `DeadlineExceededError` for a
+ * deadline (an AbortSignal maps as everywhere in gorx). A token already done errors at
+ * subscription without subscribing to the source. Demand passes through, so between two gorx
+ * operators it keeps their backpressure.
+ *
+ * ```text
+ * source    -a-b-c-d-e-|
+ * ^--------!                       source subscription
+ * ctx       withTimeout(ctx, 9)
+ * output    -a-b-c-d-#             DeadlineExceededError at frame 9
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { interval } from 'rxjs';
+ * import { background, cancelWith, withTimeout } from 'gorx';
+ *
+ * const [ctx] = withTimeout(background(), 1000);
+ * interval(100)
+ *   .pipe(cancelWith(ctx))
+ *   .subscribe({ error: (e) => console.log(e.message) }); // 'context deadline exceeded'
+ * ```
+ * @throws TypeError if `cancel` is missing.
+ * Go: `select { case v := <-in: …; case <-ctx.Done(): return ctx.Err() }`. Rules: T9, CX5, RX5.
+ */
+export function cancelWith<T>(cancel: Cancel): MonoTypeOperatorFunction<T> {
+  present('cancelWith', 'cancel', cancel);
+  return (source) => new CancelSource(source, cancel);
+}
+
+class CancelSource<T> extends GorxSource<T> {
+  constructor(
+    readonly input: ObservableInput<T>,
+    readonly cancel: Cancel,
+  ) {
+    super();
+  }
+  open(sink: Sink<T>): Feed {
+    return new CancelFeed(this, sink);
+  }
+}
+
+class CancelFeed<T> implements Feed, Sink<T> {
+  readonly up: Feed;
+  readonly token: Token | null;
+  watcher: CallbackWaiter | null = null;
+  started = false;
+  stopped = false;
+
+  constructor(
+    cfg: CancelSource<T>,
+    readonly down: Sink<T>,
+  ) {
+    this.token = toToken(cfg.cancel);
+    this.up = openFeed(cfg.input, this);
+  }
+
+  get pull(): boolean {
+    return this.up.pull;
+  }
+
+  request(n: number): void {
+    if (this.stopped) return;
+    if (!this.started) {
+      this.started = true;
+      const { token } = this;
+      if (token !== null && token.err !== undefined) return this.error(token.err);
+      this.watcher = watch(token, () => this.error(token!.err));
+    }
+    this.up.request(n);
+  }
+
+  next(value: T): void {
+    if (!this.stopped) this.down.next(value);
+  }
+
+  error(error: unknown): void {
+    if (this.stopped) return;
+    this.cancel();
+    this.down.error(error);
+  }
+
+  complete(): void {
+    if (this.stopped) return;
+    this.cancel();
+    this.down.complete();
+  }
+
+  cancel(): void {
+    this.stopped = true;
+    if (this.watcher !== null) withdraw(this.watcher);
+    this.watcher = null;
+    this.up.cancel();
+  }
+}

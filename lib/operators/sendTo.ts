@@ -1,0 +1,201 @@
+// sendTo: forwards a source into a channel with at most one value in flight.
+//
+// Invariants:
+// - at most one value has been taken from the source and not yet sent (`busy`); the next one is
+//   asked for only after the send committed and the value was mirrored downstream;
+// - one SendWaiter per subscription is re-parked for every blocked send;
+// - once `stopped`, the parked send is withdrawn (that value was not sent), the source feed is
+//   cancelled and the ctx watcher withdrawn.
+import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
+import type { Channel } from '../channel/Channel.js';
+import type { SendChannel } from '../channel/types.js';
+import type { Context } from '../context/Context.js';
+import type { CallbackWaiter } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { present } from '../internal/validate.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
+
+/** Options of {@link sendTo}. */
+export interface SendToOptions {
+  /** Close the channel when the source completes (default true). */
+  close?: boolean;
+  /** When it is done, the pending send is withdrawn and the output errors with `ctx.err`. */
+  ctx?: Context;
+}
+
+/**
+ * Sends every source value to `ch`, waiting for room each time, and mirrors each value once it
+ * was sent: Go's `for v := range in { ch <- v }; close(ch)`.
+ *
+ * At most one value is in flight: the next value is taken only after the previous send
+ * committed, so from a gorx channel (or the output of another gorx operator) values are pulled
+ * on demand and a full `ch` blocks the producer upstream; a push Observable's values queue while a
+ * send waits, like `concatMap`'s pending inputs. Unsubscribing withdraws a waiting send (that
+ * value was not sent). The source completing closes `ch`, unless `close: false`; with `close`, an
+ * error (of the source, or `opts.ctx` ending) closes `ch` with that error so its receivers learn
+ * of it after the buffered values. A send that finds `ch` closed errors the output with
+ * `ClosedChannelError`. The loop never recurses, so a synchronous source of any length runs in
+ * constant stack.
+ *
+ * ```text
+ * source    -a-b-c-|
+ * ch.recv   ----x---x---x--
+ * output    ----a---b---c|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { interval, take } from 'rxjs';
+ * import { Channel, sendTo } from 'gorx';
+ *
+ * const ch = new Channel<number>(4);
+ * interval(10).pipe(take(10), sendTo(ch)).subscribe();
+ * for await (const v of ch) console.log(v); // 0 … 9, then the loop ends: ch was closed
+ * ```
+ * @throws TypeError if `ch` is not a gorx channel.
+ * Go: `for v := range in { ch <- v }; close(ch)`. Rules: CH2, CH9, CH12, PT1, G5.
+ */
+export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOperatorFunction<T> {
+  present('sendTo', 'channel', ch);
+  if (typeof (ch as Channel<T>).offerNow !== 'function') {
+    throw new TypeError('sendTo: channel must be a gorx Channel, got an object');
+  }
+  const close = opts?.close !== false;
+  const ctx = opts?.ctx;
+  return (source) => new SendToSource(source, ch as Channel<T>, close, ctx);
+}
+
+class SendToSource<T> extends GorxSource<T> {
+  constructor(
+    readonly input: ObservableInput<T>,
+    readonly ch: Channel<T>,
+    readonly close: boolean,
+    readonly ctx: Context | undefined,
+  ) {
+    super();
+  }
+  open(sink: Sink<T>): Feed {
+    return new Sender(this, sink);
+  }
+}
+
+/** The parked send of a Sender. */
+class SendWaiter<T> extends Waiter {
+  constructor(readonly sender: Sender<T>) {
+    super();
+  }
+  commit(): void {
+    this.sender.sent();
+  }
+  fail(error: unknown): void {
+    this.sender.abort(error, false);
+  }
+}
+
+class Sender<T> implements Sink<T>, Feed {
+  readonly pull = true;
+  readonly up: Feed;
+  demand = 0;
+  asked = false;
+  busy = false;
+  held: T | undefined = undefined;
+  started = false;
+  sourceDone = false;
+  stopped = false;
+  watcher: CallbackWaiter | null = null;
+  readonly w = new SendWaiter<T>(this);
+
+  constructor(
+    readonly cfg: SendToSource<T>,
+    readonly down: Sink<T>,
+  ) {
+    this.up = openFeed(cfg.input, this);
+  }
+
+  request(n: number): void {
+    this.demand += n;
+    if (!this.started) {
+      this.started = true;
+      const token = toToken(this.cfg.ctx);
+      if (token !== null && token.err !== undefined) return this.abort(token.err, true);
+      this.watcher = watch(token, () => this.abort(token!.err, true));
+    }
+    this.ask();
+  }
+
+  ask(): void {
+    if (this.asked || this.busy || this.stopped || this.sourceDone || this.demand <= 0) return;
+    this.asked = true;
+    this.up.request(1);
+  }
+
+  next(value: T): void {
+    this.asked = false;
+    if (this.stopped) return;
+    this.busy = true;
+    this.held = value;
+    let sent: boolean;
+    try {
+      sent = this.cfg.ch.offerNow(value);
+    } catch (error) {
+      return this.abort(error, false);
+    }
+    if (sent) return this.sent();
+    this.w.value = value;
+    this.cfg.ch.parkSend(this.w);
+  }
+
+  sent(): void {
+    const value = this.held as T;
+    this.held = undefined;
+    this.busy = false;
+    this.demand--;
+    this.down.next(value);
+    if (this.sourceDone) this.finish();
+    else this.ask();
+  }
+
+  error(error: unknown): void {
+    this.abort(error, true);
+  }
+
+  complete(): void {
+    this.sourceDone = true;
+    if (!this.busy) this.finish();
+  }
+
+  finish(): void {
+    if (this.stopped) return;
+    this.stop();
+    if (this.cfg.close) {
+      try {
+        this.cfg.ch.close();
+      } catch (error) {
+        return this.down.error(error);
+      }
+    }
+    this.down.complete();
+  }
+
+  abort(error: unknown, closeCh: boolean): void {
+    if (this.stopped) return;
+    this.stop();
+    const { ch } = this.cfg;
+    if (closeCh && this.cfg.close && !ch.closed) ch.close(error);
+    this.down.error(error);
+  }
+
+  cancel(): void {
+    if (!this.stopped) this.stop();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    withdraw(this.w);
+    this.w.value = this.held = undefined;
+    this.up.cancel();
+    if (this.watcher !== null) withdraw(this.watcher);
+    this.watcher = null;
+  }
+}

@@ -1,0 +1,299 @@
+// workerPool: mergeMap with a concurrency limit, a Context per task, errgroup's first-error-wins,
+// and demand in both directions.
+//
+// Invariants:
+// - a task holds its slot from its start until it has completed and every result it produced was
+//   delivered downstream; the pool asks its source for one value per freed slot, so at most
+//   `concurrency` values are taken and not yet delivered (ordered mode included);
+// - results are delivered only while the downstream has demand (unlimited for a plain
+//   subscriber); undelivered ones wait in `out` (unordered) or in their task (ordered);
+// - once `stopped`, nothing is delivered: every task context is cancelled, every inner
+//   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn.
+import { from, type ObservableInput, type OperatorFunction } from 'rxjs';
+import { background, CancelCtx, type Context } from '../context/Context.js';
+import { canceled } from '../context/withCancel.js';
+import type { CanceledError } from '../errors.js';
+import type { CallbackWaiter } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { Ring } from '../internal/Ring.js';
+import { fn } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import { type Feed, GorxSource, limit, openFeed, type Sink, watch } from './internal.js';
+
+/** The work of one task: the value, the task's context and the value's index in the source. */
+export type Work<T, R> = (value: T, ctx: Context, index: number) => ObservableInput<R>;
+
+/** Options of {@link workerPool}. */
+export interface WorkerPoolOptions {
+  /** When it is done, every task is cancelled and the output errors with `ctx.err`. */
+  ctx?: Context;
+  /** Emit results in source order instead of completion order. */
+  ordered?: boolean;
+}
+
+/**
+ * Runs `work` for each source value with at most `concurrency` tasks at a time: `mergeMap` with a
+ * concurrency limit, plus Go's worker-pool and errgroup discipline.
+ *
+ * Each task gets a child {@link Context} whose `signal` aborts when the output is unsubscribed,
+ * when a task fails (the first error wins: the output errors with it and the other tasks are
+ * cancelled, its cause being that error), or when `opts.ctx` is done (the output then errors with
+ * `opts.ctx.err`). A finished task's context is cancelled too, as `go` does.
+ *
+ * Results come in completion order, or in source order with `ordered: true`; either way a task
+ * keeps its slot until its results were delivered, so at most `concurrency` values are in flight.
+ * Over a gorx channel (or the output of another gorx operator) the pool takes a value only when a
+ * slot is free, so the producer's `send` blocks; over any other Observable it takes values as
+ * they are pushed and queues pending inputs, like `mergeMap`.
+ *
+ * ```text
+ * source     ---x---y---z---|
+ * x          a-b-c-|
+ * y          d-e-f-|
+ * z          g-h-i-|
+ * concurrency 1
+ * output     ---a-b-c-d-e-f-g-h-i-|
+ * ```
+ *
+ * @example
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { workerPool } from 'gorx';
+ *
+ * const urls = ['/a', '/b', '/c'];
+ * from(urls)
+ *   .pipe(workerPool(2, (url, ctx) => fetch(`https://example.com${url}`, { signal: ctx.signal })))
+ *   .subscribe((res) => console.log(res.status));
+ * ```
+ * @throws RangeError if `concurrency` is not a positive integer or Infinity; TypeError if `work`
+ * is not a function.
+ * Go: N goroutines ranging over a jobs channel; `errgroup.WithContext` + `SetLimit`. Rules: PT3,
+ * PT4, EG1, EG2, EG3.
+ */
+export function workerPool<T, R>(
+  concurrency: number,
+  work: Work<T, R>,
+  opts?: WorkerPoolOptions,
+): OperatorFunction<T, R> {
+  limit('workerPool', concurrency);
+  fn('workerPool', 'work', work);
+  const ctx = opts?.ctx;
+  const ordered = opts?.ordered === true;
+  return (source) => new PoolSource(source, concurrency, work, ctx, ordered);
+}
+
+class PoolSource<T, R> extends GorxSource<R> {
+  constructor(
+    readonly input: ObservableInput<T>,
+    readonly concurrency: number,
+    readonly work: Work<T, R>,
+    readonly ctx: Context | undefined,
+    readonly ordered: boolean,
+  ) {
+    super();
+  }
+  open(sink: Sink<R>): Feed {
+    return new Pool(this, sink);
+  }
+}
+
+/** One task: the observer of its inner subscription. */
+class Run<R> {
+  sub: { unsubscribe(): void } | null = null;
+  done = false;
+  /** Unordered: results of this task waiting in the pool's `out`. */
+  buffered = 0;
+  /** Ordered: results waiting for this task to reach the head, and the next task in order. */
+  results: Ring<R> | null = null;
+  nextInOrder: Run<R> | null = null;
+
+  constructor(
+    readonly pool: Pool<any, R>,
+    readonly ctx: CancelCtx,
+  ) {}
+  next(value: R): void {
+    this.pool.result(this, value);
+  }
+  error(error: unknown): void {
+    this.pool.fail(error);
+  }
+  complete(): void {
+    this.pool.taskDone(this);
+  }
+}
+
+class Pool<T, R> implements Sink<T>, Feed {
+  readonly pull = true;
+  readonly ctx: CancelCtx;
+  readonly up: Feed;
+  readonly running = new Set<Run<R>>();
+  demand = 0;
+  slots = 0;
+  index = 0;
+  started = false;
+  stopped = false;
+  sourceDone = false;
+  flushing = false;
+  watcher: CallbackWaiter | null = null;
+  /** Unordered: undelivered results, as (run, value) pairs. */
+  out: Ring<unknown> | null = null;
+  /** Ordered: the tasks in source order. */
+  head: Run<R> | null = null;
+  tail: Run<R> | null = null;
+  finished: CanceledError | null = null;
+
+  constructor(
+    readonly cfg: PoolSource<T, R>,
+    readonly down: Sink<R>,
+  ) {
+    const parent = cfg.ctx ?? background();
+    this.ctx = new CancelCtx(parent, parent.deadline);
+    this.up = openFeed(cfg.input, this);
+  }
+
+  request(n: number): void {
+    this.demand += n;
+    if (this.started) return this.flush();
+    this.started = true;
+    const token = toToken(this.cfg.ctx);
+    if (token !== null && token.err !== undefined) return this.fail(token.err);
+    this.ctx.attach();
+    this.watcher = watch(token, () => this.fail(token!.err));
+    this.up.request(this.cfg.concurrency);
+  }
+
+  /** A source value: start its task. */
+  next(value: T): void {
+    if (this.stopped) return;
+    const index = this.index++;
+    this.slots++;
+    const ctx = new CancelCtx(this.ctx, this.ctx.deadline);
+    ctx.attach();
+    const run = new Run<R>(this, ctx);
+    this.running.add(run);
+    if (this.cfg.ordered) {
+      if (this.tail === null) this.head = run;
+      else this.tail.nextInOrder = run;
+      this.tail = run;
+    }
+    let sub: { unsubscribe(): void };
+    try {
+      sub = from(this.cfg.work(value, ctx, index)).subscribe(run);
+    } catch (error) {
+      return this.fail(error);
+    }
+    if (this.stopped) sub.unsubscribe();
+    else if (!run.done) run.sub = sub;
+  }
+
+  error(error: unknown): void {
+    this.fail(error);
+  }
+
+  complete(): void {
+    this.sourceDone = true;
+    this.checkEnd();
+  }
+
+  result(run: Run<R>, value: R): void {
+    if (this.stopped) return;
+    if (this.cfg.ordered) {
+      const q = run.results;
+      if (run === this.head && (q === null || q.length === 0) && this.demand > 0 && !this.flushing) {
+        return this.deliver(value);
+      }
+      (run.results ??= new Ring<R>(1)).push(value);
+      return;
+    }
+    const out = this.out;
+    if (this.demand > 0 && !this.flushing && (out === null || out.length === 0)) return this.deliver(value);
+    run.buffered++;
+    (this.out ??= new Ring<unknown>()).push(run);
+    this.out.push(value);
+  }
+
+  deliver(value: R): void {
+    this.demand--;
+    this.flushing = true;
+    this.down.next(value);
+    this.flushing = false;
+    this.flush();
+  }
+
+  taskDone(run: Run<R>): void {
+    if (this.stopped) return;
+    run.done = true;
+    run.sub = null;
+    this.running.delete(run);
+    run.ctx.cancel((this.finished ??= canceled(undefined)), undefined);
+    if (this.cfg.ordered) return this.flush();
+    if (run.buffered === 0) this.release();
+    this.checkEnd();
+  }
+
+  /** A slot is free: ask the source for one more value. */
+  release(): void {
+    this.slots--;
+    if (!this.sourceDone) this.up.request(1);
+  }
+
+  flush(): void {
+    if (this.flushing || this.stopped) return;
+    this.flushing = true;
+    if (this.cfg.ordered) {
+      for (let run = this.head; run !== null && !this.stopped; run = this.head) {
+        for (let q = run.results; q !== null && q.length > 0 && this.demand > 0; q = run.results) {
+          this.demand--;
+          this.down.next(q.shift());
+          if (this.stopped) return;
+        }
+        const q = run.results;
+        if (!run.done || (q !== null && q.length > 0)) break;
+        this.head = run.nextInOrder;
+        if (this.head === null) this.tail = null;
+        this.release();
+      }
+    } else {
+      const out = this.out;
+      while (out !== null && out.length > 0 && this.demand > 0 && !this.stopped) {
+        const run = out.shift() as Run<R>;
+        const value = out.shift() as R;
+        run.buffered--;
+        this.demand--;
+        this.down.next(value);
+        if (run.done && run.buffered === 0) this.release();
+      }
+    }
+    this.flushing = false;
+    this.checkEnd();
+  }
+
+  checkEnd(): void {
+    if (!this.sourceDone || this.slots > 0 || this.stopped) return;
+    this.stop(undefined);
+    this.down.complete();
+  }
+
+  fail(error: unknown): void {
+    if (this.stopped) return;
+    this.stop(error);
+    this.down.error(error);
+  }
+
+  cancel(): void {
+    if (!this.stopped) this.stop(undefined);
+  }
+
+  /** Cancels every task (their contexts first, so they see the abort), then unsubscribes them. */
+  stop(why: unknown): void {
+    this.stopped = true;
+    if (this.watcher !== null) withdraw(this.watcher);
+    this.watcher = null;
+    this.up.cancel();
+    this.ctx.cancel(canceled(why), why);
+    for (const run of this.running) run.sub?.unsubscribe();
+    this.running.clear();
+    this.out = null;
+    this.head = this.tail = null;
+  }
+}
