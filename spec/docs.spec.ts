@@ -1,6 +1,6 @@
-// Every ```ts block under an @example tag in lib/ TSDoc is a complete program: this spec extracts them
-// all, compiles them together as modules (imports of 'gorx' resolve through tsconfig paths) and
-// expects zero diagnostics, so no example can go stale.
+// Every ```ts block under an @example tag in lib/ TSDoc, and every ```ts block of README.md, is a
+// complete program: this spec extracts them all, compiles them together as modules (imports of 'gorx'
+// resolve through tsconfig paths) and expects zero diagnostics, so no example can go stale.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +52,25 @@ function extractExamples(path: string): Example[] {
   return found;
 }
 
+/** Every ```ts fence of a Markdown file. */
+function extractMarkdown(path: string): Example[] {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const found: Example[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^```(ts|typescript)\s*$/.test(lines[i] ?? '')) continue;
+    const start = i;
+    const body: string[] = [];
+    for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i] ?? '');
+    found.push({
+      file: join(examplesDir, `${relative(root, path).replace(/[/\\.]/g, '_')}_L${start + 1}.ts`),
+      source: relative(root, path),
+      line: start + 1,
+      code: `${body.join('\n')}\nexport {};\n`,
+    });
+  }
+  return found;
+}
+
 function compilerOptions(): ts.CompilerOptions {
   const configPath = join(root, 'tsconfig.json');
   const { config, error } = ts.readConfigFile(configPath, ts.sys.readFile);
@@ -60,14 +79,17 @@ function compilerOptions(): ts.CompilerOptions {
   return { ...parsed.options, noEmit: true, noUnusedLocals: false };
 }
 
-describe('lib TSDoc examples', () => {
-  const examples = libFiles(join(root, 'lib')).flatMap(extractExamples);
+describe('doc examples', () => {
+  const examples = [
+    ...libFiles(join(root, 'lib')).flatMap(extractExamples),
+    ...extractMarkdown(join(root, 'README.md')),
+  ];
 
   it('finds the @example blocks', () => {
     expect(examples.length).toBeGreaterThan(10);
   });
 
-  it('compiles every @example block with zero diagnostics', () => {
+  it('compiles every @example block of lib/ and every ts block of README.md with zero diagnostics', () => {
     const byFile = new Map(examples.map((e) => [e.file, e]));
     const options = compilerOptions();
     const host = ts.createCompilerHost(options, true);
