@@ -96,7 +96,16 @@ class CaseWaiter extends Waiter {
   }
 }
 
+// Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
+// partner to arrive meets whichever was parked first, so a fixed order would always pick the
+// same case (SE3, TestPseudoRandomSend).
 function park(group: Group, cases: Cases, keys: string[]): void {
+  for (let i = keys.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const k = keys[i]!;
+    keys[i] = keys[j]!;
+    keys[j] = k;
+  }
   for (const key of keys) {
     const c = cases[key];
     if (c == null || c.port === null) continue;
