@@ -113,5 +113,5 @@ describe('doc examples', () => {
         return `${ex.source}:${ex.line + 1 + line} (example at line ${ex.line}): ${message}`;
       });
     expect(problems).toEqual([]);
-  });
+  }, 60_000); // one program over lib/, RxJS and Angular types: a few seconds, more on a busy machine
 });
