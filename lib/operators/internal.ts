@@ -160,6 +160,7 @@ class PushFeed<T> implements Feed {
   stopped = false;
   done = false;
   queue: Ring<T> | null = null;
+  started = false;
   sub: Subscription | null = null;
 
   constructor(
@@ -170,7 +171,8 @@ class PushFeed<T> implements Feed {
 
   request(n: number): void {
     this.demand += n;
-    if (this.sub !== null || this.stopped) return this.drain();
+    if (this.started || this.stopped) return this.drain();
+    this.started = true;
     // takeWhile lets a synchronous source stop as soon as this feed is cancelled.
     this.sub = from(this.source)
       .pipe(takeWhile(() => !this.stopped))
