@@ -1,5 +1,4 @@
 import {
-  after,
   background,
   CanceledError,
   Channel,
@@ -9,6 +8,7 @@ import {
   select,
   select$,
   send,
+  after as timeAfter,
   trySelect,
   withCancel,
 } from 'gorx';
@@ -143,7 +143,7 @@ describe('G4 no timer starvation', () => {
       }
     }).then(undefined, quiet);
     const start = performance.now();
-    const fired = await go(() => select({ never: recv(new Channel<number>()), t: recv(after(10)) }));
+    const fired = await go(() => select({ never: recv(new Channel<number>()), t: recv(timeAfter(10)) }));
     const elapsed = performance.now() - start;
     stop();
     expect(fired.case).toBe('t');
