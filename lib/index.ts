@@ -29,6 +29,13 @@ export type { Task } from './task/go.js';
 export { go } from './task/go.js';
 export { sleep } from './time/sleep.js';
 // Sync
+export { ErrGroup, errGroup } from './sync/ErrGroup.js';
+export type { Unlock } from './sync/Mutex.js';
+export { Mutex } from './sync/Mutex.js';
+export { Once, onceFunc, onceValue } from './sync/Once.js';
+export { RWMutex } from './sync/RWMutex.js';
+export { Semaphore } from './sync/Semaphore.js';
+export { WaitGroup } from './sync/WaitGroup.js';
 
 // Operators
 export { cancelWith } from './operators/cancelWith.js';

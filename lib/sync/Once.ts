@@ -1,0 +1,183 @@
+// Go's sync.Once, OnceFunc and OnceValue.
+//
+// Invariants of Once:
+// - its function runs at most once, synchronously inside the first `do`;
+// - waiters are parked only while that function runs (a returned Promise is pending); when it
+//   finishes, the state becomes done before every waiter is committed (ON1, MM4);
+// - a function that throws or rejects still counts as done (ON2).
+// onceValue is a Once plus a cached result; onceFunc is onceValue over the first call's arguments.
+import type { Cancel } from '../channel/types.js';
+import { PromiseWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
+import { toToken } from '../internal/cancel.js';
+import { rejected, resolved } from '../internal/resume.js';
+import { fn as checkFn } from '../internal/validate.js';
+import { type Port, type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { commitSafely } from './internal.js';
+
+const IDLE = 0;
+const RUNNING = 1;
+const DONE = 2;
+
+/**
+ * Runs a function at most once: Go's `sync.Once`. Calls made while the first function is still
+ * running wait until it has finished.
+ *
+ * @example
+ * ```ts
+ * import { Once } from 'gorx';
+ *
+ * const once = new Once();
+ * const init = () => once.do(async () => console.log('initialised'));
+ * await Promise.all([init(), init(), init()]); // logs once
+ * ```
+ * Go: `sync.Once`. Rules: ON1–ON3.
+ */
+export class Once implements Port {
+  #state = IDLE;
+  readonly #waiters = new WaitQueue();
+
+  /**
+   * Runs `fn` if no call of this Once has run a function yet: synchronously, inside this call.
+   * Every call's Promise settles once that first function has finished (awaited when it returns
+   * a Promise). The first call's Promise rejects if `fn` threw or rejected; later calls resolve
+   * without running their `fn` (a failed function still counts as done). Calling `do` on the same
+   * Once from inside `fn` and awaiting it waits forever. When `cancel` fires while waiting for
+   * another call's function, the Promise rejects with the context's error (the function runs on).
+   *
+   * @example
+   * ```ts
+   * import { Channel, Once } from 'gorx';
+   *
+   * const ch = new Channel<number>();
+   * const closeOnce = new Once();
+   * await closeOnce.do(() => ch.close());
+   * await closeOnce.do(() => ch.close()); // not run: no "close of closed channel"
+   * ```
+   * @throws TypeError if `fn` is not a function.
+   * Go: `once.Do(f)`. Rules: ON1, ON2, ON3, MM4.
+   */
+  do(fn: () => void | PromiseLike<void>, cancel?: Cancel): Promise<void> {
+    checkFn('Once.do', 'fn', fn);
+    const token = toToken(cancel);
+    if (token !== null && token.err !== undefined) return rejected(token.err);
+    if (this.#state === DONE) return resolved(undefined);
+    if (this.#state === RUNNING) {
+      const w = new PromiseWaiter(voidShape);
+      this.#waiters.push(w, this);
+      return waiterPromise(w, token);
+    }
+    this.#state = RUNNING;
+    let r: void | PromiseLike<void>;
+    try {
+      r = fn();
+    } catch (error) {
+      this.#finish();
+      return rejected(error);
+    }
+    if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
+      this.#finish();
+      return resolved(undefined);
+    }
+    return Promise.resolve(r).then(
+      () => this.#finish(),
+      (error) => {
+        this.#finish();
+        throw error;
+      },
+    );
+  }
+
+  /** @internal */
+  withdraw(w: Waiter): void {
+    w.queue?.unlink(w);
+  }
+
+  /** @internal Whether the function is running now (a nested synchronous call). */
+  get running(): boolean {
+    return this.#state === RUNNING;
+  }
+
+  #finish(): void {
+    this.#state = DONE;
+    const q = this.#waiters;
+    for (let w = q.shift(); w !== null; w = q.shift()) commitSafely(w);
+  }
+}
+
+/**
+ * Makes a function that calls `fn` once and returns its result on every call: Go's
+ * `sync.OnceValue`. If `fn` throws, every call throws that same error. `fn` is released after
+ * the first call.
+ *
+ * @example
+ * ```ts
+ * import { onceValue } from 'gorx';
+ *
+ * const config = onceValue(() => ({ port: Number(process.env.PORT ?? 8080) }));
+ * console.log(config() === config()); // true
+ * ```
+ * @throws TypeError if `fn` is not a function; the returned function throws Error when `fn`
+ * calls it recursively (Go deadlocks there).
+ * Go: `sync.OnceValue(f)`. Rules: ON4.
+ */
+export function onceValue<T>(fn: () => T): () => T {
+  checkFn('onceValue', 'fn', fn);
+  const once = new Once();
+  let f: (() => T) | null = fn;
+  let result: T;
+  let failed = false;
+  let error: unknown;
+  const run = (): void => {
+    const g = f!;
+    f = null;
+    try {
+      result = g();
+    } catch (e) {
+      failed = true;
+      error = e;
+    }
+  };
+  return () => {
+    if (f !== null) once.do(run);
+    else if (once.running) throw new Error('sync: onceValue function called itself (deadlock)');
+    if (failed) throw error;
+    return result;
+  };
+}
+
+/**
+ * Makes a function that calls `fn` once, with the arguments of the first call, and returns the
+ * first result (or rethrows the first error) on every call: Go's `sync.OnceFunc`, extended to
+ * functions with arguments and results.
+ *
+ * @example
+ * ```ts
+ * import { onceFunc } from 'gorx';
+ *
+ * const cleanup = onceFunc(() => console.log('cleaned up'));
+ * cleanup();
+ * cleanup(); // does nothing
+ * ```
+ * @throws TypeError if `fn` is not a function.
+ * Go: `sync.OnceFunc(f)`. Rules: ON4.
+ */
+export function onceFunc<F extends (...args: any[]) => any>(fn: F): F {
+  checkFn('onceFunc', 'fn', fn);
+  let first = true;
+  let self: unknown;
+  let args: unknown[] | undefined;
+  const call = onceValue(() => {
+    const s = self;
+    const a = args!;
+    self = args = undefined;
+    return fn.apply(s, a);
+  });
+  return function (this: unknown, ...a: unknown[]) {
+    if (first) {
+      first = false;
+      self = this;
+      args = a;
+    }
+    return call();
+  } as F;
+}
