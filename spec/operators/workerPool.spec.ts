@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setImmediate as tick } from 'node:timers/promises';
+import {
+  background,
+  CanceledError,
+  Channel,
+  type Context,
+  cancelWith,
+  fanIn,
+  produce,
+  sendTo,
+  toChannel,
+  withCancel,
+  workerPool,
+} from 'gorx';
+import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+describe('workerPool', () => {
+  let server: Server;
+  let base = '';
+  const pending: IncomingMessage[] = [];
+  const closed: IncomingMessage[] = [];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/fail') {
+        res.statusCode = 500;
+        res.end('no');
+        return;
+      }
+      // Never answers: only an abort ends the request.
+      pending.push(req);
+      res.on('close', () => closed.push(req));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  async function until(cond: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+    expect(cond()).toBe(true);
+  }
+
+  it('PT4 unsubscribing aborts the fetch of every running task', async () => {
+    const before = pending.length;
+    const failures: unknown[] = [];
+    const sub = from(['/a', '/b', '/c'])
+      .pipe(
+        workerPool(2, (path, ctx) =>
+          fetch(base + path, { signal: ctx.signal }).catch((e: unknown) => {
+            failures.push(e);
+            throw e;
+          }),
+        ),
+      )
+      .subscribe({ error: () => {} });
+    await until(() => pending.length === before + 2);
+    sub.unsubscribe();
+    await until(() => failures.length === 2 && closed.length >= before + 2);
+    expect(failures.every((e) => e instanceof CanceledError)).toBe(true);
+  });
+
+  it('EG3 a failing fetch cancels the sibling fetches and the output errors with that failure', async () => {
+    const before = pending.length;
+    const closedBefore = closed.length;
+    const signals: AbortSignal[] = [];
+    const result = lastValueFrom(
+      from(['/slow1', '/slow2', '/fail']).pipe(
+        workerPool(3, async (path, ctx) => {
+          signals.push(ctx.signal);
+          if (path === '/fail') await until(() => pending.length === before + 2);
+          const res = await fetch(base + path, { signal: ctx.signal });
+          if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
+          return res.status;
+        }),
+      ),
+    );
+    await expect(result).rejects.toThrow('GET /fail: 500');
+    expect(signals.map((s) => s.aborted)).toEqual([true, true, true]);
+    expect((signals[0]!.reason as CanceledError).cause).toEqual(new Error('GET /fail: 500'));
+    await until(() => closed.length >= closedBefore + 2);
+  });
+
+  it('EG2 the ctx option ending errors the output with ctx.err and aborts the tasks', async () => {
+    const [ctx, cancel] = withCancel(background());
+    const seen: Context[] = [];
+    const result = firstValueFrom(
+      from([1, 2]).pipe(
+        workerPool(
+          2,
+          (v, taskCtx) => {
+            seen.push(taskCtx);
+            return new Promise<number>(() => {});
+          },
+          { ctx },
+        ),
+      ),
+    );
+    await tick();
+    cancel();
+    await expect(result).rejects.toBeInstanceOf(CanceledError);
+    expect(seen.map((c) => c.err)).toEqual([ctx.err, ctx.err]);
+  });
+
+  it('passes the source index and cancels each task context when the task ends', async () => {
+    const ctxs: Context[] = [];
+    const out = await lastValueFrom(
+      from(['a', 'b', 'c']).pipe(
+        workerPool(Number.POSITIVE_INFINITY, (v, ctx, i) => {
+          ctxs.push(ctx);
+          return of(`${v}${i}`);
+        }),
+        toArray(),
+      ),
+    );
+    expect(out).toEqual(['a0', 'b1', 'c2']);
+    expect(ctxs.every((c) => c.err instanceof CanceledError)).toBe(true);
+  });
+
+  it('ordered mode emits in source order with completion order reversed', async () => {
+    const delays = [30, 20, 10, 0];
+    const out = await lastValueFrom(
+      from(delays).pipe(
+        workerPool(4, (ms) => new Promise<number>((r) => setTimeout(() => r(ms), ms)), { ordered: true }),
+        toArray(),
+      ),
+    );
+    expect(out).toEqual(delays);
+  });
+
+  it('rejects a bad concurrency and a missing work function at the call', () => {
+    expect(() => workerPool(0, () => of(1))).toThrow(RangeError);
+    expect(() => workerPool(1.5, () => of(1))).toThrow(RangeError);
+    expect(() => workerPool(1, null as never)).toThrow(TypeError);
+    expect(() => toChannel(of(1), { capacity: -1 })).toThrow(RangeError);
+    expect(() => toChannel(of(1), { overflow: 'x' as never })).toThrow(TypeError);
+    expect(() => sendTo(null as never)).toThrow(TypeError);
+    expect(() => cancelWith(undefined as never)).toThrow(TypeError);
+    expect(() => produce(null as never)).toThrow(TypeError);
+  });
+});
+
+describe('produce', () => {
+  it('PT1 closes the channel when work finishes', async () => {
+    const ch = produce<number>(async (out) => {
+      for (let i = 0; i < 3; i++) await out.send(i);
+    });
+    expect(await lastValueFrom(ch.pipe(toArray()))).toEqual([0, 1, 2]);
+  });
+
+  it('GO4 closes the channel with the error work throws, after the buffered values', async () => {
+    const ch = produce<number>(
+      async (out) => {
+        await out.send(1);
+        throw new Error('broken');
+      },
+      { capacity: 2 },
+    );
+    await tick();
+    expect(await ch.recv()).toEqual({ value: 1, ok: true });
+    await expect(ch.recv()).rejects.toThrow('broken');
+  });
+
+  it('CX2 the ctx ending closes the channel with ctx.err and releases a blocked send', async () => {
+    const [ctx, cancel] = withCancel(background());
+    let failed: unknown;
+    const ch = produce<number>(
+      async (out) => {
+        try {
+          for (let i = 0; ; i++) await out.send(i); // ignores its context
+        } catch (e) {
+          failed = e;
+        }
+      },
+      { ctx },
+    );
+    expect((await ch.recv()).value).toBe(0);
+    cancel();
+    await expect(ch.recv()).rejects.toBeInstanceOf(CanceledError);
+    await tick();
+    expect((failed as Error).message).toBe('send on closed channel');
+  });
+
+  it('leaves a channel that work closed itself alone', async () => {
+    const ch = produce<number>((out) => out.close());
+    expect(await ch.recv()).toEqual({ value: undefined, ok: false });
+  });
+});
+
+describe('fanIn', () => {
+  it('PT2 merges three inputs: each value exactly once, closed after the last input closed', async () => {
+    const gen = (start: number, n: number) =>
+      produce<number>(async (out) => {
+        for (let i = start; i < start + n; i++) await out.send(i);
+      });
+    const all = await lastValueFrom(fanIn(gen(0, 100), gen(100, 50), null, gen(150, 10)).pipe(toArray()));
+    expect(all.sort((a, b) => a - b)).toEqual(Array.from({ length: 160 }, (_, i) => i));
+  });
+
+  it('SE6 with only nil inputs the output is closed at once', () => {
+    expect(fanIn<number>(null, null).tryRecv()).toEqual({ value: undefined, ok: false });
+  });
+
+  it('CH4 keeps each input in order', async () => {
+    const a = new Channel<string>(0);
+    const out = fanIn(a);
+    from(['x', 'y', 'z']).pipe(sendTo(a)).subscribe();
+    expect(await lastValueFrom(out.pipe(toArray()))).toEqual(['x', 'y', 'z']);
+  });
+});
