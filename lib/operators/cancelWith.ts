@@ -14,10 +14,9 @@ import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js
  * operators it keeps their backpressure.
  *
  * ```text
- * source    -a-b-c-d-e-|
- * ^--------!                       source subscription
- * ctx       withTimeout(ctx, 9)
- * output    -a-b-c-d-#             DeadlineExceededError at frame 9
+ * source    -a-b-c-d-e-|     ctx = withTimeout(background(), 8)
+ * subs      ^-------!
+ * output    -a-b-c-d#        DeadlineExceededError at frame 8
  * ```
  *
  * @example

@@ -35,8 +35,7 @@ export interface ProduceOptions {
  * for await (const v of squares) console.log(v); // 1 4 9
  * ```
  * @throws RangeError for a bad `capacity`; TypeError if `work` is not a function.
- * Go: `out := make(chan T); go func() { defer close(out); … }(); return out`. Rules: PT1, GO4,
- * CH11.
+ * Go: `out := make(chan T); go func() { defer close(out); … }(); return out`. Rules: PT1, GO4, CH11.
  */
 export function produce<T>(
   work: (out: SendChannel<T>, ctx: Context) => unknown,

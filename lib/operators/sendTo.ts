@@ -39,9 +39,9 @@ export interface SendToOptions {
  * constant stack.
  *
  * ```text
- * source    -a-b-c-|
- * ch.recv   ----x---x---x--
- * output    ----a---b---c|
+ * source    -a-b-c-|              ch = new Channel(0)
+ * ch.recv$  ----x---x---x---x     a receiver every 4 frames
+ * output    ----a---b---(c|)      each value mirrored once sent; ch closed at the end
  * ```
  *
  * @example

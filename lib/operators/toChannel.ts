@@ -61,8 +61,11 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  * unsubscribed (an iterator is returned) and the channel closed with `ctx.err`.
  *
  * ```text
- * source   -a-b-c-d-|          capacity 2, overflow 'error'
- * channel  ------(ab#)         subscribed at frame 6: a, b, then BufferOverflowError
+ * source         -a-b-c-d-|         capacity 2
+ * 'error'        ----------(ab#)    subscribed at frame 10; source unsubscribed at c
+ * 'drop-newest'  ----------(ab|)
+ * 'drop-oldest'  ----------(cd|)
+ * 'unbounded'    ----------(abcd|)
  * ```
  *
  * @example
@@ -76,8 +79,7 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  * console.log((await ch.recv()).value); // 0
  * ```
  * @throws RangeError for a bad `capacity`; TypeError for a missing source or an unknown policy.
- * Go: `out := make(chan T, n); go func() { defer close(out); for v := range src { out <- v } }()`.
- * Rules: CH3, CH7, CH11, CH19, G5.
+ * Go: `go func() { defer close(out); for v := range src { out <- v } }()`. Rules: CH3, CH7, CH11, CH19, G5.
  */
 export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions): ReceiveChannel<T> {
   present('toChannel', 'source', source);

@@ -47,12 +47,14 @@ export interface WorkerPoolOptions {
  * they are pushed and queues pending inputs, like `mergeMap`.
  *
  * ```text
- * source     ---x---y---z---|
- * x          a-b-c-|
- * y          d-e-f-|
- * z          g-h-i-|
- * concurrency 1
- * output     ---a-b-c-d-e-f-g-h-i-|
+ * x          -a---b---c---|            (cold)
+ * y          ----d---e---f---|         (cold)
+ * z          -------------g-h|         (cold, starts when x frees its slot)
+ * source     -x--y--z--|
+ * workerPool(2, v => inner[v])
+ * output     -a--db--ec--fg-h|
+ * source     -x-y-z------|             x: -----a|   y: b|   z: (c|)
+ * ordered    ------a(bc)-|             (ordered: true, concurrency 2: z waits for x's slot)
  * ```
  *
  * @example
@@ -67,8 +69,7 @@ export interface WorkerPoolOptions {
  * ```
  * @throws RangeError if `concurrency` is not a positive integer or Infinity; TypeError if `work`
  * is not a function.
- * Go: N goroutines ranging over a jobs channel; `errgroup.WithContext` + `SetLimit`. Rules: PT3,
- * PT4, EG1, EG2, EG3.
+ * Go: workers ranging over a jobs channel; `errgroup.WithContext` + `SetLimit`. Rules: PT3, PT4, EG1, EG2, EG3.
  */
 export function workerPool<T, R>(
   concurrency: number,

@@ -12,7 +12,7 @@ import {
   toChannel,
   workerPool,
 } from 'gorx';
-import { lastValueFrom, range, Subject, take, toArray } from 'rxjs';
+import { lastValueFrom, of, range, Subject, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 
 const STRESS = process.env.GORX_STRESS !== undefined;
@@ -254,5 +254,13 @@ describe('backpressure', () => {
       .subscribe({ complete: () => (done = true) });
     expect(received).toBe(1_000_000);
     expect(done).toBe(true);
+  });
+
+  it('G4 workerPool over a synchronous source of 10^6 values with synchronous inners runs in constant stack', () => {
+    let count = 0;
+    range(0, 1_000_000)
+      .pipe(workerPool(2, (v) => of(v)))
+      .subscribe(() => count++);
+    expect(count).toBe(1_000_000);
   });
 });

@@ -95,7 +95,7 @@ describe('workerPool', () => {
       from([1, 2]).pipe(
         workerPool(
           2,
-          (v, taskCtx) => {
+          (_v, taskCtx) => {
             seen.push(taskCtx);
             return new Promise<number>(() => {});
           },
