@@ -10,7 +10,7 @@ import {
 } from 'gorx';
 import { map, takeUntil } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { flush, jitter, parked, rng, STRESS, testScheduler, track } from './helpers.js';
+import { flush, jitter, parkedSince, rng, STRESS, testScheduler, track } from './helpers.js';
 
 describe('Semaphore', () => {
   it('SM1 waits for every earlier waiter even when enough permits are free', async () => {
@@ -147,6 +147,7 @@ describe('Semaphore', () => {
   });
 
   it('SM6 cancelling the waiter at the front wakes the waiters behind it that now fit (AllocCancelDoesntStarve)', async () => {
+    const parked = parkedSince();
     const sem = new Semaphore(10);
     await sem.acquire(1);
     const [ctx, cancel] = withCancel(background());
@@ -225,6 +226,7 @@ describe('Semaphore', () => {
   });
 
   it('SM1 hammer: task i acquires i+1 permits in a loop; the permits in use never exceed the size (TestWeighted)', async () => {
+    const parked = parkedSince();
     const n = 8;
     const loops = 200 * STRESS;
     const sem = new Semaphore(n);
@@ -252,6 +254,7 @@ describe('Semaphore', () => {
   });
 
   it('SM6 hammer: random cancels never leak or lose permits', async () => {
+    const parked = parkedSince();
     const size = 5;
     const sem = new Semaphore(size);
     const random = rng(7);
@@ -381,6 +384,7 @@ describe('Semaphore.acquire$', () => {
   });
 
   it('SM4 an acquire$ larger than the size never emits and does not block others', () => {
+    const parked = parkedSince();
     const sem = new Semaphore(1);
     const values: unknown[] = [];
     const big = sem.acquire$(2).subscribe((v) => values.push(v));

@@ -48,9 +48,18 @@ export async function jitter(random: (n: number) => number): Promise<void> {
   else await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Operations parked in any wait queue right now. */
+/**
+ * Operations parked in any wait queue now, minus those parked when the spec file loaded (a
+ * deadlock test leaves its waiters parked for good, so tests compare with `parkedSince`).
+ */
 export function parked(): number {
   return snapshotLive().parked;
+}
+
+/** A counter of operations parked since this call. */
+export function parkedSince(): () => number {
+  const base = parked();
+  return () => parked() - base;
 }
 
 /** Stress multiplier: 1 by default, larger with GORX_STRESS set. */
