@@ -43,12 +43,14 @@ export type RecvResult<T> =
  * Go: `chan<- T`. Rules: CH16.
  */
 export interface SendChannel<in T> {
+  // The send members are function-typed properties, not methods: TypeScript checks method
+  // parameters bivariantly, which would let a `Channel<Dog>` pass as a `SendChannel<Animal>`.
   /** Sends `value`, waiting for a receiver or for room; rejects if the channel is closed. */
-  send(value: T, cancel?: Cancel): Promise<void>;
+  readonly send: (value: T, cancel?: Cancel) => Promise<void>;
   /** Sends on subscription; emits `undefined` once sent, then completes. */
-  send$(value: T): Observable<void>;
+  readonly send$: (value: T) => Observable<void>;
   /** Sends only if a receiver waits or the buffer has room; `false` otherwise. Throws if closed. */
-  trySend(value: T): boolean;
+  readonly trySend: (value: T) => boolean;
   /** Closes the channel; with `error`, receivers get it after the buffered values. */
   close(error?: unknown): void;
   readonly capacity: number;
