@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { flush, jitter, parkedSince, rng, STRESS, track, unhandledRejections } from './helpers.js';
 
 /** A task body that fails with `error` (or succeeds when it is null) once `gate` is closed. */
-function after(gate: Channel<void>, error: Error | null): () => Promise<void> {
+function whenOpen(gate: Channel<void>, error: Error | null): () => Promise<void> {
   return async () => {
     await gate.recv();
     if (error !== null) throw error;
@@ -61,8 +61,8 @@ describe('ErrGroup', () => {
     const fast = new Channel<void>();
     const e1 = new Error('started first');
     const e2 = new Error('failed first');
-    g.go(after(slow, e1));
-    g.go(after(fast, e2));
+    g.go(whenOpen(slow, e1));
+    g.go(whenOpen(fast, e2));
     fast.close();
     await flush();
     slow.close();
@@ -83,7 +83,7 @@ describe('ErrGroup', () => {
     const doom = new Error('doom');
     const [g2, ctx2] = errGroup(background());
     const gate = new Channel<void>();
-    g2.go(after(gate, null));
+    g2.go(whenOpen(gate, null));
     g2.go(async () => {
       throw doom;
     });
@@ -233,7 +233,7 @@ describe('ErrGroup', () => {
     const limit = 42;
     g.setLimit(limit);
     const gate = new Channel<void>();
-    for (let i = 0; i < limit; i++) expect(g.tryGo(after(gate, null))).toBe(true);
+    for (let i = 0; i < limit; i++) expect(g.tryGo(whenOpen(gate, null))).toBe(true);
     expect(g.tryGo(async () => {})).toBe(false);
     gate.close();
     await g.wait();
@@ -248,8 +248,8 @@ describe('ErrGroup', () => {
     g.setLimit(1);
     const first = new Channel<void>();
     const second = new Channel<void>();
-    await g.go(after(first, null));
-    const queued = track(g.go(after(second, null)));
+    await g.go(whenOpen(first, null));
+    const queued = track(g.go(whenOpen(second, null)));
     first.close();
     await flush();
     expect(queued.current.status).toBe('fulfilled');
@@ -263,8 +263,8 @@ describe('ErrGroup', () => {
   it('EG7 changing the limit while tasks are active throws', async () => {
     const g = new ErrGroup();
     const gate = new Channel<void>();
-    g.go(after(gate, null));
-    g.go(after(gate, null));
+    g.go(whenOpen(gate, null));
+    g.go(whenOpen(gate, null));
     expect(() => g.setLimit(1)).toThrow(
       'errgroup: modify limit while 2 goroutines in the group are still active',
     );
@@ -307,7 +307,7 @@ describe('ErrGroup', () => {
     const g = new ErrGroup();
     g.setLimit(1);
     const gate = new Channel<void>();
-    await g.go(after(gate, null));
+    await g.go(whenOpen(gate, null));
     const [ctx, cancel] = withCancel(background());
     let ran = false;
     const queued = g.go(async () => {
@@ -362,7 +362,7 @@ describe('ErrGroup.wait$', () => {
   it('EG2 emits and completes when all tasks have finished, after cancelling the context', async () => {
     const [g, ctx] = errGroup();
     const gate = new Channel<void>();
-    g.go(after(gate, null));
+    g.go(whenOpen(gate, null));
     const log: string[] = [];
     g.wait$().subscribe({
       next: () => log.push(`next ${ctx.err?.message}`),
@@ -396,7 +396,7 @@ describe('ErrGroup.wait$', () => {
     const g = new ErrGroup();
     const gate = new Channel<void>();
     const wait$ = g.wait$();
-    g.go(after(gate, null));
+    g.go(whenOpen(gate, null));
     await flush();
     const before = parked();
     const sub = wait$.subscribe();
