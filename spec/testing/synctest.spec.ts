@@ -1,0 +1,293 @@
+import {
+  background,
+  Channel,
+  DeadlineExceededError,
+  go,
+  newTicker,
+  recv,
+  select,
+  send,
+  sleep,
+  after as timeAfter,
+  withTimeout,
+} from 'gorx';
+import { DeadlockError, LeakError, synctest } from 'gorx/testing';
+import { describe, expect, test } from 'vitest';
+
+const EPOCH = Date.UTC(2000, 0, 1);
+
+async function failure(p: Promise<unknown>): Promise<unknown> {
+  return p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+}
+
+describe('synctest', () => {
+  test('T10 fake time starts at 2000-01-01T00:00:00Z inside the bubble', async () => {
+    let start = 0;
+    let fired: number | undefined;
+    await synctest(async (t) => {
+      start = t.now();
+      fired = (await timeAfter(250).recv()).value;
+    });
+    expect(start).toBe(EPOCH);
+    expect(fired).toBe(EPOCH + 250);
+  });
+
+  test('DL5 a one-hour timeout takes milliseconds of real time and exactly one virtual hour', async () => {
+    const real = performance.now();
+    let elapsed = 0;
+    let err: unknown;
+    await synctest(async (t) => {
+      const start = t.now();
+      const [ctx, cancel] = withTimeout(background(), 3_600_000);
+      const r = await select({ done: recv(ctx.done), late: recv(timeAfter(7_200_000)) });
+      expect(r.case).toBe('done');
+      elapsed = t.now() - start;
+      err = ctx.err;
+      cancel();
+    });
+    expect(elapsed).toBe(3_600_000);
+    expect(err).toBeInstanceOf(DeadlineExceededError);
+    expect(performance.now() - real).toBeLessThan(1000);
+  });
+
+  test('DL5 t.wait returns once every other task is blocked, without moving time', async () => {
+    await synctest(async (t) => {
+      const ch = new Channel<number>(10);
+      const seen: number[] = [];
+      go(async () => {
+        for (let i = 0; i < 5; i++) await ch.send(i);
+        await sleep(1000);
+        await ch.send(99);
+      });
+      go(async () => {
+        for await (const v of ch) seen.push(v);
+      });
+      const start = t.now();
+      await t.wait();
+      expect(seen).toEqual([0, 1, 2, 3, 4]);
+      expect(t.now()).toBe(start);
+      await sleep(1000);
+      await t.wait();
+      expect(seen).toEqual([0, 1, 2, 3, 4, 99]);
+      expect(t.now()).toBe(start + 1000);
+      ch.close();
+    });
+  });
+
+  test('DL5 time does not move while a task is still running', async () => {
+    const log: string[] = [];
+    await synctest(async () => {
+      const ch = new Channel<number>(1);
+      go(async () => {
+        // Long enough to span several macrotask slices, without ever parking.
+        for (let i = 0; i < 20_000; i++) {
+          await ch.send(i);
+          await ch.recv();
+        }
+        log.push('busy done');
+      });
+      await sleep(1);
+      log.push('slept');
+    });
+    expect(log).toEqual(['busy done', 'slept']);
+  });
+
+  test('DL5 timers due at once fire in creation order and time moves to each due time', async () => {
+    const log: string[] = [];
+    await synctest(async (t) => {
+      const start = t.now();
+      const stamp = (name: string) => () => log.push(`${name}@${t.now() - start}`);
+      go(() => sleep(30).then(stamp('c')));
+      go(() => sleep(10).then(stamp('a')));
+      go(() => sleep(10).then(stamp('b')));
+      await sleep(40);
+    });
+    expect(log).toEqual(['a@10', 'b@10', 'c@30']);
+  });
+
+  test('DL1 root receives from an empty channel with no other tasks: DeadlockError with the wait reason', async () => {
+    const e = await failure(
+      synctest(async () => {
+        await new Channel<number>().recv();
+      }),
+    );
+    expect(e).toBeInstanceOf(DeadlockError);
+    const d = e as DeadlockError;
+    expect(d.name).toBe('DeadlockError');
+    expect(d.message.startsWith('all goroutines are asleep - deadlock!')).toBe(true);
+    expect(d.waits).toHaveLength(1);
+    expect(d.waits[0]).toMatch(/^chan receive on Channel#1\(0\), parked at .*synctest\.spec\.ts:\d+:\d+$/);
+    expect(d.message).toContain(d.waits[0]);
+    expect(d.tasks).toEqual([]);
+  });
+
+  test('DL1 the report lists every blocked task and operation: send, select and sleep-free waits', async () => {
+    const e = await failure(
+      synctest(async () => {
+        const a = new Channel<string>();
+        const b = new Channel<number>(1);
+        b.trySend(1);
+        go(() => b.send(2), { name: 'full-sender' });
+        go(() => select({ x: recv(a), y: send(a, 'v') }), { name: 'selector' });
+        await new Channel<void>().recv();
+      }),
+    );
+    const d = e as DeadlockError;
+    expect(d).toBeInstanceOf(DeadlockError);
+    expect(d.tasks.map((t) => t.name).sort()).toEqual(['full-sender', 'selector']);
+    expect(d.tasks.every((t) => /synctest\.spec\.ts/.test(t.created ?? ''))).toBe(true);
+    expect(d.waits).toHaveLength(3);
+    expect(d.waits.some((w) => w.startsWith('chan send on Channel#') && w.includes('(1)'))).toBe(true);
+    expect(
+      d.waits.some((w) =>
+        /^select \{ x: receive from Channel#\d\(0\); y: send to Channel#\d\(0\) \}/.test(w),
+      ),
+    ).toBe(true);
+    expect(d.message).toContain('task');
+    expect(d.message).toContain('"full-sender", created at');
+  });
+
+  test('DL1 a stopped timer that nobody can restart is a deadlock, not a pending timer', async () => {
+    const e = await failure(
+      synctest(async () => {
+        const ticker = newTicker(10);
+        ticker.stop();
+        await ticker.c.recv();
+      }),
+    );
+    expect(e).toBeInstanceOf(DeadlockError);
+    expect((e as DeadlockError).waits[0]).toMatch(/^chan receive \(timer\) on TimerPort#1/);
+  });
+
+  test('DL2 a pending timer suppresses the report: a task sleeps 50 virtual ms, then sends', async () => {
+    let got: number | undefined;
+    let elapsed = 0;
+    await synctest(async (t) => {
+      const start = t.now();
+      const ch = new Channel<number>();
+      go(async () => {
+        await sleep(50);
+        await ch.send(7);
+      });
+      got = (await ch.recv()).value;
+      elapsed = t.now() - start;
+    });
+    expect(got).toBe(7);
+    expect(elapsed).toBe(50);
+  });
+
+  test('DL2 a partial deadlock is not reported while a task still runs; left at the end it is a leak', async () => {
+    let received = false;
+    const e = await failure(
+      synctest(async () => {
+        const a = new Channel<number>();
+        const b = new Channel<number>();
+        go(
+          async () => {
+            await a.recv();
+            await b.send(1);
+          },
+          { name: 'cycle-a' },
+        );
+        go(
+          async () => {
+            await b.recv();
+            await a.send(1);
+          },
+          { name: 'cycle-b' },
+        );
+        const done = new Channel<boolean>();
+        go(async () => {
+          await sleep(100);
+          await done.send(true);
+        });
+        received = (await done.recv()).value === true;
+      }),
+    );
+    expect(received).toBe(true);
+    expect(e).toBeInstanceOf(LeakError);
+    expect((e as LeakError).tasks.map((t) => t.name).sort()).toEqual(['cycle-a', 'cycle-b']);
+  });
+
+  test('DL3 work registered with t.external suppresses the report until it settles', async () => {
+    let value = '';
+    await synctest(async (t) => {
+      value = await t.external(new Promise<string>((resolve) => setTimeout(() => resolve('io'), 5)));
+    });
+    expect(value).toBe('io');
+  });
+
+  test('GO5 after the body returns, time moves on until every task has exited', async () => {
+    let exitedAt = 0;
+    const real = performance.now();
+    await synctest(async (t) => {
+      go(async () => {
+        await sleep(3_600_000);
+        exitedAt = t.now();
+      });
+    });
+    expect(exitedAt).toBe(EPOCH + 3_600_000);
+    expect(performance.now() - real).toBeLessThan(1000);
+  });
+
+  test('GO5 a task blocked forever after the body returns is a LeakError', async () => {
+    const e = await failure(
+      synctest(async () => {
+        go(() => new Channel<number>().recv(), { name: 'orphan' });
+      }),
+    );
+    expect(e).toBeInstanceOf(LeakError);
+    const l = e as LeakError;
+    expect(l.tasks.map((t) => t.name)).toEqual(['orphan']);
+    expect(l.message).toContain('"orphan"');
+    expect(l.waits.some((w) => w.startsWith('chan receive on Channel#'))).toBe(true);
+  });
+
+  test('GO5 a task on a ticker that is never stopped is a LeakError after the drain steps', async () => {
+    const e = await failure(
+      synctest(
+        async () => {
+          const ticker = newTicker(1000);
+          go(
+            async () => {
+              for (;;) await ticker.c.recv();
+            },
+            { name: 'ticking' },
+          );
+        },
+        { drainSteps: 50 },
+      ),
+    );
+    expect(e).toBeInstanceOf(LeakError);
+    expect((e as LeakError).tasks.map((t) => t.name)).toEqual(['ticking']);
+  });
+
+  test('DL5 a failing body rejects with its own error and restores the real clock', async () => {
+    const boom = new Error('boom');
+    const e = await failure(
+      synctest(async () => {
+        await sleep(10);
+        throw boom;
+      }),
+    );
+    expect(e).toBe(boom);
+    const v = (await timeAfter(0).recv()).value!;
+    expect(Math.abs(v - Date.now())).toBeLessThan(1000);
+  });
+
+  test('DL5 bubbles do not nest', async () => {
+    await synctest(async () => {
+      const e = await failure(synctest(async () => {}));
+      expect((e as Error).message).toMatch(/do not nest/);
+    });
+  });
+
+  test('DL5 synctest rejects a body that is not a function', async () => {
+    await expect(synctest(null as never)).rejects.toThrow(TypeError);
+  });
+});
