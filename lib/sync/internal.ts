@@ -29,9 +29,22 @@ const DISPOSE: typeof Symbol.dispose =
   Symbol.dispose ?? (Symbol.for('Symbol.dispose') as typeof Symbol.dispose);
 
 /**
- * Releases what a `lock`, `rLock` or `acquire$` took. It is a function and a `Disposable`, so
- * `using _ = await mu.lock()` is Go's `defer mu.Unlock()`. It releases at most once: calling it
- * again (or disposing after an early call) does nothing.
+ * Releases the hold that a `lock` or `rLock` (or the `$` forms) took. It is a function and a
+ * `Disposable`, so `using _ = await mu.lock()` is Go's `defer mu.Unlock()`. It releases at most
+ * once: calling it again (or disposing after an early call) does nothing, so a stale Unlock can
+ * never release somebody else's hold.
+ *
+ * @example
+ * ```ts
+ * import { Mutex, type Unlock } from 'gorx';
+ *
+ * const mu = new Mutex();
+ * {
+ *   using unlock: Unlock = await mu.lock();
+ *   if (Math.random() < 0.5) unlock(); // release early; the end of the block then does nothing
+ * }
+ * ```
+ * Go: `defer mu.Unlock()`. Rules: MU1, MU3.
  */
 export type Unlock = (() => void) & Disposable;
 
@@ -97,11 +110,6 @@ export abstract class Permits implements Gate {
     q.unlink(w);
     // The withdrawn head may have been what blocked the waiters behind it (SM6).
     if (front) this.#serve();
-  }
-
-  /** @internal Permits held now. */
-  get held(): number {
-    return this.#held;
   }
 
   #serve(): void {
