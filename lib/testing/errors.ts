@@ -76,7 +76,9 @@ export class DeadlockError extends Error {
         '',
         `${parked} blocked operation(s):`,
         ...waits.map((w) => `  ${w}`),
-        `${tasks.length} live task(s) besides the test body:`,
+        tasks.length === 0
+          ? 'no task is alive besides the test body'
+          : `${tasks.length} live task(s) besides the test body:`,
         ...tasks.map((t) => `  ${describe(t)}`),
       ].join('\n'),
     );
