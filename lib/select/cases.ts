@@ -33,12 +33,13 @@ export type Cases = Record<string, Case | null>;
  * case gives `value` and `ok`; a send case gives only `case`.
  */
 export type Selected<C extends Cases> = {
-  [K in keyof C & string]: NonNullable<C[K]> extends RecvCase<infer T>
+  // Numeric keys ({ 0: …, 1: … }) arrive as strings at run time, as Object.keys gives them.
+  [K in keyof C & (string | number)]: NonNullable<C[K]> extends RecvCase<infer T>
     ?
-        | { readonly case: K; readonly value: T; readonly ok: true }
-        | { readonly case: K; readonly value: undefined; readonly ok: false }
-    : { readonly case: K };
-}[keyof C & string];
+        | { readonly case: `${K}`; readonly value: T; readonly ok: true }
+        | { readonly case: `${K}`; readonly value: undefined; readonly ok: false }
+    : { readonly case: `${K}` };
+}[keyof C & (string | number)];
 
 /**
  * A receive case for `select`: ready when `ch` has a value or is closed. `null` (the nil channel)

@@ -247,5 +247,5 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
  */
 export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
   const r = commitReady(cases, Object.keys(cases));
-  return r === BLOCKED ? undefined : (r as Selected<C>);
+  return (r === BLOCKED ? undefined : r) as Selected<C> | undefined;
 }

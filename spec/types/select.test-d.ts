@@ -50,3 +50,15 @@ describe('select result types', () => {
     expectTypeOf(send(out, true)).not.toBeAny();
   });
 });
+
+describe('select keys', () => {
+  it('SE2 numeric case keys come back as strings, as Object.keys gives them', () => {
+    const r = trySelect({ 0: recv(nums), 1: send(out, true) });
+    expectTypeOf(r).toEqualTypeOf<
+      | { readonly case: '0'; readonly value: number; readonly ok: true }
+      | { readonly case: '0'; readonly value: undefined; readonly ok: false }
+      | { readonly case: '1' }
+      | undefined
+    >();
+  });
+});
