@@ -3,18 +3,20 @@
 // core functions a subclass provides (readyRecv, takeNow, parkRecv) plus withdraw.
 import { Observable, type Subscriber } from 'rxjs';
 import {
-  type BLOCKED,
-  type CLOSED,
+  BLOCKED,
+  CLOSED,
+  PromiseWaiter,
   RangeWaiter,
-  type RecvCore,
   recvPromise,
   recvShape,
   recvSubscribe,
   type Shape,
   tryRecvResult,
+  waiterPromise,
 } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import type { Waiter } from '../internal/WaitQueue.js';
+import { rejected, resolved } from '../internal/resume.js';
+import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
 function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): RangeWaiter<T> {
@@ -116,9 +118,37 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Rules: CH15.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
+    // `return` (a `break`, or a consumer giving up) withdraws a pending `next`, which then
+    // resolves done: the receive did not happen, so no value is lost.
+    let parked: PromiseWaiter | null = null;
+    let finished = false;
     return {
-      next: () => recvPromise(this, null, iterShape),
-      return: async () => DONE,
+      next: (): Promise<IteratorResult<T>> => {
+        if (finished) return resolved(DONE);
+        let r: T | BLOCKED | CLOSED;
+        try {
+          r = this.takeNow();
+        } catch (error) {
+          return rejected(error);
+        }
+        if (r === BLOCKED) {
+          parked = new PromiseWaiter(iterShape);
+          this.parkRecv(parked);
+          return waiterPromise(parked, null);
+        }
+        return resolved(r === CLOSED ? DONE : { value: r, done: false });
+      },
+      return: (): Promise<IteratorResult<T>> => {
+        finished = true;
+        const w = parked;
+        parked = null;
+        if (w !== null && w.queue !== null) {
+          withdraw(w);
+          w.ok = false;
+          w.commit();
+        }
+        return resolved(DONE);
+      },
     };
   }
 }

@@ -313,6 +313,21 @@ describe('Channel close', () => {
     expect(inspect(u).waiting.receivers).toBe(0);
   });
 
+  it('CH15 return() on an iterator with a pending next withdraws it and ends the iteration', async () => {
+    const ch = new Channel<number>();
+    const it = ch[Symbol.asyncIterator]();
+    const pending = it.next();
+    expect(inspect(ch).waiting.receivers).toBe(1);
+    expect(await it.return!()).toEqual({ value: undefined, done: true });
+    expect(inspect(ch).waiting.receivers).toBe(0);
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+    // The value sent afterwards goes to the next receiver, not to the abandoned iterator.
+    const r = ch.recv();
+    expect(ch.trySend(1)).toBe(true);
+    expect(await r).toEqual({ value: 1, ok: true });
+  });
+
   it('CH17 undefined, null, NaN and object identity are ordinary values', async () => {
     const obj = { a: 1 };
     for (const cap of [0, 1, 4]) {
