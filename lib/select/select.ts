@@ -98,24 +98,27 @@ class CaseWaiter extends Waiter {
 
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
-// same case (SE3, TestPseudoRandomSend).
+// same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
 function park(group: Group, cases: Cases, keys: string[]): void {
-  for (let i = keys.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const k = keys[i]!;
-    keys[i] = keys[j]!;
-    keys[j] = k;
-  }
+  const ws = group.waiters;
   for (const key of keys) {
     const c = cases[key];
     if (c == null || c.port === null) continue;
     const w = new CaseWaiter(group, key, c.op);
-    group.waiters.push(w);
-    if (c.op === RECV) c.port.parkRecv(w);
-    else {
-      w.value = c.value;
-      c.port.parkSend(w);
-    }
+    if (c.op !== RECV) w.value = c.value;
+    ws.push(w);
+  }
+  const order = ws.length > 1 ? ws.slice() : ws;
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const w = order[i]!;
+    order[i] = order[j]!;
+    order[j] = w;
+  }
+  for (const w of order) {
+    const c = cases[w.key!]!;
+    if (c.op === RECV) c.port!.parkRecv(w);
+    else c.port!.parkSend(w);
   }
   if (group.token !== null) {
     const w = new CaseWaiter(group, null, RECV);
