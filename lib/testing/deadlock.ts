@@ -56,7 +56,7 @@ export class WaitTracker implements ParkObserver {
       return l;
     };
     const lines: string[] = [];
-    const selects = new Map<object, { cases: string[]; at: string | undefined }>();
+    const selects = new Map<object, { cases: [number, string][]; at: string | undefined }>();
     for (const [w, made] of this.waits) {
       if (w.queue === null || w.port === null) continue;
       const at = userFrame(made?.stack);
@@ -64,7 +64,9 @@ export class WaitTracker implements ParkObserver {
         if (w.key === null) continue; // the cancellation half of a select
         let s = selects.get(w.group);
         if (s === undefined) selects.set(w.group, (s = { cases: [], at }));
-        s.cases.push(`${w.key}: ${w.op === RECV ? 'receive from' : 'send to'} ${label(w.port)}`);
+        // Cases park in a random order; list them in the order the select names them.
+        const index = (w.group as { waiters?: unknown[] }).waiters?.indexOf(w) ?? s.cases.length;
+        s.cases.push([index, `${w.key}: ${w.op === RECV ? 'receive from' : 'send to'} ${label(w.port)}`]);
         continue;
       }
       const reason = reasonOf(w);
@@ -72,7 +74,8 @@ export class WaitTracker implements ParkObserver {
       lines.push(`${reason} on ${label(w.port)}${at === undefined ? '' : `, parked at ${at}`}`);
     }
     for (const s of selects.values()) {
-      lines.push(`select { ${s.cases.join('; ')} }${s.at === undefined ? '' : `, parked at ${s.at}`}`);
+      const cases = s.cases.sort((a, b) => a[0] - b[0]).map((c) => c[1]);
+      lines.push(`select { ${cases.join('; ')} }${s.at === undefined ? '' : `, parked at ${s.at}`}`);
     }
     return lines;
   }
