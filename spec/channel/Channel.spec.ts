@@ -81,6 +81,51 @@ describe('Channel unbuffered', () => {
   });
 });
 
+describe('Channel memory model', () => {
+  it('MM1 what the sender wrote before sending is visible to the receiver, by reference', async () => {
+    const ch = new Channel<{ n: number }>(1);
+    const shared = { written: false };
+    const msg = { n: 1 };
+    go(async () => {
+      shared.written = true;
+      await ch.send(msg);
+    });
+    const r = await ch.recv();
+    expect(shared.written).toBe(true);
+    expect(r.value).toBe(msg);
+  });
+
+  it('MM3 the k-th receive happens before the (k+C)-th send completes', async () => {
+    const cap = 2;
+    const ch = new Channel<number>(cap);
+    const log: string[] = [];
+    const sender = go(async () => {
+      for (let i = 0; i < 5; i++) {
+        await ch.send(i);
+        log.push(`sent ${i}`);
+      }
+    });
+    await flush();
+    expect(log).toEqual(['sent 0', 'sent 1']);
+    for (let k = 0; k < 3; k++) {
+      const r = ch.tryRecv();
+      log.push(`received ${r?.value}`);
+      await flush();
+    }
+    await sender;
+    expect(log).toEqual([
+      'sent 0',
+      'sent 1',
+      'received 0',
+      'sent 2',
+      'received 1',
+      'sent 3',
+      'received 2',
+      'sent 4',
+    ]);
+  });
+});
+
 describe('Channel buffering', () => {
   it('CH3 for every capacity the first cap sends proceed and the next one blocks', async () => {
     for (const cap of CAPS) {

@@ -102,6 +102,20 @@ describe('select', () => {
     expect(1000 - ones).toBeGreaterThan(100);
   });
 
+  it('RX1 select is not race(): with three ready channels the first is not favoured and no value is lost', async () => {
+    const chans = [0, 1, 2].map(() => new Channel<number>(1));
+    const counts = [0, 0, 0];
+    const trials = 3000;
+    for (let t = 0; t < trials; t++) {
+      for (const c of chans) if (c.length === 0) c.trySend(t);
+      const r = await select({ 0: recv(chans[0]!), 1: recv(chans[1]!), 2: recv(chans[2]!) });
+      counts[Number(r.case)]!++;
+      // The two losing channels still hold their values.
+      expect(chans.reduce((n, c) => n + c.length, 0)).toBe(2);
+    }
+    expectUniform(counts, trials);
+  });
+
   it('SE4 default (trySelect → undefined) is never taken when a case is ready, closed receives included', () => {
     const closed = new Channel<number>(1);
     closed.close();
