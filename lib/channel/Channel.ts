@@ -8,7 +8,7 @@
 //   a commit (an Observable `next`) may use the channel again (G6).
 import { Observable } from 'rxjs';
 import { ClosedChannelError } from '../errors.js';
-import { BLOCKED, CLOSED, type SendCore, sendPromise, sendSubscribe } from '../internal/blocking.js';
+import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
