@@ -1,0 +1,179 @@
+// Runs every benchmark side by side with its peers and writes BENCHMARKS.md. Each workload runs
+// in its own process (every library of a workload in the same one), so that the JIT and heap state
+// left by one workload does not skew the next.
+//
+//   npm run bench                              all workloads, writes BENCHMARKS.md
+//   npm run bench -- --only=pingpong,select    some workloads (add memory for memory), prints only
+//   npm run bench -- --source                  gorx from lib/ through tsx instead of a tsup bundle
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buffered } from './buffered.bench.js';
+import { fanin } from './fanin.bench.js';
+import { gorxBuild, gorxEnv } from './gorx.js';
+import { measureWorkload, type Row, type Timing, type Workload } from './harness.js';
+import { type MemoryRow, measureMemory, memoryCapacities, memoryCount } from './memory.bench.js';
+import { pingpong } from './pingpong.bench.js';
+import { pool } from './pool.bench.js';
+import { type Measured, type Reference, renderReport } from './report.js';
+import { selectWorkload } from './select.bench.js';
+import { mutex, semaphore } from './sync.bench.js';
+
+const WORKLOADS: readonly Workload[] = [pingpong, buffered, fanin, selectWorkload, pool, mutex, semaphore];
+
+const TIMING: Timing = { time: 600, timeout: 20_000 };
+
+const REFERENCES: readonly Reference[] = [
+  {
+    workload: 'unbuffered ping-pong',
+    figures: 'async-channel 1.4M round trips/s; promise floor 1.8M; synchronous floor 14.7M',
+  },
+  { workload: 'buffered (capacity 128)', figures: 'async-channel 6.2M values/s; floor 5.4M' },
+  { workload: 'fan-in 4 → 1', figures: 'async-channel 4.1M values/s; floor 4.7M' },
+  { workload: 'select over 4', figures: 'js-csp 0.26M selects/s; floor 3.8M' },
+  { workload: 'worker pool', figures: 'p-map 1.4M tasks/s; floor 4.2M; RxJS mergeMap 0.14M' },
+  { workload: 'mutex', figures: 'async-channel as a lock 2.5M cycles/s; floor 2.8M; async-mutex 0.36M' },
+  { workload: 'memory', figures: 'async-channel 1.25 KB per blocked receiver; floor 1.0 KB' },
+];
+
+const PACKAGES = [
+  'rxjs',
+  'async-channel',
+  'ts-chan',
+  'js-csp',
+  'effect',
+  'async-mutex',
+  'p-limit',
+  'p-map',
+  'tinybench',
+];
+
+function version(pkg: string): string {
+  try {
+    const url = new URL(`../../node_modules/${pkg}/package.json`, import.meta.url);
+    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  } catch {
+    return '?';
+  }
+}
+
+const option = (name: string): string | undefined =>
+  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const log = (line: string): void => console.log(line);
+
+/** What a child process hands back: the rows of one workload, or the memory rows. */
+type Result = { rows: Row[] } | { memory: MemoryRow[] | undefined };
+
+/** Rows without their functions, as they cross the process boundary. */
+const plain = <R extends { case: object }>(rows: readonly R[]): R[] =>
+  rows.map((r) => ({ ...r, case: JSON.parse(JSON.stringify(r.case)) as R['case'] }));
+
+/** Child mode: measures one workload (or memory) and writes its rows to `resultFile`. */
+async function child(id: string, resultFile: string): Promise<void> {
+  let result: Result;
+  if (id === 'memory') {
+    log('Memory (heap bytes)');
+    const rows = await measureMemory(log);
+    result = { memory: rows && plain(rows) };
+  } else {
+    const workload = WORKLOADS.find((w) => w.id === id)!;
+    log(`${workload.title} (${workload.unit}/s)`);
+    result = { rows: plain(await measureWorkload(workload, TIMING, log)) };
+  }
+  writeFileSync(resultFile, JSON.stringify(result));
+}
+
+/** Runs one workload in a fresh process, so that no workload warms up or skews another. */
+function inChild(id: string): Result | undefined {
+  const resultFile = join(mkdtempSync(join(os.tmpdir(), 'gorx-bench-')), `${id}.json`);
+  const args = [
+    ...process.execArgv,
+    fileURLToPath(import.meta.url),
+    `--workload=${id}`,
+    `--result=${resultFile}`,
+  ];
+  if (process.argv.includes('--source')) args.push('--source');
+  const exit = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, ...gorxEnv } });
+  try {
+    return JSON.parse(readFileSync(resultFile, 'utf8')) as Result;
+  } catch {
+    log(`  the process measuring ${id} ended with ${exit.status ?? exit.signal} before writing its results`);
+    return undefined;
+  }
+}
+
+async function parent(): Promise<void> {
+  const only = option('only')?.split(',');
+  const selected = only ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
+  const started = performance.now();
+  const loadAtStart = os.loadavg()[0]!;
+
+  const measured: Measured[] = [];
+  for (const workload of selected) {
+    const result = inChild(workload.id);
+    const rows =
+      result && 'rows' in result
+        ? result.rows
+        : workload.cases.map((c) => ({
+            case: c,
+            outcome: { status: 'error' as const, message: 'the benchmark process failed' },
+          }));
+    measured.push({ workload, rows });
+  }
+  let memory: Parameters<typeof renderReport>[2] = 'Not measured in this run.';
+  if (!only || only.includes('memory')) {
+    const result = inChild('memory');
+    if (result === undefined || !('memory' in result)) {
+      memory = 'Failed: the process measuring memory ended before writing its results.';
+    } else if (result.memory === undefined) {
+      memory = 'Skipped: run with `--expose-gc` (as `npm run bench` does).';
+      log('  skipped: run with --expose-gc');
+    } else {
+      memory = { rows: result.memory, capacities: memoryCapacities, count: memoryCount };
+    }
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const cpus = os.cpus();
+  const report = renderReport(
+    {
+      date: new Date().toISOString().slice(0, 10),
+      node: process.version,
+      cpu: cpus[0]?.model.trim() ?? 'unknown CPU',
+      cores: cpus.length,
+      platform: `${os.type()} ${os.release()} ${os.arch()}`,
+      versions: [
+        ['gorx', `${version('..')} (${gorxBuild})`] as const,
+        ...PACKAGES.map((p) => [p, version(p)] as const),
+      ],
+      seconds,
+      load: [loadAtStart, os.loadavg()[0]!],
+      timing: TIMING.time,
+    },
+    measured,
+    memory,
+    REFERENCES,
+  );
+  if (only) {
+    console.log(`\n${report}`);
+  } else {
+    writeFileSync(new URL('../../BENCHMARKS.md', import.meta.url), report);
+    log(`Wrote BENCHMARKS.md in ${seconds.toFixed(0)} s`);
+  }
+}
+
+async function main(): Promise<void> {
+  const id = option('workload');
+  if (id === undefined) await parent();
+  else await child(id, option('result')!);
+  // Peers may leave parked timers or fibers behind; the run is over.
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
