@@ -24,8 +24,8 @@ describe('tick and newTicker (marbles)', () => {
   });
 
   it('TK2 the channel never buffers: length and capacity are 0', async () => {
-    const t = newTicker(1);
-    await sleep(10);
+    const t = newTicker(200);
+    await sleep(450);
     expect([t.c.length, t.c.capacity]).toEqual([0, 0]);
     expect(t.c.tryRecv()?.ok).toBe(true);
     expect(t.c.tryRecv()).toBeUndefined();
