@@ -1,22 +1,6 @@
 import { afterFunc, background, Channel, type Context, sleep, withCancel, withTimeout } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
-
-/** Replaces the host's listeners for `event` while a test needs to see what reaches it. */
-function capture(event: 'uncaughtException' | 'unhandledRejection') {
-  const host = process as unknown as NodeJS.EventEmitter;
-  const saved = host.listeners(event) as ((...args: unknown[]) => void)[];
-  const seen: unknown[] = [];
-  const listener = (e: unknown) => seen.push(e);
-  host.removeAllListeners(event);
-  host.on(event, listener);
-  return {
-    seen,
-    restore() {
-      host.off(event, listener);
-      for (const l of saved) host.on(event, l);
-    },
-  };
-}
+import { capture } from '../helpers/async.js';
 
 describe('afterFunc', () => {
   let restore: (() => void) | undefined;

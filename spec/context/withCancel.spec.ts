@@ -13,6 +13,7 @@ import {
   withValue,
 } from 'gorx';
 import { describe, expect, it } from 'vitest';
+import { rng } from '../helpers/async.js';
 
 /** The size of a cancel node's children set, read through a cast (null and empty are both 0). */
 function children(ctx: Context): number {
@@ -21,18 +22,6 @@ function children(ctx: Context): number {
 
 function isDone(ctx: Context): boolean {
   return ctx.done.tryRecv() !== undefined;
-}
-
-/** A small seeded RNG (mulberry32), so a failing stress run reproduces. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
 }
 
 /** A wrapper that hides the gorx type of the context it delegates to (Go's otherContext). */

@@ -12,17 +12,8 @@ import {
   withTimeout,
 } from 'gorx';
 import { map, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-
-function testScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-
-/** Scheduled actions of a TestScheduler that are still live: pending timers in virtual time. */
-function pending(ts: TestScheduler): number {
-  return ts.actions.filter((a) => !a.closed).length;
-}
+import { pending, testScheduler } from '../helpers/marbles.js';
 
 const errName = (ctx: Context) => () => ctx.err?.name ?? 'none';
 

@@ -19,3 +19,13 @@ function normalise(value: unknown): unknown {
 export function testScheduler(): TestScheduler {
   return new TestScheduler((actual, expected) => expect(normalise(actual)).toEqual(normalise(expected)));
 }
+
+/** Scheduled actions of a TestScheduler that are still live: the pending timers in virtual time. */
+export function pending(ts: TestScheduler): number {
+  return ts.actions.filter((a) => !a.closed).length;
+}
+
+/** Live scheduled actions due at or after `frame` (a virtual action's `delay` is its absolute due frame). */
+export function pendingFrom(ts: TestScheduler, frame: number): number {
+  return ts.actions.filter((a) => !a.closed && (a as unknown as { delay: number }).delay >= frame).length;
+}

@@ -1,11 +1,7 @@
 import { Channel, go, newTicker, recv, select, sleep, tick } from 'gorx';
 import { concat, map, switchMap, take, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-
-function testScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
+import { testScheduler } from '../helpers/marbles.js';
 
 describe('tick and newTicker (marbles)', () => {
   it('TK3 tick(10) delivers the clock time every 10 ms', () => {

@@ -13,33 +13,9 @@ import {
   withTimeout,
 } from 'gorx';
 import { concat, map, merge, switchMap, take, timer } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-
-function testScheduler(): TestScheduler {
-  return new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
-}
-
-/** Live scheduled actions of a TestScheduler: the pending timers in virtual time. */
-function pending(ts: TestScheduler): number {
-  return ts.actions.filter((a) => !a.closed).length;
-}
-
-/** Live scheduled actions due at or after `frame` (VirtualAction.delay is the absolute due frame). */
-function pendingFrom(ts: TestScheduler, frame: number): number {
-  return ts.actions.filter((a) => !a.closed && (a as unknown as { delay: number }).delay >= frame).length;
-}
-
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
+import { rng } from '../helpers/async.js';
+import { pending, pendingFrom, testScheduler } from '../helpers/marbles.js';
 
 describe('after (marbles)', () => {
   it('TM1 after(5).recv$() emits the fire time at frame 5', () => {
