@@ -56,11 +56,16 @@ export const voidShape: Shape = () => undefined;
 
 /** A waiter whose commit settles a Promise. */
 export class PromiseWaiter extends Waiter {
-  resolve: (value: unknown) => void = noop;
-  reject: (error: unknown) => void = noop;
-  guard: GuardWaiter | null = null;
-  constructor(readonly shape: Shape) {
+  declare resolve: (value: unknown) => void;
+  declare reject: (error: unknown) => void;
+  declare guard: GuardWaiter | null;
+  declare readonly shape: Shape;
+  constructor(shape: Shape) {
     super();
+    this.resolve = noop;
+    this.reject = noop;
+    this.guard = null;
+    this.shape = shape;
   }
   commit(): void {
     if (this.guard !== null) withdraw(this.guard);
