@@ -98,15 +98,22 @@ class PoolSource<T, R> extends GorxSource<R> {
   }
 }
 
-/** One task: the observer of its inner subscription. */
+/**
+ * One task: the observer of its inner subscription, or of its Promise. Running tasks form an
+ * intrusive list on the pool, so starting and finishing one allocates no bookkeeping.
+ */
 class Run<R> {
   sub: { unsubscribe(): void } | null = null;
   done = false;
+  /** Set when the pool stops: a Promise that settles afterwards is ignored. */
+  dropped = false;
   /** Unordered: results of this task waiting in the pool's `out`. */
   buffered = 0;
   /** Ordered: results waiting for this task to reach the head, and the next task in order. */
   results: Ring<R> | null = null;
   nextInOrder: Run<R> | null = null;
+  prevRunning: Run<R> | null = null;
+  nextRunning: Run<R> | null = null;
 
   constructor(
     readonly pool: Pool<any, R>,
@@ -121,13 +128,27 @@ class Run<R> {
   complete(): void {
     this.pool.taskDone(this);
   }
+  /** Follows a native Promise without an RxJS subscription: one value, then complete. */
+  follow(promise: Promise<R>): void {
+    promise.then(
+      (value) => {
+        if (this.dropped) return;
+        this.next(value);
+        if (!this.dropped) this.complete();
+      },
+      (error: unknown) => {
+        if (!this.dropped) this.error(error);
+      },
+    );
+  }
 }
 
 class Pool<T, R> implements Sink<T>, Feed {
   readonly pull = true;
   readonly ctx: CancelCtx;
   readonly up: Feed;
-  readonly running = new Set<Run<R>>();
+  /** The running tasks, as an intrusive list through `prevRunning`/`nextRunning`. */
+  running: Run<R> | null = null;
   demand = 0;
   slots = 0;
   index = 0;
@@ -171,7 +192,12 @@ class Pool<T, R> implements Sink<T>, Feed {
     const ctx = new CancelCtx(this.ctx, this.ctx.deadline);
     ctx.attach();
     const run = new Run<R>(this, ctx);
-    this.running.add(run);
+    const first = this.running;
+    if (first !== null) {
+      run.nextRunning = first;
+      first.prevRunning = run;
+    }
+    this.running = run;
     if (this.cfg.ordered) {
       if (this.tail === null) this.head = run;
       else this.tail.nextInOrder = run;
@@ -179,7 +205,9 @@ class Pool<T, R> implements Sink<T>, Feed {
     }
     let sub: { unsubscribe(): void };
     try {
-      sub = from(this.cfg.work(value, ctx, index)).subscribe(run);
+      const input = this.cfg.work(value, ctx, index);
+      if (input instanceof Promise) return run.follow(input);
+      sub = from(input).subscribe(run);
     } catch (error) {
       return this.fail(error);
     }
@@ -225,11 +253,19 @@ class Pool<T, R> implements Sink<T>, Feed {
     if (this.stopped) return;
     run.done = true;
     run.sub = null;
-    this.running.delete(run);
+    this.unlink(run);
     run.ctx.cancel((this.finished ??= canceled(undefined)), undefined);
     if (this.cfg.ordered) return this.flush();
     if (run.buffered === 0) this.release();
     this.checkEnd();
+  }
+
+  unlink(run: Run<R>): void {
+    const { prevRunning: prev, nextRunning: next } = run;
+    if (prev === null) this.running = next;
+    else prev.nextRunning = next;
+    if (next !== null) next.prevRunning = prev;
+    run.prevRunning = run.nextRunning = null;
   }
 
   /** A slot is free: ask the source for one more value. */
@@ -292,8 +328,11 @@ class Pool<T, R> implements Sink<T>, Feed {
     this.watcher = null;
     this.up.cancel();
     this.ctx.cancel(canceled(why), why);
-    for (const run of this.running) run.sub?.unsubscribe();
-    this.running.clear();
+    for (let run = this.running; run !== null; run = run.nextRunning) {
+      run.dropped = true;
+      run.sub?.unsubscribe();
+    }
+    this.running = null;
     this.out = null;
     this.head = this.tail = null;
   }

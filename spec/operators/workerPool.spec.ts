@@ -109,6 +109,28 @@ describe('workerPool', () => {
     expect(seen.map((c) => c.err)).toEqual([ctx.err, ctx.err]);
   });
 
+  it('EG3 a Promise task settling after the output failed is ignored, its rejection included', async () => {
+    const settle: ((ok: boolean) => void)[] = [];
+    const seen: unknown[] = [];
+    let failure: unknown;
+    from([1, 2, 3])
+      .pipe(
+        workerPool(3, (v) => {
+          if (v === 1) return Promise.reject(new Error('first'));
+          return new Promise<number>((resolve, reject) =>
+            settle.push((ok) => (ok ? resolve(v) : reject(new Error(`late ${v}`)))),
+          );
+        }),
+      )
+      .subscribe({ next: (v) => seen.push(v), error: (e: unknown) => (failure = e) });
+    await tick();
+    expect(failure).toEqual(new Error('first'));
+    settle[0]!(true);
+    settle[1]!(false);
+    await tick();
+    expect(seen).toEqual([]);
+  });
+
   it('passes the source index and cancels each task context when the task ends', async () => {
     const ctxs: Context[] = [];
     const out = await lastValueFrom(
