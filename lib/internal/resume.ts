@@ -9,6 +9,8 @@ import { live } from './debug.js';
 type Resolve = (value: any) => void;
 
 const SLICE_MS = 4;
+/** Settlements between two looks at the clock. */
+const CHECK_EVERY = 64;
 const hop: (fn: () => void) => void =
   typeof setImmediate === 'function'
     ? (fn) => setImmediate(fn)
@@ -28,27 +30,40 @@ const hop: (fn: () => void) => void =
         })()
       : (fn) => setTimeout(fn, 0);
 
+// The gate's state: settlements left before the next look at the clock (0 also when no slice is
+// open, or while settlements are being deferred), the start of the open slice (-1: none), and
+// the settlements deferred to the hop.
+let budget = 0;
 let sliceStart = -1;
-let ops = 0;
 let deferred: unknown[] = [];
 
 function endSlice(): void {
   sliceStart = -1;
+  budget = 0;
   live.slices++;
   const run = deferred;
   deferred = [];
   for (let i = 0; i < run.length; i += 2) (run[i] as Resolve)(run[i + 1]);
 }
 
+/** Whether a settlement must wait for the next macrotask; costs one decrement most of the time. */
 function mustYield(): boolean {
+  if (budget > 0) {
+    budget--;
+    return false;
+  }
+  return lookAtClock();
+}
+
+function lookAtClock(): boolean {
   if (sliceStart < 0) {
     sliceStart = performance.now();
     hop(endSlice);
-    return false;
+  } else if (deferred.length > 0 || performance.now() - sliceStart > SLICE_MS) {
+    return true;
   }
-  if (deferred.length > 0) return true;
-  if ((++ops & 15) !== 0) return false;
-  return performance.now() - sliceStart > SLICE_MS;
+  budget = CHECK_EVERY;
+  return false;
 }
 
 /** Resolves through `resolve`, now or at the next macrotask hop (G4). */
@@ -62,11 +77,17 @@ const VOID: Promise<undefined> = Promise.resolve(undefined);
 /** A Promise resolved with `value`, now or at the next macrotask hop (G4). */
 export function resolved<T>(value: T): Promise<T> {
   if (!mustYield()) return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
-  return new Promise((resolve) => deferred.push(resolve, value));
+  return later(value, false);
 }
 
 /** A Promise rejected with `error`, now or at the next macrotask hop (G4). */
 export function rejected(error: unknown): Promise<never> {
   if (!mustYield()) return Promise.reject(error);
-  return new Promise((_, reject) => deferred.push(reject, error));
+  return later(error, true);
+}
+
+// Kept apart from `resolved` and `rejected`: a closure over their parameter would make V8 give
+// every call a context object, deferred or not.
+function later(value: unknown, reject: boolean): Promise<never> {
+  return new Promise((res, rej) => deferred.push(reject ? rej : res, value));
 }
