@@ -51,8 +51,13 @@ function commitReady(cases: Cases, keys: string[]): unknown {
 
 /** The sink of a parked select: a Promise or a subscriber. */
 abstract class Group {
-  waiters: CaseWaiter[] = [];
-  token: Token | null = null;
+  declare waiters: CaseWaiter[];
+  declare token: Token | null;
+
+  constructor() {
+    this.waiters = [];
+    this.token = null;
+  }
 
   win(w: CaseWaiter): void {
     this.withdrawOthers(w);
@@ -127,9 +132,16 @@ function park(group: Group, cases: Cases, keys: string[]): void {
   }
 }
 
+function noop(): void {}
+
 class PromiseGroup extends Group {
-  resolve: (value: unknown) => void = () => {};
-  rejectFn: (error: unknown) => void = () => {};
+  declare resolve: (value: unknown) => void;
+  declare rejectFn: (error: unknown) => void;
+
+  constructor() {
+    super();
+    this.resolve = this.rejectFn = noop;
+  }
   deliver(result: unknown): void {
     settle(this.resolve, result);
   }
