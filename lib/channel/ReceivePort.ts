@@ -15,7 +15,7 @@ import {
   waiterPromise,
 } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { rejected, resolved } from '../internal/resume.js';
+import { fairness, later, mustYield, rejected, resolved } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
@@ -136,7 +136,13 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
           this.parkRecv(parked);
           return waiterPromise(parked, null);
         }
-        return resolved(r === CLOSED ? DONE : { value: r, done: false });
+        if (r === CLOSED) return resolved(DONE);
+        const result = { value: r, done: false as const };
+        if (fairness.budget > 0) {
+          fairness.budget--;
+          return Promise.resolve(result);
+        }
+        return mustYield() ? later(result, false) : Promise.resolve(result);
       },
       return: (): Promise<IteratorResult<T>> => {
         finished = true;

@@ -11,7 +11,7 @@
 // - try face: the core's try function.
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
-import { rejected, resolved, settle } from './resume.js';
+import { fairness, later, mustYield, rejected, resolved, resolvedVoid, settle } from './resume.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
 /** Nothing is ready: the operation would block. */
@@ -126,14 +126,21 @@ export function recvPromise<T>(core: RecvCore<T>, token: Token | null, shape: Sh
     core.parkRecv(w);
     return waiterPromise(w, token);
   }
-  return resolved(r === CLOSED ? shape(undefined, false) : shape(r, true));
+  if (r === CLOSED) return resolved(shape(undefined, false));
+  // The common result is built here rather than by `shape`: V8 then knows its shape (resume.ts).
+  const result = shape === recvShape ? { value: r, ok: true } : shape(r, true);
+  if (fairness.budget > 0) {
+    fairness.budget--;
+    return Promise.resolve(result);
+  }
+  return mustYield() ? later(result, false) : Promise.resolve(result);
 }
 
 /** Send as a Promise. */
 export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null): Promise<void> {
   if (token !== null && token.err !== undefined) return rejected(token.err);
   try {
-    if (core.offerNow(value)) return resolved(undefined);
+    if (core.offerNow(value)) return resolvedVoid();
   } catch (error) {
     return rejected(error);
   }

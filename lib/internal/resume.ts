@@ -30,54 +30,67 @@ const hop: (fn: () => void) => void =
         })()
       : (fn) => setTimeout(fn, 0);
 
-// The gate's state: settlements left before the next look at the clock (0 also when no slice is
-// open, or while settlements are being deferred), the start of the open slice (-1: none), and
-// the settlements deferred to the hop.
-let budget = 0;
+// The fairness state. `fairness.budget` counts the settlements left before the next look at the
+// clock; it is 0 when no slice is open and while settlements are being deferred. Hot call sites
+// test it themselves (`if (fairness.budget > 0) { fairness.budget--; … }`) and call `mustYield`
+// only when it runs out: a call per settlement cost more than the whole check.
+export const fairness = { budget: 0 };
 let sliceStart = -1;
 let deferred: unknown[] = [];
 
 function endSlice(): void {
   sliceStart = -1;
-  budget = 0;
+  fairness.budget = 0;
   live.slices++;
   const run = deferred;
   deferred = [];
   for (let i = 0; i < run.length; i += 2) (run[i] as Resolve)(run[i + 1]);
 }
 
-/** Whether a settlement must wait for the next macrotask; costs one decrement most of the time. */
-function mustYield(): boolean {
-  if (budget > 0) {
-    budget--;
+/** Whether a settlement must wait for the next macrotask hop. */
+export function mustYield(): boolean {
+  if (fairness.budget > 0) {
+    fairness.budget--;
     return false;
   }
-  return lookAtClock();
-}
-
-function lookAtClock(): boolean {
   if (sliceStart < 0) {
     sliceStart = performance.now();
     hop(endSlice);
   } else if (deferred.length > 0 || performance.now() - sliceStart > SLICE_MS) {
     return true;
   }
-  budget = CHECK_EVERY;
+  fairness.budget = CHECK_EVERY;
   return false;
 }
 
 /** Resolves through `resolve`, now or at the next macrotask hop (G4). */
 export function settle(resolve: Resolve, value: unknown): void {
-  if (mustYield()) deferred.push(resolve, value);
+  if (fairness.budget > 0) {
+    fairness.budget--;
+    resolve(value);
+  } else if (mustYield()) deferred.push(resolve, value);
   else resolve(value);
 }
 
 const VOID: Promise<undefined> = Promise.resolve(undefined);
 
-/** A Promise resolved with `value`, now or at the next macrotask hop (G4). */
+/**
+ * A Promise resolved with `value`, now or at the next macrotask hop (G4). Hot paths that resolve
+ * with an object write this out with the object literal in place, so that V8 knows its shape
+ * and builds the Promise inline.
+ */
 export function resolved<T>(value: T): Promise<T> {
   if (!mustYield()) return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
   return later(value, false);
+}
+
+/** `resolved(undefined)`, apart so that it stays small enough to inline. */
+export function resolvedVoid(): Promise<undefined> {
+  if (fairness.budget > 0) {
+    fairness.budget--;
+    return VOID;
+  }
+  return mustYield() ? later(undefined, false) : VOID;
 }
 
 /** A Promise rejected with `error`, now or at the next macrotask hop (G4). */
@@ -86,8 +99,10 @@ export function rejected(error: unknown): Promise<never> {
   return later(error, true);
 }
 
-// Kept apart from `resolved` and `rejected`: a closure over their parameter would make V8 give
-// every call a context object, deferred or not.
-function later(value: unknown, reject: boolean): Promise<never> {
+/**
+ * A Promise settled with `value` at the next macrotask hop. Kept apart from its callers: a closure
+ * over their parameter would make V8 give every call a context object, deferred or not.
+ */
+export function later(value: unknown, reject: boolean): Promise<never> {
   return new Promise((res, rej) => deferred.push(reject ? rej : res, value));
 }

@@ -151,6 +151,30 @@ describe('G4 no timer starvation', () => {
     // Go's rule says "about 50 ms"; the margin absorbs a loaded CI machine.
     expect(elapsed).toBeLessThan(100);
   });
+  it('G4 a timer fires on time while a buffered producer and consumer never block', async () => {
+    const ch = new Channel<number>(8);
+    let stopped = false;
+    let received = 0;
+    const producer = (async () => {
+      for (let n = 0; !stopped; n++) await ch.send(n);
+      ch.close();
+    })();
+    const consumers = [
+      (async () => {
+        for await (const _ of ch) received++;
+      })(),
+      (async () => {
+        while ((await ch.recv()).ok) received++;
+      })(),
+    ];
+    const start = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const elapsed = performance.now() - start;
+    stopped = true;
+    await Promise.all([producer, ...consumers]);
+    expect(received).toBeGreaterThan(10);
+    expect(elapsed).toBeLessThan(100);
+  });
 });
 
 describe('G6 re-entrancy', () => {
