@@ -53,3 +53,24 @@ export function present<T>(where: string, what: string, value: T): NonNullable<T
     throw new TypeError(`${where}: ${what} is required, got ${show(value)}`);
   return value as NonNullable<T>;
 }
+
+/**
+ * A gorx channel for `op` ('readyRecv' or 'readySend'), or null (the nil channel). Checked by
+ * shape, so that a channel of the package's other module format is accepted too.
+ */
+export function channelOrNil<T>(where: string, value: T, op: 'readyRecv' | 'readySend'): T {
+  if (value !== null && typeof (value as { [k: string]: unknown } | undefined)?.[op] !== 'function') {
+    const kind = op === 'readyRecv' ? 'a gorx receive channel' : 'a gorx channel';
+    throw new TypeError(`${where}: channel must be ${kind} or null, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** An object of select cases: each value made by `recv()` or `send()`, or null. */
+export function badCases(where: string, cases: unknown, key?: string): never {
+  if (key === undefined) throw new TypeError(`${where}: cases must be an object, got ${show(cases)}`);
+  const value = (cases as Record<string, unknown>)[key];
+  throw new TypeError(
+    `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(value)}`,
+  );
+}

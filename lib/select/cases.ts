@@ -1,5 +1,6 @@
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
+import { channelOrNil } from '../internal/validate.js';
 
 /** @internal */
 export const RECV = 0;
@@ -54,9 +55,11 @@ export type Selected<C extends Cases> = {
  * if (r.case === 'msg') console.log(r.value);
  * else console.log('timed out');
  * ```
+ * @throws TypeError when `ch` is neither a gorx receive channel nor null.
  * Go: `case v, ok := <-ch:`. Rules: SE2, SE6, SE7.
  */
 export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
+  channelOrNil('recv', ch, 'readyRecv');
   return { op: RECV, port: ch as unknown as RecvCore<T> | null };
 }
 
@@ -73,8 +76,10 @@ export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
  * const ctx = background();
  * await select({ sent: send(out, 42), stop: recv(ctx.done) });
  * ```
+ * @throws TypeError when `ch` is neither a gorx channel nor null.
  * Go: `case ch <- v:`. Rules: SE8, SE11.
  */
 export function send<T>(ch: SendChannel<T> | null, value: T): SendCase<T> {
+  channelOrNil('send', ch, 'readySend');
   return { op: SEND, port: ch as unknown as SendCore<T> | null, value };
 }

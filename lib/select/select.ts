@@ -8,8 +8,9 @@ import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, CLOSED_RESULT, type RecvCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
+import { badCases } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type Cases, RECV, type Selected } from './cases.js';
+import { type Cases, RECV, SEND, type Selected } from './cases.js';
 
 let random: () => number = Math.random;
 
@@ -24,16 +25,43 @@ export function setRandom(fn: () => number): () => number {
   return previous;
 }
 
-/** Commits a ready case; returns the result (throws for a closed send case or a close error). */
-function commitReady(cases: Cases, keys: string[]): unknown {
+/**
+ * Counts the ready cases, in one synchronous pass (G1). Throws a TypeError at the call for cases
+ * that are not an object, or a case that recv()/send() did not make.
+ */
+function countReady(where: string, cases: Cases): number {
+  if (typeof cases !== 'object' || cases === null) badCases(where, cases);
   let ready = 0;
-  for (const key of keys) {
+  // for…in rather than Object.keys: V8 reads `cases[key]` through its enum cache, and no array
+  // of keys is made per select.
+  for (const key in cases) {
     const c = cases[key];
-    if (c != null && c.port !== null && (c.op === RECV ? c.port.readyRecv() : c.port.readySend())) ready++;
+    if (c == null) continue;
+    if (c.op === RECV) {
+      if (c.port?.readyRecv()) ready++;
+    } else if (c.op === SEND) {
+      if (c.port?.readySend()) ready++;
+    } else badCases(where, cases, key);
   }
-  if (ready === 0) return BLOCKED;
+  return ready;
+}
+
+/** Throws what `countReady` would for bad cases, without looking at readiness: for `select$`. */
+function checkCases(where: string, cases: Cases): void {
+  if (typeof cases !== 'object' || cases === null) badCases(where, cases);
+  for (const key in cases) {
+    const c = cases[key];
+    if (c != null && c.op !== RECV && c.op !== SEND) badCases(where, cases, key);
+  }
+}
+
+/**
+ * Commits one of the `ready` cases, chosen uniformly at random (SE3); returns the result (throws
+ * for a closed send case or a close error).
+ */
+function commitReady(cases: Cases, ready: number): unknown {
   let pick = Math.floor(random() * ready);
-  for (const key of keys) {
+  for (const key in cases) {
     const c = cases[key];
     if (c == null || c.port === null || !(c.op === RECV ? c.port.readyRecv() : c.port.readySend())) continue;
     if (pick-- > 0) continue;
@@ -104,9 +132,9 @@ class CaseWaiter extends Waiter {
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
 // same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
-function park(group: Group, cases: Cases, keys: string[]): void {
+function park(group: Group, cases: Cases): void {
   const ws = group.waiters;
-  for (const key of keys) {
+  for (const key in cases) {
     const c = cases[key];
     if (c == null || c.port === null) continue;
     const w = new CaseWaiter(group, key, c.op);
@@ -189,22 +217,25 @@ class SubscriberGroup extends Group {
  * }
  * ```
  * @see {@link select$} (Observable) and {@link trySelect} (non-blocking).
+ * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
  * Go: `select { … }`. Rules: SE1–SE13, G1, G3, G7.
  */
 export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Selected<C>> {
+  const ready = countReady('select', cases);
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
-  const keys = Object.keys(cases);
-  let r: unknown;
-  try {
-    r = commitReady(cases, keys);
-  } catch (error) {
-    return rejected(error);
+  if (ready > 0) {
+    let r: unknown;
+    try {
+      r = commitReady(cases, ready);
+    } catch (error) {
+      return rejected(error);
+    }
+    return resolved(r as Selected<C>);
   }
-  if (r !== BLOCKED) return resolved(r as Selected<C>);
   const group = new PromiseGroup();
   group.token = token;
-  park(group, cases, keys);
+  park(group, cases);
   return new Promise((resolve, reject) => {
     group.resolve = resolve as (value: unknown) => void;
     group.rejectFn = reject;
@@ -229,19 +260,20 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
  * ch.trySend(1);
  * select$({ one: recv(ch) }).subscribe((r) => console.log(r.case)); // 'one'
  * ```
+ * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
  * Go: `select { … }`. Rules: SE1–SE11, RX1, RX2.
  */
 export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
+  checkCases('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
-    const keys = Object.keys(cases);
-    const r = commitReady(cases, keys);
-    if (r !== BLOCKED) {
-      subscriber.next(r as Selected<C>);
+    const ready = countReady('select$', cases);
+    if (ready > 0) {
+      subscriber.next(commitReady(cases, ready) as Selected<C>);
       subscriber.complete();
       return undefined;
     }
     const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
-    park(group, cases, keys);
+    park(group, cases);
     return group;
   });
 }
@@ -258,9 +290,10 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
  * const r = trySelect({ v: recv(ch) });
  * console.log(r === undefined ? 'default' : r.case); // 'default'
  * ```
+ * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
  * Go: `select { …; default: }`. Rules: SE4, G1, SE14.
  */
 export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
-  const r = commitReady(cases, Object.keys(cases));
-  return (r === BLOCKED ? undefined : r) as Selected<C> | undefined;
+  const ready = countReady('trySelect', cases);
+  return (ready > 0 ? commitReady(cases, ready) : undefined) as Selected<C> | undefined;
 }

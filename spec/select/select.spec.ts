@@ -356,4 +356,28 @@ describe('select', () => {
     expect(results).toEqual([{ case: expect.stringMatching(/^a2?$/), value: 3, ok: true }]);
     expect(inspect(b).waiting.senders).toBe(0);
   });
+
+  it('bad input: a non-object of cases, a case not made by recv()/send(), or a non-channel throw TypeError at the call', () => {
+    const ch = new Channel<number>(1);
+    expect(() => select(null as never)).toThrow(new TypeError('select: cases must be an object, got null'));
+    expect(() => select$({ a: 42 } as never)).toThrow(
+      new TypeError('select$: case "a" must be made by recv() or send(), got 42'),
+    );
+    expect(() => trySelect({ a: recv(ch), b: { op: 7 } } as never)).toThrow(
+      new TypeError('trySelect: case "b" must be made by recv() or send(), got an object'),
+    );
+    expect(() => recv({} as never)).toThrow(
+      new TypeError('recv: channel must be a gorx receive channel or null, got an object'),
+    );
+    expect(() => send(undefined as never, 1)).toThrow(
+      new TypeError('send: channel must be a gorx channel or null, got undefined'),
+    );
+    // Nothing was consumed by the failed calls.
+    expect(ch.trySend(1)).toBe(true);
+    expect(trySelect({ a: recv(ch), nil: recv(null), none: null })).toEqual({
+      case: 'a',
+      value: 1,
+      ok: true,
+    });
+  });
 });
