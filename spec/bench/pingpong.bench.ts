@@ -96,6 +96,26 @@ function gorxCallbackPingPong(): void {
   if (served !== N || received !== N) throw new Error(`lost round trips: ${served}/${received}`);
 }
 
+/**
+ * Ping-pong on ranging subscriptions: each side subscribes once and answers with a synchronous
+ * `trySend`, so a round trip is two synchronous hand-offs to re-parked subscribers.
+ */
+function gorxRangingPingPong(): void {
+  const ping = new Channel<number>(0);
+  const pong = new Channel<number>(0);
+  const server = ping.subscribe((v) => {
+    if (!pong.trySend(v)) throw new Error('client not waiting');
+  });
+  let received = 0;
+  const client = pong.subscribe(() => {
+    received++;
+  });
+  for (let i = 0; i < N; i++) if (!ping.trySend(i)) throw new Error('server not waiting');
+  server.unsubscribe();
+  client.unsubscribe();
+  if (received !== N) throw new Error(`lost round trips: ${received}`);
+}
+
 function floorSyncPingPong(): void {
   const ping = new SyncHandoff<number>();
   const pong = new SyncHandoff<number>();
@@ -143,6 +163,14 @@ const cases: Case[] = [
     variant: 'recv$ + trySend',
     ops: N,
     run: gorxCallbackPingPong,
+    floor: 'sync handoff',
+  },
+  {
+    kind: 'gorx',
+    lib: 'gorx',
+    variant: 'subscribe + trySend',
+    ops: N,
+    run: gorxRangingPingPong,
     floor: 'sync handoff',
   },
   { kind: 'peer', lib: 'async-channel', ops: N, run: asyncChannelPingPong },
