@@ -18,7 +18,7 @@ import { UnlockError } from '../errors.js';
 import { PromiseWaiter, type Shape, voidShape, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
-import { rejected, resolved } from '../internal/resume.js';
+import { rejected, resolved, resolvedVoid } from '../internal/resume.js';
 import { type Port, Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 
 /**
@@ -141,7 +141,7 @@ export function makeUnlock(gate: Gate, n: number): Unlock {
 export function gatePromise(gate: Gate, n: number, cancel: Cancel | undefined, shape: Shape): Promise<any> {
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
-  if (gate.take(n)) return resolved(shape(gate, true));
+  if (gate.take(n)) return shape === voidShape ? resolvedVoid() : resolved(shape(gate, true));
   const w = new PromiseWaiter(shape);
   w.weight = n;
   w.value = gate;
