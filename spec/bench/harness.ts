@@ -46,7 +46,7 @@ export interface Row {
 }
 
 /** Rounds of sampling per workload. */
-export const ROUNDS = 5;
+export const ROUNDS = 10;
 
 export interface Timing {
   /** Sampling budget per case, in ms, over all rounds. */
