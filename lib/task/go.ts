@@ -1,5 +1,6 @@
-import { background, type Context } from '../context/Context.js';
-import { withCancel } from '../context/withCancel.js';
+import { background, CancelCtx, type Context } from '../context/Context.js';
+import { canceled } from '../context/withCancel.js';
+import { CanceledError } from '../errors.js';
 import { live, type TaskRecord } from '../internal/debug.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn } from '../internal/validate.js';
@@ -17,26 +18,50 @@ export interface Task<T> extends PromiseLike<T> {
 
 let nextId = 1;
 
+/** The error a task's context ends with when the task ends: one for all, like Go's `Canceled`. */
+let taskEnded: CanceledError | undefined;
+
 class TaskImpl<T> implements Task<T>, TaskRecord {
   readonly id = nextId++;
   readonly created: string | undefined = live.captureStacks ? new Error().stack : undefined;
   readonly promise: Promise<T>;
-  readonly ctx: Context;
-  readonly cancel: () => void;
+  readonly ctx: CancelCtx;
+  #cancel: (() => void) | null = null;
 
   constructor(
     body: (ctx: Context) => T | PromiseLike<T>,
     parent: Context,
     readonly name: string,
   ) {
-    [this.ctx, this.cancel] = withCancel(parent);
+    const ctx = new CancelCtx(parent, parent.deadline);
+    ctx.attach();
+    this.ctx = ctx;
     live.tasks.add(this);
+    // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
     this.promise = resolved(undefined)
-      .then(() => body(this.ctx))
-      .finally(() => {
-        live.tasks.delete(this);
-        this.cancel();
-      });
+      .then(() => body(ctx))
+      .then(
+        (value) => {
+          this.#end();
+          return value;
+        },
+        (error: unknown) => {
+          this.#end();
+          throw error;
+        },
+      );
+  }
+
+  /** Bound on first use, so that `task.cancel` can be handed around as a callback. */
+  get cancel(): () => void {
+    const ctx = this.ctx;
+    this.#cancel ??= () => ctx.cancel(canceled(undefined), undefined);
+    return this.#cancel;
+  }
+
+  #end(): void {
+    live.tasks.delete(this);
+    this.ctx.cancel((taskEnded ??= new CanceledError()), undefined);
   }
 
   then<R1 = T, R2 = never>(

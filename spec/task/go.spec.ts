@@ -125,11 +125,23 @@ describe('go', () => {
     cancelParent();
   });
 
+  it('GO3 task.cancel works detached, as a callback, and is one function per task', async () => {
+    const task = go(async (ctx) => {
+      await sleep(60_000, ctx).catch(() => {});
+      return ctx.err;
+    });
+    const { cancel } = task;
+    expect(task.cancel).toBe(cancel);
+    setTimeout(cancel, 0);
+    await expect(task).resolves.toBeInstanceOf(CanceledError);
+  });
+
   it('GO3 the task context is cancelled when the task ends', async () => {
     const task = go(() => 1);
     expect(task.ctx.err).toBeUndefined();
     await task;
     expect(task.ctx.err).toBeInstanceOf(CanceledError);
+    await expect(go(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 
   it('GO4 a failing task nobody awaits surfaces as an unhandled rejection', async () => {
