@@ -163,21 +163,31 @@ export function onceValue<T>(fn: () => T): () => T {
  */
 export function onceFunc<F extends (...args: any[]) => any>(fn: F): F {
   checkFn('onceFunc', 'fn', fn);
-  let first = true;
-  let self: unknown;
-  let args: unknown[] | undefined;
-  const call = onceValue(() => {
-    const s = self;
-    const a = args!;
-    self = args = undefined;
-    return fn.apply(s, a);
-  });
+  const first: FirstCall = { pending: true, self: undefined, args: undefined };
+  const call = onceValue(applyFirst(fn, first));
   return function (this: unknown, ...a: unknown[]) {
-    if (first) {
-      first = false;
-      self = this;
-      args = a;
+    if (first.pending) {
+      first.pending = false;
+      first.self = this;
+      first.args = a;
     }
     return call();
   } as F;
+}
+
+/** The first call's receiver and arguments, held until `fn` runs. */
+interface FirstCall {
+  pending: boolean;
+  self: unknown;
+  args: unknown[] | undefined;
+}
+
+// Apart from onceFunc so that the function it returns does not share a scope with `fn`: once
+// onceValue drops this closure after the first call, `fn` can be collected (ON4).
+function applyFirst<R>(fn: (...args: any[]) => R, first: FirstCall): () => R {
+  return () => {
+    const { self, args } = first;
+    first.self = first.args = undefined;
+    return fn.apply(self, args!);
+  };
 }

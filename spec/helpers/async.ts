@@ -1,5 +1,7 @@
 // Helpers for specs that drive Promise faces and real time: settling, observing settlement
 // without awaiting, a seeded RNG, and capturing what reaches the host's error events.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 /** Lets every queued microtask and continuation hop run (a few macrotask turns). */
 export async function flush(turns = 3): Promise<void> {
@@ -52,4 +54,10 @@ export function capture(event: 'unhandledRejection' | 'uncaughtException') {
       for (const l of saved) host.on(event, l);
     },
   };
+}
+
+/** A full garbage collection on demand, without starting node with --expose-gc. */
+export function collector(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
 }

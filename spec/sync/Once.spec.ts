@@ -1,7 +1,7 @@
 import { background, CanceledError, Channel, go, Once, onceFunc, onceValue, withCancel } from 'gorx';
 import { DeadlockError, synctest } from 'gorx/testing';
 import { describe, expect, it } from 'vitest';
-import { flush, parkedSince, track } from './helpers.js';
+import { collector, flush, parkedSince, track } from './helpers.js';
 
 describe('Once', () => {
   it('ON1 runs fn once, synchronously inside the first call, whatever later calls pass (TestOnce)', async () => {
@@ -120,6 +120,26 @@ describe('Once', () => {
 });
 
 describe('onceValue and onceFunc', () => {
+  it('ON4 fn is released for GC after the first call (XGC), for onceValue and onceFunc', async () => {
+    const gc = collector();
+    const make = <W>(wrap: (fn: () => number) => W): [W, WeakRef<object>] => {
+      const payload = new Array<number>(1000).fill(1);
+      const fn = () => payload.length;
+      return [wrap(fn), new WeakRef(fn)];
+    };
+    const [value, valueRef] = make(onceValue);
+    const [func, funcRef] = make(onceFunc);
+    expect(value()).toBe(1000);
+    expect(func()).toBe(1000);
+    // A WeakRef keeps its target alive until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(valueRef.deref()).toBeUndefined();
+    expect(funcRef.deref()).toBeUndefined();
+    expect(value()).toBe(1000);
+    expect(func()).toBe(1000);
+  });
+
   it('ON4 onceValue runs fn once and returns its result on every call', () => {
     let calls = 0;
     const get = onceValue(() => ({ n: ++calls }));

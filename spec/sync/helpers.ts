@@ -6,7 +6,7 @@ export { testScheduler };
 
 import { flush } from '../helpers/async.js';
 
-export { flush, rng, type State, track } from '../helpers/async.js';
+export { collector, flush, rng, type State, track } from '../helpers/async.js';
 
 /** A random yield point: nothing, a microtask, or a macrotask hop (the port of Go's random sleeps). */
 export async function jitter(random: (n: number) => number): Promise<void> {
