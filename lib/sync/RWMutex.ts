@@ -28,7 +28,8 @@ import {
 
 /** The kinds of hold, carried in a waiter's `weight`. */
 const WRITER = 1;
-const READER = 2;
+/** @internal */
+export const READER = 2;
 
 const writeShape: Shape = (gate: Gate) => makeUnlock(gate, WRITER);
 const readShape: Shape = (gate: Gate) => makeUnlock(gate, READER);

@@ -11,6 +11,7 @@ import { CallbackWaiter, PromiseWaiter, RangeWaiter, voidShape } from '../intern
 import { live, type ParkObserver } from '../internal/debug.js';
 import type { Waiter } from '../internal/WaitQueue.js';
 import { RECV } from '../select/cases.js';
+import { READER, RWMutex } from '../sync/RWMutex.js';
 import { TimerPort } from '../time/TimerPort.js';
 import { type LiveTask, userFrame } from './errors.js';
 
@@ -104,6 +105,7 @@ function reasonOf(w: Waiter): string | undefined {
     // At most one of a channel's queues is non-empty, so the side with waiters is this one's.
     return port.waiting.senders > 0 ? 'chan send' : 'chan receive';
   }
+  if (port instanceof RWMutex && w.weight === READER) return 'sync.RWMutex.RLock';
   return SYNC_REASONS[port.constructor.name] ?? `wait on ${port.constructor.name}`;
 }
 

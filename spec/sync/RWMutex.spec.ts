@@ -81,7 +81,10 @@ describe('RWMutex', () => {
       await mu.rLock();
     }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(DeadlockError);
-    expect((e as DeadlockError).waits).toHaveLength(2);
+    const waits = (e as DeadlockError).waits;
+    expect(waits).toHaveLength(2);
+    expect(waits.filter((w) => w.includes('sync.RWMutex.Lock on RWMutex#1'))).toHaveLength(1);
+    expect(waits.filter((w) => w.includes('sync.RWMutex.RLock on RWMutex#1'))).toHaveLength(1);
   });
 
   it('RW3 a writer unlock admits every queued reader before the next writer, which waits for them', async () => {
