@@ -185,6 +185,11 @@ export const pingpong: Workload = {
   id: 'pingpong',
   title: 'Unbuffered ping-pong',
   unit: 'round trips',
-  description: `Two tasks bounce a value over two unbuffered channels, ${N.toLocaleString('en-US')} round trips per sample.`,
+  description: [
+    `Two tasks bounce a value over two unbuffered channels, ${N.toLocaleString('en-US')} round trips per sample.`,
+    '`recv$ + trySend` subscribes a one-shot `recv$()` for every receive; `subscribe + trySend`',
+    'subscribes once to each channel (ranging) and answers with a synchronous `trySend`. Both are',
+    'compared with the synchronous floor.',
+  ].join('\n'),
   cases,
 };
