@@ -119,7 +119,9 @@ async function sample(
   warmup: boolean,
 ): Promise<number[]> {
   const time = timing.time / ROUNDS;
-  gc();
+  // A forced collection throws away optimised code, so only the round that warms up starts with
+  // one: collecting before every round would measure how fast each library re-optimises.
+  if (warmup) gc();
   const bench = new Bench({
     time,
     warmup,
