@@ -5,12 +5,12 @@
 // (SE9), because matching only happens when some other operation arrives.
 import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
-import { BLOCKED, CLOSED, CLOSED_RESULT, type RecvCore, type Token } from '../internal/blocking.js';
+import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { rejected, resolved, settle } from '../internal/resume.js';
+import { fairness, later, mustYield, rejected, settle } from '../internal/resume.js';
 import { badCases } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type Cases, RECV, SEND, type Selected } from './cases.js';
+import { type Case, type Cases, RECV, SEND, type Selected } from './cases.js';
 
 let random: () => number = Math.random;
 
@@ -55,26 +55,38 @@ function checkCases(where: string, cases: Cases): void {
   }
 }
 
-/**
- * Commits one of the `ready` cases, chosen uniformly at random (SE3); returns the result (throws
- * for a closed send case or a close error).
- */
-function commitReady(cases: Cases, ready: number): unknown {
+/** Picks one of the `ready` cases uniformly at random (SE3) and returns its key. */
+function pickReady(cases: Cases, ready: number): string {
   let pick = Math.floor(random() * ready);
+  let chosen = '';
   for (const key in cases) {
     const c = cases[key];
     if (c == null || c.port === null || !(c.op === RECV ? c.port.readyRecv() : c.port.readySend())) continue;
-    if (pick-- > 0) continue;
-    if (c.op === RECV) {
-      const r = c.port.takeNow();
-      return r === CLOSED || r === BLOCKED
-        ? { case: key, ...CLOSED_RESULT }
-        : { case: key, value: r, ok: true };
-    }
-    c.port.offerNow(c.value);
-    return { case: key };
+    chosen = key;
+    if (pick-- === 0) break;
   }
-  return BLOCKED;
+  return chosen;
+}
+
+/**
+ * Commits a ready case and returns the select's result; throws for a closed send case or a close
+ * error. Small, so V8 inlines it and knows the result's shape where it resolves a Promise.
+ */
+function commitCase(key: string, c: Case): unknown {
+  if (c.op === RECV) {
+    const r = c.port!.takeNow();
+    return r === CLOSED || r === BLOCKED
+      ? { case: key, value: undefined, ok: false }
+      : { case: key, value: r, ok: true };
+  }
+  c.port!.offerNow(c.value);
+  return { case: key };
+}
+
+/** Commits one of the `ready` cases. */
+function commitReady(cases: Cases, ready: number): unknown {
+  const key = pickReady(cases, ready);
+  return commitCase(key, cases[key]!);
 }
 
 /** The sink of a parked select: a Promise or a subscriber. */
@@ -94,7 +106,7 @@ abstract class Group {
       w.op === RECV
         ? w.ok
           ? { case: w.key, value: w.value, ok: true }
-          : { case: w.key, ...CLOSED_RESULT }
+          : { case: w.key, value: undefined, ok: false }
         : { case: w.key },
     );
   }
@@ -225,13 +237,18 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
   if (ready > 0) {
+    const key = pickReady(cases, ready);
     let r: unknown;
     try {
-      r = commitReady(cases, ready);
+      r = commitCase(key, cases[key]!);
     } catch (error) {
       return rejected(error);
     }
-    return resolved(r as Selected<C>);
+    if (fairness.budget > 0) {
+      fairness.budget--;
+      return Promise.resolve(r) as Promise<Selected<C>>;
+    }
+    return mustYield() ? later(r, false) : (Promise.resolve(r) as Promise<Selected<C>>);
   }
   const group = new PromiseGroup();
   group.token = token;
