@@ -69,7 +69,8 @@ export class PromiseWaiter extends Waiter {
   }
   commit(): void {
     if (this.guard !== null) withdraw(this.guard);
-    settle(this.resolve, this.shape(this.value, this.ok));
+    const { shape } = this;
+    settle(this.resolve, shape === voidShape ? undefined : shape(this.value, this.ok));
   }
   fail(error: unknown): void {
     if (this.guard !== null) withdraw(this.guard);
