@@ -131,6 +131,10 @@ export function makeUnlock(gate: Gate, n: number): Unlock {
     gate.give(n);
   }) as Unlock;
   unlock[DISPOSE] = unlock;
+  // An own `then` that is undefined: resolving a lock's Promise with this function then finds at
+  // once that it is not a thenable, instead of searching Function.prototype and Object.prototype
+  // (about 10% of a contended lock cycle).
+  (unlock as { then?: undefined }).then = undefined;
   return unlock;
 }
 
