@@ -55,13 +55,20 @@ export function present<T>(where: string, what: string, value: T): NonNullable<T
 }
 
 /**
- * A gorx channel for `op` ('readyRecv' or 'readySend'), or null (the nil channel). Checked by
- * shape, so that a channel of the package's other module format is accepted too.
+ * A gorx receive channel, or null (the nil channel). Checked by shape, so that a channel of the
+ * package's other module format is accepted too.
  */
-export function channelOrNil<T>(where: string, value: T, op: 'readyRecv' | 'readySend'): T {
-  if (value !== null && typeof (value as { [k: string]: unknown } | undefined)?.[op] !== 'function') {
-    const kind = op === 'readyRecv' ? 'a gorx receive channel' : 'a gorx channel';
-    throw new TypeError(`${where}: channel must be ${kind} or null, got ${show(value)}`);
+export function recvPortOrNil<T>(where: string, value: T): T {
+  if (value !== null && typeof (value as { readyRecv?: unknown } | undefined)?.readyRecv !== 'function') {
+    throw new TypeError(`${where}: channel must be a gorx receive channel or null, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** A gorx channel to send on, or null (the nil channel); checked by shape. */
+export function sendPortOrNil<T>(where: string, value: T): T {
+  if (value !== null && typeof (value as { readySend?: unknown } | undefined)?.readySend !== 'function') {
+    throw new TypeError(`${where}: channel must be a gorx channel or null, got ${show(value)}`);
   }
   return value;
 }

@@ -1,6 +1,6 @@
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
-import { channelOrNil } from '../internal/validate.js';
+import { recvPortOrNil, sendPortOrNil } from '../internal/validate.js';
 
 /** @internal */
 export const RECV = 0;
@@ -59,7 +59,7 @@ export type Selected<C extends Cases> = {
  * Go: `case v, ok := <-ch:`. Rules: SE2, SE6, SE7.
  */
 export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
-  channelOrNil('recv', ch, 'readyRecv');
+  recvPortOrNil('recv', ch);
   return { op: RECV, port: ch as unknown as RecvCore<T> | null };
 }
 
@@ -80,6 +80,6 @@ export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
  * Go: `case ch <- v:`. Rules: SE8, SE11.
  */
 export function send<T>(ch: SendChannel<T> | null, value: T): SendCase<T> {
-  channelOrNil('send', ch, 'readySend');
+  sendPortOrNil('send', ch);
   return { op: SEND, port: ch as unknown as SendCore<T> | null, value };
 }

@@ -37,14 +37,20 @@ function countReady(where: string, cases: Cases): number {
   for (const key in cases) {
     const c = cases[key];
     if (c == null) continue;
-    if (c.op === RECV) {
-      if (c.port?.readyRecv()) ready++;
-    } else if (c.op === SEND) {
-      if (c.port?.readySend()) ready++;
-    } else badCases(where, cases, key);
+    let isReady: boolean | undefined;
+    if (c.op === RECV) isReady = c.port?.readyRecv();
+    else if (c.op === SEND) isReady = c.port?.readySend();
+    else badCases(where, cases, key);
+    if (isReady) {
+      ready++;
+      lastReady = key;
+    }
   }
   return ready;
 }
+
+/** The key of the last ready case `countReady` saw: the pick when only one case is ready. */
+let lastReady = '';
 
 /** Throws what `countReady` would for bad cases, without looking at readiness: for `select$`. */
 function checkCases(where: string, cases: Cases): void {
@@ -57,6 +63,7 @@ function checkCases(where: string, cases: Cases): void {
 
 /** Picks one of the `ready` cases uniformly at random (SE3) and returns its key. */
 function pickReady(cases: Cases, ready: number): string {
+  if (ready === 1) return lastReady;
   let pick = Math.floor(random() * ready);
   let chosen = '';
   for (const key in cases) {
