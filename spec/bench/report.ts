@@ -111,6 +111,62 @@ function memoryTable(rows: readonly MemoryRow[], capacities: readonly number[]):
   return lines;
 }
 
+/** Why a gorx case misses a goal, from CPU profiles, by `workload id: case label`. */
+export type Reasons = Readonly<Record<string, string>>;
+
+/** The floor ratio a gorx case must reach: 1/1.5 for Promise paths, 1/2 for synchronous ones. */
+const floorGoal = (c: Case): number => (c.floor === 'sync handoff' ? 1 / 2 : 1 / 1.5);
+
+const verdict = (value: number | undefined, goal: number): string =>
+  value === undefined ? '—' : `${value.toFixed(2)}× ${value >= goal ? 'met' : '**not met**'}`;
+
+/** The goals, checked against this run, with the reasons for each one missed. */
+function goals(
+  measured: readonly Measured[],
+  memory: { rows: readonly MemoryRow[] } | string,
+  reasons: Reasons,
+): string[] {
+  const lines = [
+    'At least as fast as the fastest peer (≥ 1×); Promise paths within 1.5× of the promise floor',
+    '(≥ 0.67×) and synchronous paths within 2× of the synchronous floor (≥ 0.5×); under 1 KB per',
+    'blocked receiver.',
+    '',
+    '| workload | gorx variant | vs fastest peer | vs floor |',
+    '| --- | --- | --- | --- |',
+  ];
+  const missed: string[] = [];
+  for (const m of measured) {
+    const best = bestPeer(m.rows);
+    for (const row of m.rows.filter((r) => r.case.kind === 'gorx')) {
+      const hz = hzOf(row);
+      const vsPeer = hz === undefined || best === undefined ? undefined : hz / best;
+      const floor = floorOf(row.case, m.rows);
+      const vsFloor = hz === undefined || floor === undefined ? undefined : hz / floor;
+      const goal = floorGoal(row.case);
+      lines.push(
+        `| ${m.workload.title} | ${row.case.variant ?? ''} | ${verdict(vsPeer, 1)} | ${verdict(vsFloor, goal)} |`,
+      );
+      const reason = reasons[`${m.workload.id}: ${label(row.case)}`];
+      const short = (vsPeer !== undefined && vsPeer < 1) || (vsFloor !== undefined && vsFloor < goal);
+      if (short && reason !== undefined)
+        missed.push(`* **${m.workload.title}, ${row.case.variant}**: ${reason}`);
+    }
+  }
+  if (typeof memory !== 'string') {
+    const receiver = memory.rows.find((r) => r.case.kind === 'gorx');
+    if (typeof receiver?.blocked === 'number') {
+      const met = receiver.blocked < 1024 ? 'met' : '**not met**';
+      lines.push(
+        '',
+        `Memory: ${bytes(receiver.blocked)} B per blocked ${label({ ...receiver.case, ops: 0 })}, ${met}.`,
+      );
+    }
+  }
+  if (missed.length > 0)
+    lines.push('', 'Where a goal is missed, and why (from CPU profiles of the bundle):', '', ...missed);
+  return lines;
+}
+
 export interface Reference {
   readonly workload: string;
   readonly figures: string;
@@ -121,6 +177,7 @@ export function renderReport(
   measured: readonly Measured[],
   memory: { rows: readonly MemoryRow[]; capacities: readonly number[]; count: number } | string,
   references: readonly Reference[],
+  reasons: Reasons,
 ): string {
   const timing = env.timing;
   const out: string[] = [
@@ -158,6 +215,10 @@ export function renderReport(
     '## Summary',
     '',
     ...summary(measured),
+    '',
+    '## Goals',
+    '',
+    ...goals(measured, memory, reasons),
   ];
   measured.forEach((m, i) => {
     out.push('', `## ${i + 1}. ${m.workload.title}`, '', m.workload.description, '', ...workloadTable(m));

@@ -17,7 +17,7 @@ import { measureWorkload, type Row, type Timing, type Workload } from './harness
 import { type MemoryRow, measureMemory, memoryCapacities, memoryCount } from './memory.bench.js';
 import { pingpong } from './pingpong.bench.js';
 import { pool } from './pool.bench.js';
-import { type Measured, type Reference, renderReport } from './report.js';
+import { type Measured, type Reasons, type Reference, renderReport } from './report.js';
 import { selectWorkload } from './select.bench.js';
 import { mutex, semaphore } from './sync.bench.js';
 
@@ -37,6 +37,32 @@ const REFERENCES: readonly Reference[] = [
   { workload: 'mutex', figures: 'async-channel as a lock 2.5M cycles/s; floor 2.8M; async-mutex 0.36M' },
   { workload: 'memory', figures: 'async-channel 1.25 KB per blocked receiver; floor 1.0 KB' },
 ];
+
+/**
+ * Why gorx misses a goal where it does, from CPU profiles of the bundle (`spec/bench/profile.ts`
+ * under `node --cpu-prof`). The report shows a reason only when this run misses the goal.
+ */
+const REASONS: Reasons = {
+  'pingpong: gorx (Promise)':
+    'per receive, a `{ value, ok }` result (the API) and a parked waiter that is a node of an intrusive list with a cancellation slot; the floor resolves bare values and parks a closure.',
+  'pingpong: gorx (recv$ + trySend)':
+    'one RxJS subscription per receive: Observable, Subscriber and teardown bookkeeping take about 30% of the CPU against about 12% in gorx. The synchronous path that meets the goal is a ranging subscription (`subscribe + trySend`).',
+  'pingpong: gorx (subscribe + trySend)':
+    'each value goes through RxJS’s Subscriber chain (three calls) to the handler; the floor calls the handler directly.',
+  'fanin: gorx (Promise)':
+    'as for ping-pong: a waiter object per parked send and a result object per receive, where the floor parks a `{ value, resolve }` pair and resolves bare values.',
+  'select: gorx (select)':
+    'every select builds an object of cases and a case per channel (the API), walks the cases, and resolves with a result object; the floor is handed a prebuilt array. About 30% of the CPU is the caller building cases.',
+  'select: gorx (select$ + trySend)':
+    'an RxJS subscription per select, and a registration parked on each of the 4 channels (3 withdrawn when one wins).',
+  'pool: gorx (over rxjs range)':
+    'the floor is 8 bare async loops over an array; workerPool is an RxJS operator with demand both ways and a Context per task, cancelled when the task ends. Every peer is further off this floor.',
+  'pool: gorx (over a Channel(128))': 'as over a range, plus the channel between the producer and the pool.',
+  'mutex: gorx (lock() → Unlock)':
+    'each hold resolves with its own Unlock function (idempotent and disposable: the API), where the floor resolves with nothing; settling with it is about 12% of the CPU, the parked waiter about 5%.',
+  'semaphore: gorx (Semaphore(4))':
+    'a parked acquire is a waiter object (intrusive-list node, weight, cancellation slot) where the floor pushes a resolve function.',
+};
 
 const PACKAGES = [
   'rxjs',
@@ -156,6 +182,7 @@ async function parent(): Promise<void> {
     measured,
     memory,
     REFERENCES,
+    REASONS,
   );
   if (only) {
     console.log(`\n${report}`);
