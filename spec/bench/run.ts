@@ -49,6 +49,10 @@ const REASONS: Reasons = {
     'one RxJS subscription per receive: Observable, Subscriber and teardown bookkeeping take about 30% of the CPU against about 12% in gorx. The synchronous path that meets the goal is a ranging subscription (`subscribe + trySend`).',
   'pingpong: gorx (subscribe + trySend)':
     'each value goes through RxJS’s Subscriber chain (three calls) to the handler; the floor calls the handler directly.',
+  'buffered: gorx (Promise)':
+    'a `{ value, ok }` result per receive (the API) where the floor resolves the bare value.',
+  'buffered: gorx (for await)':
+    'each value is an iterator result `{ value, done }` handed through the async-iterator protocol, which adds its own bookkeeping per step.',
   'fanin: gorx (Promise)':
     'as for ping-pong: a waiter object per parked send and a result object per receive, where the floor parks a `{ value, resolve }` pair and resolves bare values.',
   'select: gorx (select)':
