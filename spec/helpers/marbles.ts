@@ -3,9 +3,16 @@
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 
-/** Replaces every Error in a marble frame list by `{ name, message }` (deeply, one level of frames). */
+/**
+ * Replaces every Error in a marble frame list by `{ name, message }`, plus the `value` an error
+ * carries (a BufferOverflowError's), deeply.
+ */
 function normalise(value: unknown): unknown {
-  if (value instanceof Error) return { name: value.name, message: value.message };
+  if (value instanceof Error) {
+    const plain: Record<string, unknown> = { name: value.name, message: value.message };
+    if ('value' in value) plain.value = value.value;
+    return plain;
+  }
   if (Array.isArray(value)) return value.map(normalise);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};

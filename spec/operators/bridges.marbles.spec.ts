@@ -15,7 +15,7 @@ import {
 } from 'gorx';
 import { concatMap } from 'rxjs';
 import { describe, it } from 'vitest';
-import { testScheduler } from './helpers.js';
+import { testScheduler } from '../helpers/marbles.js';
 
 describe('toChannel marbles', () => {
   const cases: [Overflow, string][] = [

@@ -11,7 +11,7 @@ import {
 } from 'gorx';
 import { mergeMap, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { testScheduler } from './helpers.js';
+import { testScheduler } from '../helpers/marbles.js';
 
 describe('workerPool marbles', () => {
   it('PT3 with concurrency 1 runs overlapping inner observables one after another', () => {
