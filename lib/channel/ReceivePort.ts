@@ -15,7 +15,7 @@ import {
   waiterPromise,
 } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { fairness, later, mustYield, rejected, resolved } from '../internal/resume.js';
+import { rejected, resolved, resolvedWith } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
@@ -137,12 +137,7 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
           return waiterPromise(parked, null);
         }
         if (r === CLOSED) return resolved(DONE);
-        const result = { value: r, done: false as const };
-        if (fairness.budget > 0) {
-          fairness.budget--;
-          return Promise.resolve(result);
-        }
-        return mustYield() ? later(result, false) : Promise.resolve(result);
+        return resolvedWith({ value: r, done: false as const });
       },
       return: (): Promise<IteratorResult<T>> => {
         finished = true;

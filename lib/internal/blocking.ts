@@ -11,7 +11,7 @@
 // - try face: the core's try function.
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
-import { fairness, later, mustYield, rejected, resolved, resolvedVoid, settle } from './resume.js';
+import { rejected, resolved, resolvedVoid, resolvedWith, settle } from './resume.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
 /** Nothing is ready: the operation would block. */
@@ -128,13 +128,8 @@ export function recvPromise<T>(core: RecvCore<T>, token: Token | null, shape: Sh
     return waiterPromise(w, token);
   }
   if (r === CLOSED) return resolved(shape(undefined, false));
-  // The common result is built here rather than by `shape`: V8 then knows its shape (resume.ts).
-  const result = shape === recvShape ? { value: r, ok: true } : shape(r, true);
-  if (fairness.budget > 0) {
-    fairness.budget--;
-    return Promise.resolve(result);
-  }
-  return mustYield() ? later(result, false) : Promise.resolve(result);
+  // The common result is built here rather than by `shape`: V8 then knows its shape (resolvedWith).
+  return resolvedWith(shape === recvShape ? { value: r, ok: true } : shape(r, true));
 }
 
 /** Send as a Promise. */

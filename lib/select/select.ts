@@ -7,7 +7,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { fairness, later, mustYield, rejected, settle } from '../internal/resume.js';
+import { rejected, resolvedWith, settle } from '../internal/resume.js';
 import { badCases } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type Case, type Cases, RECV, SEND, type Selected } from './cases.js';
@@ -251,11 +251,7 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
     } catch (error) {
       return rejected(error);
     }
-    if (fairness.budget > 0) {
-      fairness.budget--;
-      return Promise.resolve(r) as Promise<Selected<C>>;
-    }
-    return mustYield() ? later(r, false) : (Promise.resolve(r) as Promise<Selected<C>>);
+    return resolvedWith(r as Selected<C>);
   }
   const group = new PromiseGroup();
   group.token = token;
