@@ -13,7 +13,8 @@ import type { Waiter } from '../internal/WaitQueue.js';
 import { RECV } from '../select/cases.js';
 import { READER, RWMutex } from '../sync/RWMutex.js';
 import { TimerPort } from '../time/TimerPort.js';
-import { type LiveTask, userFrame } from './errors.js';
+import type { LiveTask } from './errors.js';
+import { userFrame } from './frames.js';
 
 /** Go's wait reasons for the sync primitives, by the class that owns the queue. */
 const SYNC_REASONS: Record<string, string> = {

@@ -3,6 +3,7 @@
  * whose `instanceof` check holds across the ESM and CJS builds.
  */
 import { branded } from '../errors.js';
+import { userFrame } from './frames.js';
 
 /** A live task as the reports list it. */
 export interface LiveTask {
@@ -10,34 +11,6 @@ export interface LiveTask {
   readonly name: string;
   /** The creation stack, when stacks were captured. */
   readonly created: string | undefined;
-}
-
-/** Where gorx's own files live (the parent of this folder), to skip its frames in stacks. */
-const OWN_ROOT: string | undefined = (() => {
-  const file = frameFile(new Error().stack?.split('\n')[1] ?? '');
-  if (file === undefined) return undefined;
-  const cut = file.lastIndexOf('/testing/');
-  return file.slice(0, cut < 0 ? file.lastIndexOf('/') + 1 : cut + 1);
-})();
-
-function frameFile(frame: string): string | undefined {
-  return /\(?((?:file:\/\/)?\/[^\s()]+?):\d+:\d+\)?\s*$/.exec(frame)?.[1];
-}
-
-/**
- * The location (`file:line:column`) of the first stack frame outside gorx and the runtime:
- * where user code made the call.
- * @internal
- */
-export function userFrame(stack: string | undefined): string | undefined {
-  if (stack === undefined) return undefined;
-  for (const line of stack.split('\n').slice(1)) {
-    const file = frameFile(line);
-    if (file === undefined || file.includes('/node_modules/')) continue;
-    if (OWN_ROOT !== undefined && file.startsWith(OWN_ROOT)) continue;
-    return /\(?((?:file:\/\/)?\/[^\s()]+?:\d+:\d+)\)?\s*$/.exec(line)?.[1];
-  }
-  return undefined;
 }
 
 function describe(t: LiveTask): string {
