@@ -4,13 +4,21 @@ import { parseFrame, userFrame } from '../../lib/testing/frames.js';
 describe('stack frames', () => {
   it('reads V8 frames with a path, a file URL and an http URL, dropping a query', () => {
     expect(parseFrame('    at f (/src/app.ts:3:7)')).toEqual({ file: '/src/app.ts', line: 3, column: 7 });
-    expect(parseFrame('    at file:///src/app.mjs:10:2')).toEqual({ file: 'file:///src/app.mjs', line: 10, column: 2 });
-    expect(parseFrame('    at it (http://localhost:63315/spec/leaks.spec.ts?import&browserv=17:30:4)')).toEqual({
+    expect(parseFrame('    at file:///src/app.mjs:10:2')).toEqual({
+      file: 'file:///src/app.mjs',
+      line: 10,
+      column: 2,
+    });
+    expect(
+      parseFrame('    at it (http://localhost:63315/spec/leaks.spec.ts?import&browserv=17:30:4)'),
+    ).toEqual({
       file: 'http://localhost:63315/spec/leaks.spec.ts',
       line: 30,
       column: 4,
     });
-    expect(parseFrame('    at https://example.test/app/main.js#x:1:2')?.file).toBe('https://example.test/app/main.js');
+    expect(parseFrame('    at https://example.test/app/main.js#x:1:2')?.file).toBe(
+      'https://example.test/app/main.js',
+    );
   });
 
   it('reads SpiderMonkey and JavaScriptCore frames', () => {
@@ -23,9 +31,9 @@ describe('stack frames', () => {
   });
 
   it('has no location for runtime-internal and anonymous frames', () => {
-    expect(parseFrame('    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)')).toBe(
-      undefined,
-    );
+    expect(
+      parseFrame('    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)'),
+    ).toBe(undefined);
     expect(parseFrame('    at new Promise (<anonymous>)')).toBe(undefined);
     expect(parseFrame('Error')).toBe(undefined);
   });
