@@ -27,6 +27,8 @@ export { select, select$, trySelect } from './select/select.js';
 // Goroutines
 export type { Task } from './task/go.js';
 export { go } from './task/go.js';
+export type { PendingTasksLike } from './task/track.js';
+export { trackTasks } from './task/track.js';
 export { sleep } from './time/sleep.js';
 // Sync
 export { ErrGroup, errGroup } from './sync/ErrGroup.js';

@@ -1,11 +1,20 @@
 // Bookkeeping read by gorx/testing: live tasks and parked operations. Kept to a counter and a
 // Set so the hot paths pay almost nothing.
+import { reportPanic } from './report.js';
 
 /** What a live task looks like to the leak and deadlock reports. */
 export interface TaskRecord {
   readonly id: number;
   readonly name: string;
   readonly created: string | undefined;
+}
+
+/**
+ * Anything shaped like Angular's `PendingTasks`: `add()` marks one piece of work pending and returns
+ * the function that ends it.
+ */
+export interface PendingTasksLike {
+  add(): () => void;
 }
 
 /** Sees every park and unpark while a test harness listens (wait reasons, activity). */
@@ -23,6 +32,32 @@ export const live = {
   captureStacks: false,
   /** Listener for parks and unparks; null unless gorx/testing installs one (hot paths test one field). */
   observer: null as ParkObserver | null,
+  /** Trackers of pending work that every new task reports to (`trackTasks`); null when none. */
+  trackers: null as readonly PendingTasksLike[] | null,
   /** Macrotask slices of continuation work run so far (resume.ts): a harness reads it to see activity. */
   slices: 0,
 };
+
+/** Reports a new task to every tracker; returns what ends it there, or null when nobody tracks. */
+export function beginPending(): (() => void) | null {
+  const trackers = live.trackers;
+  if (trackers === null) return null;
+  const ends: (() => void)[] = [];
+  for (const t of trackers) {
+    try {
+      const end = t.add();
+      if (typeof end === 'function') ends.push(end);
+    } catch (error) {
+      reportPanic(error);
+    }
+  }
+  return () => {
+    for (const end of ends) {
+      try {
+        end();
+      } catch (error) {
+        reportPanic(error);
+      }
+    }
+  };
+}

@@ -1,7 +1,7 @@
 import { background, CancelCtx, type Context } from '../context/Context.js';
 import { canceled } from '../context/withCancel.js';
 import { CanceledError } from '../errors.js';
-import { live, type TaskRecord } from '../internal/debug.js';
+import { beginPending, live, type TaskRecord } from '../internal/debug.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn } from '../internal/validate.js';
 
@@ -27,6 +27,8 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
   readonly promise: Promise<T>;
   readonly ctx: CancelCtx;
   #cancel: (() => void) | null = null;
+  /** Ends this task's entry in the pending-work trackers (`trackTasks`), if any. */
+  #pending: (() => void) | null;
 
   constructor(
     body: (ctx: Context) => T | PromiseLike<T>,
@@ -37,6 +39,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     ctx.attach();
     this.ctx = ctx;
     live.tasks.add(this);
+    this.#pending = live.trackers === null ? null : beginPending();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
     this.promise = resolved(undefined)
       .then(() => body(ctx))
@@ -61,6 +64,11 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
 
   #end(): void {
     live.tasks.delete(this);
+    const pending = this.#pending;
+    if (pending !== null) {
+      this.#pending = null;
+      pending();
+    }
     this.ctx.cancel((taskEnded ??= new CanceledError()), undefined);
   }
 

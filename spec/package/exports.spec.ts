@@ -37,7 +37,7 @@ const GORX = {
     'fromSignal',
     'fromDestroyRef',
   ],
-  goroutines: ['go'],
+  goroutines: ['go', 'trackTasks'],
   sync: [
     'WaitGroup',
     'errGroup',
@@ -77,6 +77,7 @@ const GORX_TYPES = [
   'Unlock',
   'Overflow',
   'DestroyRefLike',
+  'PendingTasksLike',
 ];
 
 /** The runtime names of `gorx/testing`; VirtualClock, captureStacks and snapshotLive go beyond API.md. */
