@@ -11,6 +11,7 @@ import { live } from './debug.js';
 
 /** Where a parked waiter lives; `withdraw` unlinks it and lets the primitive tidy up. */
 export interface Port {
+  /** @internal */
   withdraw(w: Waiter): void;
 }
 

@@ -2,13 +2,20 @@ import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
 import { recvPortOrNil, sendPortOrNil } from '../internal/validate.js';
 
-/** @internal */
+// The kind of a case. Not exported from the package, but the case types name them, so the
+// declarations keep them.
 export const RECV = 0;
-/** @internal */
 export const SEND = 1;
+
+/**
+ * Marks the objects that `recv` and `send` build, in the types only: a plain object literal has no
+ * such key, so it is not a `Case`.
+ */
+declare const CASE: unique symbol;
 
 /** A receive case of a select: build it with `recv(ch)`. */
 export interface RecvCase<T> {
+  readonly [CASE]: 'recv';
   readonly op: typeof RECV;
   /** @internal */
   readonly port: RecvCore<T> | null;
@@ -17,6 +24,7 @@ export interface RecvCase<T> {
 
 /** A send case of a select: build it with `send(ch, value)`. */
 export interface SendCase<T> {
+  readonly [CASE]: 'send';
   readonly op: typeof SEND;
   /** @internal */
   readonly port: SendCore<T> | null;
@@ -60,7 +68,7 @@ export type Selected<C extends Cases> = {
  */
 export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
   recvPortOrNil('recv', ch);
-  return { op: RECV, port: ch as unknown as RecvCore<T> | null };
+  return { op: RECV, port: ch as unknown as RecvCore<T> | null } as RecvCase<T>;
 }
 
 /**
@@ -81,5 +89,5 @@ export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
  */
 export function send<T>(ch: SendChannel<T> | null, value: T): SendCase<T> {
   sendPortOrNil('send', ch);
-  return { op: SEND, port: ch as unknown as SendCore<T> | null, value };
+  return { op: SEND, port: ch as unknown as SendCore<T> | null, value } as SendCase<T>;
 }

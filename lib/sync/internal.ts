@@ -50,11 +50,11 @@ export type Unlock = (() => void) & Disposable;
 
 /** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
 export interface Gate extends Port {
-  /** Takes `n` now if it can without overtaking a waiter. */
+  /** @internal Takes `n` now if it can without overtaking a waiter. */
   take(n: number): boolean;
-  /** Parks `w`, whose `weight` is `n`. */
+  /** @internal Parks `w`, whose `weight` is `n`. */
   park(w: Waiter): void;
-  /** Gives `n` back and serves waiters; throws UnlockError on a release of what is not held. */
+  /** @internal Gives `n` back and serves waiters; throws UnlockError on a release of what is not held. */
   give(n: number): void;
 }
 
