@@ -1,13 +1,14 @@
-import { defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  entry: { index: 'lib/index.ts', 'testing/index': 'lib/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  target: 'es2022',
-  splitting: true,
-  clean: true,
-  treeshake: true,
-  external: ['rxjs'],
-});
+// ESM is published one file per module (dist/<area>/<File>.js, the layout of lib/), so a bundler
+// keeps only the modules a program reaches; with `sideEffects: false` it drops the rest whole.
+// CommonJS is bundled per entry, and its shared code goes in one chunk, so that `gorx` and
+// `gorx/testing` share one clock and one registry in CommonJS too. The declarations are bundled
+// per entry for both formats (`.d.ts` and `.d.cts`).
+const entry = { index: 'lib/index.ts', 'testing/index': 'lib/testing/index.ts' };
+const shared: Options = { sourcemap: true, target: 'es2022', external: ['rxjs'], dts: { entry } };
+
+export default defineConfig([
+  { ...shared, entry: ['lib/**/*.ts'], format: 'esm', bundle: false, clean: true },
+  { ...shared, entry, format: 'cjs', splitting: true },
+]);
