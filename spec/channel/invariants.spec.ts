@@ -15,6 +15,7 @@ import {
 import { snapshotLive } from 'gorx/testing';
 import { config, map } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pingPong } from '../helpers/pingpong.js';
 import { drain, flush, inspect } from './helpers.js';
 
 /** Errors RxJS reports from throwing observers (instead of throwing them on a timer). */
@@ -122,32 +123,14 @@ describe('G3 exactly one case wins', () => {
 
 describe('G4 no timer starvation', () => {
   it('G4 a timer select fires on time while two tasks ping-pong forever', async () => {
-    const ping = new Channel<number>();
-    const pong = new Channel<number>();
     const [ctx, stop] = withCancel(background());
-    let rounds = 0;
-    const quiet = (e: unknown) => {
-      if (!(e instanceof CanceledError)) throw e;
-    };
-    go(async () => {
-      for (let n = 0; ; n++) {
-        await ping.send(n, ctx);
-        await pong.recv(ctx);
-        rounds++;
-      }
-    }).then(undefined, quiet);
-    go(async () => {
-      for (;;) {
-        const r = await ping.recv(ctx);
-        await pong.send(r.value!, ctx);
-      }
-    }).then(undefined, quiet);
+    const game = pingPong(ctx);
     const start = performance.now();
     const fired = await go(() => select({ never: recv(new Channel<number>()), t: recv(timeAfter(10)) }));
     const elapsed = performance.now() - start;
     stop();
     expect(fired.case).toBe('t');
-    expect(rounds).toBeGreaterThan(10);
+    expect(game.rounds()).toBeGreaterThan(10);
     // Go's rule says "about 50 ms"; the margin absorbs a loaded CI machine.
     expect(elapsed).toBeLessThan(100);
   });

@@ -1,6 +1,3 @@
-import { setImmediate as tick } from 'node:timers/promises';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   BufferOverflowError,
   Channel,
@@ -14,8 +11,10 @@ import {
 } from 'gorx';
 import { lastValueFrom, of, range, Subject, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import { collector, flush, heapUsed } from '../helpers/async.js';
+import { GORX_STRESS } from '../helpers/env.js';
 
-const STRESS = process.env.GORX_STRESS !== undefined;
+const STRESS = GORX_STRESS !== undefined;
 
 function drain<T>(ch: ReceiveChannel<T>): { values: T[]; error: unknown } {
   const values: T[] = [];
@@ -25,11 +24,6 @@ function drain<T>(ch: ReceiveChannel<T>): { values: T[]; error: unknown } {
     return { values, error };
   }
   return { values, error: undefined };
-}
-
-function collectGarbage(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 describe('backpressure', () => {
@@ -53,7 +47,7 @@ describe('backpressure', () => {
     let sum = 0;
     const slowWork = async (v: number) => {
       check();
-      if (v % 4 === 0) await tick();
+      if (v % 4 === 0) await flush(1);
       return v;
     };
     await new Promise<void>((resolve, reject) =>
@@ -76,7 +70,7 @@ describe('backpressure', () => {
 
   it('PT1 produce → workerPool → sendTo → workerPool keeps in flight ≤ Σ capacities + Σ concurrency + stages, heap flat', async () => {
     const N = STRESS ? 1_000_000 : 20_000;
-    const gc = collectGarbage();
+    const gc = collector();
     let generated = 0;
     let consumed = 0;
     let max = 0;
@@ -105,7 +99,7 @@ describe('backpressure', () => {
     const heap: number[] = [];
     let sum = 0;
     const slow = async (v: number) => {
-      if (v % 32 === 0) await tick();
+      if (v % 32 === 0) await flush(1);
       return v + 1;
     };
     const t0 = performance.now();
@@ -117,7 +111,7 @@ describe('backpressure', () => {
           check();
           if (consumed % (N / 10) === 0) {
             gc();
-            heap.push(process.memoryUsage().heapUsed);
+            heap.push(heapUsed());
           }
         },
         error: reject,
@@ -177,15 +171,15 @@ describe('backpressure', () => {
     const { withCancel, background } = await import('gorx');
     const [ctx, cancel] = withCancel(background());
     const ch = toChannel(naturals(), { capacity: 2, ctx });
-    await tick();
+    await flush(1);
     expect(pulled).toBe(3);
     for (let k = 1; k <= 50; k++) {
       expect((await ch.recv()).value).toBe(k - 1);
-      await tick();
+      await flush(1);
       expect(pulled - k).toBeLessThanOrEqual(2 + 1);
     }
     cancel();
-    await tick();
+    await flush(1);
     expect(returned).toBe(true);
     // the buffered values and the one in hand stay receivable; then the close error.
     expect(drain(ch)).toEqual({ values: [50, 51, 52], error: ctx.err });

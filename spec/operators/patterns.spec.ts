@@ -1,7 +1,6 @@
 // The patterns of the seed article, as library code: fan-out/fan-in, a worker pool with its
 // results collected, the generate → double → filterEven pipeline cancelled after 10 values, and
 // errgroup's fetchAll where one failure cancels the rest.
-import { setImmediate as tick } from 'node:timers/promises';
 import {
   background,
   CanceledError,
@@ -18,6 +17,7 @@ import {
 import { EMPTY, filter, from, lastValueFrom, type Observable, of, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { live } from '../../lib/internal/debug.js';
+import { flush } from '../helpers/async.js';
 
 interface Result {
   url: string;
@@ -39,7 +39,7 @@ function fakeFetch(url: string, signal: AbortSignal, failing = new Set<string>()
 }
 
 async function settled(): Promise<void> {
-  for (let i = 0; i < 5; i++) await tick();
+  await flush(5);
 }
 
 describe('patterns', () => {
@@ -66,7 +66,7 @@ describe('patterns', () => {
     jobs
       .pipe(
         workerPool(23, async (job) => {
-          if (job % 7 === 0) await tick();
+          if (job % 7 === 0) await flush(1);
           return job * 2;
         }),
         sendTo(results),

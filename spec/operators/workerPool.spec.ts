@@ -1,6 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { setImmediate as tick } from 'node:timers/promises';
 import {
   background,
   CanceledError,
@@ -15,79 +12,10 @@ import {
   workerPool,
 } from 'gorx';
 import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { flush } from '../helpers/async.js';
 
 describe('workerPool', () => {
-  let server: Server;
-  let base = '';
-  const pending: IncomingMessage[] = [];
-  const closed: IncomingMessage[] = [];
-
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      if (req.url === '/fail') {
-        res.statusCode = 500;
-        res.end('no');
-        return;
-      }
-      // Never answers: only an abort ends the request.
-      pending.push(req);
-      res.on('close', () => closed.push(req));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-
-  async function until(cond: () => boolean): Promise<void> {
-    for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-    expect(cond()).toBe(true);
-  }
-
-  it('PT4 unsubscribing aborts the fetch of every running task', async () => {
-    const before = pending.length;
-    const failures: unknown[] = [];
-    const sub = from(['/a', '/b', '/c'])
-      .pipe(
-        workerPool(2, (path, ctx) =>
-          fetch(base + path, { signal: ctx.signal }).catch((e: unknown) => {
-            failures.push(e);
-            throw e;
-          }),
-        ),
-      )
-      .subscribe({ error: () => {} });
-    await until(() => pending.length === before + 2);
-    sub.unsubscribe();
-    await until(() => failures.length === 2 && closed.length >= before + 2);
-    expect(failures.every((e) => e instanceof CanceledError)).toBe(true);
-  });
-
-  it('EG3 a failing fetch cancels the sibling fetches and the output errors with that failure', async () => {
-    const before = pending.length;
-    const closedBefore = closed.length;
-    const signals: AbortSignal[] = [];
-    const result = lastValueFrom(
-      from(['/slow1', '/slow2', '/fail']).pipe(
-        workerPool(3, async (path, ctx) => {
-          signals.push(ctx.signal);
-          if (path === '/fail') await until(() => pending.length === before + 2);
-          const res = await fetch(base + path, { signal: ctx.signal });
-          if (!res.ok) throw new Error(`GET ${path}: ${res.status}`);
-          return res.status;
-        }),
-      ),
-    );
-    await expect(result).rejects.toThrow('GET /fail: 500');
-    expect(signals.map((s) => s.aborted)).toEqual([true, true, true]);
-    expect((signals[0]!.reason as CanceledError).cause).toEqual(new Error('GET /fail: 500'));
-    await until(() => closed.length >= closedBefore + 2);
-  });
-
   it('EG2 the ctx option ending errors the output with ctx.err and aborts the tasks', async () => {
     const [ctx, cancel] = withCancel(background());
     const seen: Context[] = [];
@@ -103,7 +31,7 @@ describe('workerPool', () => {
         ),
       ),
     );
-    await tick();
+    await flush(1);
     cancel();
     await expect(result).rejects.toBeInstanceOf(CanceledError);
     expect(seen.map((c) => c.err)).toEqual([ctx.err, ctx.err]);
@@ -123,11 +51,11 @@ describe('workerPool', () => {
         }),
       )
       .subscribe({ next: (v) => seen.push(v), error: (e: unknown) => (failure = e) });
-    await tick();
+    await flush(1);
     expect(failure).toEqual(new Error('first'));
     settle[0]!(true);
     settle[1]!(false);
-    await tick();
+    await flush(1);
     expect(seen).toEqual([]);
   });
 
@@ -185,7 +113,7 @@ describe('produce', () => {
       },
       { capacity: 2 },
     );
-    await tick();
+    await flush(1);
     expect(await ch.recv()).toEqual({ value: 1, ok: true });
     await expect(ch.recv()).rejects.toThrow('broken');
   });
@@ -206,7 +134,7 @@ describe('produce', () => {
     expect((await ch.recv()).value).toBe(0);
     cancel();
     await expect(ch.recv()).rejects.toBeInstanceOf(CanceledError);
-    await tick();
+    await flush(1);
     expect((failed as Error).message).toBe('send on closed channel');
   });
 

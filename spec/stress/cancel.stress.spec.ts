@@ -8,9 +8,10 @@ import { background, Channel, recv, select, send, withCancel } from 'gorx';
 import { snapshotLive } from 'gorx/testing';
 import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../channel/helpers.js';
+import { flush, rng } from '../channel/helpers.js';
+import { STRESS_SCALE } from '../helpers/env.js';
 
-const SCALE = Number(process.env.GORX_STRESS ?? 0) > 0 ? Number(process.env.GORX_STRESS) * 10 : 1;
+const SCALE = STRESS_SCALE;
 
 const CANCELED: unique symbol = Symbol('canceled');
 const CLOSED: unique symbol = Symbol('closed');
@@ -87,7 +88,7 @@ async function run(capacity: number, n: number, seed: number) {
     if (rand(2) === 0) return;
     cancels++;
     const delay = rand(8);
-    if (delay === 7 && rand(16) === 0) setImmediate(op.cancel);
+    if (delay === 7 && rand(16) === 0) void flush(1).then(op.cancel);
     else
       void (async () => {
         for (let i = delay; i > 0; i--) await null;

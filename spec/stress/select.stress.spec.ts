@@ -4,8 +4,9 @@ import { Channel, go, recv, select, send } from 'gorx';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { inspect } from '../channel/helpers.js';
+import { STRESS_SCALE } from '../helpers/env.js';
 
-const SCALE = Number(process.env.GORX_STRESS ?? 0) > 0 ? Number(process.env.GORX_STRESS) * 10 : 1;
+const SCALE = STRESS_SCALE;
 
 describe('select stress', () => {
   it('SE6 TestSelectStress: plain and select senders and receivers on four channels finish without deadlock', async () => {

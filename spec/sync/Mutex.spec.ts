@@ -89,7 +89,7 @@ describe('Mutex', () => {
     });
     const polite = go(async () => {
       for (let i = 0; i < 10; i++) {
-        await new Promise<void>((r) => setImmediate(r));
+        await flush(1);
         const unlock = await mu.lock();
         unlock();
       }

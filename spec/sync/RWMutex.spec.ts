@@ -15,7 +15,7 @@ class SafeCache {
   async get(key: string): Promise<[string | undefined, boolean]> {
     using _ = await this.#mu.rLock();
     this.mostReaders = Math.max(this.mostReaders, ++this.readers);
-    await new Promise<void>((r) => setImmediate(r));
+    await flush(1);
     this.readers--;
     return [this.#data.get(key), this.#data.has(key)];
   }

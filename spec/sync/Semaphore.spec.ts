@@ -267,7 +267,7 @@ describe('Semaphore', () => {
           for (let k = 0; k < 100 * STRESS; k++) {
             const n = 1 + random(size);
             const [ctx, cancel] = withCancel(background());
-            if (random(3) === 0) setImmediate(cancel);
+            if (random(3) === 0) void flush(1).then(cancel);
             try {
               await sem.acquire(n, ctx);
             } catch (e) {

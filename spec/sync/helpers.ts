@@ -4,7 +4,8 @@ import { testScheduler } from '../helpers/marbles.js';
 
 export { testScheduler };
 
-import { flush } from '../helpers/async.js';
+import { capture, flush } from '../helpers/async.js';
+import { GORX_STRESS } from '../helpers/env.js';
 
 export { collector, flush, rng, type State, track } from '../helpers/async.js';
 
@@ -13,7 +14,7 @@ export async function jitter(random: (n: number) => number): Promise<void> {
   const k = random(4);
   if (k === 0) return;
   if (k < 3) await Promise.resolve();
-  else await new Promise<void>((resolve) => setImmediate(resolve));
+  else await flush(1);
 }
 
 /**
@@ -31,23 +32,16 @@ export function parkedSince(): () => number {
 }
 
 /** Stress multiplier: 1 by default, larger with GORX_STRESS set. */
-export const STRESS = process.env.GORX_STRESS ? Number(process.env.GORX_STRESS) || 10 : 1;
+export const STRESS = GORX_STRESS ? Number(GORX_STRESS) || 10 : 1;
 
-/** Runs `body` with the process's unhandled-rejection listeners replaced by a recorder. */
+/** Runs `body` with the host's unhandled-rejection listeners replaced by a recorder. */
 export async function unhandledRejections(body: () => Promise<void>): Promise<unknown[]> {
-  const saved = process.listeners('unhandledRejection');
-  process.removeAllListeners('unhandledRejection');
-  const seen: unknown[] = [];
-  const record = (reason: unknown) => {
-    seen.push(reason);
-  };
-  process.on('unhandledRejection', record);
+  const unhandled = capture('unhandledRejection');
   try {
     await body();
     await flush(5);
   } finally {
-    process.off('unhandledRejection', record);
-    for (const l of saved) process.on('unhandledRejection', l as (...args: unknown[]) => void);
+    unhandled.restore();
   }
-  return seen;
+  return unhandled.seen;
 }

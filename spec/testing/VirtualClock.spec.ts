@@ -1,6 +1,7 @@
 import { sleep, after as timeAfter } from 'gorx';
 import { VirtualClock } from 'gorx/testing';
 import { describe, expect, test } from 'vitest';
+import { flush } from '../helpers/async.js';
 
 const EPOCH = Date.UTC(2000, 0, 1);
 
@@ -126,7 +127,7 @@ describe('VirtualClock', () => {
       expect(woke).toBe(false);
       expect(fired).toBe(EPOCH + 500);
       clock.advance(1);
-      await new Promise((r) => setImmediate(r));
+      await flush(1);
       expect(woke).toBe(true);
     } finally {
       restore();

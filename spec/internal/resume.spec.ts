@@ -1,0 +1,53 @@
+// The continuation hop of the Promise faces (lib/internal/resume.ts) on the host it runs on: Node
+// hops with setImmediate, a browser, which has no setImmediate, with a MessageChannel message. The
+// browser path runs only when this file runs in the chromium project.
+import { background, withCancel } from 'gorx';
+import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { live } from '../../lib/internal/debug.js';
+import { pingPong } from '../helpers/pingpong.js';
+
+const browser = typeof window !== 'undefined';
+
+/** A macrotask turn by the timers, which gorx's hop never uses. */
+function timerTurn(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+let hops: MockInstance | undefined;
+
+afterEach(() => {
+  hops?.mockRestore();
+  hops = undefined;
+});
+
+describe('G4 continuation hops', () => {
+  it('G4 Node hops with setImmediate; a browser has none, so gorx hops with a MessageChannel message', () => {
+    if (browser) {
+      expect(typeof (globalThis as { setImmediate?: unknown }).setImmediate).toBe('undefined');
+      expect(typeof MessageChannel).toBe('function');
+    } else {
+      expect(typeof setImmediate).toBe('function');
+    }
+  });
+
+  it('G4 a Promise ping-pong that waits on nothing else lets setTimeout fire, and keeps going through the hops', async () => {
+    hops = browser
+      ? vi.spyOn(MessagePort.prototype, 'postMessage')
+      : vi.spyOn(globalThis as { setImmediate: (fn: () => void) => unknown }, 'setImmediate');
+    const [ctx, stop] = withCancel(background());
+    const game = pingPong(ctx);
+    const slices = live.slices;
+
+    await timerTurn(); // never resolves if the ping-pong starves the timers
+    const atTimer = game.rounds();
+    await timerTurn();
+    await timerTurn();
+    stop();
+
+    expect(atTimer).toBeGreaterThan(0);
+    expect(game.rounds()).toBeGreaterThan(atTimer); // work deferred to a hop did run: the hop fires
+    expect(live.slices).toBeGreaterThan(slices);
+    expect(hops).toHaveBeenCalled();
+    if (browser) expect(hops).toHaveBeenCalledWith(0);
+  });
+});
