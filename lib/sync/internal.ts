@@ -46,7 +46,13 @@ const DISPOSE: typeof Symbol.dispose =
  * ```
  * Go: `defer mu.Unlock()`. Rules: MU1, MU3.
  */
-export type Unlock = (() => void) & Disposable;
+export type Unlock = (() => void) & { [K in DisposeKey]: () => void };
+
+/**
+ * `typeof Symbol.dispose` where the program's `lib` declares it (`esnext.disposable`), else
+ * `never`: then Unlock is a plain function type, and the declarations need no `Disposable`.
+ */
+type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
 
 /** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
 export interface Gate extends Port {
