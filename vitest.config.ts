@@ -1,9 +1,34 @@
 import { fileURLToPath } from 'node:url';
+import {
+  PlaywrightBrowserProvider,
+  type PlaywrightProviderOptions,
+  playwright,
+} from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import type { BrowserProviderOption } from 'vitest/node';
+import { chromiumLaunchOptions } from './spec/helpers/chromium.node.js';
 
 // GORX_STRESS=n multiplies the stress specs' sizes (by up to 10·n); their time limit grows with them.
 const stress = Number(process.env.GORX_STRESS ?? 0);
 const scale = stress > 0 ? stress * 10 : 1;
+
+/** Specs that need Node itself (files, child processes, a server, forced GC) say so in their name. */
+const NODE_ONLY = 'spec/**/*.node.spec.ts';
+
+/**
+ * Playwright on the Chromium that @sparticuz/chromium ships. The binary is unpacked and its path
+ * filled in when the first page opens, so a run of the node project alone never touches it.
+ */
+function shippedChromium(): BrowserProviderOption<PlaywrightProviderOptions> {
+  const options: PlaywrightProviderOptions = { launchOptions: {} };
+  class Provider extends PlaywrightBrowserProvider {
+    override async openPage(...args: Parameters<PlaywrightBrowserProvider['openPage']>): Promise<void> {
+      Object.assign(options.launchOptions!, await chromiumLaunchOptions());
+      return super.openPage(...args);
+    }
+  }
+  return { ...playwright(options), providerFactory: (project) => new Provider(project, options) };
+}
 
 export default defineConfig({
   resolve: {
@@ -13,9 +38,38 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['spec/**/*.spec.ts'],
-    typecheck: { include: ['spec/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
     testTimeout: 20_000 * scale,
-    pool: 'forks',
+    // Passed on to the specs' import.meta.env (spec/helpers/env.ts): a browser has no process.env.
+    env: process.env.GORX_STRESS === undefined ? {} : { GORX_STRESS: process.env.GORX_STRESS },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['spec/**/*.spec.ts'],
+          // With projects, type tests run only where typecheck is enabled explicitly.
+          typecheck: { enabled: true, include: ['spec/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+          pool: 'forks',
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chromium',
+          include: ['spec/**/*.spec.ts'],
+          exclude: [NODE_ONLY],
+          // After the node project: the two would otherwise share the machine's cores.
+          sequence: { groupOrder: 1 },
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: shippedChromium(),
+            instances: [{ browser: 'chromium' }],
+            screenshotFailures: false,
+          },
+        },
+      },
+    ],
   },
 });

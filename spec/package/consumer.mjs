@@ -1,4 +1,4 @@
-// A consumer of the built package, run by exports.spec.ts in a plain Node process: it loads gorx
+// A consumer of the built package, run by exports.node.spec.ts in a plain Node process: it loads gorx
 // by its own name through the package's `exports` map, as ESM and as CommonJS, and prints what it
 // found as JSON.
 import { createRequire } from 'node:module';

@@ -1,7 +1,7 @@
 // Runs every demo's main() and compares what it prints with demos/expected/<name>.txt, so the demos
 // cannot rot. Each demo runs twice: in a synctest bubble (virtual time: fast, and it also proves the
 // demo leaves no task behind) and on the real clock, as `npm run demo` runs it.
-// Regenerate the expected files after an intended change with `npx vitest run spec/demos.spec.ts -u`.
+// Regenerate the expected files after an intended change with `npx vitest run spec/demos.node.spec.ts -u`.
 
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
