@@ -1,0 +1,274 @@
+// The error codec: how an error crosses a thread boundary and arrives as the same class. Structured
+// clone keeps only the built-in error types (and turns a DOMException into `{}` in Node), so every
+// error that crosses (a task's failure, a context's error and cause) is encoded here into a plain,
+// cloneable record and rebuilt on the other side:
+//
+// - a class gorx knows (its own errors) or one the application registered on both sides travels by
+//   its registry key and is rebuilt with that class's prototype, without running its constructor;
+// - a built-in class (TypeError, RangeError, …, AggregateError) travels by its global name;
+// - a DOMException (AbortError, TimeoutError, DataCloneError, …) is rebuilt with `new DOMException`;
+// - anything else arrives as a plain `Error` that keeps the original `name`.
+//
+// Each rebuilt error keeps `message`, the remote `stack`, `cause` (encoded the same way, so a chain
+// of causes keeps its classes) and its own enumerable properties whose values can be cloned (others
+// are left out); it gets a non-enumerable `remote = true`. A thrown value that is not an error
+// crosses as itself when it can be cloned, else as its string form.
+import {
+  BufferOverflowError,
+  CanceledError,
+  ClosedChannelError,
+  DeadlineExceededError,
+  NegativeCounterError,
+  UnlockError,
+} from '../errors.js';
+import { fn, show } from '../internal/validate.js';
+import { WorkerExitError } from './errors.js';
+
+type ErrorClass = abstract new (...args: any[]) => Error;
+
+/** An error on the wire. */
+export interface WireError {
+  /** Registry key of the class (gorx's or a registered one). */
+  readonly k?: string;
+  /** Name of the built-in global class. */
+  readonly b?: string;
+  /** 1 for a DOMException. */
+  readonly d?: 1;
+  /** `name`, `message`, `stack`. */
+  readonly n: string;
+  readonly m: string;
+  readonly s?: string;
+  /** The cause, when the error has one of its own. */
+  readonly c?: Wired;
+  /** Own enumerable properties that could be cloned. */
+  readonly p?: Record<string, Wired>;
+  /** An AggregateError's errors. */
+  readonly e?: Wired[];
+}
+
+/** A value that may be an error: `{ x }` for an encoded error, `{ v }` for a value as it is. */
+export type Wired = { readonly x: WireError } | { readonly v: unknown };
+
+/** gorx's own classes: recognised by their cross-copy brand, so another copy's errors count too. */
+const gorxClasses: readonly (readonly [ErrorClass, string])[] = [
+  [CanceledError, 'gorx.CanceledError'],
+  [DeadlineExceededError, 'gorx.DeadlineExceededError'],
+  [ClosedChannelError, 'gorx.ClosedChannelError'],
+  [WorkerExitError, 'gorx.WorkerExitError'],
+  [NegativeCounterError, 'gorx.NegativeCounterError'],
+  [UnlockError, 'gorx.UnlockError'],
+  [BufferOverflowError, 'gorx.BufferOverflowError'],
+];
+
+const byKey = new Map<string, ErrorClass>(gorxClasses.map(([ctor, key]) => [key, ctor]));
+const byClass = new Map<Function, string>();
+
+const builtins = [
+  'Error',
+  'TypeError',
+  'RangeError',
+  'ReferenceError',
+  'SyntaxError',
+  'EvalError',
+  'URIError',
+  'AggregateError',
+] as const;
+
+/** Causes and properties nest; a chain deeper than this is cut (the rest arrives as its text). */
+const MAX_DEPTH = 16;
+
+/**
+ * Registers an application error class so that its instances cross threads as that class: call it
+ * with the same class and key on both sides (the main thread and the worker file). The key defaults
+ * to the class's `name`; pass `opts.name` when a minifier may rename classes, since the two sides
+ * are usually minified apart. The instance arrives with the class's prototype (its constructor is
+ * not run), its `message`, `stack`, `cause` and own enumerable properties.
+ *
+ * @example
+ * ```ts
+ * // errors.ts, imported by the app and by the worker file
+ * import { registerError } from 'gorx';
+ *
+ * export class QuotaError extends Error {
+ *   constructor(readonly limit: number) {
+ *     super(`quota of ${limit} exceeded`);
+ *   }
+ * }
+ * registerError(QuotaError, { name: 'QuotaError' });
+ * ```
+ * @throws TypeError when `ctor` is not a subclass of Error, or the name is not a non-empty string.
+ */
+export function registerError(ctor: ErrorClass, opts?: { name?: string }): void {
+  fn('registerError', 'ctor', ctor);
+  if (!(ctor.prototype instanceof Error)) {
+    throw new TypeError('registerError: ctor must be a subclass of Error');
+  }
+  const key = opts?.name ?? ctor.name;
+  if (typeof key !== 'string' || key === '') {
+    throw new TypeError(`registerError: name must be a non-empty string, got ${show(key)}`);
+  }
+  byKey.set(key, ctor);
+  byClass.set(ctor, key);
+}
+
+function isError(value: unknown): value is Error {
+  return value instanceof Error || isDOMException(value);
+}
+
+function isDOMException(value: unknown): value is DOMException {
+  return typeof DOMException === 'function' && value instanceof DOMException;
+}
+
+/** The registry key of `err`'s class: gorx's brand first, then the nearest registered class. */
+function keyOf(err: Error): string | undefined {
+  for (const [ctor, key] of gorxClasses) if (err instanceof ctor) return key;
+  if (byClass.size === 0) return undefined;
+  for (
+    let p = Object.getPrototypeOf(err);
+    p !== null && p !== Error.prototype;
+    p = Object.getPrototypeOf(p)
+  ) {
+    const key = Object.hasOwn(p, 'constructor') ? byClass.get(p.constructor) : undefined;
+    if (key !== undefined) return key;
+  }
+  return undefined;
+}
+
+/** The built-in class `err` is a direct instance of, if any. */
+function builtinOf(err: Error): string | undefined {
+  const proto = Object.getPrototypeOf(err);
+  for (const name of builtins) {
+    const ctor = (globalThis as Record<string, unknown>)[name] as Function | undefined;
+    if (ctor !== undefined && proto === ctor.prototype) return name;
+  }
+  return undefined;
+}
+
+/** Whether structured clone accepts `value`. Primitives are checked by type, objects by trying. */
+function cloneable(value: unknown): boolean {
+  switch (typeof value) {
+    case 'function':
+    case 'symbol':
+      return false;
+    case 'object':
+      if (value === null) return true;
+      try {
+        structuredClone(value);
+        return true;
+      } catch {
+        return false;
+      }
+    default:
+      return true;
+  }
+}
+
+function text(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return show(value);
+  }
+}
+
+function wire(value: unknown, depth: number, seen: Set<unknown>): Wired | undefined {
+  if (isError(value)) {
+    if (depth >= MAX_DEPTH || seen.has(value)) return { v: text(value) };
+    return { x: encode(value, depth + 1, seen) };
+  }
+  return cloneable(value) ? { v: value } : undefined;
+}
+
+function encode(err: Error, depth: number, seen: Set<unknown>): WireError {
+  seen.add(err);
+  const out: {
+    k?: string;
+    b?: string;
+    d?: 1;
+    n: string;
+    m: string;
+    s?: string;
+    c?: Wired;
+    p?: Record<string, Wired>;
+    e?: Wired[];
+  } = { n: text(err.name), m: text(err.message) };
+  if (typeof err.stack === 'string') out.s = err.stack;
+  if (isDOMException(err)) out.d = 1;
+  else {
+    const key = keyOf(err);
+    if (key !== undefined) out.k = key;
+    else {
+      const builtin = builtinOf(err);
+      if (builtin !== undefined) out.b = builtin;
+    }
+  }
+  if (Object.hasOwn(err, 'cause')) {
+    const c = wire(err.cause, depth, seen);
+    out.c = c ?? { v: text(err.cause) };
+  }
+  if (typeof AggregateError === 'function' && err instanceof AggregateError && Array.isArray(err.errors)) {
+    out.e = err.errors.map((e) => wire(e, depth, seen) ?? { v: text(e) });
+  }
+  for (const name of Object.keys(err)) {
+    if (name === 'cause' || name === 'stack' || name === 'message') continue;
+    let value: unknown;
+    try {
+      value = (err as unknown as Record<string, unknown>)[name];
+    } catch {
+      continue;
+    }
+    const w = wire(value, depth, seen);
+    if (w !== undefined) (out.p ??= {})[name] = w;
+  }
+  seen.delete(err);
+  return out;
+}
+
+/** Encodes an error, or any thrown value, for the other thread. */
+export function encodeError(value: unknown): Wired {
+  return wire(value, 0, new Set()) ?? { v: text(value) };
+}
+
+function define(target: object, name: string, value: unknown, enumerable: boolean): void {
+  Object.defineProperty(target, name, { value, writable: true, enumerable, configurable: true });
+}
+
+function rebuild(w: WireError): Error {
+  const cause = w.c === undefined ? undefined : decodeError(w.c);
+  const args: unknown[] = w.c === undefined ? [w.m] : [w.m, { cause }];
+  let err: Error;
+  if (w.d === 1 && typeof DOMException === 'function') {
+    err = new DOMException(w.m, w.n);
+    if (w.c !== undefined) define(err, 'cause', cause, false);
+  } else {
+    const ctor =
+      (w.k === undefined ? undefined : byKey.get(w.k)) ??
+      (w.b === undefined
+        ? undefined
+        : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
+    if (w.b === 'AggregateError' && ctor !== undefined) args.unshift([]);
+    err = Reflect.construct(
+      w.b === 'AggregateError' && ctor !== undefined ? ctor : Error,
+      args,
+      ctor ?? Error,
+    );
+    if (err.name !== w.n) define(err, 'name', w.n, false);
+    if (w.e !== undefined) define(err, 'errors', w.e.map(decodeError), false);
+  }
+  if (w.s !== undefined) {
+    try {
+      define(err, 'stack', w.s, false);
+    } catch {
+      // a host whose DOMException stack cannot be redefined keeps its own
+    }
+  }
+  if (w.p !== undefined)
+    for (const [name, value] of Object.entries(w.p)) define(err, name, decodeError(value), true);
+  define(err, 'remote', true, false);
+  return err;
+}
+
+/** Rebuilds what `encodeError` produced on the other side. */
+export function decodeError(w: Wired): unknown {
+  return 'x' in w ? rebuild(w.x) : w.v;
+}

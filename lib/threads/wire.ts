@@ -1,0 +1,159 @@
+// The messages between a pool and its threads. Everything a side posts in one turn travels as one
+// batch, `{ gorx: WIRE, m: [envelope…] }`, so a thousand tiny tasks cost one postMessage; messages
+// without the `gorx` tag belong to the application and are left alone. Every envelope has a kind
+// `k`; channel endpoints add their own kinds later without touching these.
+//
+//   main → worker   run(id, f, a, c)   start handler `f` with args `a` under the crossing context `c`
+//                   cancel(id, e, c)   the task's context is done: its error and cause (codec.ts)
+//   worker → main   ready              the worker listens (sent once, before any other message)
+//                   ok(id, v, t)       the task returned `v` after `t` µs of work
+//                   err(id, e, t, o)   the task failed with `e` (codec.ts); o: it is the error of
+//                                      the task's own context, which the main side already has
+//
+// Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
+// collects the buffers marked by `transfer()`; it is where channels will become endpoints.
+import { show } from '../internal/validate.js';
+import type { Wired } from './codec.js';
+
+/** The tag of a gorx batch; a new wire format gets a new tag. */
+export const WIRE = 1;
+
+/** A context as it crosses: its deadline (library-clock ms, epoch time by default). */
+export interface WireCtx {
+  readonly d?: number;
+}
+
+export type Envelope =
+  | { readonly k: 'run'; readonly id: number; readonly f: string; readonly a: unknown[]; readonly c: WireCtx }
+  | { readonly k: 'cancel'; readonly id: number; readonly e: Wired; readonly c?: Wired; readonly cc?: 1 }
+  | { readonly k: 'ready' }
+  | { readonly k: 'ok'; readonly id: number; readonly v: unknown; readonly t: number }
+  | { readonly k: 'err'; readonly id: number; readonly e: Wired; readonly t: number; readonly o?: 1 };
+
+export interface Batch {
+  readonly gorx: typeof WIRE;
+  readonly m: Envelope[];
+}
+
+/** The envelopes of a gorx batch, or undefined for a message that is not one. */
+export function envelopes(data: unknown): Envelope[] | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const batch = data as Partial<Batch>;
+  return batch.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
+}
+
+const marked = new WeakMap<object, Transferable[]>();
+
+/**
+ * Marks `value` so that, when it crosses to another thread (a task argument or a task's result),
+ * the listed buffers are moved instead of copied: the sender's copies become detached (length 0).
+ * Returns `value` itself.
+ *
+ * @example
+ * ```ts
+ * import { threadPool, transfer } from 'gorx';
+ *
+ * const pool = threadPool(() => new Worker(new URL('./img.worker', import.meta.url), { type: 'module' }));
+ * const pixels = new Uint8ClampedArray(4 * 1024 * 1024);
+ * const blurred = await pool.go<Uint8ClampedArray>('blur', [transfer(pixels, [pixels.buffer])]);
+ * ```
+ * @throws TypeError when `value` is not an object or `buffers` is not an array.
+ */
+export function transfer<T>(value: T, buffers: Transferable[]): T {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) {
+    throw new TypeError(`transfer: value must be an object, got ${show(value)}`);
+  }
+  if (!Array.isArray(buffers))
+    throw new TypeError(`transfer: buffers must be an array, got ${show(buffers)}`);
+  marked.set(value, buffers);
+  return value;
+}
+
+/**
+ * The hook every value leaving a thread goes through: adds the buffers `transfer()` marked to
+ * `list` and returns what to post in the value's place.
+ */
+export function outgoing(value: unknown, list: Transferable[]): unknown {
+  if (typeof value === 'object' && value !== null) {
+    const buffers = marked.get(value);
+    if (buffers !== undefined) {
+      marked.delete(value);
+      for (const b of buffers) list.push(b);
+    }
+  }
+  return value;
+}
+
+/** The hook every value arriving from another thread goes through (the mirror of `outgoing`). */
+export function incoming(value: unknown): unknown {
+  return value;
+}
+
+/** Where an outbox posts: a Worker, a MessagePort, a worker's `parentPort` or `self`. */
+export type Post = (message: Batch, transfer: Transferable[]) => void;
+
+/**
+ * The envelopes one side will post, sent as one batch at the end of the turn (or at once with
+ * `flush`). A batch the host refuses to clone is posted envelope by envelope, and each refused
+ * envelope goes to `refused` with the host's error (a `DataCloneError`).
+ */
+export class Outbox {
+  #queue: Envelope[] = [];
+  /** Transfer lists, by position in the queue; null while no envelope has one. */
+  #moves: (Transferable[] | undefined)[] | null = null;
+  #scheduled = false;
+  /** While held, envelopes wait (a worker that has not said `ready`). */
+  held = false;
+  readonly #flushNow = () => {
+    this.#scheduled = false;
+    this.flush();
+  };
+
+  constructor(
+    private readonly post: Post,
+    private readonly refused: (envelope: Envelope, error: unknown) => void,
+  ) {}
+
+  get length(): number {
+    return this.#queue.length;
+  }
+
+  push(envelope: Envelope, moves?: Transferable[]): void {
+    if (moves !== undefined && moves.length > 0) {
+      this.#moves ??= [];
+      this.#moves[this.#queue.length] = moves;
+    }
+    this.#queue.push(envelope);
+    if (!this.#scheduled && !this.held) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushNow);
+    }
+  }
+
+  flush(): void {
+    if (this.held || this.#queue.length === 0) return;
+    const queue = this.#queue;
+    const moves = this.#moves;
+    this.#queue = [];
+    this.#moves = null;
+    try {
+      this.post({ gorx: WIRE, m: queue }, moves === null ? [] : (moves.flat() as Transferable[]));
+    } catch {
+      // Something in the batch cannot be cloned: find it by posting one envelope at a time.
+      for (let i = 0; i < queue.length; i++) {
+        const envelope = queue[i]!;
+        try {
+          this.post({ gorx: WIRE, m: [envelope] }, moves?.[i] ?? []);
+        } catch (error) {
+          this.refused(envelope, error);
+        }
+      }
+    }
+  }
+
+  /** Drops everything queued (the other side is gone). */
+  clear(): void {
+    this.#queue = [];
+    this.#moves = null;
+  }
+}
