@@ -39,6 +39,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 20_000 * scale,
+    // A real HTTP server for the fetch specs, reached through inject('httpServer') from either project.
+    globalSetup: ['./spec/helpers/http.node.ts'],
     // Passed on to the specs' import.meta.env (spec/helpers/env.ts): a browser has no process.env.
     env: process.env.GORX_STRESS === undefined ? {} : { GORX_STRESS: process.env.GORX_STRESS },
     projects: [
