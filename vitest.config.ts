@@ -12,8 +12,10 @@ import { chromiumLaunchOptions } from './spec/helpers/chromium.node.js';
 const stress = Number(process.env.GORX_STRESS ?? 0);
 const scale = stress > 0 ? stress * 10 : 1;
 
-/** Specs that need Node itself (files, child processes, a server, forced GC) say so in their name. */
+/** Specs that need Node itself (files, child processes, the built package) say so in their name. */
 const NODE_ONLY = 'spec/**/*.node.spec.ts';
+/** Specs that need a DOM (a rendered component) say so in theirs. */
+const BROWSER_ONLY = 'spec/**/*.browser.spec.ts';
 
 /**
  * Playwright on the Chromium that @sparticuz/chromium ships. The binary is unpacked and its path
@@ -49,6 +51,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['spec/**/*.spec.ts'],
+          exclude: [BROWSER_ONLY],
           // With projects, type tests run only where typecheck is enabled explicitly.
           typecheck: { enabled: true, include: ['spec/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
           pool: 'forks',
