@@ -178,6 +178,8 @@ export function renderReport(
   memory: { rows: readonly MemoryRow[]; capacities: readonly number[]; count: number } | string,
   references: readonly Reference[],
   reasons: Reasons,
+  /** The "Bundle size" section that `npm run size` wrote, kept as it is. */
+  size?: string,
 ): string {
   const timing = env.timing;
   const out: string[] = [
@@ -238,6 +240,7 @@ export function renderReport(
       ...memoryTable(memory.rows, memory.capacities),
     );
   }
+  if (size !== undefined) out.push('', size.trimEnd());
   out.push('');
   return out.join('\n');
 }

@@ -6,7 +6,7 @@
 //   npm run bench -- --only=pingpong,select    some workloads (add memory for memory), prints only
 //   npm run bench -- --source                  gorx from lib/ through tsx instead of a tsup bundle
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,6 +135,12 @@ function inChild(id: string): Result | undefined {
   }
 }
 
+/** The "Bundle size" section, measured apart by `npm run size`; undefined until it has run. */
+function sizeSection(): string | undefined {
+  const file = new URL('../package/size.md', import.meta.url);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
 async function parent(): Promise<void> {
   const only = option('only')?.split(',');
   const selected = only ? WORKLOADS.filter((w) => only.includes(w.id)) : WORKLOADS;
@@ -187,6 +193,7 @@ async function parent(): Promise<void> {
     memory,
     REFERENCES,
     REASONS,
+    sizeSection(),
   );
   if (only) {
     console.log(`\n${report}`);

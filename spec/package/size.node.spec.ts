@@ -1,0 +1,49 @@
+// Bundle-size budgets of the built package (dist, as an app imports it by name): each entry snippet
+// of bundles.ts, bundled by esbuild (ESM, minified, tree-shaken, rxjs external) and gzipped, stays
+// within its budget, and a program that uses only channels does not carry the rest of the library.
+// `npm run size` prints the same measurements beside the peers'.
+import { existsSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { consumerFolder, type Measured, measure, measureGorx, root, SNIPPETS } from './bundles.js';
+
+const built = existsSync(`${root}dist/index.js`) && existsSync(`${root}dist/testing/index.js`);
+const consumer = consumerFolder();
+afterAll(() => consumer.dispose());
+
+/** The bundle of a snippet, measured once. */
+const measured = new Map<string, Promise<Measured>>();
+function bundleOf(id: string): Promise<Measured> {
+  if (!built) throw new Error('gorx is not built (dist/index.js is missing): run npm run build first');
+  const snippet = SNIPPETS.find((s) => s.id === id)!;
+  let m = measured.get(id);
+  if (m === undefined) measured.set(id, (m = measureGorx(snippet, consumer.dir)));
+  return m;
+}
+
+describe('bundle size of the built package (gzip, minified, rxjs external)', () => {
+  for (const snippet of SNIPPETS) {
+    it(`${snippet.title} stays within ${snippet.budget.toLocaleString('en-US')} bytes`, async () => {
+      const { gzip } = await bundleOf(snippet.id);
+      expect(gzip, `${snippet.id}: ${gzip} bytes gzipped`).toBeLessThanOrEqual(snippet.budget);
+    });
+  }
+
+  it('a program that uses only Channel carries no sync kit, go, operators or timers', async () => {
+    const { modules } = await bundleOf('channel');
+    expect(modules).toContain('dist/channel/Channel.js');
+    expect(modules.filter((m) => /^dist\/(sync|task|operators|time|select)\//.test(m))).toEqual([]);
+  });
+
+  it('the bundles come from the built package, resolved by its name, and leave rxjs to the app', async () => {
+    const { modules, text } = await bundleOf('select');
+    expect(modules.filter((m) => !m.startsWith('dist/'))).toEqual([]);
+    expect(modules).toEqual(expect.arrayContaining(['dist/select/select.js', 'dist/task/go.js']));
+    expect(text).toMatch(/from\s*"rxjs"/);
+  });
+
+  it('importing both entries and using nothing bundles to nothing (no module-level side effects)', async () => {
+    if (!built) throw new Error('gorx is not built: run npm run build first');
+    const empty = await measure("import 'gorx'; import 'gorx/testing';", consumer.dir, ['rxjs']);
+    expect(empty.text).toBe('');
+  });
+});
