@@ -1,6 +1,6 @@
-// A consumer of the built package, run by exports.node.spec.ts in a plain Node process: it loads gorx
-// by its own name through the package's `exports` map, as ESM and as CommonJS, and prints what it
-// found as JSON.
+// A consumer of the built package, run in a plain Node process by exports.node.spec.ts (here) and
+// by consumer.node.spec.ts (in an app that installed the packed package): it loads gorx by its own
+// name through the package's `exports` map, as ESM and as CommonJS, and prints what it found as JSON.
 import { createRequire } from 'node:module';
 import * as esm from 'gorx';
 import * as esmTesting from 'gorx/testing';
