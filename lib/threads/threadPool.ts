@@ -1,0 +1,461 @@
+// threadPool: Go's GOMAXPROCS for gorx. A fixed set of threads runs named handlers (the worker
+// file's `serve({...})`); `pool.go` is `go f(args…)` on one of them.
+//
+// Invariants:
+// - a job is queued, running (on exactly one thread, in that thread's `jobs`) or done; it settles
+//   exactly once, and every job that is not done is in `jobs` of the pool;
+// - a thread's `load` is the number of its running jobs; the pool starts a job on a thread only
+//   while `load < depth`, and `depth` follows the thread's recent task lengths (deep for tiny tasks,
+//   shallow for long ones, so work does not pile up behind a long task while another thread idles);
+// - a thread that dies (or is terminated) leaves the pool at once and every job it ran settles with
+//   WorkerExitError in that same turn; later jobs go to the other threads or to a replacement;
+// - the pool's threads keep a Node process alive only while they run jobs.
+import type { Cancel } from '../channel/types.js';
+import { afterFunc } from '../context/afterFunc.js';
+import { background, type CancelCtx, type Context, cause } from '../context/Context.js';
+import { ClosedChannelError } from '../errors.js';
+import { toContext } from '../internal/cancel.js';
+import { count, fn, options, show } from '../internal/validate.js';
+import { go, type Task } from '../task/go.js';
+import { decodeError, encodeError } from './codec.js';
+import { connect, type Endpoint } from './endpoint.js';
+import { WorkerExitError } from './errors.js';
+import { type Envelope, envelopes, Outbox, outgoing } from './wire.js';
+
+/** Options of {@link threadPool}. */
+export interface ThreadPoolOptions {
+  /** Threads; default: Node `availableParallelism()`, browsers `hardwareConcurrency - 1` (min 1). */
+  size?: number;
+  /** Ending it cancels every task and closes the pool. */
+  ctx?: Context;
+  /** Ms a task may ignore its cancellation before its thread is terminated (default 2000). */
+  terminateAfter?: number;
+}
+
+/** A pool of threads running the handlers of a worker file (see {@link threadPool}). */
+export interface ThreadPool {
+  /** The number of threads. */
+  readonly size: number;
+  /**
+   * Runs handler `name` with `args` on a pool thread: Go's `go f(args…)`. The Task settles with the
+   * handler's result or error (as its own class); its context crosses to the thread.
+   * @throws ClosedChannelError after `close()`; TypeError for a bad name, args or cancel.
+   */
+  go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R>;
+  /** `(arg, ctx) => pool.go(name, [arg], ctx)` as a Promise: the work of `workerPool`. */
+  fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R>;
+  /**
+   * No new tasks; waits for the queued and running ones, then ends the threads. When `cancel` ends
+   * first, every task is cancelled, and the Promise rejects with its error once all is ended.
+   */
+  close(cancel?: Cancel): Promise<void>;
+}
+
+const QUEUED = 0;
+const RUNNING = 1;
+const DONE = 2;
+
+/** A thread holds enough queued work to keep it busy for about this long (µs)... */
+const BUDGET = 1000;
+/** ...but never more than this many tasks, and at least two (one runs while one travels). */
+const MAX_DEPTH = 64;
+const MIN_DEPTH = 2;
+/** A task this long (µs) is "long": near the end of a run it waits for a free thread instead. */
+const LONG = 200;
+
+class Job {
+  state = QUEUED;
+  thread: Thread | null = null;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  constructor(
+    readonly id: number,
+    readonly name: string,
+    readonly args: unknown[],
+    readonly moves: Transferable[],
+    readonly ctx: CancelCtx,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+}
+
+class Thread {
+  readonly jobs = new Map<number, Job>();
+  readonly outbox: Outbox;
+  readonly endpoint: Endpoint;
+  load = 0;
+  depth = MIN_DEPTH;
+  /** Mean task length in µs (exponentially weighted); -1 before the first. */
+  mean = -1;
+  long = false;
+  /** Left the pool (died, or terminated by it). */
+  gone = false;
+  /** The uncaught error the thread reported, if any. */
+  error: unknown = undefined;
+  readonly exited: Promise<void>;
+  #exited!: () => void;
+
+  constructor(pool: Pool, worker: unknown) {
+    this.exited = new Promise((resolve) => (this.#exited = resolve));
+    this.outbox = new Outbox(
+      (message, transfer) => this.endpoint.post(message, transfer),
+      (envelope, error) => pool.refused(this, envelope, error),
+    );
+    this.outbox.held = true;
+    this.endpoint = connect(worker, {
+      message: (data) => pool.message(this, data),
+      error: (error) => {
+        this.error ??= error;
+      },
+      exit: (code) => {
+        this.#exited();
+        pool.exit(this, code);
+      },
+    });
+    this.endpoint.ref(false);
+  }
+
+  start(job: Job): void {
+    job.state = RUNNING;
+    job.thread = this;
+    this.jobs.set(job.id, job);
+    if (this.load++ === 0) this.endpoint.ref(true);
+    const deadline = job.ctx.deadline;
+    this.outbox.push(
+      { k: 'run', id: job.id, f: job.name, a: job.args, c: deadline === undefined ? {} : { d: deadline } },
+      job.moves,
+    );
+  }
+
+  /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
+  finish(job: Job, micros: number): void {
+    this.jobs.delete(job.id);
+    if (--this.load === 0) this.endpoint.ref(false);
+    if (micros < 0 || job.ctx.err !== undefined) return;
+    this.mean = this.mean < 0 ? micros : this.mean + (micros - this.mean) / 4;
+    this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.mean, 1))));
+    this.long = this.mean > LONG;
+  }
+}
+
+class Pool implements ThreadPool {
+  readonly #spawn: () => unknown;
+  readonly #terminateAfter: number;
+  readonly #ctx: Context;
+  #threads: Thread[] = [];
+  /** Jobs waiting for a thread, from `#head` on (done ones are skipped). */
+  #queue: Job[] = [];
+  #head = 0;
+  readonly #jobs = new Set<Job>();
+  #nextId = 1;
+  #closed = false;
+  /** The threads were ended by close(): nothing is started or replaced any more. */
+  #ended = false;
+  #ending: Promise<void> | null = null;
+  #drained: (() => void)[] = [];
+
+  constructor(
+    spawn: () => unknown,
+    readonly size: number,
+    ctx: Context,
+    terminateAfter: number,
+  ) {
+    this.#spawn = spawn;
+    this.#ctx = ctx;
+    this.#terminateAfter = terminateAfter;
+    try {
+      for (let i = 0; i < size; i++) this.#threads.push(new Thread(this, spawn()));
+    } catch (error) {
+      this.#ended = true;
+      for (const t of this.#threads) t.endpoint.terminate();
+      throw error;
+    }
+    if (ctx !== background()) afterFunc(ctx, () => this.close(ctx).catch(() => {}));
+  }
+
+  go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R> {
+    if (typeof name !== 'string') throw new TypeError(`pool.go: name must be a string, got ${show(name)}`);
+    if (!Array.isArray(args)) throw new TypeError(`pool.go: args must be an array, got ${show(args)}`);
+    const parent = toContext(cancel, 'pool.go') ?? this.#ctx;
+    if (this.#closed) throw new ClosedChannelError('go on closed thread pool');
+    const moves: Transferable[] = [];
+    const copy = args.map((a) => outgoing(a, moves));
+    let resolve!: (value: unknown) => void;
+    let reject!: (error: unknown) => void;
+    const result = new Promise<unknown>((ok, fail) => {
+      resolve = ok;
+      reject = fail;
+    });
+    // The Task's own Promise reports a failure nobody awaits; this one is only its source.
+    result.catch(() => {});
+    const task = go(() => result, { ctx: parent, name }) as Task<R>;
+    const ctx = task.ctx as CancelCtx;
+    const job = new Job(this.#nextId++, name, copy, moves, ctx, resolve, reject);
+    if (ctx.err !== undefined) {
+      job.state = DONE;
+      reject(ctx.err);
+      return task;
+    }
+    const previous = ctx.onCancel;
+    ctx.onCancel = () => {
+      previous?.();
+      this.#canceled(job);
+    };
+    this.#jobs.add(job);
+    this.#queue.push(job);
+    this.#pump();
+    return task;
+  }
+
+  fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R> {
+    if (typeof name !== 'string') throw new TypeError(`pool.fn: name must be a string, got ${show(name)}`);
+    return (arg, ctx) => {
+      try {
+        // A Task's then() is its Promise's.
+        return this.go<R>(name, [arg], ctx).then() as Promise<R>;
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    };
+  }
+
+  close(cancel?: Cancel): Promise<void> {
+    const c = toContext(cancel, 'pool.close');
+    this.#closed = true;
+    const stop = c === null ? undefined : afterFunc(c, () => this.#cancelAll(c));
+    return this.#idle()
+      .then(() => {
+        stop?.();
+        return this.#end();
+      })
+      .then(() => {
+        if (c?.err !== undefined) throw c.err;
+      });
+  }
+
+  /** Ends every thread (once) and resolves when all have exited. */
+  #end(): Promise<void> {
+    if (this.#ending === null) {
+      this.#ended = true;
+      const threads = this.#threads;
+      this.#threads = [];
+      for (const t of threads) {
+        t.gone = true;
+        t.endpoint.terminate();
+      }
+      this.#ending = Promise.all(threads.map((t) => t.exited)).then(() => {});
+    }
+    return this.#ending;
+  }
+
+  /** Resolves when no job is left. */
+  #idle(): Promise<void> {
+    if (this.#jobs.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  #cancelAll(c: Context): void {
+    const err = c.err!;
+    const why = cause(c);
+    for (const job of [...this.#jobs]) job.ctx.cancel(err, why);
+  }
+
+  /** Starts queued jobs on threads with room. */
+  #pump(): void {
+    const queue = this.#queue;
+    while (this.#head < queue.length) {
+      const job = queue[this.#head]!;
+      if (job.state !== QUEUED) {
+        this.#head++;
+        continue;
+      }
+      let thread: Thread | undefined;
+      try {
+        thread = this.#pick(queue.length - this.#head);
+      } catch (error) {
+        // The spawn function failed and no thread has room: this job cannot run.
+        this.#head++;
+        this.#settle(job, false, error);
+        continue;
+      }
+      if (thread === undefined) break;
+      this.#head++;
+      thread.start(job);
+    }
+    if (this.#head === queue.length) {
+      queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
+      this.#queue = queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  /** The least-loaded thread with room, a new thread in place of a dead one, or undefined. */
+  #pick(waiting: number): Thread | undefined {
+    let best: Thread | undefined;
+    for (const t of this.#threads) {
+      if (t.load >= t.depth) continue;
+      // Near the end of a run of long tasks, a task waits for whichever thread frees first.
+      if (t.load > 0 && t.long && waiting < this.#threads.length) continue;
+      if (best === undefined || t.load < best.load) best = t;
+    }
+    if ((best === undefined || best.load > 0) && this.#threads.length < this.size && !this.#ended) {
+      try {
+        const t = new Thread(this, this.#spawn());
+        this.#threads.push(t);
+        return t;
+      } catch (error) {
+        if (best === undefined) throw error;
+      }
+    }
+    return best;
+  }
+
+  #settle(job: Job, ok: boolean, value: unknown): void {
+    if (job.state === DONE) return;
+    job.state = DONE;
+    if (job.timer !== undefined) clearTimeout(job.timer);
+    this.#jobs.delete(job);
+    if (ok) job.resolve(value);
+    else job.reject(value);
+    if (this.#jobs.size === 0 && this.#drained.length > 0) {
+      const drained = this.#drained;
+      this.#drained = [];
+      for (const f of drained) f();
+    }
+  }
+
+  #canceled(job: Job): void {
+    if (job.state === QUEUED) return this.#settle(job, false, job.ctx.err);
+    const thread = job.thread;
+    if (job.state !== RUNNING || thread === null || thread.gone) return;
+    const err = job.ctx.err!;
+    const why = job.ctx.cause;
+    thread.outbox.push({
+      k: 'cancel',
+      id: job.id,
+      e: encodeError(err),
+      ...(why === err ? {} : why === err.cause ? { cc: 1 } : { c: encodeError(why) }),
+    });
+    const ms = this.#terminateAfter;
+    if (ms !== Number.POSITIVE_INFINITY) {
+      job.timer = setTimeout(() => {
+        job.timer = undefined;
+        if (job.state !== RUNNING || thread.gone) return;
+        const reason = new Error(`thread terminated: task "${job.name}" ignored cancellation for ${ms} ms`, {
+          cause: err,
+        });
+        thread.endpoint.terminate();
+        this.#lose(thread, new WorkerExitError(undefined, { cause: reason }));
+      }, ms);
+    }
+  }
+
+  /** `thread` left the pool: every job on it fails with `error`; the others take the queue. */
+  #lose(thread: Thread, error: WorkerExitError): void {
+    thread.gone = true;
+    thread.outbox.clear();
+    const i = this.#threads.indexOf(thread);
+    if (i >= 0) this.#threads.splice(i, 1);
+    const jobs = [...thread.jobs.values()];
+    thread.jobs.clear();
+    thread.load = 0;
+    for (const job of jobs) this.#settle(job, false, error);
+    this.#pump();
+  }
+
+  /** @internal */
+  message(thread: Thread, data: unknown): void {
+    const batch = envelopes(data);
+    if (batch === undefined || thread.gone) return;
+    for (const env of batch) {
+      if (env.k === 'ready') {
+        thread.outbox.held = false;
+        thread.outbox.flush();
+      } else if (env.k === 'ok' || env.k === 'err') {
+        const job = thread.jobs.get(env.id);
+        if (job === undefined) continue;
+        thread.finish(job, env.t);
+        if (env.k === 'ok') this.#settle(job, true, env.v);
+        // The handler returned its context's error: the task ends with this side's own ctx.err.
+        else if (env.o === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
+        else this.#settle(job, false, decodeError(env.e));
+      }
+    }
+    this.#pump();
+  }
+
+  /** @internal */
+  refused(thread: Thread, envelope: Envelope, error: unknown): void {
+    if (envelope.k !== 'run') return;
+    const job = thread.jobs.get(envelope.id);
+    if (job === undefined) return;
+    thread.finish(job, -1);
+    this.#settle(job, false, error);
+    this.#pump();
+  }
+
+  /** @internal */
+  exit(thread: Thread, code: number | undefined): void {
+    if (thread.gone) return;
+    this.#lose(thread, new WorkerExitError(code, { cause: thread.error }));
+  }
+}
+
+function defaultSize(): number {
+  const host = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => { availableParallelism?: () => number } | undefined };
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const os = host.process?.getBuiltinModule?.('node:os');
+  if (typeof os?.availableParallelism === 'function') return os.availableParallelism();
+  const cores = host.navigator?.hardwareConcurrency;
+  return typeof cores === 'number' && cores > 1 ? cores - 1 : 1;
+}
+
+/**
+ * A pool of threads (Node `worker_threads` or Web Workers) that run the handlers of a worker file:
+ * Go's GOMAXPROCS for CPU-bound work. `spawn` makes one thread; write it in the application, in
+ * the literal form bundlers recognise, and let the worker file call `serve({...})` from
+ * `gorx/worker`. Each `pool.go(name, args, cancel?)` is `go f(args…)` on the least-loaded thread;
+ * its context crosses (cancellation, deadline, cause), cooperatively: a task that ignores its
+ * cancellation for `terminateAfter` ms has its thread terminated, reported as `WorkerExitError`.
+ * A thread that dies settles every task it ran with `WorkerExitError`, and the pool replaces it.
+ * Idle threads do not keep a Node process alive; `close()` ends them.
+ *
+ * @example
+ * ```ts
+ * import { from } from 'rxjs';
+ * import { threadPool, workerPool } from 'gorx';
+ *
+ * const pool = threadPool(() => new Worker(new URL('./math.worker', import.meta.url), { type: 'module' }));
+ * console.log(await pool.go<number>('fib', [30]));
+ * from([25, 26, 27]).pipe(workerPool(2, pool.fn<number, number>('fib'))).subscribe(console.log);
+ * await pool.close();
+ *
+ * // math.worker.ts
+ * import { serve } from 'gorx/worker';
+ * const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+ * serve({ fib });
+ * ```
+ * @throws TypeError when `spawn` is not a function or does not return a Worker, or for bad
+ * options; RangeError for a size that is not a positive integer or a negative `terminateAfter`.
+ * Go: GOMAXPROCS and `go f(x)`. Rules: C1, C2, E1, R2.
+ */
+export function threadPool(spawn: () => unknown, opts?: ThreadPoolOptions): ThreadPool {
+  fn('threadPool', 'spawn', spawn);
+  options('threadPool', opts);
+  const size = opts?.size === undefined ? defaultSize() : count('threadPool', 'size', opts.size);
+  if (size < 1) throw new RangeError(`threadPool: size must be a positive integer, got ${show(size)}`);
+  const terminateAfter = opts?.terminateAfter ?? 2000;
+  if (typeof terminateAfter !== 'number') {
+    throw new TypeError(`threadPool: terminateAfter must be a number, got ${show(terminateAfter)}`);
+  }
+  if (!(terminateAfter >= 0)) {
+    throw new RangeError(
+      `threadPool: terminateAfter must be a non-negative number of ms, got ${show(terminateAfter)}`,
+    );
+  }
+  const ctx = toContext(opts?.ctx, 'threadPool') ?? background();
+  return new Pool(spawn, size, ctx, terminateAfter);
+}

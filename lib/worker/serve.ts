@@ -1,0 +1,208 @@
+// The worker side of a thread pool: `serve({...})` in the application's worker file answers the
+// pool's `run` and `cancel` envelopes (threads/wire.ts) on the thread's own port — Node's
+// `parentPort` (found through `process.getBuiltinModule`, so nothing here imports `node:` and a
+// browser bundle stays clean) or a Web Worker's global scope.
+//
+// Invariants:
+// - each running task has exactly one context in `live`, removed when the task settles; the
+//   context is cancelled when the task ends, as `go` does;
+// - the first envelope this side posts is `ready`; every `run` is answered by exactly one `ok` or
+//   `err` (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
+// - answers are batched per turn, except that a long task's answer leaves at once (it would
+//   otherwise wait for the next task of the same batch).
+import { background, type CancelCtx, type ContextError } from '../context/Context.js';
+import { withCancel } from '../context/withCancel.js';
+import { withDeadline } from '../context/withDeadline.js';
+import { CanceledError } from '../errors.js';
+import { options, show } from '../internal/validate.js';
+import { decodeError, encodeError } from '../threads/codec.js';
+import { type Envelope, envelopes, incoming, Outbox, outgoing, type Post } from '../threads/wire.js';
+
+/** A handler: its arguments as the pool passed them, then the task's Context. */
+export type Handler = (...argsThenCtx: any[]) => unknown;
+
+/** Options of {@link serve}. */
+export interface ServeOptions {
+  /** The port to serve on; default: Node's `parentPort`, or the Web Worker's global scope. */
+  port?: unknown;
+}
+
+/** An answer that took longer than this (µs), or a batch older than this, is posted at once. */
+const PROMPT = 200;
+
+let taskEnded: CanceledError | undefined;
+let serving = false;
+
+type Run = Extract<Envelope, { k: 'run' }>;
+type Cancel = Extract<Envelope, { k: 'cancel' }>;
+
+interface NodePort {
+  on(event: 'message', listener: (data: unknown) => void): unknown;
+  postMessage(message: unknown, transfer?: readonly Transferable[]): void;
+}
+
+interface WebPort {
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  start?(): void;
+}
+
+class Server {
+  readonly live = new Map<number, CancelCtx>();
+  readonly outbox: Outbox;
+  /** When the oldest queued answer was queued (ms). */
+  #opened = 0;
+
+  constructor(
+    readonly handlers: Map<string, Handler>,
+    post: Post,
+  ) {
+    this.outbox = new Outbox(post, (envelope, error) => this.#refused(envelope, error));
+  }
+
+  receive(data: unknown): void {
+    const batch = envelopes(data);
+    if (batch === undefined) return;
+    for (const env of batch) {
+      if (env.k === 'run') this.#run(env);
+      else if (env.k === 'cancel') this.#cancel(env);
+    }
+  }
+
+  #run(env: Run): void {
+    const id = env.id;
+    const [c] = env.c.d === undefined ? withCancel(background()) : withDeadline(background(), env.c.d);
+    const ctx = c as CancelCtx;
+    this.live.set(id, ctx);
+    const t0 = performance.now();
+    const handler = this.handlers.get(env.f);
+    if (handler === undefined) {
+      const names = [...this.handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
+      const err = new TypeError(`serve: no handler named ${show(env.f)} (handlers: ${names || 'none'})`);
+      return this.#done(id, ctx, false, err, t0);
+    }
+    let result: unknown;
+    try {
+      result = handler(...env.a.map(incoming), ctx);
+      if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
+        (result as PromiseLike<unknown>).then(
+          (value) => this.#done(id, ctx, true, value, t0),
+          (error: unknown) => this.#done(id, ctx, false, error, t0),
+        );
+        return;
+      }
+    } catch (error) {
+      return this.#done(id, ctx, false, error, t0);
+    }
+    this.#done(id, ctx, true, result, t0);
+  }
+
+  #done(id: number, ctx: CancelCtx, ok: boolean, value: unknown, t0: number): void {
+    const now = performance.now();
+    const t = (now - t0) * 1000;
+    this.live.delete(id);
+    if (this.outbox.length === 0) this.#opened = now;
+    if (ok) {
+      const moves: Transferable[] = [];
+      this.outbox.push({ k: 'ok', id, v: outgoing(value, moves), t }, moves);
+    } else {
+      const own = value !== undefined && value === ctx.err;
+      this.outbox.push(
+        own ? { k: 'err', id, e: encodeError(value), t, o: 1 } : { k: 'err', id, e: encodeError(value), t },
+      );
+    }
+    ctx.cancel((taskEnded ??= new CanceledError()), undefined);
+    if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
+  }
+
+  #cancel(env: Cancel): void {
+    const ctx = this.live.get(env.id);
+    if (ctx === undefined) return;
+    const err = decodeError(env.e) as ContextError;
+    const why = env.cc === 1 ? err.cause : env.c === undefined ? undefined : decodeError(env.c);
+    ctx.cancel(err, why);
+  }
+
+  /** A result the host cannot clone: the task fails with the host's error instead. */
+  #refused(envelope: Envelope, error: unknown): void {
+    if (envelope.k === 'ok')
+      this.outbox.push({ k: 'err', id: envelope.id, e: encodeError(error), t: envelope.t });
+  }
+}
+
+/** The thread's own port: Node's `parentPort`, or the Web Worker's global scope. */
+function hostPort(): unknown {
+  const host = globalThis as {
+    process?: { getBuiltinModule?: (id: string) => { parentPort?: unknown } | undefined };
+    WorkerGlobalScope?: Function;
+  };
+  const threads = host.process?.getBuiltinModule?.('node:worker_threads');
+  if (threads !== undefined) {
+    if (threads.parentPort === null || threads.parentPort === undefined) {
+      throw new Error('serve: not in a worker thread (worker_threads has no parentPort)');
+    }
+    return threads.parentPort;
+  }
+  if (typeof host.WorkerGlobalScope === 'function' && globalThis instanceof host.WorkerGlobalScope) {
+    return globalThis;
+  }
+  throw new Error("serve: not in a worker thread; pass opts.port (Node < 20.16: worker_threads' parentPort)");
+}
+
+/**
+ * Serves `handlers` to a thread pool: call it once, at the top of the application's worker file
+ * (before any top-level `await`, so no message is missed). Each handler gets the arguments given to
+ * `pool.go(name, args)`, then the task's Context last: it is cancelled when the caller's is (with
+ * its error and cause) and at the caller's deadline; honouring it is up to the handler, as in Go.
+ * What a handler returns (or resolves to) is the task's result; what it throws (or rejects with)
+ * reaches the caller as the same class (gorx errors, built-in errors, DOMException, and classes
+ * given to `registerError` on both sides).
+ *
+ * @example
+ * ```ts
+ * // math.worker.ts
+ * import { type Context, serve } from 'gorx/worker';
+ *
+ * const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+ * serve({
+ *   fib,
+ *   countdown: async (from: number, ctx: Context) => {
+ *     for (let i = from; i > 0; i--) {
+ *       if (ctx.err) throw ctx.err;
+ *       await new Promise((r) => setTimeout(r, 10));
+ *     }
+ *     return 'liftoff';
+ *   },
+ * });
+ * ```
+ * @throws TypeError when `handlers` is not an object of functions; Error when called twice or
+ * outside a worker thread without `opts.port`.
+ */
+export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): void {
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new TypeError(`serve: handlers must be an object of functions, got ${show(handlers)}`);
+  }
+  options('serve', opts);
+  const table = new Map<string, Handler>();
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (typeof handler !== 'function') {
+      throw new TypeError(`serve: handler ${show(name)} must be a function, got ${show(handler)}`);
+    }
+    table.set(name, handler);
+  }
+  if (serving) throw new Error('serve: called twice in one thread');
+  const port = (opts?.port ?? hostPort()) as Partial<NodePort & WebPort>;
+  if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
+    throw new TypeError(`serve: port must be a MessagePort or a worker scope, got ${show(port)}`);
+  }
+  serving = true;
+  const server = new Server(table, (message, transfer) => port.postMessage!(message, transfer));
+  const receive = (data: unknown) => server.receive(data);
+  if (typeof port.on === 'function') port.on('message', receive);
+  else {
+    port.addEventListener!('message', (event: MessageEvent) => receive(event.data));
+    port.start?.();
+  }
+  server.outbox.push({ k: 'ready' });
+  server.outbox.flush();
+}

@@ -1,0 +1,92 @@
+// The worker file of the thread-pool specs: bundled into a temporary .mjs by bundle.ts.
+import { threadId } from 'node:worker_threads';
+import {
+  BufferOverflowError,
+  CanceledError,
+  ClosedChannelError,
+  cause,
+  DeadlineExceededError,
+  NegativeCounterError,
+  UnlockError,
+} from '../../../lib/index.js';
+import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
+import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
+
+registerClasses();
+
+const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
+
+const errors: Record<string, () => unknown> = {
+  ClosedChannelError: () => new ClosedChannelError('close of closed channel'),
+  CanceledError: () => new CanceledError({ cause: new QuotaError(3) }),
+  DeadlineExceededError: () => new DeadlineExceededError({ cause: 'too slow' }),
+  NegativeCounterError: () => new NegativeCounterError(),
+  UnlockError: () => new UnlockError(),
+  BufferOverflowError: () => new BufferOverflowError(16, 'x'),
+  WorkerExitError: () => new WorkerExitError(3, { cause: new TypeError('inner'), uncertain: 2 }),
+  QuotaError: () => new QuotaError(5, { cause: new ParseError('bad token') }),
+  ParseError: () => Object.assign(new ParseError('unexpected end'), { line: 7 }),
+  StrayError: () => new StrayError('astray'),
+  TypeError: () => new TypeError('not a function'),
+  RangeError: () => new RangeError('out of range'),
+  AggregateError: () => new AggregateError([new QuotaError(1), new RangeError('r')], 'several'),
+  AbortError: () => new DOMException('stopped', 'AbortError'),
+  TimeoutError: () => new DOMException('timed out', 'TimeoutError'),
+  string: () => 'a plain string',
+  object: () => ({ code: 42 }),
+};
+
+/** What the task's context looks like from inside the thread, in the thread's own classes. */
+function describe(ctx: Context) {
+  const why = cause(ctx);
+  return {
+    err: ctx.err?.name,
+    canceled: ctx.err instanceof CanceledError,
+    expired: ctx.err instanceof DeadlineExceededError,
+    cause: why instanceof Error ? why.name : why,
+    causeIsQuota: why instanceof QuotaError,
+    causeMessage: why instanceof Error ? why.message : undefined,
+    errCauseIsCause: ctx.err?.cause === why,
+    deadline: ctx.deadline,
+  };
+}
+
+/** Never settles, whatever the context says. */
+const forever = () => new Promise<never>(() => {});
+
+serve({
+  fib,
+  noop: () => undefined,
+  echo: (value: unknown) => value,
+  args: (...args: unknown[]) => args.length - 1,
+  thread: () => threadId,
+  fail: (kind: string) => {
+    throw errors[kind]!();
+  },
+  failAsync: async (kind: string) => {
+    await null;
+    throw errors[kind]!();
+  },
+  /** Honours its context: ends with the context's error. */
+  wait: (ctx: Context) =>
+    new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.err))),
+  /** Honours its context and reports what reached it. */
+  observe: (ctx: Context) =>
+    new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(describe(ctx)))),
+  deadline: (ctx: Context) => ctx.deadline,
+  ignore: forever,
+  /** Dies a few ms after starting: by an uncaught throw, or process.exit(code). */
+  crash: (how: 'throw' | 'exit', code: number) => {
+    setTimeout(() => {
+      if (how === 'exit') process.exit(code);
+      throw new QuotaError(9);
+    }, 20);
+    return forever();
+  },
+  uncloneable: () => () => 1,
+  size: (bytes: Uint8Array) => bytes.byteLength,
+  buffer: (n: number) => {
+    const bytes = new Uint8Array(n);
+    return transfer(bytes, [bytes.buffer]);
+  },
+});
