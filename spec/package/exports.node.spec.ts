@@ -273,22 +273,4 @@ describe('the built package', () => {
     ch.close();
     expect(() => ch.close()).toThrow(source.ClosedChannelError);
   });
-  it('a bundle that imports gorx and gorx/testing but uses nothing is empty (no side effects)', async () => {
-    requireBuild();
-    const { build } = await import('esbuild');
-    const bundle = async (contents: string) =>
-      (
-        await build({
-          stdin: { contents, resolveDir: root },
-          bundle: true,
-          write: false,
-          format: 'esm',
-          minify: true,
-          external: ['rxjs'],
-          logLevel: 'silent',
-        })
-      ).outputFiles[0]!.text;
-    expect(await bundle("import 'gorx'; import 'gorx/testing';")).toBe('');
-    expect((await bundle("import { Channel } from 'gorx'; console.log(Channel);")).length).toBeGreaterThan(0);
-  });
 });
