@@ -66,6 +66,9 @@ export default defineConfig({
           exclude: [NODE_ONLY],
           // After the node project: the two would otherwise share the machine's cores.
           sequence: { groupOrder: 1 },
+          // One file at a time: this Chromium runs every page on one renderer thread, so parallel
+          // files gain nothing and would share the heap that the GC and heap specs measure.
+          fileParallelism: false,
           browser: {
             enabled: true,
             headless: true,
