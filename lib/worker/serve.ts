@@ -31,7 +31,8 @@ export interface ServeOptions {
 const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
-let serving = false;
+/** Ports already served: serving one twice would answer every task twice. */
+const served = new WeakSet<object>();
 
 type Run = Extract<Envelope, { k: 'run' }>;
 type Cancel = Extract<Envelope, { k: 'cancel' }>;
@@ -175,8 +176,8 @@ function hostPort(): unknown {
  *   },
  * });
  * ```
- * @throws TypeError when `handlers` is not an object of functions; Error when called twice or
- * outside a worker thread without `opts.port`.
+ * @throws TypeError when `handlers` is not an object of functions or `opts.port` is not a port;
+ * Error when the port is already served, or outside a worker thread without `opts.port`.
  */
 export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): void {
   if (typeof handlers !== 'object' || handlers === null) {
@@ -190,12 +191,12 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     }
     table.set(name, handler);
   }
-  if (serving) throw new Error('serve: called twice in one thread');
   const port = (opts?.port ?? hostPort()) as Partial<NodePort & WebPort>;
   if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
     throw new TypeError(`serve: port must be a MessagePort or a worker scope, got ${show(port)}`);
   }
-  serving = true;
+  if (served.has(port)) throw new Error('serve: this port is already served');
+  served.add(port);
   const server = new Server(table, (message, transfer) => port.postMessage!(message, transfer));
   const receive = (data: unknown) => server.receive(data);
   if (typeof port.on === 'function') port.on('message', receive);

@@ -1,0 +1,111 @@
+import { CanceledError, type Context } from 'gorx';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeError, encodeError } from '../../lib/threads/codec.js';
+import { type Envelope, envelopes, WIRE } from '../../lib/threads/wire.js';
+import { serve } from '../../lib/worker/index.js';
+
+// serve() on one end of an in-process MessageChannel; the spec speaks the wire format on the other.
+const channels: MessageChannel[] = [];
+afterEach(() => {
+  for (const c of channels.splice(0)) {
+    c.port1.close();
+    c.port2.close();
+  }
+});
+
+function served(handlers: Parameters<typeof serve>[0]) {
+  const channel = new MessageChannel();
+  channels.push(channel);
+  const got: Envelope[] = [];
+  const waiters: (() => void)[] = [];
+  channel.port2.onmessage = (event) => {
+    got.push(...(envelopes(event.data) ?? []));
+    for (const w of waiters.splice(0)) w();
+  };
+  serve(handlers, { port: channel.port1 });
+  return {
+    got,
+    send: (...m: Envelope[]) => channel.port2.postMessage({ gorx: WIRE, m }),
+    /** Waits until `n` envelopes arrived. */
+    async seen(n: number): Promise<Envelope[]> {
+      while (got.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
+      return got;
+    },
+  };
+}
+
+describe('serve', () => {
+  it('says ready before anything else, then answers each run with ok or err, batched per turn', async () => {
+    const side = served({
+      add: (a: number, b: number) => a + b,
+      fail: () => Promise.reject(new RangeError('r')),
+    });
+    expect((await side.seen(1))[0]).toEqual({ k: 'ready' });
+    side.send(
+      { k: 'run', id: 1, f: 'add', a: [1, 2], c: {} },
+      { k: 'run', id: 2, f: 'fail', a: [], c: {} },
+      { k: 'run', id: 3, f: 'missing', a: [], c: {} },
+    );
+    const [, ok, missing, fail] = await side.seen(4);
+    expect(ok).toMatchObject({ k: 'ok', id: 1, v: 3 });
+    expect(typeof (ok as { t: number }).t).toBe('number');
+    expect(missing).toMatchObject({ k: 'err', id: 3 });
+    const err = decodeError((missing as { e: never }).e) as Error;
+    expect(err).toBeInstanceOf(TypeError);
+    expect(err.message).toBe('serve: no handler named "missing" (handlers: "add", "fail")');
+    expect(decodeError((fail as { e: never }).e)).toBeInstanceOf(RangeError);
+  });
+
+  it('C1 a cancel envelope cancels the running task context with the error and cause it carries', async () => {
+    let seen: Context | undefined;
+    const side = served({
+      wait: (ctx: Context) => {
+        seen = ctx;
+        return new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.err)));
+      },
+    });
+    await side.seen(1);
+    side.send({ k: 'run', id: 7, f: 'wait', a: [], c: {} });
+    while (seen === undefined) await new Promise((r) => setTimeout(r, 1));
+    const why = new RangeError('stop');
+    side.send({ k: 'cancel', id: 7, e: encodeError(new CanceledError({ cause: why })), cc: 1 });
+    const [, answer] = await side.seen(2);
+    expect(seen.err).toBeInstanceOf(CanceledError);
+    expect(seen.err?.cause).toBeInstanceOf(RangeError);
+    // the handler ended with its own context's error: flagged, so the caller uses its own ctx.err
+    expect(answer).toMatchObject({ k: 'err', id: 7, o: 1 });
+  });
+
+  it('C2 a deadline in the run envelope becomes the deadline of the task context', async () => {
+    const side = served({ deadline: (ctx: Context) => ctx.deadline });
+    await side.seen(1);
+    const d = Date.now() + 60_000;
+    side.send({ k: 'run', id: 1, f: 'deadline', a: [], c: { d } });
+    expect((await side.seen(2))[1]).toMatchObject({ k: 'ok', v: d });
+  });
+
+  it('ends the task context when the task ends, as go does', async () => {
+    let seen: Context | undefined;
+    const side = served({
+      keep: (ctx: Context) => {
+        seen = ctx;
+        return 1;
+      },
+    });
+    await side.seen(1);
+    side.send({ k: 'run', id: 1, f: 'keep', a: [], c: {} });
+    await side.seen(2);
+    expect(seen?.err).toBeInstanceOf(CanceledError);
+  });
+
+  it('bad input: handlers that are not an object of functions, a bad port, a port served twice', () => {
+    const { port1 } = new MessageChannel();
+    expect(() => serve(null as never, { port: port1 })).toThrow(TypeError);
+    expect(() => serve({ a: 1 } as never, { port: port1 })).toThrow(/handler "a" must be a function/);
+    expect(() => serve({}, 'x' as never)).toThrow(TypeError);
+    expect(() => serve({}, { port: 42 })).toThrow(TypeError);
+    serve({}, { port: port1 });
+    expect(() => serve({}, { port: port1 })).toThrow('serve: this port is already served');
+    port1.close();
+  });
+});
