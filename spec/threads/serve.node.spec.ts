@@ -1,6 +1,6 @@
 import { CanceledError, type Context } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeError, encodeError } from '../../lib/threads/codec.js';
+import { decodeError, encodeError, type Wired } from '../../lib/threads/codec.js';
 import { type Envelope, envelopes, WIRE } from '../../lib/threads/wire.js';
 import { serve } from '../../lib/worker/index.js';
 
@@ -50,10 +50,10 @@ describe('serve', () => {
     expect(ok).toMatchObject({ k: 'ok', id: 1, v: 3 });
     expect(typeof (ok as { t: number }).t).toBe('number');
     expect(missing).toMatchObject({ k: 'err', id: 3 });
-    const err = decodeError((missing as { e: never }).e) as Error;
+    const err = decodeError((missing as { e: Wired }).e) as Error;
     expect(err).toBeInstanceOf(TypeError);
     expect(err.message).toBe('serve: no handler named "missing" (handlers: "add", "fail")');
-    expect(decodeError((fail as { e: never }).e)).toBeInstanceOf(RangeError);
+    expect(decodeError((fail as { e: Wired }).e)).toBeInstanceOf(RangeError);
   });
 
   it('C1 a cancel envelope cancels the running task context with the error and cause it carries', async () => {
