@@ -4,26 +4,36 @@
  * builds (and across two copies of the package): the check reads a brand keyed by
  * `Symbol.for('gorx.<Name>')`, not the prototype chain.
  */
-
-const brands = new Map<Function, symbol>();
+//
+// Each class carries all of this in its own body (a static `Symbol.hasInstance`, a `name`
+// accessor, a brand set by the constructor) rather than in statements after it: a bundler then
+// sees classes without side effects and drops every error a program does not use.
 
 /**
- * Installs the cross-build `instanceof` on an error class.
+ * Brands `err` as an instance of the gorx error class `name`, for every copy of the package.
  * @internal
  */
-export function branded<C extends abstract new (...args: any[]) => Error>(ctor: C, name: string): C {
-  const brand = Symbol.for(`gorx.${name}`);
-  brands.set(ctor, brand);
-  Object.defineProperty(ctor.prototype, brand, { value: true });
-  Object.defineProperty(ctor.prototype, 'name', { value: name, writable: true, configurable: true });
-  Object.defineProperty(ctor, Symbol.hasInstance, {
-    value(this: Function, value: unknown): boolean {
-      const own = brands.get(this);
-      if (own === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
-      return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[own] === true;
-    },
-  });
-  return ctor;
+export function brand(err: Error, name: string): void {
+  Object.defineProperty(err, Symbol.for(`gorx.${name}`), { value: true });
+}
+
+/**
+ * `value instanceof ctor` for the gorx error class `own` named `name`: by brand for the class
+ * itself (so an error of another copy of gorx counts), by prototype for a subclass of it.
+ * @internal
+ */
+export function isError(ctor: Function, own: Function, name: string, value: unknown): boolean {
+  if (ctor !== own) return Function.prototype[Symbol.hasInstance].call(ctor, value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[Symbol.for(`gorx.${name}`)] === true
+  );
+}
+
+/** Assigning `name` makes it an own property, as it would be for a plain Error. @internal */
+export function rename(err: Error, name: string): void {
+  Object.defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: true });
 }
 
 /**
@@ -41,11 +51,20 @@ export function branded<C extends abstract new (...args: any[]) => Error>(ctor: 
  * Go: the `send on closed channel` and `close of closed channel` panics. Rules: CH9, CH10.
  */
 export class ClosedChannelError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, ClosedChannelError, 'ClosedChannelError', value);
+  }
+  override get name(): string {
+    return 'ClosedChannelError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(message = 'send on closed channel') {
     super(message);
+    brand(this, 'ClosedChannelError');
   }
 }
-branded(ClosedChannelError, 'ClosedChannelError');
 
 /**
  * The error of a context that was cancelled (`context canceled`). `cause` holds the cause given to
@@ -62,11 +81,20 @@ branded(ClosedChannelError, 'ClosedChannelError');
  * Go: `context.Canceled`. Rules: CX2, CX6, CX16.
  */
 export class CanceledError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, CanceledError, 'CanceledError', value);
+  }
+  override get name(): string {
+    return 'CanceledError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(options?: ErrorOptions) {
     super('context canceled', options);
+    brand(this, 'CanceledError');
   }
 }
-branded(CanceledError, 'CanceledError');
 
 /**
  * The error of a context whose deadline passed (`context deadline exceeded`); `timeout` is `true`.
@@ -82,13 +110,22 @@ branded(CanceledError, 'CanceledError');
  * Go: `context.DeadlineExceeded`. Rules: CX6, CX7.
  */
 export class DeadlineExceededError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, DeadlineExceededError, 'DeadlineExceededError', value);
+  }
+  override get name(): string {
+    return 'DeadlineExceededError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   /** Always `true`, as Go's `Timeout()`. */
   readonly timeout = true;
   constructor(options?: ErrorOptions) {
     super('context deadline exceeded', options);
+    brand(this, 'DeadlineExceededError');
   }
 }
-branded(DeadlineExceededError, 'DeadlineExceededError');
 
 /**
  * A WaitGroup counter went below zero (`sync: negative WaitGroup counter`).
@@ -103,11 +140,20 @@ branded(DeadlineExceededError, 'DeadlineExceededError');
  * Go: the `sync: negative WaitGroup counter` panic. Rules: WG1.
  */
 export class NegativeCounterError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, NegativeCounterError, 'NegativeCounterError', value);
+  }
+  override get name(): string {
+    return 'NegativeCounterError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(message = 'sync: negative WaitGroup counter') {
     super(message);
+    brand(this, 'NegativeCounterError');
   }
 }
-branded(NegativeCounterError, 'NegativeCounterError');
 
 /**
  * An unlock of an unlocked Mutex or RWMutex, or a release of more permits than a Semaphore holds.
@@ -121,11 +167,20 @@ branded(NegativeCounterError, 'NegativeCounterError');
  * Go: `fatal error: sync: unlock of unlocked mutex`. Rules: MU3, RW4, SM7.
  */
 export class UnlockError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, UnlockError, 'UnlockError', value);
+  }
+  override get name(): string {
+    return 'UnlockError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(message = 'sync: unlock of unlocked mutex') {
     super(message);
+    brand(this, 'UnlockError');
   }
 }
-branded(UnlockError, 'UnlockError');
 
 /**
  * A push source overflowed a bridge whose overflow policy is `'error'`. `value` is the value that
@@ -141,11 +196,20 @@ branded(UnlockError, 'UnlockError');
  * Rules: CH19 (no limit the user did not ask for).
  */
 export class BufferOverflowError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, BufferOverflowError, 'BufferOverflowError', value);
+  }
+  override get name(): string {
+    return 'BufferOverflowError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(
     readonly capacity: number,
     readonly value?: unknown,
   ) {
     super(`buffer overflow: capacity ${capacity} exceeded`);
+    brand(this, 'BufferOverflowError');
   }
 }
-branded(BufferOverflowError, 'BufferOverflowError');

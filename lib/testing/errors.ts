@@ -2,7 +2,7 @@
  * The two errors of `gorx/testing`. Like the errors of `gorx`, each is a real `Error` subclass
  * whose `instanceof` check holds across the ESM and CJS builds.
  */
-import { branded } from '../errors.js';
+import { brand, isError, rename } from '../errors.js';
 import { userFrame } from './frames.js';
 
 /** A live task as the reports list it. */
@@ -35,6 +35,15 @@ function describe(t: LiveTask): string {
  * Go: `fatal error: all goroutines are asleep - deadlock!`. Rules: DL1, DL5.
  */
 export class DeadlockError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, DeadlockError, 'DeadlockError', value);
+  }
+  override get name(): string {
+    return 'DeadlockError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(
     /** The tasks alive when the deadlock was found. */
     readonly tasks: readonly LiveTask[],
@@ -55,9 +64,9 @@ export class DeadlockError extends Error {
         ...tasks.map((t) => `  ${describe(t)}`),
       ].join('\n'),
     );
+    brand(this, 'DeadlockError');
   }
 }
-branded(DeadlockError, 'DeadlockError');
 
 /**
  * Tasks or operations are still alive at the end of a test. `tasks` lists the live tasks (name,
@@ -75,6 +84,15 @@ branded(DeadlockError, 'DeadlockError');
  * Go: goleak's `found unexpected goroutines`. Rules: LK1, LK2.
  */
 export class LeakError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, LeakError, 'LeakError', value);
+  }
+  override get name(): string {
+    return 'LeakError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   constructor(
     /** The tasks still alive. */
     readonly tasks: readonly LiveTask[],
@@ -90,6 +108,6 @@ export class LeakError extends Error {
         ...waits.map((w) => `  ${w}`),
       ].join('\n'),
     );
+    brand(this, 'LeakError');
   }
 }
-branded(LeakError, 'LeakError');

@@ -1,4 +1,4 @@
-import { branded } from '../errors.js';
+import { brand, isError, rename } from '../errors.js';
 
 /**
  * A thread of a pool died (an uncaught error, `process.exit`, `terminate()`, or a task that ignored
@@ -22,6 +22,15 @@ import { branded } from '../errors.js';
  * Rules: R2 (no Promise hangs when a thread dies).
  */
 export class WorkerExitError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return isError(this, WorkerExitError, 'WorkerExitError', value);
+  }
+  override get name(): string {
+    return 'WorkerExitError';
+  }
+  override set name(name: string) {
+    rename(this, name);
+  }
   /** Values whose fate cannot be known (sent on channels of the dead thread, not acknowledged). */
   readonly uncertain: number;
   constructor(
@@ -29,7 +38,7 @@ export class WorkerExitError extends Error {
     options?: ErrorOptions & { uncertain?: number },
   ) {
     super(code === undefined ? 'worker exited' : `worker exited with code ${code}`, options);
+    brand(this, 'WorkerExitError');
     this.uncertain = options?.uncertain ?? 0;
   }
 }
-branded(WorkerExitError, 'WorkerExitError');
