@@ -3,8 +3,8 @@
 // Node and in the browser alike: what differs is looked up at run time.
 
 /**
- * One macrotask turn, taken the way gorx takes its continuation hops: `setImmediate` where the host
- * has it (Node), else a MessageChannel message (browsers), so a turn queued after a hop runs after it.
+ * One macrotask turn of the kind gorx takes for its continuation hops: `setImmediate` where the host
+ * has it (Node), else a MessageChannel message (browsers), so hops queued before it get their turn.
  */
 const turn: () => Promise<void> =
   typeof globalThis.setImmediate === 'function'
