@@ -229,7 +229,7 @@ export function encodeError(value: unknown): Wired {
   return wire(value, 0, new Set()) ?? { v: text(value) };
 }
 
-function define(target: object, name: string, value: unknown, enumerable: boolean): void {
+function define(target: object, name: string | symbol, value: unknown, enumerable: boolean): void {
   Object.defineProperty(target, name, { value, writable: true, enumerable, configurable: true });
 }
 
@@ -252,6 +252,8 @@ function rebuild(w: WireError): Error {
       args,
       ctor ?? Error,
     );
+    // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
+    if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
     if (err.name !== w.n) define(err, 'name', w.n, false);
     if (w.e !== undefined) define(err, 'errors', w.e.map(decodeError), false);
   }

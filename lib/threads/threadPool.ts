@@ -20,7 +20,7 @@ import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import { type Envelope, envelopes, Outbox, outgoing } from './wire.js';
+import { CANCEL, type Envelope, ERR, envelopes, OK, Outbox, outgoing, READY, RUN, SAME } from './wire.js';
 
 /** Options of {@link threadPool}. */
 export interface ThreadPoolOptions {
@@ -119,11 +119,7 @@ class Thread {
     job.thread = this;
     this.jobs.set(job.id, job);
     if (this.load++ === 0) this.endpoint.ref(true);
-    const deadline = job.ctx.deadline;
-    this.outbox.push(
-      { k: 'run', id: job.id, f: job.name, a: job.args, c: deadline === undefined ? {} : { d: deadline } },
-      job.moves,
-    );
+    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline], job.moves);
   }
 
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
@@ -331,12 +327,8 @@ class Pool implements ThreadPool {
     if (job.state !== RUNNING || thread === null || thread.gone) return;
     const err = job.ctx.err!;
     const why = job.ctx.cause;
-    thread.outbox.push({
-      k: 'cancel',
-      id: job.id,
-      e: encodeError(err),
-      ...(why === err ? {} : why === err.cause ? { cc: 1 } : { c: encodeError(why) }),
-    });
+    const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
+    thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
     const ms = this.#terminateAfter;
     if (ms !== Number.POSITIVE_INFINITY) {
       job.timer = setTimeout(() => {
@@ -369,17 +361,17 @@ class Pool implements ThreadPool {
     const batch = envelopes(data);
     if (batch === undefined || thread.gone) return;
     for (const env of batch) {
-      if (env.k === 'ready') {
+      if (env[0] === READY) {
         thread.outbox.held = false;
         thread.outbox.flush();
-      } else if (env.k === 'ok' || env.k === 'err') {
-        const job = thread.jobs.get(env.id);
+      } else if (env[0] === OK || env[0] === ERR) {
+        const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
-        thread.finish(job, env.t);
-        if (env.k === 'ok') this.#settle(job, true, env.v);
+        thread.finish(job, env[3]);
+        if (env[0] === OK) this.#settle(job, true, env[2]);
         // The handler returned its context's error: the task ends with this side's own ctx.err.
-        else if (env.o === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
-        else this.#settle(job, false, decodeError(env.e));
+        else if (env[4] === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
+        else this.#settle(job, false, decodeError(env[2]));
       }
     }
     this.#pump();
@@ -387,8 +379,8 @@ class Pool implements ThreadPool {
 
   /** @internal */
   refused(thread: Thread, envelope: Envelope, error: unknown): void {
-    if (envelope.k !== 'run') return;
-    const job = thread.jobs.get(envelope.id);
+    if (envelope[0] !== RUN) return;
+    const job = thread.jobs.get(envelope[1]);
     if (job === undefined) return;
     thread.finish(job, -1);
     this.#settle(job, false, error);

@@ -1,14 +1,18 @@
 // The messages between a pool and its threads. Everything a side posts in one turn travels as one
 // batch, `{ gorx: WIRE, m: [envelope…] }`, so a thousand tiny tasks cost one postMessage; messages
-// without the `gorx` tag belong to the application and are left alone. Every envelope has a kind
-// `k`; channel endpoints add their own kinds later without touching these.
+// without the `gorx` tag belong to the application and are left alone. An envelope is a tuple
+// whose first element is its kind (tuples clone several times faster than objects with keys);
+// channel endpoints add their own kinds later without touching these.
 //
-//   main → worker   run(id, f, a, c)   start handler `f` with args `a` under the crossing context `c`
-//                   cancel(id, e, c)   the task's context is done: its error and cause (codec.ts)
-//   worker → main   ready              the worker listens (sent once, before any other message)
-//                   ok(id, v, t)       the task returned `v` after `t` µs of work
-//                   err(id, e, t, o)   the task failed with `e` (codec.ts); o: it is the error of
-//                                      the task's own context, which the main side already has
+//   main → worker   [RUN, id, f, a, d]       start handler `f` with args `a`; `d` is the deadline of
+//                                            the task's context (library-clock ms), or undefined
+//                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts);
+//                                            its cause `c`: undefined when it is `e` itself, SAME
+//                                            when it is `e.cause`, else the encoded cause
+//   worker → main   [READY]                  the worker listens (its first message)
+//                   [OK, id, v, t]           the task returned `v` after `t` µs of work
+//                   [ERR, id, e, t, own]     the task failed with `e`; own = 1: `e` is the error of
+//                                            the task's own context, which the main side already has
 //
 // Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
 // collects the buffers marked by `transfer()`; it is where channels will become endpoints.
@@ -18,17 +22,20 @@ import type { Wired } from './codec.js';
 /** The tag of a gorx batch; a new wire format gets a new tag. */
 export const WIRE = 1;
 
-/** A context as it crosses: its deadline (library-clock ms, epoch time by default). */
-export interface WireCtx {
-  readonly d?: number;
-}
+export const RUN = 0;
+export const CANCEL = 1;
+export const READY = 2;
+export const OK = 3;
+export const ERR = 4;
+/** In a CANCEL envelope: the cause is the error's own `cause`. */
+export const SAME = 1;
 
 export type Envelope =
-  | { readonly k: 'run'; readonly id: number; readonly f: string; readonly a: unknown[]; readonly c: WireCtx }
-  | { readonly k: 'cancel'; readonly id: number; readonly e: Wired; readonly c?: Wired; readonly cc?: 1 }
-  | { readonly k: 'ready' }
-  | { readonly k: 'ok'; readonly id: number; readonly v: unknown; readonly t: number }
-  | { readonly k: 'err'; readonly id: number; readonly e: Wired; readonly t: number; readonly o?: 1 };
+  | readonly [k: typeof RUN, id: number, f: string, a: unknown[], d: number | undefined]
+  | readonly [k: typeof CANCEL, id: number, e: Wired, c: Wired | typeof SAME | undefined]
+  | readonly [k: typeof READY]
+  | readonly [k: typeof OK, id: number, v: unknown, t: number]
+  | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0 | 1];
 
 export interface Batch {
   readonly gorx: typeof WIRE;

@@ -6,8 +6,8 @@
 // Invariants:
 // - each running task has exactly one context in `live`, removed when the task settles; the
 //   context is cancelled when the task ends, as `go` does;
-// - the first envelope this side posts is `ready`; every `run` is answered by exactly one `ok` or
-//   `err` (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
+// - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
+//   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
 import { background, type CancelCtx, type ContextError } from '../context/Context.js';
@@ -16,7 +16,20 @@ import { withDeadline } from '../context/withDeadline.js';
 import { CanceledError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { type Envelope, envelopes, incoming, Outbox, outgoing, type Post } from '../threads/wire.js';
+import {
+  CANCEL,
+  type Envelope,
+  ERR,
+  envelopes,
+  incoming,
+  OK,
+  Outbox,
+  outgoing,
+  type Post,
+  READY,
+  RUN,
+  SAME,
+} from '../threads/wire.js';
 
 /** A handler: its arguments as the pool passed them, then the task's Context. */
 export type Handler = (...argsThenCtx: any[]) => unknown;
@@ -34,8 +47,8 @@ let taskEnded: CanceledError | undefined;
 /** Ports already served: serving one twice would answer every task twice. */
 const served = new WeakSet<object>();
 
-type Run = Extract<Envelope, { k: 'run' }>;
-type Cancel = Extract<Envelope, { k: 'cancel' }>;
+type Run = Extract<Envelope, readonly [typeof RUN, ...unknown[]]>;
+type Cancel = Extract<Envelope, readonly [typeof CANCEL, ...unknown[]]>;
 
 interface NodePort {
   on(event: 'message', listener: (data: unknown) => void): unknown;
@@ -65,26 +78,26 @@ class Server {
     const batch = envelopes(data);
     if (batch === undefined) return;
     for (const env of batch) {
-      if (env.k === 'run') this.#run(env);
-      else if (env.k === 'cancel') this.#cancel(env);
+      if (env[0] === RUN) this.#run(env);
+      else if (env[0] === CANCEL) this.#cancel(env);
     }
   }
 
   #run(env: Run): void {
-    const id = env.id;
-    const [c] = env.c.d === undefined ? withCancel(background()) : withDeadline(background(), env.c.d);
+    const [, id, name, args, deadline] = env;
+    const [c] = deadline === undefined ? withCancel(background()) : withDeadline(background(), deadline);
     const ctx = c as CancelCtx;
     this.live.set(id, ctx);
     const t0 = performance.now();
-    const handler = this.handlers.get(env.f);
+    const handler = this.handlers.get(name);
     if (handler === undefined) {
       const names = [...this.handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
-      const err = new TypeError(`serve: no handler named ${show(env.f)} (handlers: ${names || 'none'})`);
+      const err = new TypeError(`serve: no handler named ${show(name)} (handlers: ${names || 'none'})`);
       return this.#done(id, ctx, false, err, t0);
     }
     let result: unknown;
     try {
-      result = handler(...env.a.map(incoming), ctx);
+      result = handler(...args.map(incoming), ctx);
       if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
         (result as PromiseLike<unknown>).then(
           (value) => this.#done(id, ctx, true, value, t0),
@@ -105,29 +118,26 @@ class Server {
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];
-      this.outbox.push({ k: 'ok', id, v: outgoing(value, moves), t }, moves);
+      this.outbox.push([OK, id, outgoing(value, moves), t], moves);
     } else {
-      const own = value !== undefined && value === ctx.err;
-      this.outbox.push(
-        own ? { k: 'err', id, e: encodeError(value), t, o: 1 } : { k: 'err', id, e: encodeError(value), t },
-      );
+      this.outbox.push([ERR, id, encodeError(value), t, value !== undefined && value === ctx.err ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
   }
 
   #cancel(env: Cancel): void {
-    const ctx = this.live.get(env.id);
+    const [, id, e, c] = env;
+    const ctx = this.live.get(id);
     if (ctx === undefined) return;
-    const err = decodeError(env.e) as ContextError;
-    const why = env.cc === 1 ? err.cause : env.c === undefined ? undefined : decodeError(env.c);
+    const err = decodeError(e) as ContextError;
+    const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
     ctx.cancel(err, why);
   }
 
   /** A result the host cannot clone: the task fails with the host's error instead. */
   #refused(envelope: Envelope, error: unknown): void {
-    if (envelope.k === 'ok')
-      this.outbox.push({ k: 'err', id: envelope.id, e: encodeError(error), t: envelope.t });
+    if (envelope[0] === OK) this.outbox.push([ERR, envelope[1], encodeError(error), envelope[3], 0]);
   }
 }
 
@@ -204,6 +214,6 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     port.addEventListener!('message', (event: MessageEvent) => receive(event.data));
     port.start?.();
   }
-  server.outbox.push({ k: 'ready' });
+  server.outbox.push([READY]);
   server.outbox.flush();
 }

@@ -1,7 +1,7 @@
 import { CanceledError, type Context } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeError, encodeError, type Wired } from '../../lib/threads/codec.js';
-import { type Envelope, envelopes, WIRE } from '../../lib/threads/wire.js';
+import { CANCEL, type Envelope, ERR, envelopes, OK, READY, RUN, SAME, WIRE } from '../../lib/threads/wire.js';
 import { serve } from '../../lib/worker/index.js';
 
 // serve() on one end of an in-process MessageChannel; the spec speaks the wire format on the other.
@@ -40,20 +40,20 @@ describe('serve', () => {
       add: (a: number, b: number) => a + b,
       fail: () => Promise.reject(new RangeError('r')),
     });
-    expect((await side.seen(1))[0]).toEqual({ k: 'ready' });
+    expect((await side.seen(1))[0]).toEqual([READY]);
     side.send(
-      { k: 'run', id: 1, f: 'add', a: [1, 2], c: {} },
-      { k: 'run', id: 2, f: 'fail', a: [], c: {} },
-      { k: 'run', id: 3, f: 'missing', a: [], c: {} },
+      [RUN, 1, 'add', [1, 2], undefined],
+      [RUN, 2, 'fail', [], undefined],
+      [RUN, 3, 'missing', [], undefined],
     );
     const [, ok, missing, fail] = await side.seen(4);
-    expect(ok).toMatchObject({ k: 'ok', id: 1, v: 3 });
-    expect(typeof (ok as { t: number }).t).toBe('number');
-    expect(missing).toMatchObject({ k: 'err', id: 3 });
-    const err = decodeError((missing as { e: Wired }).e) as Error;
+    expect(ok!.slice(0, 3)).toEqual([OK, 1, 3]);
+    expect(typeof ok![3]).toBe('number');
+    expect(missing!.slice(0, 2)).toEqual([ERR, 3]);
+    const err = decodeError(missing![2] as Wired) as Error;
     expect(err).toBeInstanceOf(TypeError);
     expect(err.message).toBe('serve: no handler named "missing" (handlers: "add", "fail")');
-    expect(decodeError((fail as { e: Wired }).e)).toBeInstanceOf(RangeError);
+    expect(decodeError(fail![2] as Wired)).toBeInstanceOf(RangeError);
   });
 
   it('C1 a cancel envelope cancels the running task context with the error and cause it carries', async () => {
@@ -65,23 +65,23 @@ describe('serve', () => {
       },
     });
     await side.seen(1);
-    side.send({ k: 'run', id: 7, f: 'wait', a: [], c: {} });
+    side.send([RUN, 7, 'wait', [], undefined]);
     while (seen === undefined) await new Promise((r) => setTimeout(r, 1));
     const why = new RangeError('stop');
-    side.send({ k: 'cancel', id: 7, e: encodeError(new CanceledError({ cause: why })), cc: 1 });
+    side.send([CANCEL, 7, encodeError(new CanceledError({ cause: why })), SAME]);
     const [, answer] = await side.seen(2);
     expect(seen.err).toBeInstanceOf(CanceledError);
     expect(seen.err?.cause).toBeInstanceOf(RangeError);
     // the handler ended with its own context's error: flagged, so the caller uses its own ctx.err
-    expect(answer).toMatchObject({ k: 'err', id: 7, o: 1 });
+    expect([answer![0], answer![1], answer![4]]).toEqual([ERR, 7, 1]);
   });
 
   it('C2 a deadline in the run envelope becomes the deadline of the task context', async () => {
     const side = served({ deadline: (ctx: Context) => ctx.deadline });
     await side.seen(1);
     const d = Date.now() + 60_000;
-    side.send({ k: 'run', id: 1, f: 'deadline', a: [], c: { d } });
-    expect((await side.seen(2))[1]).toMatchObject({ k: 'ok', v: d });
+    side.send([RUN, 1, 'deadline', [], d]);
+    expect((await side.seen(2))[1]!.slice(0, 3)).toEqual([OK, 1, d]);
   });
 
   it('ends the task context when the task ends, as go does', async () => {
@@ -93,7 +93,7 @@ describe('serve', () => {
       },
     });
     await side.seen(1);
-    side.send({ k: 'run', id: 1, f: 'keep', a: [], c: {} });
+    side.send([RUN, 1, 'keep', [], undefined]);
     await side.seen(2);
     expect(seen?.err).toBeInstanceOf(CanceledError);
   });
