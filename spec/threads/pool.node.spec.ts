@@ -258,6 +258,21 @@ describe('threadPool', () => {
     });
   }
 
+  it('R2 a worker file that cannot load settles its tasks with WorkerExitError carrying the load error', async () => {
+    const pool = threadPool(() => new Worker(new URL('./missing.worker.mjs', url)), { size: 1 });
+    pools.push(pool);
+    const err = (await pool.go('fib', [1]).then(undefined, (e) => e)) as WorkerExitError;
+    expect(err).toBeInstanceOf(WorkerExitError);
+    expect(err.code).toBe(1);
+    expect((err.cause as { code?: string }).code).toMatch(/MODULE_NOT_FOUND/);
+  });
+
+  it('R2 a worker that never serves and exits on its own settles its tasks with WorkerExitError', async () => {
+    const pool = threadPool(() => new Worker('void 0', { eval: true }), { size: 1 });
+    pools.push(pool);
+    await expect(pool.go('fib', [1])).rejects.toThrow('worker exited with code 0');
+  });
+
   it('D2 transfer() moves buffers both ways instead of copying them', async () => {
     const bytes = new Uint8Array(1024);
     expect(await shared.pool.go('size', [transfer(bytes, [bytes.buffer])])).toBe(1024);
