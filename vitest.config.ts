@@ -60,6 +60,20 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Bundled for the browser before the first file runs: a dependency first met mid-run makes
+        // Vite reload the page under a running test.
+        optimizeDeps: {
+          include: [
+            '@angular/compiler',
+            '@angular/core',
+            '@angular/core/rxjs-interop',
+            '@angular/core/testing',
+            '@angular/platform-browser/testing',
+            'fast-check',
+            'rxjs',
+            'rxjs/testing',
+          ],
+        },
         test: {
           name: 'chromium',
           include: ['spec/**/*.spec.ts'],
