@@ -148,6 +148,8 @@ class Pool implements ThreadPool {
   #ended = false;
   #ending: Promise<void> | null = null;
   #drained: (() => void)[] = [];
+  /** Stops watching `opts.ctx`. */
+  #unwatch: (() => boolean) | null = null;
 
   constructor(
     spawn: () => unknown,
@@ -165,7 +167,7 @@ class Pool implements ThreadPool {
       for (const t of this.#threads) t.endpoint.terminate();
       throw error;
     }
-    if (ctx !== background()) afterFunc(ctx, () => this.close(ctx).catch(() => {}));
+    if (ctx !== background()) this.#unwatch = afterFunc(ctx, () => this.close(ctx).catch(() => {}));
   }
 
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R> {
@@ -232,6 +234,7 @@ class Pool implements ThreadPool {
   #end(): Promise<void> {
     if (this.#ending === null) {
       this.#ended = true;
+      this.#unwatch?.();
       const threads = this.#threads;
       this.#threads = [];
       for (const t of threads) {
