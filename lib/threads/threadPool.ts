@@ -193,11 +193,8 @@ class Pool implements ThreadPool {
       reject(ctx.err);
       return task;
     }
-    const previous = ctx.onCancel;
-    ctx.onCancel = () => {
-      previous?.();
-      this.#canceled(job);
-    };
+    // A task's context is made by go() just above: nothing else uses its cancel hook.
+    ctx.onCancel = () => this.#canceled(job);
     this.#jobs.add(job);
     this.#queue.push(job);
     this.#pump();
