@@ -9,6 +9,7 @@
 import { Observable } from 'rxjs';
 import { ClosedChannelError } from '../errors.js';
 import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blocking.js';
+import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
@@ -56,6 +57,11 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
     super();
     this.capacity = count('Channel', 'capacity', capacity);
     this.#buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+  }
+
+  /** @internal The cross-copy brand: the version of the port protocol (internal/brand.ts). */
+  get [SEND_PORT](): number {
+    return PROTOCOL;
   }
 
   /** The number of buffered values; blocked senders do not count (CH8). */
@@ -124,8 +130,9 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
 
   /**
    * Closes the channel: Go's `close(ch)`. Buffered values stay receivable; then every receive
-   * returns `{ ok: false }` (or, with `error`, fails with it). Blocked receivers wake with
-   * `ok: false` (or the error); blocked senders fail with `ClosedChannelError` in their own task.
+   * returns `{ ok: false }` (or, with `error`, fails with it; `null`, like Go's nil, is no error).
+   * Blocked receivers wake with `ok: false` (or the error); blocked senders fail with
+   * `ClosedChannelError` in their own task.
    *
    * @example
    * ```ts
@@ -142,6 +149,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   close(error?: unknown): void {
     if (this.#closed) throw new ClosedChannelError('close of closed channel');
     this.#closed = true;
+    if (error === null) error = undefined; // Go's nil: no error
     if (error !== undefined) this.#error = error;
     for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
       try {

@@ -14,6 +14,7 @@ import {
   tryRecvResult,
   waiterPromise,
 } from '../internal/blocking.js';
+import { PROTOCOL, RECV_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, resolvedWith } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
@@ -36,6 +37,11 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
   constructor() {
     // Observable calls its subscribe function as a method of the instance: `range` ranges `this`.
     super(range as (this: Observable<T>, subscriber: Subscriber<T>) => RangeWaiter<T>);
+  }
+
+  /** @internal The cross-copy brand: the version of the port protocol (internal/brand.ts). */
+  get [RECV_PORT](): number {
+    return PROTOCOL;
   }
 
   abstract readonly capacity: number;

@@ -15,7 +15,8 @@ import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { CanceledError, type DeadlineExceededError } from '../errors.js';
 import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
-import { present } from '../internal/validate.js';
+import { CONTEXT, PROTOCOL } from '../internal/brand.js';
+import { context, present } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import type { Alarm } from '../time/clock.js';
 
@@ -77,14 +78,21 @@ export function contextKey<T>(name: string): ContextKey<T> {
   return Object.freeze({ name, toString: () => `contextKey(${name})` });
 }
 
-/** The key under which a CancelCtx answers for itself (Go's `&cancelCtxKey`). */
-export const CANCEL_KEY: ContextKey<CancelCtx> = contextKey('gorx.cancelCtx');
+/**
+ * The key under which a CancelCtx answers for itself (Go's `&cancelCtxKey`). Shared by every copy
+ * of gorx, so `cause` finds the node of a context made by another copy (CX14).
+ */
+export const CANCEL_KEY: ContextKey<CancelCtx> = Symbol.for('gorx.cancelCtx') as never;
 
 let never: NeverPort | undefined;
 let neverSignal: AbortSignal | undefined;
 
 /** A context that is never cancelled: background() and withoutCancel(). */
 export abstract class Uncancellable implements Context {
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [CONTEXT](): number {
+    return PROTOCOL;
+  }
   get done(): ReceiveChannel<never> {
     never ??= new NeverPort();
     return never;
@@ -147,6 +155,10 @@ export class ValueCtx implements Context {
     readonly key: ContextKey<unknown>,
     readonly val: unknown,
   ) {}
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [CONTEXT](): number {
+    return PROTOCOL;
+  }
   get done(): ReceiveChannel<never> {
     return this.parent.done;
   }
@@ -180,11 +192,11 @@ export class ValueCtx implements Context {
  * const ctx = withValue(background(), traceId, 'abc');
  * console.log(ctx.value(traceId)); // 'abc'
  * ```
- * @throws TypeError for a missing parent or key.
+ * @throws TypeError when `parent` is not a Context, or for a missing key.
  * Go: `context.WithValue`. Rules: CX9, CX10.
  */
 export function withValue<T>(parent: Context, key: ContextKey<T>, value: T): Context {
-  present('withValue', 'parent context', parent);
+  context('withValue', 'parent context', parent);
   present('withValue', 'key', key);
   return new ValueCtx(parent, key, value);
 }
@@ -201,10 +213,11 @@ export function withValue<T>(parent: Context, key: ContextKey<T>, value: T): Con
  * cancel();
  * console.log(detached.err); // undefined
  * ```
+ * @throws TypeError when `parent` is not a Context.
  * Go: `context.WithoutCancel`. Rules: CX12.
  */
 export function withoutCancel(parent: Context): Context {
-  present('withoutCancel', 'parent context', parent);
+  context('withoutCancel', 'parent context', parent);
   return new WithoutCancelCtx(parent);
 }
 
@@ -220,10 +233,11 @@ export function withoutCancel(parent: Context): Context {
  * cancel(new Error('shutting down'));
  * console.log((cause(ctx) as Error).message); // 'shutting down'
  * ```
+ * @throws TypeError when `ctx` is not a Context.
  * Go: `context.Cause`. Rules: CX11.
  */
 export function cause(ctx: Context): unknown {
-  present('cause', 'context', ctx);
+  context('cause', 'context', ctx);
   const node = ctx.value(CANCEL_KEY);
   return node !== undefined ? node.cause : ctx.err;
 }
@@ -250,6 +264,11 @@ export class CancelCtx implements Context {
     readonly parent: Context,
     readonly deadline: number | undefined,
   ) {}
+
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [CONTEXT](): number {
+    return PROTOCOL;
+  }
 
   get err(): ContextError | undefined {
     return this.#err;

@@ -1,7 +1,7 @@
 import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
 import { reportPanic } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
-import { fn as checkFn, present } from '../internal/validate.js';
+import { fn as checkFn, context } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import type { Context } from './Context.js';
 
@@ -21,7 +21,7 @@ import type { Context } from './Context.js';
  * Go: `context.AfterFunc`. Rules: CX13.
  */
 export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
-  present('afterFunc', 'context', ctx);
+  context('afterFunc', 'context', ctx);
   checkFn('afterFunc', 'fn', fn);
   let state: 'waiting' | 'fired' | 'stopped' = 'waiting';
   const fire = () => {

@@ -1,5 +1,6 @@
 import { CanceledError, DeadlineExceededError } from '../errors.js';
-import { present } from '../internal/validate.js';
+import { reportPanic } from '../internal/report.js';
+import { context, present, show } from '../internal/validate.js';
 import { background, CancelCtx, type Context } from './Context.js';
 import { withCancel } from './withCancel.js';
 
@@ -10,9 +11,60 @@ function fromReason(reason: unknown): CanceledError | DeadlineExceededError {
 }
 
 /**
+ * The contexts that follow one AbortSignal, behind one 'abort' listener (the object itself, by
+ * `handleEvent`): however many contexts follow a signal, it carries one listener, and a context
+ * leaves the set when it is cancelled, so the listener goes when the last one is done.
+ */
+class Followers {
+  readonly contexts = new Set<CancelCtx>();
+  constructor(readonly signal: AbortSignal) {}
+
+  join(ctx: CancelCtx): void {
+    this.contexts.add(ctx);
+    ctx.onCancel = () => this.leave(ctx);
+  }
+
+  leave(ctx: CancelCtx): void {
+    const { contexts, signal } = this;
+    contexts.delete(ctx);
+    if (contexts.size === 0 && following.get(signal) === this) {
+      following.delete(signal);
+      signal.removeEventListener('abort', this);
+    }
+  }
+
+  handleEvent(): void {
+    const { contexts, signal } = this;
+    if (following.get(signal) === this) following.delete(signal);
+    const reason = signal.reason;
+    // Each cancel removes its context from the set (its onCancel); every one is cancelled even if
+    // another's cancellation throws.
+    for (const ctx of contexts) {
+      try {
+        ctx.cancel(fromReason(reason), reason);
+      } catch (error) {
+        reportPanic(error);
+      }
+    }
+    contexts.clear();
+  }
+}
+
+const following = new WeakMap<AbortSignal, Followers>();
+
+function isSignal(value: unknown): value is AbortSignal {
+  return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
+}
+
+/**
  * A context cancelled when `signal` aborts (or at once if it already has): the error is
  * `CanceledError` with `cause = signal.reason`, or `DeadlineExceededError` when the reason is a
  * `TimeoutError` (as from `AbortSignal.timeout`). With `parent`, it is also cancelled with it.
+ *
+ * All the contexts that follow one signal share one 'abort' listener on it; a context that is
+ * done (cancelled through its parent, say) leaves it, and the listener is removed with the last
+ * one. A context that is never done stays registered until the signal aborts or its parent is
+ * cancelled, as a Go context stays registered with its parent until cancelled.
  *
  * @example
  * ```ts
@@ -23,11 +75,14 @@ function fromReason(reason: unknown): CanceledError | DeadlineExceededError {
  * controller.abort('bye');
  * console.log(ctx.err?.message, ctx.err?.cause); // 'context canceled' 'bye'
  * ```
+ * @throws TypeError when `signal` is not an AbortSignal or `parent` is not a Context (before
+ * anything is made or registered).
  * Go: none; the bridge from the web platform's cancellation. Rules: CX16.
  */
 export function fromSignal(signal: AbortSignal, parent: Context = background()): Context {
-  present('fromSignal', 'signal', signal);
-  present('fromSignal', 'parent context', parent);
+  if (!isSignal(signal))
+    throw new TypeError(`fromSignal: signal must be an AbortSignal, got ${show(signal)}`);
+  context('fromSignal', 'parent context', parent);
   const ctx = new CancelCtx(parent, parent.deadline);
   ctx.attach();
   if (ctx.err !== undefined) return ctx;
@@ -35,9 +90,13 @@ export function fromSignal(signal: AbortSignal, parent: Context = background()):
     ctx.cancel(fromReason(signal.reason), signal.reason);
     return ctx;
   }
-  const onAbort = () => ctx.cancel(fromReason(signal.reason), signal.reason);
-  signal.addEventListener('abort', onAbort, { once: true });
-  ctx.onCancel = () => signal.removeEventListener('abort', onAbort);
+  let followers = following.get(signal);
+  if (followers === undefined) {
+    followers = new Followers(signal);
+    following.set(signal, followers);
+    signal.addEventListener('abort', followers, { once: true });
+  }
+  followers.join(ctx);
   return ctx;
 }
 

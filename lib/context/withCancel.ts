@@ -1,5 +1,5 @@
 import { CanceledError } from '../errors.js';
-import { present } from '../internal/validate.js';
+import { context } from '../internal/validate.js';
 import { CancelCtx, type Context } from './Context.js';
 
 /** @internal */
@@ -19,11 +19,11 @@ export function canceled(why: unknown): CanceledError {
  * cancel();
  * console.log(ctx.err?.message, ctx.signal.aborted); // 'context canceled' true
  * ```
- * @throws TypeError for a missing parent.
+ * @throws TypeError when `parent` is not a Context.
  * Go: `context.WithCancel`. Rules: CX2, CX3, CX4, CX5, CX10.
  */
 export function withCancel(parent: Context): [ctx: Context, cancel: () => void] {
-  present('withCancel', 'parent context', parent);
+  context('withCancel', 'parent context', parent);
   const ctx = new CancelCtx(parent, parent.deadline);
   ctx.attach();
   return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
@@ -44,7 +44,7 @@ export function withCancel(parent: Context): [ctx: Context, cancel: () => void] 
  * Go: `context.WithCancelCause`. Rules: CX11.
  */
 export function withCancelCause(parent: Context): [ctx: Context, cancel: (cause?: unknown) => void] {
-  present('withCancelCause', 'parent context', parent);
+  context('withCancelCause', 'parent context', parent);
   const ctx = new CancelCtx(parent, parent.deadline);
   ctx.attach();
   return [ctx, (why?: unknown) => ctx.cancel(canceled(why), why)];

@@ -1,5 +1,5 @@
 import { DeadlineExceededError } from '../errors.js';
-import { duration, present } from '../internal/validate.js';
+import { context, duration } from '../internal/validate.js';
 import { alarm, now } from '../time/clock.js';
 import { CancelCtx, type Context } from './Context.js';
 import { canceled, withCancel } from './withCancel.js';
@@ -16,7 +16,7 @@ import { canceled, withCancel } from './withCancel.js';
  * const [ctx, cancel] = withDeadline(background(), Date.now() + 50);
  * ctx.signal.addEventListener('abort', () => console.log(ctx.err?.message)); // 'context deadline exceeded'
  * ```
- * @throws TypeError for a missing parent; RangeError for an invalid time.
+ * @throws TypeError when `parent` is not a Context; RangeError for an invalid time.
  * Go: `context.WithDeadline` / `WithDeadlineCause`. Rules: CX7, CX8, CX11.
  */
 export function withDeadline(
@@ -24,7 +24,7 @@ export function withDeadline(
   at: number | Date,
   cause?: unknown,
 ): [ctx: Context, cancel: () => void] {
-  present('withDeadline', 'parent context', parent);
+  context('withDeadline', 'parent context', parent);
   const deadline = duration('withDeadline', at instanceof Date ? at.getTime() : at);
   if (parent.deadline !== undefined && parent.deadline <= deadline) return withCancel(parent);
   const ctx = new CancelCtx(parent, deadline);
@@ -63,6 +63,6 @@ export function withTimeout(
   ms: number,
   cause?: unknown,
 ): [ctx: Context, cancel: () => void] {
-  present('withTimeout', 'parent context', parent);
+  context('withTimeout', 'parent context', parent);
   return withDeadline(parent, now() + duration('withTimeout', ms), cause);
 }

@@ -1,45 +1,85 @@
 // Argument checks: one function per kind of argument, one message style
-// (`<where>: <what> must be <rule>, got <value>`), RangeError for numbers, TypeError for kinds.
+// (`<where>: <what> must be <rule>, got <value>`). A value of the wrong type (a string, a boolean,
+// null, an object, a bigint where a number belongs) is a TypeError; a number of the right type but
+// out of range (negative, fractional, NaN, infinite) is a RangeError (API.md "Errors").
+import { isContext, isRecvPort, isSendPort } from './brand.js';
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
+/**
+ * Describes a bad value for an error message without running any user code: no `String()` of an
+ * object (its `toString`, `valueOf` or `Symbol.toPrimitive`), no getter, no Proxy trap.
+ */
+export function show(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
+    case 'bigint':
+      return `${String(value)}n`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    case 'object':
+      if (value === null) return 'null';
+      try {
+        return Array.isArray(value) ? 'an array' : 'an object';
+      } catch {
+        return 'an object'; // a revoked Proxy
+      }
+    default:
+      return String(value);
+  }
+}
+
+/** A value of type number (any, NaN included): the type half of every numeric check. */
+function number(where: string, what: string, value: unknown): number {
+  if (typeof value !== 'number')
+    throw new TypeError(`${where}: ${what} must be a number, got ${show(value)}`);
+  return value;
 }
 
 /** A non-negative safe integer (capacities, counts, weights). */
 export function count(where: string, what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new RangeError(`${where}: ${what} must be a non-negative integer, got ${show(value)}`);
+  const n = number(where, what, value);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new RangeError(`${where}: ${what} must be a non-negative integer, got ${show(n)}`);
   }
-  return value;
+  return n;
 }
 
-/** Any integer, negative allowed (WaitGroup deltas, errgroup limits). */
+/** Any safe integer, negative allowed (WaitGroup deltas, errgroup limits). */
 export function integer(where: string, what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-    throw new RangeError(`${where}: ${what} must be an integer, got ${show(value)}`);
-  }
-  return value;
+  const n = number(where, what, value);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${where}: ${what} must be an integer, got ${show(n)}`);
+  return n;
 }
 
 /** A finite number of milliseconds; negative means "already due". */
 export function duration(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RangeError(`${where}: duration must be a finite number of milliseconds, got ${show(value)}`);
+  const n = number(where, 'duration', value);
+  if (!Number.isFinite(n)) {
+    throw new RangeError(`${where}: duration must be a finite number of milliseconds, got ${show(n)}`);
   }
-  return value;
+  return n;
 }
 
 /** A finite, strictly positive number of milliseconds (ticker periods). */
 export function period(where: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(
-      `${where}: period must be a positive finite number of milliseconds, got ${show(value)}`,
-    );
+  const n = number(where, 'period', value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new RangeError(`${where}: period must be a positive finite number of milliseconds, got ${show(n)}`);
   }
-  return value;
+  return n;
+}
+
+/** A concurrency limit: a positive safe integer or Infinity. */
+export function limit(where: string, value: unknown): number {
+  const n = number(where, 'concurrency', value);
+  if (n !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(n) || n < 1)) {
+    throw new RangeError(`${where}: concurrency must be a positive integer or Infinity, got ${show(n)}`);
+  }
+  return n;
 }
 
 export function fn<F extends Function>(where: string, what: string, value: F): F {
@@ -54,30 +94,36 @@ export function present<T>(where: string, what: string, value: T): NonNullable<T
   return value as NonNullable<T>;
 }
 
+/** An options object, or undefined for none. */
+export function options<T extends object>(where: string, value: T | undefined): T | undefined {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new TypeError(`${where}: options must be an object, got ${show(value)}`);
+  }
+  return value;
+}
+
 /**
- * A gorx receive channel, or null (the nil channel). Checked by shape, so that a channel of the
- * package's other module format is accepted too.
+ * A Context: one of any gorx copy, or one the user made whose `done` is a gorx receive channel
+ * (CX14). AbortSignals are not contexts here: parents must be contexts (`fromSignal` converts).
  */
+export function context<T>(where: string, what: string, value: T): NonNullable<T> {
+  present(where, what, value);
+  if (!isContext(value)) throw new TypeError(`${where}: ${what} must be a Context, got ${show(value)}`);
+  return value as NonNullable<T>;
+}
+
+/** A gorx receive channel of any copy, or null (the nil channel). */
 export function recvPortOrNil<T>(where: string, value: T): T {
-  if (value !== null && typeof (value as { readyRecv?: unknown } | undefined)?.readyRecv !== 'function') {
+  if (value !== null && !isRecvPort(value)) {
     throw new TypeError(`${where}: channel must be a gorx receive channel or null, got ${show(value)}`);
   }
   return value;
 }
 
-/** A gorx channel to send on, or null (the nil channel); checked by shape. */
+/** A gorx channel of any copy to send on, or null (the nil channel). */
 export function sendPortOrNil<T>(where: string, value: T): T {
-  if (value !== null && typeof (value as { readySend?: unknown } | undefined)?.readySend !== 'function') {
+  if (value !== null && !isSendPort(value)) {
     throw new TypeError(`${where}: channel must be a gorx channel or null, got ${show(value)}`);
   }
   return value;
-}
-
-/** An object of select cases: each value made by `recv()` or `send()`, or null. */
-export function badCases(where: string, cases: unknown, key?: string): never {
-  if (key === undefined) throw new TypeError(`${where}: cases must be an object, got ${show(cases)}`);
-  const value = (cases as Record<string, unknown>)[key];
-  throw new TypeError(
-    `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(value)}`,
-  );
 }

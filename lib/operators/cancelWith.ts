@@ -29,18 +29,19 @@ import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js
  *   .pipe(cancelWith(ctx))
  *   .subscribe({ error: (e) => console.log(e.message) }); // 'context deadline exceeded'
  * ```
- * @throws TypeError if `cancel` is missing.
+ * @throws TypeError if `cancel` is missing or is neither a Context nor an AbortSignal.
  * Go: `select { case v := <-in: …; case <-ctx.Done(): return ctx.Err() }`. Rules: T9, CX5, RX5.
  */
 export function cancelWith<T>(cancel: Cancel): MonoTypeOperatorFunction<T> {
   present('cancelWith', 'cancel', cancel);
-  return (source) => new CancelSource(source, cancel);
+  const token = toToken(cancel, 'cancelWith');
+  return (source) => new CancelSource(source, token);
 }
 
 class CancelSource<T> extends GorxSource<T> {
   constructor(
     readonly input: ObservableInput<T>,
-    readonly cancel: Cancel,
+    readonly token: Token | null,
   ) {
     super();
   }
@@ -60,7 +61,7 @@ class CancelFeed<T> implements Feed, Sink<T> {
     cfg: CancelSource<T>,
     readonly down: Sink<T>,
   ) {
-    this.token = toToken(cfg.cancel);
+    this.token = cfg.token;
     this.up = openFeed(cfg.input, this);
   }
 

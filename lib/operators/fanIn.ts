@@ -1,18 +1,31 @@
-import { merge } from 'rxjs';
+// fanIn: Go's fan-in, one forwarder per input and a count of the running ones.
+//
+// Invariants (PT2):
+// - a forwarder holds at most one value: taken from its input, not yet sent on `out`; it asks its
+//   input for the next value only after that send committed;
+// - `out` is closed only once every forwarder has finished, so a value a forwarder took is always
+//   sent first (the sender of that value was told "sent");
+// - the first input that fails stops the others from taking more values; those holding a value
+//   finish when it is sent; then `out` is closed with that error.
 import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
-import { sendTo } from './sendTo.js';
+import { reportPanic } from '../internal/report.js';
+import { recvPortOrNil } from '../internal/validate.js';
+import { Waiter } from '../internal/WaitQueue.js';
+import { type Feed, openFeed, type Sink } from './internal.js';
+
+const NO_ERROR: unique symbol = Symbol('NO_ERROR');
 
 /**
  * Merges channels into one unbuffered channel: Go's fan-in (`merge`), one forwarder per input.
  *
  * Each forwarder receives from its input only when the previous value was taken from the output,
  * so a slow receiver blocks every producer, and each input keeps its own order. The output is
- * closed after every input was closed and drained; an input closed with an error closes the
- * output with that error at once (the other forwarders' values in hand are then not sent, as
- * blocked senders fail on close). A `null` input is a nil channel: it never produces and, as a
- * nil case in a `select`, it does not keep the output open; with no other input the output is
- * closed at once.
+ * closed once every forwarder has finished: after every input was closed and drained, or, when an
+ * input is closed with an error, once the values the other forwarders had already taken were
+ * sent (they take nothing more); the output is then closed with that error. A `null` input is a
+ * nil channel: it never produces and, as a nil case in a `select`, it does not keep the output
+ * open; with no other input the output is closed at once.
  *
  * ```text
  * a        --1-----3--|
@@ -30,16 +43,117 @@ import { sendTo } from './sendTo.js';
  *   });
  * for await (const v of fanIn(gen(0), gen(10))) console.log(v); // 0 1 2 and 10 11 12, interleaved
  * ```
+ * @throws TypeError when an input is neither a gorx receive channel (of any copy of gorx) nor null.
  * Go: `func merge(cs ...<-chan T) <-chan T` with a WaitGroup. Rules: PT2, CH4, SE6.
  */
 export function fanIn<T>(...sources: (ReceiveChannel<T> | null)[]): ReceiveChannel<T> {
+  for (const c of sources) recvPortOrNil('fanIn', c);
   const out = new Channel<T>();
-  const inputs = sources.filter((c): c is ReceiveChannel<T> => c !== null && c !== undefined);
-  merge(...inputs.map((c) => c.pipe(sendTo(out, { close: false })))).subscribe({
-    complete: () => out.close(),
-    error: (error: unknown) => {
-      if (!out.closed) out.close(error);
-    },
-  });
+  const merge = new Merge<T>(out);
+  for (const c of sources) if (c !== null) merge.forwarders.push(new Forwarder(merge, c));
+  merge.running = merge.forwarders.length;
+  if (merge.running === 0) out.close();
+  for (const f of merge.forwarders) f.start();
   return out;
+}
+
+class Merge<T> {
+  readonly forwarders: Forwarder<T>[] = [];
+  running = 0;
+  stopping = false;
+  error: unknown = NO_ERROR;
+
+  constructor(readonly out: Channel<T>) {}
+
+  /** The first failure: the others take nothing more, and `out` will be closed with it. */
+  fail(error: unknown): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.error = error;
+    for (const f of this.forwarders) f.stop();
+  }
+
+  finished(): void {
+    if (--this.running > 0) return;
+    this.out.close(this.error === NO_ERROR ? undefined : this.error);
+  }
+}
+
+/** The blocked send of a forwarder. */
+class ForwardSend<T> extends Waiter {
+  constructor(readonly forwarder: Forwarder<T>) {
+    super();
+  }
+  commit(): void {
+    this.forwarder.sent();
+  }
+  fail(error: unknown): void {
+    // `out` is closed only when every forwarder has finished, so this cannot happen.
+    reportPanic(error);
+    this.forwarder.finish();
+  }
+}
+
+/** One input's forwarder: `for v := range in { out <- v }`. */
+class Forwarder<T> implements Sink<T> {
+  readonly feed: Feed;
+  readonly w = new ForwardSend<T>(this);
+  holding = false;
+  done = false;
+
+  constructor(
+    readonly merge: Merge<T>,
+    input: ReceiveChannel<T>,
+  ) {
+    this.feed = openFeed(input, this);
+  }
+
+  start(): void {
+    if (!this.done) this.feed.request(1);
+  }
+
+  /** A value taken from the input: send it on `out`. */
+  next(value: T): void {
+    this.holding = true;
+    const { out } = this.merge;
+    let sent: boolean;
+    try {
+      sent = out.offerNow(value);
+    } catch (error) {
+      // `out` is closed only when every forwarder has finished, so this cannot happen.
+      reportPanic(error);
+      return this.finish();
+    }
+    if (sent) return this.sent();
+    this.w.value = value;
+    out.parkSend(this.w);
+  }
+
+  /** The value in hand was sent. */
+  sent(): void {
+    this.holding = false;
+    if (this.merge.stopping) this.finish();
+    else this.feed.request(1);
+  }
+
+  error(error: unknown): void {
+    this.merge.fail(error);
+    this.finish();
+  }
+
+  complete(): void {
+    this.finish();
+  }
+
+  /** Takes nothing more; a value in hand is still sent, then the forwarder finishes. */
+  stop(): void {
+    if (!this.holding) this.finish();
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.feed.cancel();
+    this.merge.finished();
+  }
 }

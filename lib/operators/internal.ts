@@ -2,10 +2,11 @@
 // value to its Sink only while the consumer has asked for one (`request(n)`), so a consumer that
 // asks one value at a time pulls a gorx source exactly as fast as it can use it.
 //
-// - a ReceivePort (a channel, a bridge, a context's done) is received from only on demand: the
-//   feed is itself the Waiter it parks (PortFeed), so a blocked feed costs nothing per value;
-// - a GorxSource (the output of workerPool, sendTo, cancelWith) is opened with the same protocol,
-//   so demand flows upstream through a chain of gorx operators;
+// - a receive port (a channel, a bridge, a context's done, of this or another copy of gorx, by its
+//   brand) is received from only on demand: the feed is itself the Waiter it parks (PortFeed), so
+//   a blocked feed costs nothing per value;
+// - a GorxSource (the output of workerPool, sendTo, cancelWith, of any copy) is opened with the
+//   same protocol, so demand flows upstream through a chain of gorx operators;
 // - iterables and async iterables are pulled one `next()` per requested value;
 // - any other ObservableInput cannot be paused: its values queue while there is no demand, as
 //   pending inputs queue in RxJS's mergeMap (PushFeed).
@@ -16,8 +17,9 @@
 // - re-entrant `request` calls made from inside `sink.next` only add demand: the active loop
 //   delivers the next value, so a synchronous source of any length cannot grow the stack.
 import { from, Observable, type ObservableInput, type Subscriber, type Subscription, takeWhile } from 'rxjs';
-import { ReceivePort } from '../channel/ReceivePort.js';
+import type { Context } from '../context/Context.js';
 import { BLOCKED, CallbackWaiter, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
+import { isRecvPort, isSource, PROTOCOL, SOURCE } from '../internal/brand.js';
 import { Ring } from '../internal/Ring.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 
@@ -55,12 +57,16 @@ export abstract class GorxSource<T> extends Observable<T> {
   }
   /** A feed over this source; inert until its first `request`. */
   abstract open(sink: Sink<T>): Feed;
+  /** The cross-copy brand (internal/brand.ts). */
+  get [SOURCE](): number {
+    return PROTOCOL;
+  }
 }
 
 /** Opens `source` with demand, choosing the feed by the kind of source. */
 export function openFeed<T>(source: ObservableInput<T>, sink: Sink<T>): Feed {
-  if (source instanceof ReceivePort) return new PortFeed(source as ReceivePort<T>, sink);
-  if (source instanceof GorxSource) return source.open(sink);
+  if (isRecvPort(source)) return new PortFeed(source as RecvCore<T>, sink);
+  if (isSource(source)) return (source as GorxSource<T>).open(sink);
   if (source instanceof Observable || typeof source !== 'object' || source === null) {
     return new PushFeed(source, sink, false);
   }
@@ -82,7 +88,7 @@ class PortFeed<T> extends Waiter implements Feed {
   stopped = false;
 
   constructor(
-    readonly src: ReceivePort<T>,
+    readonly src: RecvCore<T>,
     readonly sink: Sink<T>,
   ) {
     super();
@@ -348,11 +354,11 @@ export function watch(token: Token | null, onDone: () => void): CallbackWaiter |
   return w;
 }
 
-/** A concurrency limit: a positive integer or Infinity. */
-export function limit(where: string, value: unknown): number {
-  if (value !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(value) || (value as number) < 1)) {
-    const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-    throw new RangeError(`${where}: concurrency must be a positive integer or Infinity, got ${shown}`);
-  }
-  return value as number;
+/**
+ * Whether `error` is `ctx`'s own error after `ctx` is done: a task that fails with it (Go's
+ * goroutine returning `ctx.Err()`) has ended normally (API.md "Tasks and failure").
+ */
+export function endedByOwnContext(error: unknown, ctx: Context): boolean {
+  const err = ctx.err;
+  return err !== undefined && error === err;
 }

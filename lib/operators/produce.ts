@@ -1,18 +1,20 @@
 import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import { background, type Context } from '../context/Context.js';
-import { toToken } from '../internal/cancel.js';
-import { count, fn } from '../internal/validate.js';
+import { ClosedChannelError } from '../errors.js';
+import { toContext, toToken } from '../internal/cancel.js';
+import { reportPanic } from '../internal/report.js';
+import { count, fn, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { watch } from './internal.js';
+import { endedByOwnContext, watch } from './internal.js';
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
   /** The channel's buffer size (default 0: every send waits for a receiver). */
   capacity?: number;
   /** The parent of the task's context; when it is done the channel is closed with `ctx.err`. */
-  ctx?: Context;
+  ctx?: Context | AbortSignal;
 }
 
 /**
@@ -25,6 +27,11 @@ export interface ProduceOptions {
  * that `work` is blocked in fails with `ClosedChannelError` and the task can end even if it
  * ignores its context. If `work` closes the channel itself, nothing more is done.
  *
+ * A `work` that fails with its own context's error once that context is done (Go's goroutine
+ * returning `ctx.Err()`) has ended normally. A failure that the closed channel can no longer
+ * carry (`work` closed it, or the context's end did) is reported as an uncaught error, unless it
+ * is that context's error or the `ClosedChannelError` of a send the context's end interrupted.
+ *
  * @example
  * ```ts
  * import { produce } from 'gorx';
@@ -34,7 +41,8 @@ export interface ProduceOptions {
  * });
  * for await (const v of squares) console.log(v); // 1 4 9
  * ```
- * @throws RangeError for a bad `capacity`; TypeError if `work` is not a function.
+ * @throws RangeError for a bad `capacity`; TypeError if `work` is not a function, `capacity` is
+ * not a number, or `opts.ctx` is neither a Context nor an AbortSignal.
  * Go: `out := make(chan T); go func() { defer close(out); … }(); return out`. Rules: PT1, GO4, CH11.
  */
 export function produce<T>(
@@ -42,17 +50,26 @@ export function produce<T>(
   opts?: ProduceOptions,
 ): ReceiveChannel<T> {
   fn('produce', 'work', work);
-  const out = new Channel<T>(count('produce', 'capacity', opts?.capacity ?? 0));
-  const parent = opts?.ctx ?? background();
+  options('produce', opts);
+  const capacity = count('produce', 'capacity', opts?.capacity === undefined ? 0 : opts.capacity);
+  const parent = toContext(opts?.ctx, 'produce') ?? background();
   const token = toToken(parent);
+  const out = new Channel<T>(capacity);
   const closeWith = (error: unknown): void => {
     if (watcher !== null) withdraw(watcher);
     if (!out.closed) out.close(error);
   };
   const watcher = watch(token, () => closeWith(token!.err));
-  go((ctx) => work(out, ctx), { ctx: parent, name: work.name || 'produce' }).then(
+  const task = go((ctx) => work(out, ctx), { ctx: parent, name: work.name || 'produce' });
+  task.then(
     () => closeWith(undefined),
-    closeWith,
+    (error: unknown) => {
+      if (!out.closed) return closeWith(error);
+      if (watcher !== null) withdraw(watcher);
+      const ctx = task.ctx;
+      const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
+      if (!endedByOwnContext(error, ctx) && !interrupted) reportPanic(error);
+    },
   );
   return out;
 }

@@ -10,9 +10,10 @@ import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
 import type { Channel } from '../channel/Channel.js';
 import type { SendChannel } from '../channel/types.js';
 import type { Context } from '../context/Context.js';
-import type { CallbackWaiter } from '../internal/blocking.js';
+import type { CallbackWaiter, Token } from '../internal/blocking.js';
+import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { present } from '../internal/validate.js';
+import { options, present, show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
 
@@ -21,7 +22,7 @@ export interface SendToOptions {
   /** Close the channel when the source completes (default true). */
   close?: boolean;
   /** When it is done, the pending send is withdrawn and the output errors with `ctx.err`. */
-  ctx?: Context;
+  ctx?: Context | AbortSignal;
 }
 
 /**
@@ -53,17 +54,17 @@ export interface SendToOptions {
  * interval(10).pipe(take(10), sendTo(ch)).subscribe();
  * for await (const v of ch) console.log(v); // 0 … 9, then the loop ends: ch was closed
  * ```
- * @throws TypeError if `ch` is not a gorx channel.
+ * @throws TypeError if `ch` is not a gorx channel (of this or another copy of gorx), or `opts.ctx`
+ * is neither a Context nor an AbortSignal.
  * Go: `for v := range in { ch <- v }; close(ch)`. Rules: CH2, CH9, CH12, PT1, G5.
  */
 export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOperatorFunction<T> {
   present('sendTo', 'channel', ch);
-  if (typeof (ch as Channel<T>).offerNow !== 'function') {
-    throw new TypeError('sendTo: channel must be a gorx Channel, got an object');
-  }
+  if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx Channel, got ${show(ch)}`);
+  options('sendTo', opts);
   const close = opts?.close !== false;
-  const ctx = opts?.ctx;
-  return (source) => new SendToSource(source, ch as Channel<T>, close, ctx);
+  const token = toToken(opts?.ctx, 'sendTo');
+  return (source) => new SendToSource(source, ch as Channel<T>, close, token);
 }
 
 class SendToSource<T> extends GorxSource<T> {
@@ -71,7 +72,7 @@ class SendToSource<T> extends GorxSource<T> {
     readonly input: ObservableInput<T>,
     readonly ch: Channel<T>,
     readonly close: boolean,
-    readonly ctx: Context | undefined,
+    readonly token: Token | null,
   ) {
     super();
   }
@@ -117,7 +118,7 @@ class Sender<T> implements Sink<T>, Feed {
     this.demand += n;
     if (!this.started) {
       this.started = true;
-      const token = toToken(this.cfg.ctx);
+      const { token } = this.cfg;
       if (token !== null && token.err !== undefined) return this.abort(token.err, true);
       this.watcher = watch(token, () => this.abort(token!.err, true));
     }

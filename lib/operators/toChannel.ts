@@ -18,11 +18,11 @@ import { ReceivePort } from '../channel/ReceivePort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { Context } from '../context/Context.js';
 import { BufferOverflowError } from '../errors.js';
-import { BLOCKED, type CallbackWaiter, CLOSED } from '../internal/blocking.js';
+import { BLOCKED, type CallbackWaiter, CLOSED, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
-import { count, present } from '../internal/validate.js';
+import { count, options, present, show } from '../internal/validate.js';
 import { type Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 import { type Feed, openFeed, type Sink, watch } from './internal.js';
 
@@ -41,7 +41,7 @@ export interface ToChannelOptions {
   /** The policy for a push source that finds the buffer full (default 'error'). */
   overflow?: Overflow;
   /** When it is done, the source is released and the channel closed with `ctx.err`. */
-  ctx?: Context;
+  ctx?: Context | AbortSignal;
 }
 
 const POLICIES: readonly Overflow[] = ['error', 'drop-newest', 'drop-oldest', 'unbounded'];
@@ -78,17 +78,19 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  * const ch = toChannel(naturals(), { capacity: 4 }); // pulls 0 … 4, then waits for room
  * console.log((await ch.recv()).value); // 0
  * ```
- * @throws RangeError for a bad `capacity`; TypeError for a missing source or an unknown policy.
+ * @throws RangeError for a bad `capacity`; TypeError for a missing source, an unknown policy, a
+ * non-number `capacity`, or an `opts.ctx` that is neither a Context nor an AbortSignal.
  * Go: `go func() { defer close(out); for v := range src { out <- v } }()`. Rules: CH3, CH7, CH11, CH19, G5.
  */
 export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions): ReceiveChannel<T> {
   present('toChannel', 'source', source);
-  const capacity = count('toChannel', 'capacity', opts?.capacity ?? 16);
+  options('toChannel', opts);
+  const capacity = count('toChannel', 'capacity', opts?.capacity === undefined ? 16 : opts.capacity);
   const overflow = opts?.overflow ?? 'error';
   if (!POLICIES.includes(overflow)) {
-    throw new TypeError(`toChannel: overflow must be one of ${POLICIES.join(', ')}, got ${String(overflow)}`);
+    throw new TypeError(`toChannel: overflow must be one of ${POLICIES.join(', ')}, got ${show(overflow)}`);
   }
-  return new Bridge(source, capacity, overflow, opts?.ctx);
+  return new Bridge(source, capacity, overflow, toToken(opts?.ctx, 'toChannel'));
 }
 
 /** @internal */
@@ -106,7 +108,7 @@ export class Bridge<T> extends ReceivePort<T> {
     source: ObservableInput<T>,
     readonly capacity: number,
     readonly overflow: Overflow,
-    ctx: Context | undefined,
+    token: Token | null,
   ) {
     super();
     this.#buf = new Ring<T>(Math.min(capacity, 16));
@@ -116,7 +118,6 @@ export class Bridge<T> extends ReceivePort<T> {
       complete: () => this.#end(undefined),
     };
     this.#feed = openFeed(source, sink);
-    const token = toToken(ctx);
     if (token !== null && token.err !== undefined) {
       this.#end(token.err);
       return;

@@ -14,11 +14,11 @@ import { background, CancelCtx, type Context } from '../context/Context.js';
 import { canceled } from '../context/withCancel.js';
 import type { CanceledError } from '../errors.js';
 import type { CallbackWaiter } from '../internal/blocking.js';
-import { toToken } from '../internal/cancel.js';
+import { toContext, toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { fn } from '../internal/validate.js';
+import { fn, limit, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
-import { type Feed, GorxSource, limit, openFeed, type Sink, watch } from './internal.js';
+import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
 
 /** The work of one task: the value, the task's context and the value's index in the source. */
 export type Work<T, R> = (value: T, ctx: Context, index: number) => ObservableInput<R>;
@@ -26,7 +26,7 @@ export type Work<T, R> = (value: T, ctx: Context, index: number) => ObservableIn
 /** Options of {@link workerPool}. */
 export interface WorkerPoolOptions {
   /** When it is done, every task is cancelled and the output errors with `ctx.err`. */
-  ctx?: Context;
+  ctx?: Context | AbortSignal;
   /** Emit results in source order instead of completion order. */
   ordered?: boolean;
 }
@@ -67,8 +67,9 @@ export interface WorkerPoolOptions {
  *   .pipe(workerPool(2, (url, ctx) => fetch(`https://example.com${url}`, { signal: ctx.signal })))
  *   .subscribe((res) => console.log(res.status));
  * ```
- * @throws RangeError if `concurrency` is not a positive integer or Infinity; TypeError if `work`
- * is not a function.
+ * @throws RangeError if `concurrency` is not a positive integer or Infinity; TypeError if it is
+ * not a number, if `work` is not a function, or if `opts.ctx` is neither a Context nor an
+ * AbortSignal.
  * Go: workers ranging over a jobs channel; `errgroup.WithContext` + `SetLimit`. Rules: PT3, PT4, EG1, EG2, EG3.
  */
 export function workerPool<T, R>(
@@ -78,7 +79,8 @@ export function workerPool<T, R>(
 ): OperatorFunction<T, R> {
   limit('workerPool', concurrency);
   fn('workerPool', 'work', work);
-  const ctx = opts?.ctx;
+  options('workerPool', opts);
+  const ctx = toContext(opts?.ctx, 'workerPool') ?? undefined;
   const ordered = opts?.ordered === true;
   return (source) => new PoolSource(source, concurrency, work, ctx, ordered);
 }

@@ -1,5 +1,6 @@
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
+import { CASE as CASE_BRAND, isCase, PROTOCOL } from '../internal/brand.js';
 import { recvPortOrNil, sendPortOrNil } from '../internal/validate.js';
 
 // The kind of a case. Not exported from the package, but the case types name them, so the
@@ -33,6 +34,28 @@ export interface SendCase<T> {
 
 /** A select case. */
 export type Case = RecvCase<any> | SendCase<any>;
+
+/**
+ * What `recv` and `send` build at run time: select accepts only these (or those of another copy
+ * of gorx, by their brand), so a case cannot be forged, and its fields are plain data.
+ * @internal
+ */
+export class CaseRecord {
+  constructor(
+    readonly op: number,
+    readonly port: RecvCore<unknown> | SendCore<unknown> | null,
+    readonly value: unknown,
+  ) {}
+  /** The cross-copy brand (internal/brand.ts). */
+  get [CASE_BRAND](): number {
+    return PROTOCOL;
+  }
+}
+
+/** Whether `value` was made by `recv()` or `send()` (of any copy of gorx). @internal */
+export function isCaseRecord(value: unknown): value is CaseRecord {
+  return value instanceof CaseRecord || isCase(value);
+}
 
 /** The cases of a select: a name per case; `null` disables a case. */
 export type Cases = Record<string, Case | null>;
@@ -68,7 +91,7 @@ export type Selected<C extends Cases> = {
  */
 export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
   recvPortOrNil('recv', ch);
-  return { op: RECV, port: ch as unknown as RecvCore<T> | null } as RecvCase<T>;
+  return new CaseRecord(RECV, ch as unknown as RecvCore<T> | null, undefined) as unknown as RecvCase<T>;
 }
 
 /**
@@ -89,5 +112,5 @@ export function recv<T>(ch: ReceiveChannel<T> | null): RecvCase<T> {
  */
 export function send<T>(ch: SendChannel<T> | null, value: T): SendCase<T> {
   sendPortOrNil('send', ch);
-  return { op: SEND, port: ch as unknown as SendCore<T> | null, value } as SendCase<T>;
+  return new CaseRecord(SEND, ch as unknown as SendCore<T> | null, value) as unknown as SendCase<T>;
 }

@@ -1,16 +1,19 @@
-// select: one group of waiters, one per case, sharing "first commit wins". Readiness is judged
-// for every case in one synchronous pass (G1); among the ready cases one is chosen uniformly at
-// random (SE3); if none is ready a waiter is parked on every case and the first commit withdraws
-// the others before anything is delivered (G3, G7). Parking never matches a select with itself
-// (SE9), because matching only happens when some other operation arrives.
+// select: one group of waiters, one per case, sharing "first commit wins". The cases object is
+// read once, at the call (SE1): its own enumerable string keys, each case once, every case
+// checked before anything happens; after that no user code runs until a case commits. Readiness
+// is judged for every case in one synchronous pass (G1); among the ready cases one is chosen
+// uniformly at random (SE3); if none is ready a waiter is parked on every case and the first
+// commit withdraws the others before anything is delivered (G3, G7). Parking never matches a
+// select with itself (SE9), because matching only happens when some other operation arrives.
+// Nothing is kept between calls: a select run from inside another (by user code) cannot disturb it.
 import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
-import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
+import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolvedWith, settle } from '../internal/resume.js';
-import { badCases } from '../internal/validate.js';
+import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type Case, type Cases, RECV, SEND, type Selected } from './cases.js';
+import { type CaseRecord, type Cases, isCaseRecord, RECV, type Selected } from './cases.js';
 
 let random: () => number = Math.random;
 
@@ -25,75 +28,108 @@ export function setRandom(fn: () => number): () => number {
   return previous;
 }
 
+/** Whether `Object.prototype` has enumerable keys, which `for…in` would see on every object. */
+function polluted(): boolean {
+  for (const _ in Object.prototype) return true;
+  return false;
+}
+
 /**
- * Counts the ready cases, in one synchronous pass (G1). Throws a TypeError at the call for cases
- * that are not an object, or a case that recv()/send() did not make.
+ * Reads the cases once (SE1), in key order, checking every one before anything happens: the own
+ * enumerable string keys of a plain object (a literal or `Object.create(null)`), so inherited
+ * keys (a polluted `Object.prototype`) play no part. Returns (name, case) pairs of the cases that
+ * can be ready: a null or undefined case, or one on a nil channel, is left out.
+ * @throws TypeError for a non-object, an array, a Map or another non-plain object, or a case
+ * that `recv()` or `send()` did not make.
  */
-function countReady(where: string, cases: Cases): number {
-  if (typeof cases !== 'object' || cases === null) badCases(where, cases);
+function readCases(where: string, cases: Cases): unknown[] {
+  if (typeof cases !== 'object' || cases === null) {
+    throw new TypeError(`${where}: cases must be an object, got ${show(cases)}`);
+  }
+  const proto = Object.getPrototypeOf(cases);
+  if (proto !== Object.prototype && proto !== null) {
+    const kind =
+      show(cases) === 'an array' ? 'an array' : 'an object that is not plain (a Map, a class instance…)';
+    throw new TypeError(`${where}: cases must be a plain object, got ${kind}`);
+  }
+  const list: unknown[] = [];
+  // for…in is the fast walk of a literal's keys; it sees inherited keys only when
+  // Object.prototype has enumerable ones, and then Object.keys is used instead.
+  if (proto === null || !polluted()) {
+    for (const key in cases) readCase(where, key, cases[key], list);
+  } else {
+    const keys = Object.keys(cases);
+    for (let i = 0; i < keys.length; i++) readCase(where, keys[i]!, cases[keys[i]!], list);
+  }
+  return list;
+}
+
+function readCase(where: string, key: string, c: unknown, list: unknown[]): void {
+  if (c === null || c === undefined) return;
+  if (!isCaseRecord(c)) {
+    throw new TypeError(
+      `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(c)}`,
+    );
+  }
+  if (c.port !== null) list.push(key, c);
+}
+
+/**
+ * Symbol keys are not case names. They are looked for only when no case is ready, just before
+ * the select would wait (or report `default`): the outcome they would otherwise change silently,
+ * and a check that costs as much as the rest of a select is then off the fast path.
+ */
+function noSymbolKeys(where: string, cases: Cases): void {
+  if (Object.getOwnPropertySymbols(cases).length > 0) {
+    throw new TypeError(`${where}: case names must be strings, got a symbol key`);
+  }
+}
+
+function isReady(c: CaseRecord): boolean {
+  return c.op === RECV
+    ? (c.port as RecvCore<unknown>).readyRecv()
+    : (c.port as SendCore<unknown>).readySend();
+}
+
+/** No case could commit. */
+const NOT_READY: unique symbol = Symbol('NOT_READY');
+
+/**
+ * Commits a ready case and returns the select's result; NOT_READY if the port turned out not to
+ * be ready; throws for a closed send case or a close error. Small, so V8 inlines it and knows
+ * the result's shape where it resolves a Promise.
+ */
+function commitCase(key: string, c: CaseRecord): unknown {
+  if (c.op === RECV) {
+    const r = (c.port as RecvCore<unknown>).takeNow();
+    if (r === BLOCKED) return NOT_READY;
+    return r === CLOSED ? { case: key, value: undefined, ok: false } : { case: key, value: r, ok: true };
+  }
+  return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : NOT_READY;
+}
+
+/**
+ * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
+ * (SE3); NOT_READY when none is.
+ */
+function commitReady(list: unknown[]): unknown {
+  const n = list.length;
   let ready = 0;
-  // for…in rather than Object.keys: V8 reads `cases[key]` through its enum cache, and no array
-  // of keys is made per select.
-  for (const key in cases) {
-    const c = cases[key];
-    if (c == null) continue;
-    let isReady: boolean | undefined;
-    if (c.op === RECV) isReady = c.port?.readyRecv();
-    else if (c.op === SEND) isReady = c.port?.readySend();
-    else badCases(where, cases, key);
-    if (isReady) {
+  let last = 0;
+  for (let i = 1; i < n; i += 2) {
+    if (isReady(list[i] as CaseRecord)) {
       ready++;
-      lastReady = key;
+      last = i;
     }
   }
-  return ready;
-}
-
-/** The key of the last ready case `countReady` saw: the pick when only one case is ready. */
-let lastReady = '';
-
-/** Throws what `countReady` would for bad cases, without looking at readiness: for `select$`. */
-function checkCases(where: string, cases: Cases): void {
-  if (typeof cases !== 'object' || cases === null) badCases(where, cases);
-  for (const key in cases) {
-    const c = cases[key];
-    if (c != null && c.op !== RECV && c.op !== SEND) badCases(where, cases, key);
+  if (ready === 0) return NOT_READY;
+  let i = last;
+  if (ready > 1) {
+    let pick = Math.floor(random() * ready);
+    for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
+    if (i >= n) return NOT_READY;
   }
-}
-
-/** Picks one of the `ready` cases uniformly at random (SE3) and returns its key. */
-function pickReady(cases: Cases, ready: number): string {
-  if (ready === 1) return lastReady;
-  let pick = Math.floor(random() * ready);
-  let chosen = '';
-  for (const key in cases) {
-    const c = cases[key];
-    if (c == null || c.port === null || !(c.op === RECV ? c.port.readyRecv() : c.port.readySend())) continue;
-    chosen = key;
-    if (pick-- === 0) break;
-  }
-  return chosen;
-}
-
-/**
- * Commits a ready case and returns the select's result; throws for a closed send case or a close
- * error. Small, so V8 inlines it and knows the result's shape where it resolves a Promise.
- */
-function commitCase(key: string, c: Case): unknown {
-  if (c.op === RECV) {
-    const r = c.port!.takeNow();
-    return r === CLOSED || r === BLOCKED
-      ? { case: key, value: undefined, ok: false }
-      : { case: key, value: r, ok: true };
-  }
-  c.port!.offerNow(c.value);
-  return { case: key };
-}
-
-/** Commits one of the `ready` cases. */
-function commitReady(cases: Cases, ready: number): unknown {
-  const key = pickReady(cases, ready);
-  return commitCase(key, cases[key]!);
+  return commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
 
 /** The sink of a parked select: a Promise or a subscriber. */
@@ -137,6 +173,7 @@ class CaseWaiter extends Waiter {
     readonly group: Group,
     readonly key: string | null,
     readonly op: number,
+    readonly target: RecvCore<unknown> | SendCore<unknown>,
   ) {
     super();
   }
@@ -151,12 +188,11 @@ class CaseWaiter extends Waiter {
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
 // same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
-function park(group: Group, cases: Cases): void {
+function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
-  for (const key in cases) {
-    const c = cases[key];
-    if (c == null || c.port === null) continue;
-    const w = new CaseWaiter(group, key, c.op);
+  for (let i = 1; i < list.length; i += 2) {
+    const c = list[i] as CaseRecord;
+    const w = new CaseWaiter(group, list[i - 1] as string, c.op, c.port!);
     if (c.op !== RECV) w.value = c.value;
     ws.push(w);
   }
@@ -168,14 +204,15 @@ function park(group: Group, cases: Cases): void {
     order[j] = w;
   }
   for (const w of order) {
-    const c = cases[w.key!]!;
-    if (c.op === RECV) c.port!.parkRecv(w);
-    else c.port!.parkSend(w);
+    if (w.op === RECV) (w.target as RecvCore<unknown>).parkRecv(w);
+    else (w.target as SendCore<unknown>).parkSend(w);
   }
-  if (group.token !== null) {
-    const w = new CaseWaiter(group, null, RECV);
-    group.waiters.push(w);
-    (group.token.done as RecvCore<never>).parkRecv(w);
+  const token = group.token;
+  if (token !== null) {
+    const done = token.done as RecvCore<never>;
+    const w = new CaseWaiter(group, null, RECV, done);
+    ws.push(w);
+    done.parkRecv(w);
   }
 }
 
@@ -222,6 +259,9 @@ class SubscriberGroup extends Group {
  * chosen send case on a closed channel, or a receive case on a channel closed with an error,
  * rejects with that error.
  *
+ * The cases object is read once, at the call: its own enumerable string keys (inherited ones play
+ * no part), each case once (SE1).
+ *
  * @example
  * ```ts
  * import { after, Channel, recv, select } from 'gorx';
@@ -236,26 +276,26 @@ class SubscriberGroup extends Group {
  * }
  * ```
  * @see {@link select$} (Observable) and {@link trySelect} (non-blocking).
- * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
+ * @throws TypeError at the call, before anything happens, when `cases` is not a plain object (an
+ * array, a Map or a class instance is not), has a symbol key and no case is ready, when a case
+ * was not made by `recv()`/`send()`, or when `cancel` is neither a Context nor an AbortSignal.
  * Go: `select { … }`. Rules: SE1–SE13, G1, G3, G7.
  */
 export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Selected<C>> {
-  const ready = countReady('select', cases);
-  const token = toToken(cancel);
+  const token = toToken(cancel, 'select');
+  const list = readCases('select', cases);
   if (token !== null && token.err !== undefined) return rejected(token.err);
-  if (ready > 0) {
-    const key = pickReady(cases, ready);
-    let r: unknown;
-    try {
-      r = commitCase(key, cases[key]!);
-    } catch (error) {
-      return rejected(error);
-    }
-    return resolvedWith(r as Selected<C>);
+  let r: unknown;
+  try {
+    r = commitReady(list);
+  } catch (error) {
+    return rejected(error);
   }
+  if (r !== NOT_READY) return resolvedWith(r as Selected<C>);
+  noSymbolKeys('select', cases);
   const group = new PromiseGroup();
   group.token = token;
-  park(group, cases);
+  park(group, list);
   return new Promise((resolve, reject) => {
     group.resolve = resolve as (value: unknown) => void;
     group.rejectFn = reject;
@@ -265,7 +305,8 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
 /**
  * `select` as a cold Observable: on subscription it performs one case (emitting its result and
  * completing in the same synchronous step if one is ready), and unsubscribing before a case
- * commits withdraws every registration.
+ * commits withdraws every registration. The cases object is read once, at the call (every
+ * subscription uses what was read then): its own enumerable string keys, each case once (SE1).
  *
  * ```text
  * ch1         ----a----
@@ -280,27 +321,30 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
  * ch.trySend(1);
  * select$({ one: recv(ch) }).subscribe((r) => console.log(r.case)); // 'one'
  * ```
- * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
+ * @throws TypeError at the call when `cases` is not a plain object (an array, a Map or a class
+ * instance is not) or has a symbol key, or when a case was not made by `recv()`/`send()`.
  * Go: `select { … }`. Rules: SE1–SE11, RX1, RX2.
  */
 export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
-  checkCases('select$', cases);
+  const list = readCases('select$', cases);
+  noSymbolKeys('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
-    const ready = countReady('select$', cases);
-    if (ready > 0) {
-      subscriber.next(commitReady(cases, ready) as Selected<C>);
+    const r = commitReady(list);
+    if (r !== NOT_READY) {
+      subscriber.next(r as Selected<C>);
       subscriber.complete();
       return undefined;
     }
     const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
-    park(group, cases);
+    park(group, list);
     return group;
   });
 }
 
 /**
  * Performs one ready case now, or returns `undefined` when none is ready: Go's `select` with a
- * `default` case. Throws for a chosen send case on a closed channel.
+ * `default` case. Throws for a chosen send case on a closed channel. The cases object is read
+ * once: its own enumerable string keys, each case once (SE1).
  *
  * @example
  * ```ts
@@ -310,10 +354,14 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
  * const r = trySelect({ v: recv(ch) });
  * console.log(r === undefined ? 'default' : r.case); // 'default'
  * ```
- * @throws TypeError at the call when `cases` is not an object or a case was not made by `recv()`/`send()`.
+ * @throws TypeError at the call when `cases` is not a plain object (an array, a Map or a class
+ * instance is not), has a symbol key and no case is ready, or when a case was not made by
+ * `recv()`/`send()`.
  * Go: `select { …; default: }`. Rules: SE4, G1, SE14.
  */
 export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
-  const ready = countReady('trySelect', cases);
-  return (ready > 0 ? commitReady(cases, ready) : undefined) as Selected<C> | undefined;
+  const r = commitReady(readCases('trySelect', cases));
+  if (r !== NOT_READY) return r as Selected<C> | undefined;
+  noSymbolKeys('trySelect', cases);
+  return undefined;
 }

@@ -15,7 +15,7 @@ import { withCancelCause } from '../context/withCancel.js';
 import { PromiseWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved } from '../internal/resume.js';
-import { fn as checkFn, integer, present } from '../internal/validate.js';
+import { fn as checkFn, context, integer } from '../internal/validate.js';
 import { go } from '../task/go.js';
 import { Semaphore } from './Semaphore.js';
 import { WaitGroup } from './WaitGroup.js';
@@ -287,7 +287,7 @@ class LaunchWaiter extends PromiseWaiter {
  * Go: `errgroup.WithContext(ctx)`. Rules: EG2, EG3.
  */
 export function errGroup(parent: Context = background()): [group: ErrGroup, ctx: Context] {
-  const [ctx, cancel] = withCancelCause(present('errGroup', 'parent context', parent));
+  const [ctx, cancel] = withCancelCause(context('errGroup', 'parent context', parent));
   const group = new ErrGroup();
   attach(group, ctx, cancel);
   return [group, ctx];

@@ -207,13 +207,17 @@ export function gate$<T>(gate: Gate, n: number, emitsUnlock: boolean): Observabl
 }
 
 /** Runs `fn` holding `n` of `gate`, releasing when it settles: the `with…` helpers. */
-export async function withGate<R>(
+export function withGate<R>(
   gate: Gate,
   n: number,
   fn: () => R | PromiseLike<R>,
   cancel: Cancel | undefined,
 ): Promise<Awaited<R>> {
-  await gatePromise(gate, n, cancel, voidShape);
+  // Not an async function: a bad `cancel` throws at the call, before anything is parked.
+  return gatePromise(gate, n, cancel, voidShape).then(() => holding(gate, n, fn));
+}
+
+async function holding<R>(gate: Gate, n: number, fn: () => R | PromiseLike<R>): Promise<Awaited<R>> {
   try {
     return await fn();
   } finally {

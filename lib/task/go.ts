@@ -1,9 +1,10 @@
 import { background, CancelCtx, type Context } from '../context/Context.js';
 import { canceled } from '../context/withCancel.js';
 import { CanceledError } from '../errors.js';
+import { toContext } from '../internal/cancel.js';
 import { beginPending, live, type TaskRecord } from '../internal/debug.js';
 import { resolved } from '../internal/resume.js';
-import { fn as checkFn } from '../internal/validate.js';
+import { fn as checkFn, options, show } from '../internal/validate.js';
 
 /**
  * A running task: awaitable for its result, with a name and its own context.
@@ -99,7 +100,8 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
  * go(async () => ch.send('hello from a task'), { name: 'greeter' });
  * console.log((await ch.recv()).value);
  * ```
- * @throws TypeError if `fn` is not a function.
+ * @throws TypeError if `fn` is not a function, `opts.ctx` is neither a Context nor an AbortSignal,
+ * or `opts.name` is not a string.
  * Go: `go f()`. Rules: GO1, GO2, GO3, GO4.
  */
 export function go<T>(
@@ -107,6 +109,9 @@ export function go<T>(
   opts?: { ctx?: Context; name?: string },
 ): Task<Awaited<T>> {
   checkFn('go', 'fn', fn);
+  options('go', opts);
+  const parent = toContext(opts?.ctx, 'go') ?? background();
   const name = opts?.name ?? (fn.name || 'task');
-  return new TaskImpl(fn, opts?.ctx ?? background(), name) as unknown as Task<Awaited<T>>;
+  if (typeof name !== 'string') throw new TypeError(`go: name must be a string, got ${show(name)}`);
+  return new TaskImpl(fn, parent, name) as unknown as Task<Awaited<T>>;
 }

@@ -3,6 +3,8 @@
 //
 // Invariants: `heap[i].index === i` for every pending entry; a cancelled or fired entry has
 // index -1; `time` never decreases, and no pending entry is due before `time`.
+
+import { duration } from '../internal/validate.js';
 import { type Clock, setClock } from '../time/clock.js';
 
 interface Entry {
@@ -83,10 +85,10 @@ export class VirtualClock implements Clock {
   /**
    * Moves time forward by `ms`, running every timer that comes due on the way at its own due
    * time (timers they schedule run too, if due in the window). Returns how many ran.
-   * @throws RangeError for a negative or non-finite `ms`.
+   * @throws RangeError for a negative or non-finite `ms`; TypeError for a non-number.
    */
   advance(ms: number): number {
-    if (!(ms >= 0) || !Number.isFinite(ms)) {
+    if (duration('VirtualClock.advance', ms) < 0) {
       throw new RangeError(`VirtualClock.advance: ms must be a finite non-negative number, got ${ms}`);
     }
     const target = this.#time + ms;

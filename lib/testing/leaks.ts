@@ -2,6 +2,7 @@
 // (`live.parked`) are compared with a baseline, retrying with growing real-time sleeps so tasks
 // that are on their way out can finish (LK2).
 import { live } from '../internal/debug.js';
+import { count, duration, fn, options } from '../internal/validate.js';
 import { liveTasks } from './deadlock.js';
 import { LeakError, type LiveTask } from './errors.js';
 
@@ -58,15 +59,33 @@ export function snapshotLive(): LiveSnapshot {
  *
  * afterEach(() => verifyNoLeaks());
  * ```
+ * @throws TypeError at the call for an option of the wrong type; RangeError when `attempts` is
+ * not a positive integer or `maxSleep` not a finite non-negative number.
  * Go: `goleak.VerifyNone(t)`. Rules: LK1, LK2, LK3.
  */
-export async function verifyNoLeaks(opts?: VerifyNoLeaksOptions): Promise<void> {
-  const attempts = opts?.attempts ?? 20;
-  const maxSleep = opts?.maxSleep ?? 100;
-  const baseline = opts?.ignore?.parked ?? 0;
-  const checkParked = opts?.ignoreTask === undefined;
+export function verifyNoLeaks(opts?: VerifyNoLeaksOptions): Promise<void> {
+  options('verifyNoLeaks', opts);
+  const attempts = count('verifyNoLeaks', 'attempts', opts?.attempts ?? 20);
+  if (attempts < 1) throw new RangeError(`verifyNoLeaks: attempts must be at least 1, got ${attempts}`);
+  const maxSleep = duration('verifyNoLeaks', opts?.maxSleep ?? 100);
+  if (maxSleep < 0) throw new RangeError(`verifyNoLeaks: maxSleep must not be negative, got ${maxSleep}`);
+  const ignore = options('verifyNoLeaks', opts?.ignore);
+  const baseline = count('verifyNoLeaks', 'ignore.parked', ignore?.parked ?? 0);
+  const ignoreTask = opts?.ignoreTask;
+  if (ignoreTask !== undefined) fn('verifyNoLeaks', 'ignoreTask', ignoreTask);
+  return verify(attempts, maxSleep, baseline, ignore?.tasks, ignoreTask);
+}
+
+async function verify(
+  attempts: number,
+  maxSleep: number,
+  baseline: number,
+  ignored: ReadonlySet<object> | undefined,
+  ignoreTask: ((task: LiveTask) => boolean) | undefined,
+): Promise<void> {
+  const checkParked = ignoreTask === undefined;
   for (let attempt = 1, sleep = 1; ; attempt++, sleep = Math.min(sleep * 2, maxSleep)) {
-    const tasks = liveTasks(opts?.ignore?.tasks, opts?.ignoreTask);
+    const tasks = liveTasks(ignored, ignoreTask);
     const parked = checkParked ? Math.max(0, live.parked - baseline) : 0;
     if (tasks.length === 0 && parked === 0) return;
     if (attempt >= attempts) throw new LeakError(tasks, parked);

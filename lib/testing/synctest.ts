@@ -9,7 +9,7 @@
 // Invariants: at most one bubble at a time; the virtual clock, the wait tracker and stack
 // capture are installed only between the start of `synctest` and its settlement.
 import { live } from '../internal/debug.js';
-import { fn as checkFn } from '../internal/validate.js';
+import { fn as checkFn, count, options, show } from '../internal/validate.js';
 import { WaitTracker } from './deadlock.js';
 import { DeadlockError, LeakError } from './errors.js';
 import { VirtualClock } from './VirtualClock.js';
@@ -109,14 +109,28 @@ const hop: () => Promise<void> =
  *   cancel();
  * });
  * ```
- * @throws Error (rejects) when another bubble is running: bubbles do not nest.
+ * @throws TypeError at the call when `body` is not a function or an option has the wrong type;
+ * RangeError when `drainSteps` is not a non-negative integer. Rejects with an Error when another
+ * bubble is running: bubbles do not nest.
  * Go: `testing/synctest.Test` and `synctest.Wait`. Rules: DL1, DL2, DL3, DL5, GO5, T10.
  */
-export async function synctest(body: (t: Bubble) => Promise<void>, opts?: SynctestOptions): Promise<void> {
+export function synctest(body: (t: Bubble) => Promise<void>, opts?: SynctestOptions): Promise<void> {
   checkFn('synctest', 'body', body);
+  options('synctest', opts);
+  const stacks = opts?.stacks ?? true;
+  if (typeof stacks !== 'boolean')
+    throw new TypeError(`synctest: stacks must be a boolean, got ${show(stacks)}`);
+  const drainSteps = count('synctest', 'drainSteps', opts?.drainSteps ?? 1000);
+  return bubble(body, stacks, drainSteps);
+}
+
+async function bubble(
+  body: (t: Bubble) => Promise<void>,
+  stacks: boolean,
+  drainSteps: number,
+): Promise<void> {
   if (active) throw new Error('synctest: a bubble is already running; bubbles do not nest');
   active = true;
-  const stacks = opts?.stacks ?? true;
   const clock = new VirtualClock();
   const restore = clock.install();
   const tracker = new WaitTracker(stacks);
@@ -125,7 +139,7 @@ export async function synctest(body: (t: Bubble) => Promise<void>, opts?: Syncte
   live.observer = tracker;
   live.captureStacks ||= stacks;
   try {
-    await drive(new BubbleImpl(clock), body, tracker, opts?.drainSteps ?? 1000);
+    await drive(new BubbleImpl(clock), body, tracker, drainSteps);
   } finally {
     live.observer = previousObserver;
     live.captureStacks = previousStacks;

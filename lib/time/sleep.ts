@@ -14,9 +14,11 @@ import type { TimerPort } from './TimerPort.js';
  *
  * await sleep(100);
  * ```
- * @throws RangeError for a non-finite `ms`.
+ * @throws RangeError for a non-finite `ms`; TypeError for a non-number `ms`, or a `cancel` that is
+ * neither a Context nor an AbortSignal.
  * Go: `time.Sleep` (cancellable like `select { case <-time.After(d): case <-ctx.Done(): }`). Rules: TM1, TM7.
  */
 export function sleep(ms: number, cancel?: Cancel): Promise<void> {
-  return recvPromise(new Timer(ms).c as TimerPort, toToken(cancel), voidShape);
+  const token = toToken(cancel); // before the timer starts: a bad token starts nothing
+  return recvPromise(new Timer(ms).c as TimerPort, token, voidShape);
 }

@@ -17,10 +17,11 @@ import { drain, flush, inspect, track } from './helpers.js';
 const CAPS = [0, 1, 2, 3, 5, 8];
 
 describe('Channel construction', () => {
-  it('CH1 a negative or fractional capacity throws a RangeError at the call', () => {
-    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '2' as unknown as number]) {
+  it('CH1 a negative or fractional capacity throws a RangeError at the call; a non-number a TypeError', () => {
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => new Channel(bad)).toThrow(RangeError);
     }
+    expect(() => new Channel('2' as unknown as number)).toThrow(TypeError);
     expect(() => new Channel(-1)).toThrow('Channel: capacity must be a non-negative integer, got -1');
     expect(new Channel().capacity).toBe(0);
     expect(new Channel(7).capacity).toBe(7);

@@ -118,7 +118,7 @@ describe('bad input', () => {
       expect(() => withDeadline(background(), bad)).toThrow(RangeError);
     }
     expect(() => withDeadline(background(), new Date(Number.NaN))).toThrow(RangeError);
-    expect(() => withTimeout(background(), '10' as unknown as number)).toThrow(RangeError);
+    expect(() => withTimeout(background(), '10' as unknown as number)).toThrow(TypeError);
   });
 });
 

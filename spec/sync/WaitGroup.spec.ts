@@ -64,7 +64,7 @@ describe('WaitGroup', () => {
     expect(w.current.status).toBe('fulfilled');
     expect(() => wg.add(1.5)).toThrow(RangeError);
     expect(() => wg.add(Number.POSITIVE_INFINITY)).toThrow(RangeError);
-    expect(() => wg.add('1' as never)).toThrow(RangeError);
+    expect(() => wg.add('1' as never)).toThrow(TypeError);
   });
 
   it('WG2 wait on a zero counter resolves at once', async () => {

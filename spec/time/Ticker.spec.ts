@@ -142,10 +142,12 @@ describe('tick and newTicker (marbles)', () => {
     t.stop();
   });
 
-  it('TK1 a non-finite or non-number period throws a RangeError', () => {
-    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '10' as unknown as number]) {
+  it('TK1 a non-finite period throws a RangeError, a non-number one a TypeError', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => newTicker(bad)).toThrow(RangeError);
       expect(() => tick(bad)).toThrow(RangeError);
     }
+    expect(() => newTicker('10' as unknown as number)).toThrow(TypeError);
+    expect(() => tick('10' as unknown as number)).toThrow(TypeError);
   });
 });

@@ -309,16 +309,16 @@ describe('long and non-positive delays', () => {
     expect(t.stop()).toBe(false);
   });
 
-  it('TM1 bad durations throw a RangeError at the call', () => {
-    for (const bad of [
-      Number.NaN,
-      Number.POSITIVE_INFINITY,
-      '5' as unknown as number,
-      undefined as unknown as number,
-    ]) {
+  it('TM1 bad durations throw at the call: a RangeError when non-finite, a TypeError when not a number', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => timeAfter(bad)).toThrow(RangeError);
       expect(() => newTimer(bad)).toThrow(RangeError);
       expect(() => newTimer(10).reset(bad)).toThrow(RangeError);
+    }
+    for (const bad of ['5' as unknown as number, undefined as unknown as number]) {
+      expect(() => timeAfter(bad)).toThrow(TypeError);
+      expect(() => newTimer(bad)).toThrow(TypeError);
+      expect(() => newTimer(10).reset(bad)).toThrow(TypeError);
     }
   });
 
