@@ -19,7 +19,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerExitError } from '../../lib/threads/errors.js';
 import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/threads/threadPool.js';
 import { transfer } from '../../lib/threads/wire.js';
-import { flush, track } from '../helpers/async.js';
+import { capture, flush, track } from '../helpers/async.js';
 import { bundleWorker } from './workers/bundle.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 
@@ -165,6 +165,26 @@ describe('threadPool', () => {
     await expect(bySignal).rejects.toBeInstanceOf(CanceledError);
     expect(await pool.go('fib', [10])).toBe(55);
     expect([workers.length, exited.length]).toEqual([1, 0]); // no thread was terminated
+  });
+
+  it('C1 a task nobody awaits that ends with its own context error reports nothing; any other failure surfaces', async () => {
+    const seen = capture('unhandledRejection');
+    try {
+      const honoured = shared.pool.go('wait', []);
+      const queuedThenCanceled = shared.pool.go('thread', [], AbortSignal.abort());
+      await flush();
+      honoured.cancel();
+      shared.pool.go('fail', ['TypeError']);
+      expect(queuedThenCanceled.ctx.err).toBeInstanceOf(CanceledError);
+      // The failing task was sent after the cancellation: when its failure surfaces, the cancelled
+      // task has settled too.
+      while (seen.seen.length === 0) await flush(1);
+      await flush(5);
+      expect(seen.seen).toHaveLength(1);
+      expect(seen.seen[0]).toBeInstanceOf(TypeError);
+    } finally {
+      seen.restore();
+    }
   });
 
   it('C2 the cause of a cancellation reaches the thread as its own class', async () => {
