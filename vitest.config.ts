@@ -36,6 +36,7 @@ export default defineConfig({
   resolve: {
     alias: {
       'gorx/testing': fileURLToPath(new URL('./lib/testing/index.ts', import.meta.url)),
+      'gorx/worker': fileURLToPath(new URL('./lib/worker/index.ts', import.meta.url)),
       gorx: fileURLToPath(new URL('./lib/index.ts', import.meta.url)),
     },
   },

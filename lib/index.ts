@@ -54,3 +54,10 @@ export { workerPool } from './operators/workerPool.js';
 // Time
 export { newTicker, Ticker, tick } from './time/Ticker.js';
 export { after, newTimer, Timer } from './time/Timer.js';
+
+// Threads
+export { registerError } from './threads/codec.js';
+export { WorkerExitError } from './threads/errors.js';
+export type { ThreadPool, ThreadPoolOptions } from './threads/threadPool.js';
+export { threadPool } from './threads/threadPool.js';
+export { transfer } from './threads/wire.js';
