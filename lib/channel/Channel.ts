@@ -12,7 +12,7 @@ import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blockin
 import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { reportPanic } from '../internal/report.js';
+import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { count } from '../internal/validate.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { ReceivePort } from './ReceivePort.js';
@@ -152,24 +152,15 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
     if (error === null) error = undefined; // Go's nil: no error
     if (error !== undefined) this.#error = error;
     for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
-      try {
-        if (error !== undefined) w.fail(error);
-        else {
-          w.value = undefined;
-          w.ok = false;
-          w.commit();
-        }
-      } catch (e) {
-        reportPanic(e);
+      if (error !== undefined) failSafely(w, error);
+      else {
+        w.value = undefined;
+        w.ok = false;
+        commitSafely(w);
       }
     }
-    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift()) {
-      try {
-        w.fail(new ClosedChannelError());
-      } catch (e) {
-        reportPanic(e);
-      }
-    }
+    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
+      failSafely(w, new ClosedChannelError());
   }
 
   /** @internal */
@@ -201,7 +192,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
         buf.push(sender.value as T);
       }
       sender.value = undefined;
-      sender.commit();
+      commitSafely(sender);
       return value;
     }
     if (buf !== null && buf.length > 0) return buf.shift();
@@ -230,7 +221,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
       this.#recvq.unlink(receiver);
       receiver.value = value;
       receiver.ok = true;
-      receiver.commit();
+      commitSafely(receiver);
       return true;
     }
     const buf = this.#buf;

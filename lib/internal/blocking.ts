@@ -12,13 +12,16 @@
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
 import { rejected, resolved, resolvedVoid, resolvedWith, settle } from './resume.js';
+import { COMMITTED, type Delivery, deliver } from './trampoline.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
+// The two sentinels are part of the port protocol that copies of gorx speak to each other
+// (brand.ts), so they are the same in every copy: keyed by Symbol.for.
 /** Nothing is ready: the operation would block. */
-export const BLOCKED: unique symbol = Symbol('BLOCKED');
+export const BLOCKED: unique symbol = Symbol.for('gorx.blocked') as never;
 export type BLOCKED = typeof BLOCKED;
 /** The channel is closed and drained. */
-export const CLOSED: unique symbol = Symbol('CLOSED');
+export const CLOSED: unique symbol = Symbol.for('gorx.closed') as never;
 export type CLOSED = typeof CLOSED;
 
 /** The receive side of a primitive, as the faces and select drive it. */
@@ -146,8 +149,12 @@ export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null)
   return waiterPromise(w, token);
 }
 
-/** A waiter whose commit emits once to a subscriber and completes it. */
-export class SubscriberWaiter extends Waiter {
+/**
+ * A waiter whose commit emits once to a subscriber and completes it. The emission runs user code,
+ * so it goes through the trampoline: a chain of subscribers that hand off to each other in `next`
+ * never grows the stack.
+ */
+export class SubscriberWaiter extends Waiter implements Delivery {
   constructor(
     readonly subscriber: Subscriber<any>,
     readonly emitsValue: boolean,
@@ -155,13 +162,17 @@ export class SubscriberWaiter extends Waiter {
     super();
   }
   commit(): void {
+    deliver(this, COMMITTED);
+  }
+  fail(error: unknown): void {
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
     const { subscriber } = this;
+    if (arg !== COMMITTED) return subscriber.error(arg);
     if (this.ok) subscriber.next(this.emitsValue ? this.value : undefined);
     this.value = undefined;
     subscriber.complete();
-  }
-  fail(error: unknown): void {
-    this.subscriber.error(error);
   }
   /** Teardown: withdraws the operation if it has not happened. */
   unsubscribe(): void {
@@ -211,7 +222,7 @@ export function tryRecvResult<T>(core: RecvCore<T>): RecvResult<T> | undefined {
  * is closed and drained. It re-parks the same waiter, so ranging allocates nothing per value, and
  * it loops instead of recursing, so a synchronous producer cannot grow the stack.
  */
-export class RangeWaiter<T> extends Waiter {
+export class RangeWaiter<T> extends Waiter implements Delivery {
   constructor(
     readonly core: RecvCore<T>,
     readonly subscriber: Subscriber<T>,
@@ -219,14 +230,18 @@ export class RangeWaiter<T> extends Waiter {
     super();
   }
   commit(): void {
+    deliver(this, COMMITTED);
+  }
+  fail(error: unknown): void {
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
+    if (arg !== COMMITTED) return this.subscriber.error(arg);
     if (!this.ok) return this.subscriber.complete();
     const value = this.value as T;
     this.value = undefined;
     this.subscriber.next(value);
     this.pump();
-  }
-  fail(error: unknown): void {
-    this.subscriber.error(error);
   }
   pump(): void {
     const { core, subscriber } = this;
@@ -247,8 +262,11 @@ export class RangeWaiter<T> extends Waiter {
   }
 }
 
-/** A waiter that calls back into library code (context propagation, bridges, afterFunc). */
-export class CallbackWaiter extends Waiter {
+/**
+ * A waiter that calls back into library code (context propagation, bridges, afterFunc). The
+ * callback may reach user code, so it runs through the trampoline.
+ */
+export class CallbackWaiter extends Waiter implements Delivery {
   constructor(
     readonly onCommit: (w: CallbackWaiter) => void,
     readonly onFail: (w: CallbackWaiter, error: unknown) => void = onCommit,
@@ -256,9 +274,13 @@ export class CallbackWaiter extends Waiter {
     super();
   }
   commit(): void {
-    this.onCommit(this);
+    deliver(this, COMMITTED);
   }
   fail(error: unknown): void {
-    this.onFail(this, error);
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
+    if (arg === COMMITTED) this.onCommit(this);
+    else this.onFail(this, arg);
   }
 }

@@ -10,9 +10,9 @@ import type { Cancel } from '../channel/types.js';
 import { PromiseWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved } from '../internal/resume.js';
+import { commitSafely } from '../internal/trampoline.js';
 import { fn as checkFn } from '../internal/validate.js';
 import { type Port, type Waiter, WaitQueue } from '../internal/WaitQueue.js';
-import { commitSafely } from './internal.js';
 
 const IDLE = 0;
 const RUNNING = 1;

@@ -14,17 +14,10 @@ import type { Observable } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { UnlockError } from '../errors.js';
 import type { Shape } from '../internal/blocking.js';
+import { commitSafely } from '../internal/trampoline.js';
 import { fn as checkFn } from '../internal/validate.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
-import {
-  commitSafely,
-  type Gate,
-  gate$,
-  gatePromise,
-  makeUnlock,
-  type Unlock,
-  withGate,
-} from './internal.js';
+import { type Gate, gate$, gatePromise, makeUnlock, type Unlock, withGate } from './internal.js';
 
 /** The kinds of hold, carried in a waiter's `weight`. */
 const WRITER = 1;

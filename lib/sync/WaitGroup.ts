@@ -12,10 +12,10 @@ import { NegativeCounterError } from '../errors.js';
 import { PromiseWaiter, SubscriberWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved } from '../internal/resume.js';
+import { commitSafely } from '../internal/trampoline.js';
 import { fn as checkFn, integer } from '../internal/validate.js';
 import { type Port, type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { commitSafely } from './internal.js';
 
 /**
  * Waits for a collection of tasks to finish: Go's `sync.WaitGroup`. `add` raises the counter

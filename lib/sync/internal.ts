@@ -17,8 +17,8 @@ import type { Cancel } from '../channel/types.js';
 import { UnlockError } from '../errors.js';
 import { PromiseWaiter, type Shape, voidShape, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { reportPanic } from '../internal/report.js';
 import { rejected, resolved, resolvedVoid } from '../internal/resume.js';
+import { COMMITTED, commitSafely, type Delivery, deliver } from '../internal/trampoline.js';
 import { type Port, Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 
 /**
@@ -62,15 +62,6 @@ export interface Gate extends Port {
   park(w: Waiter): void;
   /** @internal Gives `n` back and serves waiters; throws UnlockError on a release of what is not held. */
   give(n: number): void;
-}
-
-/** Commits a waiter whose state is already settled; a throw from user code cannot break a loop. */
-export function commitSafely(w: Waiter): void {
-  try {
-    w.commit();
-  } catch (error) {
-    reportPanic(error);
-  }
 }
 
 /**
@@ -163,7 +154,7 @@ export function gatePromise(gate: Gate, n: number, cancel: Cancel | undefined, s
  * A subscriber's hold on a gate: parked until granted, then emits once and holds until the
  * subscription ends (or, when it emits an Unlock, until that is called, which also completes).
  */
-class HoldWaiter extends Waiter {
+class HoldWaiter extends Waiter implements Delivery {
   held = false;
   constructor(
     readonly gate: Gate,
@@ -172,15 +163,22 @@ class HoldWaiter extends Waiter {
   ) {
     super();
   }
+  /** The hold counts from the grant; the emission goes through the trampoline. */
   commit(): void {
     this.held = true;
+    deliver(this, COMMITTED);
+  }
+  fail(error: unknown): void {
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
+    if (arg !== COMMITTED) return this.subscriber.error(arg);
+    // Released before the emission came round (the subscriber left): nothing to emit.
+    if (!this.held) return;
     if (!this.emitsUnlock) return this.subscriber.next(undefined);
     const unlock = (() => this.release()) as Unlock;
     unlock[DISPOSE] = unlock;
     this.subscriber.next(unlock);
-  }
-  fail(error: unknown): void {
-    this.subscriber.error(error);
   }
   release(): void {
     if (!this.held) return;

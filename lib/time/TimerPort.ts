@@ -7,6 +7,7 @@
 // receiver is parked.
 import { ReceivePort } from '../channel/ReceivePort.js';
 import { BLOCKED } from '../internal/blocking.js';
+import { commitSafely } from '../internal/trampoline.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { type Alarm, alarm, now } from './clock.js';
 
@@ -95,6 +96,6 @@ export class TimerPort extends ReceivePort<number> {
     this.#recvq.unlink(w);
     w.value = this.#fire(now());
     w.ok = true;
-    w.commit();
+    commitSafely(w);
   };
 }
