@@ -10,12 +10,13 @@
 // - a done CancelCtx has no children and is in no parent's children set (CX3);
 // - `done` and `signal` are made on first use; made after cancellation they are already closed
 //   or aborted, so laziness is invisible.
-import { Channel } from '../channel/Channel.js';
+import { closeDone, DonePort } from '../channel/DonePort.js';
 import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { CanceledError, type DeadlineExceededError } from '../errors.js';
 import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
 import { CONTEXT, PROTOCOL } from '../internal/brand.js';
+import { reportPanic } from '../internal/report.js';
 import { context, present } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import type { Alarm } from '../time/clock.js';
@@ -125,7 +126,7 @@ export class WithoutCancelCtx extends Uncancellable {
     super();
   }
   override value<T>(key: ContextKey<T>): T | undefined {
-    return key === (CANCEL_KEY as ContextKey<unknown>) ? undefined : this.parent.value(key);
+    return lookup(this, key) as T | undefined;
   }
 }
 
@@ -150,34 +151,50 @@ export function background(): Context {
 
 /** A context with a value; everything else is its parent's. @internal */
 export class ValueCtx implements Context {
+  /** The nearest ancestor that is not a ValueCtx: answers done, signal, err and deadline. */
+  readonly #base: Context;
   constructor(
     readonly parent: Context,
     readonly key: ContextKey<unknown>,
     readonly val: unknown,
-  ) {}
+  ) {
+    this.#base = parent instanceof ValueCtx ? parent.#base : parent;
+  }
   /** @internal The cross-copy brand (internal/brand.ts). */
   get [CONTEXT](): number {
     return PROTOCOL;
   }
   get done(): ReceiveChannel<never> {
-    return this.parent.done;
+    return this.#base.done;
   }
   get signal(): AbortSignal {
-    return this.parent.signal;
+    return this.#base.signal;
   }
   get err(): ContextError | undefined {
-    return this.parent.err;
+    return this.#base.err;
   }
   get deadline(): number | undefined {
-    return this.parent.deadline;
+    return this.#base.deadline;
   }
   value<T>(key: ContextKey<T>): T | undefined {
-    let ctx: Context = this;
-    while (ctx instanceof ValueCtx) {
-      if (ctx.key === key) return ctx.val as T;
-      ctx = ctx.parent;
-    }
-    return ctx.value(key);
+    return lookup(this, key) as T | undefined;
+  }
+}
+
+/**
+ * The value under `key`, walking outwards with a loop through this copy's contexts (a chain can
+ * be 10^5 deep); only a context of another kind (background, the user's, another copy's) is asked.
+ */
+function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
+  for (;;) {
+    if (ctx instanceof ValueCtx) {
+      if (ctx.key === key) return ctx.val;
+    } else if (ctx instanceof CancelCtx) {
+      if (key === CANCEL_KEY) return ctx;
+    } else if (ctx instanceof WithoutCancelCtx) {
+      if (key === CANCEL_KEY) return undefined;
+    } else return ctx.value(key);
+    ctx = (ctx as ValueCtx | CancelCtx | WithoutCancelCtx).parent;
   }
 }
 
@@ -247,18 +264,18 @@ export function cause(ctx: Context): unknown {
  * @internal
  */
 export class CancelCtx implements Context {
+  // Every mutable field is private, so a frozen context (Object.freeze) still works.
   #err: ContextError | undefined = undefined;
-  cause: unknown = undefined;
-  #done: Channel<never> | null = null;
+  #cause: unknown = undefined;
+  #done: DonePort | null = null;
   #abort: AbortController | null = null;
   /** Children that propagate through this node; null until the first. */
-  children: Set<CancelCtx> | null = null;
+  #children: Set<CancelCtx> | null = null;
   /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
   #parentNode: CancelCtx | null = null;
   #parentWaiter: CallbackWaiter | null = null;
-  alarm: Alarm | null = null;
-  /** Runs once when this context is cancelled (interop clean-ups). */
-  onCancel: (() => void) | null = null;
+  #alarm: Alarm | null = null;
+  #onCancel: (() => void) | null = null;
 
   constructor(
     readonly parent: Context,
@@ -274,10 +291,31 @@ export class CancelCtx implements Context {
     return this.#err;
   }
 
+  /** The cancellation cause (`cause()`); undefined until done. */
+  get cause(): unknown {
+    return this.#cause;
+  }
+
+  /** Children that propagate through this node; null until the first. */
+  get children(): ReadonlySet<CancelCtx> | null {
+    return this.#children;
+  }
+
+  /** The deadline's alarm, stopped when the context is cancelled. */
+  set alarm(alarm: Alarm) {
+    this.#alarm = alarm;
+  }
+
+  /** Runs once when this context is cancelled (interop clean-ups); a throw is reported. */
+  set onCancel(fn: (() => void) | null) {
+    this.#onCancel = fn;
+  }
+
+  /** A receive-only view: nothing can send on it or close it but this context. */
   get done(): ReceiveChannel<never> {
     if (this.#done === null) {
-      this.#done = new Channel<never>();
-      if (this.#err !== undefined) this.#done.close();
+      this.#done = new DonePort();
+      if (this.#err !== undefined) closeDone(this.#done);
     }
     return this.#done;
   }
@@ -291,8 +329,7 @@ export class CancelCtx implements Context {
   }
 
   value<T>(key: ContextKey<T>): T | undefined {
-    if (key === (CANCEL_KEY as ContextKey<unknown>)) return this as unknown as T;
-    return this.parent.value(key);
+    return lookup(this, key) as T | undefined;
   }
 
   /** Links this node under `parent` so that cancellation propagates down (Go's propagateCancel). */
@@ -300,8 +337,8 @@ export class CancelCtx implements Context {
     const parent = this.parent;
     const node = parent.value(CANCEL_KEY);
     if (node !== undefined && (parent instanceof CancelCtx || parent instanceof ValueCtx)) {
-      if (node.#err !== undefined) return this.cancel(node.#err, node.cause);
-      (node.children ??= new Set()).add(this);
+      if (node.#err !== undefined) return this.cancel(node.#err, node.#cause);
+      (node.#children ??= new Set()).add(this);
       this.#parentNode = node;
       return;
     }
@@ -318,33 +355,65 @@ export class CancelCtx implements Context {
     this.#parentWaiter = w;
   }
 
-  /** Cancels this node and its subtree; the first cancellation wins. */
+  /**
+   * Cancels this node and its subtree; the first cancellation wins. The subtree is walked with a
+   * work list, not recursion (a chain can be 10^5 deep). Every node's state is settled first;
+   * then each node's `done` closes, its signal aborts and its clean-up runs. Code reached from
+   * there (a waiter's delivery, a clean-up) that throws is reported after (RX5) and stops
+   * nothing: every node is cancelled and every waiter released. Never throws.
+   */
   cancel(err: ContextError, why: unknown): void {
     if (this.#err !== undefined) return;
-    this.#err = err;
-    this.cause = why === undefined || why === null ? err : why;
-    this.alarm?.cancel();
-    this.alarm = null;
     if (this.#parentNode !== null) {
-      this.#parentNode.children?.delete(this);
+      this.#parentNode.#children?.delete(this);
       this.#parentNode = null;
     }
-    if (this.#parentWaiter !== null) {
-      withdraw(this.#parentWaiter);
-      this.#parentWaiter = null;
+    this.#settle(err, why === undefined || why === null ? err : why);
+    if (this.#children === null) return this.#notify();
+    const nodes: CancelCtx[] = [this];
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i]!;
+      const children = node.#children;
+      node.#children = null;
+      if (children === null) continue;
+      for (const child of children) {
+        // A done node is in no children set (CX3), so every child here is still live.
+        child.#parentNode = null;
+        child.#settle(err, this.#cause);
+        nodes.push(child);
+      }
     }
-    const children = this.children;
-    this.children = null;
-    if (children !== null) for (const child of children) child.#cancelFromParent(err, this.cause);
-    this.#done?.close();
-    this.#abort?.abort(err);
-    const onCancel = this.onCancel;
-    this.onCancel = null;
-    onCancel?.();
+    // Leaves first: a child's signal has aborted by the time its parent's listeners run (CX16).
+    for (let i = nodes.length - 1; i >= 0; i--) nodes[i]!.#notify();
   }
 
-  #cancelFromParent(err: ContextError, why: unknown): void {
-    this.#parentNode = null; // the parent is clearing its set
-    this.cancel(err, why);
+  /** The state half of a cancellation: no code outside the engine runs here. */
+  #settle(err: ContextError, cause: unknown): void {
+    this.#err = err;
+    this.#cause = cause;
+    const alarm = this.#alarm;
+    this.#alarm = null;
+    alarm?.cancel();
+    const w = this.#parentWaiter;
+    this.#parentWaiter = null;
+    if (w !== null) withdraw(w);
+  }
+
+  /** The effects half: closes `done`, aborts the signal, runs the clean-up. */
+  #notify(): void {
+    if (this.#done !== null) closeDone(this.#done);
+    try {
+      this.#abort?.abort(this.#err);
+    } catch (error) {
+      reportPanic(error);
+    }
+    const onCancel = this.#onCancel;
+    this.#onCancel = null;
+    if (onCancel === null) return;
+    try {
+      onCancel();
+    } catch (error) {
+      reportPanic(error);
+    }
   }
 }
