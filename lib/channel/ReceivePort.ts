@@ -26,6 +26,13 @@ function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): RangeWaiter<
   return w;
 }
 
+/** Drops the committed waiters from `ws`, in place. */
+function keepParked(ws: PromiseWaiter[]): void {
+  let k = 0;
+  for (const w of ws) if (w.queue !== null) ws[k++] = w;
+  ws.length = k;
+}
+
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
 
@@ -124,9 +131,10 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Rules: CH15.
    */
   [Symbol.asyncIterator](): AsyncIterator<T> {
-    // `return` (a `break`, or a consumer giving up) withdraws a pending `next`, which then
-    // resolves done: the receive did not happen, so no value is lost.
-    let parked: PromiseWaiter | null = null;
+    // `return` (a `break`, or a consumer giving up) withdraws every pending `next`, which then
+    // resolves done: the receive did not happen, so no value is lost (CH15). `parked` holds the
+    // pending ones; committed ones are dropped from it as it grows.
+    let parked: PromiseWaiter[] | null = null;
     let finished = false;
     return {
       next: (): Promise<IteratorResult<T>> => {
@@ -138,21 +146,27 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
           return rejected(error);
         }
         if (r === BLOCKED) {
-          parked = new PromiseWaiter(iterShape);
-          this.parkRecv(parked);
-          return waiterPromise(parked, null);
+          const w = new PromiseWaiter(iterShape);
+          if (parked === null) parked = [];
+          else if (parked.length > 0 && parked[0]!.queue === null) keepParked(parked);
+          parked.push(w);
+          this.parkRecv(w);
+          return waiterPromise(w, null);
         }
         if (r === CLOSED) return resolved(DONE);
         return resolvedWith({ value: r, done: false as const });
       },
       return: (): Promise<IteratorResult<T>> => {
         finished = true;
-        const w = parked;
+        const ws = parked;
         parked = null;
-        if (w !== null && w.queue !== null) {
-          withdraw(w);
-          w.ok = false;
-          w.commit();
+        if (ws !== null) {
+          for (const w of ws) {
+            if (w.queue === null) continue;
+            withdraw(w);
+            w.ok = false;
+            w.commit();
+          }
         }
         return resolved(DONE);
       },

@@ -7,3 +7,20 @@ export function reportPanic(error: unknown): void {
     throw error;
   }, 0);
 }
+
+/**
+ * Whether `error` is the error of the task's own context `ctx`, which is done: the work returned
+ * `ctx.err` (Go's `return ctx.Err()`), so it ended normally. Such a failure still rejects whoever
+ * awaits the work, but is not reported when nobody does (API.md "Tasks and failure"). A
+ * CanceledError of another context, or any other error, is not.
+ */
+export function endedByOwnContext(ctx: { readonly err: unknown }, error: unknown): boolean {
+  return error !== undefined && ctx.err === error;
+}
+
+function ignore(): void {}
+
+/** Marks `promise` as handled: its rejection is not reported as unhandled (awaiting it still rejects). */
+export function handled(promise: Promise<unknown>): void {
+  promise.then(undefined, ignore);
+}

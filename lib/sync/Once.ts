@@ -68,13 +68,16 @@ export class Once implements Port {
     }
     this.#state = RUNNING;
     let r: void | PromiseLike<void>;
+    let thenable: boolean;
     try {
       r = fn();
+      // A `then` getter that throws counts as a throw of fn.
+      thenable = r !== null && typeof r === 'object' && typeof r.then === 'function';
     } catch (error) {
       this.#finish();
       return rejected(error);
     }
-    if (r === null || typeof r !== 'object' || typeof r.then !== 'function') {
+    if (!thenable) {
       this.#finish();
       return resolved(undefined);
     }

@@ -51,12 +51,18 @@ export class WaitGroup implements Port {
    * wg.done();
    * ```
    * @throws NegativeCounterError (`sync: negative WaitGroup counter`) if the counter would go below
-   * zero (the counter is then unchanged); RangeError if `delta` is not an integer.
+   * zero; RangeError if `delta` is not an integer or the counter would pass
+   * `Number.MAX_SAFE_INTEGER`. The counter is then unchanged.
    * Go: `wg.Add(delta)`. Rules: WG1, WG2, WG6.
    */
   add(delta = 1): void {
     const next = this.#counter + integer('WaitGroup.add', 'delta', delta);
     if (next < 0) throw new NegativeCounterError();
+    if (!Number.isSafeInteger(next)) {
+      throw new RangeError(
+        `WaitGroup.add: the counter must stay a safe integer, got ${this.#counter} + ${delta}`,
+      );
+    }
     this.#counter = next;
     if (next !== 0) return;
     const q = this.#waiters;
@@ -142,7 +148,8 @@ export class WaitGroup implements Port {
    * Runs `fn` as a task counted by the group: `add(1)` now, `done()` when `fn` returns or its
    * Promise settles. `done` runs even when `fn` throws (Go 1.25's `wg.Go`; Go 1.26 skips it), so
    * `wait` still returns; the failure is not swallowed: it surfaces as an unhandled rejection, as
-   * for any task nobody awaits. Returns nothing.
+   * for any task nobody awaits (a `then` getter of the result that throws counts as a throw of
+   * `fn`). Returns nothing.
    *
    * @example
    * ```ts
@@ -162,13 +169,15 @@ export class WaitGroup implements Port {
     go(
       (ctx) => {
         let r: unknown;
+        let thenable: boolean;
         try {
           r = fn(ctx);
+          thenable = isThenable(r); // a `then` getter that throws counts as a throw of fn
         } catch (error) {
           this.done();
           throw error;
         }
-        if (!isThenable(r)) return this.done();
+        if (!thenable) return this.done();
         return Promise.resolve(r).finally(() => this.done());
       },
       { name: fn.name || 'WaitGroup.go' },

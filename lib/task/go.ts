@@ -3,6 +3,7 @@ import { canceled } from '../context/withCancel.js';
 import { CanceledError } from '../errors.js';
 import { toContext } from '../internal/cancel.js';
 import { beginPending, live, type TaskRecord } from '../internal/debug.js';
+import { endedByOwnContext, handled } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn, options, show } from '../internal/validate.js';
 
@@ -50,6 +51,9 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
           return value;
         },
         (error: unknown) => {
+          // Ended by its own context (it returned ctx.err): awaiting the task still rejects, but
+          // a task nobody awaits reports nothing. Checked before #end cancels the context.
+          if (endedByOwnContext(ctx, error)) handled(this.promise);
           this.#end();
           throw error;
         },
@@ -90,7 +94,9 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
  * starts on a microtask (or on the next macrotask once the current slice has run for a few
  * milliseconds, so spawn storms cannot starve timers). It receives the task's context, a child
  * of `opts.ctx` that is cancelled when the task ends. A task that fails while nobody awaits it
- * surfaces as an unhandled rejection, never silently.
+ * surfaces as an unhandled rejection, never silently, except when it fails with its own
+ * context's error once that context is done (`CanceledError` or `DeadlineExceededError`, Go's
+ * `return ctx.Err()`): that task has ended normally, and only awaiting it rejects.
  *
  * @example
  * ```ts

@@ -3,10 +3,24 @@ import { period } from '../internal/validate.js';
 import { now } from './clock.js';
 import { TimerPort } from './TimerPort.js';
 
-/** A ticker period: Go's panic text for one that is not positive, a RangeError for any bad one. */
+/**
+ * The shortest ticker period, in ms (1 µs). A shorter one cannot advance the library clock: near
+ * today's `Date.now()` the clock's resolution is about 0.24 µs, so `now + period` would round back
+ * to `now` and the ticker would be due forever.
+ */
+const MIN_PERIOD = 0.001;
+
+/**
+ * A ticker period: Go's panic text for one that is not positive, a RangeError for any bad one,
+ * and for one shorter than MIN_PERIOD.
+ */
 function interval(where: 'NewTicker' | 'Ticker.Reset', ms: number): number {
   if (typeof ms === 'number' && ms <= 0) throw new RangeError(`non-positive interval for ${where}`);
-  return period(where === 'NewTicker' ? 'newTicker' : 'Ticker.reset', ms);
+  const name = where === 'NewTicker' ? 'newTicker' : 'Ticker.reset';
+  const p = period(name, ms);
+  if (p < MIN_PERIOD)
+    throw new RangeError(`${name}: period must be at least ${MIN_PERIOD} ms (1 µs), got ${p}`);
+  return p;
 }
 
 /**
@@ -41,7 +55,10 @@ export class Ticker {
     this.#port.stop();
   }
 
-  /** Restarts the ticker with a new period; the next tick comes `ms` from now. */
+  /**
+   * Restarts the ticker with a new period; the next tick comes `ms` from now.
+   * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs).
+   */
   reset(ms: number): void {
     const p = interval('Ticker.Reset', ms);
     this.#port.period = p;
@@ -59,7 +76,8 @@ export class Ticker {
  * const t = newTicker(1000);
  * t.stop();
  * ```
- * @throws RangeError for a non-positive or non-finite `ms`.
+ * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs): a shorter
+ * period cannot advance the library clock.
  * Go: `time.NewTicker`. Rules: TK1, TK2, TK3.
  */
 export function newTicker(ms: number): Ticker {
@@ -77,7 +95,7 @@ export function newTicker(ms: number): Ticker {
  *
  * tick(1000).pipe(take(3)).subscribe((t) => console.log('tick at', t));
  * ```
- * @throws RangeError for a non-positive or non-finite `ms`.
+ * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs).
  * Go: `time.Tick`. Rules: TK1, TK2.
  */
 export function tick(ms: number): ReceiveChannel<number> {

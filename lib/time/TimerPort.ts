@@ -67,7 +67,10 @@ export class TimerPort extends ReceivePort<number> {
     if (this.period === 0) this.active = false;
     else {
       const t = now();
-      this.when += this.period * (Math.floor((t - this.when) / this.period) + 1);
+      const next = this.when + this.period * (Math.floor((t - this.when) / this.period) + 1);
+      // Rounding can leave `next` at `t` (a late tick on a large clock): the next tick is then a
+      // full period away, so the ticker is never due twice at one instant.
+      this.when = next > t ? next : t + this.period;
       this.#arm();
     }
     return value;
