@@ -4,7 +4,8 @@
 // is the version of the internal protocol the object speaks; a copy drives an object of another
 // copy only when it speaks the same version:
 //
-// - a receive port (channels, timer channels, `ctx.done`, bridges): readyRecv, takeNow, parkRecv,
+// - a receive port (channels, timer channels, `ctx.done`, bridges): readyRecv, takeNow (a value,
+//   or the sentinels `Symbol.for('gorx.blocked')` and `Symbol.for('gorx.closed')`), parkRecv,
 //   withdraw, with waiters shaped as in WaitQueue.ts (prev, next, queue, port, value, ok, weight,
 //   commit, fail);
 // - a send port (channels): readySend, offerNow, parkSend, withdraw, and `closed`, `close`;
