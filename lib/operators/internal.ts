@@ -17,7 +17,6 @@
 // - re-entrant `request` calls made from inside `sink.next` only add demand: the active loop
 //   delivers the next value, so a synchronous source of any length cannot grow the stack.
 import { from, Observable, type ObservableInput, type Subscriber, type Subscription, takeWhile } from 'rxjs';
-import type { Context } from '../context/Context.js';
 import { BLOCKED, CallbackWaiter, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { isRecvPort, isSource, PROTOCOL, SOURCE } from '../internal/brand.js';
 import { Ring } from '../internal/Ring.js';
@@ -352,13 +351,4 @@ export function watch(token: Token | null, onDone: () => void): CallbackWaiter |
   const w = new CallbackWaiter(onDone);
   (token.done as RecvCore<never>).parkRecv(w);
   return w;
-}
-
-/**
- * Whether `error` is `ctx`'s own error after `ctx` is done: a task that fails with it (Go's
- * goroutine returning `ctx.Err()`) has ended normally (API.md "Tasks and failure").
- */
-export function endedByOwnContext(error: unknown, ctx: Context): boolean {
-  const err = ctx.err;
-  return err !== undefined && error === err;
 }

@@ -3,11 +3,11 @@ import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import { background, type Context } from '../context/Context.js';
 import { ClosedChannelError } from '../errors.js';
 import { toContext, toToken } from '../internal/cancel.js';
-import { reportPanic } from '../internal/report.js';
+import { endedByOwnContext, reportPanic } from '../internal/report.js';
 import { count, fn, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { endedByOwnContext, watch } from './internal.js';
+import { watch } from './internal.js';
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
@@ -68,7 +68,7 @@ export function produce<T>(
       if (watcher !== null) withdraw(watcher);
       const ctx = task.ctx;
       const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
-      if (!endedByOwnContext(error, ctx) && !interrupted) reportPanic(error);
+      if (!endedByOwnContext(ctx, error) && !interrupted) reportPanic(error);
     },
   );
   return out;
