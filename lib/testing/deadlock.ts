@@ -7,6 +7,7 @@
 // `select`, `sleep`, `sync.Mutex.Lock`, …), the primitive it waits on (class, a per-report number,
 // capacity) and, when stacks are on, the first frame outside gorx where it was parked.
 import { Channel } from '../channel/Channel.js';
+import { DonePort } from '../channel/DonePort.js';
 import { CallbackWaiter, PromiseWaiter, RangeWaiter, voidShape } from '../internal/blocking.js';
 import { live, type ParkObserver } from '../internal/debug.js';
 import type { Waiter } from '../internal/WaitQueue.js';
@@ -52,7 +53,8 @@ export class WaitTracker implements ParkObserver {
       if (l === undefined) {
         const cap = (port as { capacity?: unknown }).capacity;
         const size = typeof cap === 'number' && !(port instanceof TimerPort) ? `(${cap})` : '';
-        l = `${port.constructor.name}#${labels.size + 1}${size}`;
+        const kind = port instanceof DonePort ? 'Context.done' : port.constructor.name;
+        l = `${kind}#${labels.size + 1}${size && !(port instanceof DonePort) ? size : ''}`;
         labels.set(port, l);
       }
       return l;
@@ -101,6 +103,7 @@ function reasonOf(w: Waiter): string | undefined {
   if (port instanceof TimerPort) {
     return w instanceof PromiseWaiter && w.shape === voidShape ? 'sleep' : 'chan receive (timer)';
   }
+  if (port instanceof DonePort) return 'chan receive';
   if (port instanceof Channel) {
     if (w instanceof RangeWaiter) return 'chan receive (range)';
     // At most one of a channel's queues is non-empty, so the side with waiters is this one's.

@@ -9,6 +9,7 @@ import {
   send,
   sleep,
   after as timeAfter,
+  withCancel,
   withTimeout,
 } from 'gorx';
 import { DeadlockError, LeakError, synctest } from 'gorx/testing';
@@ -124,6 +125,19 @@ describe('synctest', () => {
     expect(d.waits[0]).toMatch(/^chan receive on Channel#1\(0\), parked at .*synctest\.spec\.ts:\d+:\d+$/);
     expect(d.message).toContain(d.waits[0]);
     expect(d.tasks).toEqual([]);
+  });
+
+  test('DL1 a wait on a context that is never cancelled is a channel receive on its done', async () => {
+    const e = await failure(
+      synctest(async () => {
+        const [ctx] = withCancel(background());
+        await ctx.done.recv();
+      }),
+    );
+    expect(e).toBeInstanceOf(DeadlockError);
+    expect((e as DeadlockError).waits).toEqual([
+      expect.stringMatching(/^chan receive on Context\.done#1, parked at /),
+    ]);
   });
 
   test('DL1 the report lists every blocked task and operation: send, select and sleep-free waits', async () => {
