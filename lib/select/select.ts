@@ -11,6 +11,7 @@ import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolvedWith, settle } from '../internal/resume.js';
+import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type CaseRecord, type Cases, isCaseRecord, RECV, type Selected } from './cases.js';
@@ -144,8 +145,8 @@ abstract class Group {
 
   win(w: CaseWaiter): void {
     this.withdrawOthers(w);
-    if (w.key === null) return this.reject(this.token!.err);
-    this.deliver(
+    if (w.key === null) return this.rejectWith(this.token!.err);
+    this.resolveWith(
       w.op === RECV
         ? w.ok
           ? { case: w.key, value: w.value, ok: true }
@@ -156,15 +157,15 @@ abstract class Group {
 
   lose(w: CaseWaiter, error: unknown): void {
     this.withdrawOthers(w);
-    this.reject(error);
+    this.rejectWith(error);
   }
 
   withdrawOthers(winner: CaseWaiter): void {
     for (const w of this.waiters) if (w !== winner) withdraw(w);
   }
 
-  abstract deliver(result: unknown): void;
-  abstract reject(error: unknown): void;
+  abstract resolveWith(result: unknown): void;
+  abstract rejectWith(error: unknown): void;
 }
 
 /** One case of a parked select; `key` null marks the cancellation case. */
@@ -226,24 +227,36 @@ class PromiseGroup extends Group {
     super();
     this.resolve = this.rejectFn = noop;
   }
-  deliver(result: unknown): void {
+  resolveWith(result: unknown): void {
     settle(this.resolve, result);
   }
-  reject(error: unknown): void {
+  rejectWith(error: unknown): void {
     settle(this.rejectFn, error);
   }
 }
 
-class SubscriberGroup extends Group {
+/**
+ * A parked `select$`: its emission runs user code, so it goes through the trampoline, and a chain
+ * of `select$` subscribers that hand off to each other in `next` never grows the stack. The case is
+ * committed and the others withdrawn before the emission is queued.
+ */
+class SubscriberGroup extends Group implements Delivery {
+  declare failed: boolean;
   constructor(readonly subscriber: Subscriber<unknown>) {
     super();
+    this.failed = false;
   }
-  deliver(result: unknown): void {
-    this.subscriber.next(result);
+  resolveWith(result: unknown): void {
+    deliver(this, result);
+  }
+  rejectWith(error: unknown): void {
+    this.failed = true;
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
+    if (this.failed) return this.subscriber.error(arg);
+    this.subscriber.next(arg);
     this.subscriber.complete();
-  }
-  reject(error: unknown): void {
-    this.subscriber.error(error);
   }
   unsubscribe(): void {
     this.withdrawOthers(null as unknown as CaseWaiter);

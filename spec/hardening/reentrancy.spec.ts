@@ -11,7 +11,9 @@ import {
   go,
   Mutex,
   RWMutex,
+  recv,
   Semaphore,
+  select$,
   type Task,
   type Unlock,
   WaitGroup,
@@ -129,6 +131,23 @@ describe('channel hand-offs', () => {
     expect(seen.length).toBe(N);
     expect(seen.every((v, i) => v === i)).toBe(true);
     expect(ch.tryRecv()).toBeUndefined();
+  });
+
+  it('G6 SE2 a chain of 10^5 select$() subscribers that send again in next relays the value to the end', () => {
+    const ch = new Channel<number>();
+    const idle = new Channel<number>();
+    const seen: number[] = [];
+    for (let i = 0; i < N; i++) {
+      select$({ v: recv(ch), idle: recv(idle) }).subscribe((r) => {
+        if (r.case !== 'v') return;
+        seen.push(r.value);
+        ch.trySend(r.value + 1);
+      });
+    }
+    expect(ch.trySend(0)).toBe(true);
+    expect(seen.length).toBe(N);
+    expect(seen.every((v, i) => v === i)).toBe(true);
+    expect(idle.trySend(1)).toBe(false); // every select committed once, so none waits on idle
   });
 
   it('G6 GO7 10^5 parked send$() senders that receive again on completion are all taken in order', () => {
