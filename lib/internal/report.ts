@@ -11,7 +11,7 @@ export function reportPanic(error: unknown): void {
 /**
  * Whether `error` is the error of the task's own context `ctx`, which is done: the work returned
  * `ctx.err` (Go's `return ctx.Err()`), so it ended normally. Such a failure still rejects whoever
- * awaits the work, but is not reported when nobody does (API.md "Tasks and failure"). A
+ * awaits the work, but is not reported when nobody does. A
  * CanceledError of another context, or any other error, is not.
  */
 export function endedByOwnContext(ctx: { readonly err: unknown }, error: unknown): boolean {

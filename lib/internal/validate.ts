@@ -1,7 +1,7 @@
 // Argument checks: one function per kind of argument, one message style
 // (`<where>: <what> must be <rule>, got <value>`). A value of the wrong type (a string, a boolean,
 // null, an object, a bigint where a number belongs) is a TypeError; a number of the right type but
-// out of range (negative, fractional, NaN, infinite) is a RangeError (API.md "Errors").
+// out of range (negative, fractional, NaN, infinite) is a RangeError.
 import { isContext, isRecvPort, isSendPort } from './brand.js';
 
 /**
