@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as source from 'gorx';
 import * as sourceTesting from 'gorx/testing';
+import * as sourceWorker from 'gorx/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,6 +60,7 @@ const GORX = {
     'UnlockError',
     'BufferOverflowError',
   ],
+  threads: ['threadPool', 'registerError', 'transfer', 'WorkerExitError'],
 };
 
 /** The type-only names of `gorx` the contract relies on (checked in the emitted declarations). */
@@ -78,6 +80,8 @@ const GORX_TYPES = [
   'Overflow',
   'DestroyRefLike',
   'PendingTasksLike',
+  'ThreadPool',
+  'ThreadPoolOptions',
 ];
 
 /** The runtime names of `gorx/testing`; VirtualClock, captureStacks and snapshotLive go beyond API.md. */
@@ -91,6 +95,9 @@ const TESTING = [
   'snapshotLive',
 ];
 const TESTING_TYPES = ['Bubble', 'LiveTask'];
+
+/** The runtime names of `gorx/worker`, the entry an application's worker file imports. */
+const WORKER = ['serve', 'registerError', 'transfer', 'WorkerExitError'];
 
 const sorted = (names: readonly string[]) => [...names].sort();
 const runtimeNames = (m: object) =>
@@ -107,6 +114,12 @@ describe('API surface (source)', () => {
 
   it('every name of API.md is exported by gorx/testing', () => {
     expect(TESTING.filter((n) => !(n in sourceTesting))).toEqual([]);
+  });
+
+  it('gorx/worker exports what a worker file needs, and the same registry functions as gorx', () => {
+    expect(runtimeNames(sourceWorker)).toEqual(sorted(WORKER));
+    expect(sourceWorker.registerError).toBe(source.registerError);
+    expect(sourceWorker.WorkerExitError).toBe(source.WorkerExitError);
   });
 
   it('the public names match the committed list exactly (update this spec and API.md on purpose)', () => {
@@ -171,8 +184,8 @@ describe('the built package', () => {
 
   it('package.json names the package and maps both entries for import and require', () => {
     expect(pkg.name).toBe('gorx');
-    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './package.json', './testing']);
-    for (const entry of ['.', './testing']) {
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './package.json', './testing', './worker']);
+    for (const entry of ['.', './testing', './worker']) {
       const conditions = pkg.exports[entry] as Record<string, Record<string, string>>;
       expect(Object.keys(conditions)).toEqual(['import', 'require']);
       expect(Object.keys(conditions.import!)).toEqual(['types', 'default']);
