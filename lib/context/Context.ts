@@ -274,7 +274,9 @@ export class CancelCtx implements Context {
   /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
   #parentNode: CancelCtx | null = null;
   #parentWaiter: CallbackWaiter | null = null;
-  #alarm: Alarm | null = null;
+  // Not `#alarm`: esbuild's CommonJS chunks rewrite a write to a private field named like an
+  // exported function of the same chunk (`alarm`) into a write to that export.
+  #expiry: Alarm | null = null;
   #onCancel: (() => void) | null = null;
 
   constructor(
@@ -303,7 +305,7 @@ export class CancelCtx implements Context {
 
   /** The deadline's alarm, stopped when the context is cancelled. */
   set alarm(alarm: Alarm) {
-    this.#alarm = alarm;
+    this.#expiry = alarm;
   }
 
   /** Runs once when this context is cancelled (interop clean-ups); a throw is reported. */
@@ -391,8 +393,8 @@ export class CancelCtx implements Context {
   #settle(err: ContextError, cause: unknown): void {
     this.#err = err;
     this.#cause = cause;
-    const alarm = this.#alarm;
-    this.#alarm = null;
+    const alarm = this.#expiry;
+    this.#expiry = null;
     alarm?.cancel();
     const w = this.#parentWaiter;
     this.#parentWaiter = null;
