@@ -14,8 +14,9 @@ import { closeDone, DonePort } from '../channel/DonePort.js';
 import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { CanceledError, type DeadlineExceededError } from '../errors.js';
-import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
-import { CONTEXT, PROTOCOL } from '../internal/brand.js';
+import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.js';
+import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
+import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
 import { context, present } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
@@ -94,6 +95,10 @@ export abstract class Uncancellable implements Context {
   get [CONTEXT](): number {
     return PROTOCOL;
   }
+  /** @internal Waits on it need no guard: it is never cancelled. */
+  get [TOKEN](): null {
+    return null;
+  }
   get done(): ReceiveChannel<never> {
     never ??= new NeverPort();
     return never;
@@ -163,6 +168,10 @@ export class ValueCtx implements Context {
   /** @internal The cross-copy brand (internal/brand.ts). */
   get [CONTEXT](): number {
     return PROTOCOL;
+  }
+  /** @internal The token of the context that answers `done`. */
+  get [TOKEN](): Token | null {
+    return toToken(this.#base);
   }
   get done(): ReceiveChannel<never> {
     return this.#base.done;
@@ -266,7 +275,7 @@ export function cause(ctx: Context): unknown {
 export class CancelCtx implements Context {
   // Every mutable field is private, so a frozen context (Object.freeze) still works.
   #err: ContextError | undefined = undefined;
-  #cause: unknown = undefined;
+  #why: unknown = undefined;
   #done: DonePort | null = null;
   #abort: AbortController | null = null;
   /** Children that propagate through this node; null until the first. */
@@ -274,8 +283,8 @@ export class CancelCtx implements Context {
   /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
   #parentNode: CancelCtx | null = null;
   #parentWaiter: CallbackWaiter | null = null;
-  // Not `#alarm`: esbuild's CommonJS chunks rewrite a write to a private field named like an
-  // exported function of the same chunk (`alarm`) into a write to that export.
+  // Private fields are not named after an export of the package (`#alarm`, `#cause`): esbuild's
+  // CommonJS chunks rewrite a write to such a field into a write to that export as well.
   #expiry: Alarm | null = null;
   #onCancel: (() => void) | null = null;
 
@@ -289,13 +298,18 @@ export class CancelCtx implements Context {
     return PROTOCOL;
   }
 
+  /** @internal A cancellable context is its own token: its `err` and its `done`. */
+  get [TOKEN](): Token {
+    return this;
+  }
+
   get err(): ContextError | undefined {
     return this.#err;
   }
 
   /** The cancellation cause (`cause()`); undefined until done. */
   get cause(): unknown {
-    return this.#cause;
+    return this.#why;
   }
 
   /** Children that propagate through this node; null until the first. */
@@ -339,7 +353,7 @@ export class CancelCtx implements Context {
     const parent = this.parent;
     const node = parent.value(CANCEL_KEY);
     if (node !== undefined && (parent instanceof CancelCtx || parent instanceof ValueCtx)) {
-      if (node.#err !== undefined) return this.cancel(node.#err, node.#cause);
+      if (node.#err !== undefined) return this.cancel(node.#err, node.#why);
       (node.#children ??= new Set()).add(this);
       this.#parentNode = node;
       return;
@@ -381,7 +395,7 @@ export class CancelCtx implements Context {
       for (const child of children) {
         // A done node is in no children set (CX3), so every child here is still live.
         child.#parentNode = null;
-        child.#settle(err, this.#cause);
+        child.#settle(err, this.#why);
         nodes.push(child);
       }
     }
@@ -392,7 +406,7 @@ export class CancelCtx implements Context {
   /** The state half of a cancellation: no code outside the engine runs here. */
   #settle(err: ContextError, cause: unknown): void {
     this.#err = err;
-    this.#cause = cause;
+    this.#why = cause;
     const alarm = this.#expiry;
     this.#expiry = null;
     alarm?.cancel();

@@ -3,7 +3,7 @@
 // plain Node process (consumer.mjs) for both `import` and `require`, and in this process through
 // `createRequire`. The API-surface lists below are the committed snapshot of the public names.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as source from 'gorx';
@@ -190,6 +190,16 @@ describe('the built package', () => {
       expect(Object.keys(conditions)).toEqual(['import', 'require']);
       expect(Object.keys(conditions.import!)).toEqual(['types', 'default']);
       expect(Object.keys(conditions.require!)).toEqual(['types', 'default']);
+    }
+  });
+
+  it('no CommonJS chunk writes to one of its exports from a class field', () => {
+    // esbuild rewrites `this.#cause = x` into `this.#cause = exports.cause = x` when the chunk also
+    // exports a `cause`: the package's own cause() would then be overwritten at run time.
+    requireBuild();
+    const cjs = readdirSync(`${root}dist`).filter((f) => f.endsWith('.cjs'));
+    for (const f of cjs) {
+      expect(readFileSync(`${root}dist/${f}`, 'utf8'), f).not.toMatch(/#\w+ = exports\.\w+ =/);
     }
   });
 
