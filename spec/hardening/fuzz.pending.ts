@@ -1673,6 +1673,9 @@ const TESTING: Site[] = [
       name,
       file: 'testing/leaks.ts',
       rules: 'LK2 LK3',
+      // A predicate that returns a rejected Promise instead of a boolean: that Promise is the
+      // caller's own, unhandled.
+      surfaces: name.includes('ignoreTask'),
       arg,
       call: (_, x) => verifyNoLeaks(opts(x) as {}),
       documented: [LeakError],
@@ -1767,6 +1770,8 @@ const SITES: readonly Site[] = [
 
 // ---------------------------------------------------------------------------------------------
 // The property each row is checked against.
+
+const runsOf = (site: Site): number => Math.max(4, Math.round(RUNS * (site.weight ?? 1)));
 
 const ROWS = SITES.filter((s) => ONLY === undefined || s.name.includes(ONLY));
 
@@ -1932,7 +1937,7 @@ afterAll(() => {
 describe('bad input at every call site', () => {
   for (const site of ROWS) {
     it(`${site.rules} ${site.name}`, async () => {
-      const runs = Math.max(4, Math.round(RUNS * (site.weight ?? 1)));
+      const runs = runsOf(site);
       const property = fc.asyncProperty(site.arg, pollutionArg(), fc.boolean(), (arg, pollution, freeze) =>
         runOnce(site, arg, pollution, freeze),
       );
@@ -1969,6 +1974,7 @@ describe('bad input at every call site', () => {
     console.log(
       `bad-input suite: ${counts.runs} calls over ${ROWS.length} call sites, ${counts.bad} of them with a bad argument (seed ${SEED})`,
     );
-    expect(counts.bad).toBeGreaterThan(ROWS.length * RUNS * 0.4);
+    const planned = ROWS.reduce((n, site) => n + runsOf(site), 0);
+    expect(counts.bad).toBeGreaterThan(planned * 0.4);
   });
 });
