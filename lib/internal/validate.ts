@@ -94,6 +94,14 @@ export function present<T>(where: string, what: string, value: T): NonNullable<T
   return value as NonNullable<T>;
 }
 
+/** A boolean flag, or undefined for its default. */
+export function flag(where: string, what: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new TypeError(`${where}: ${what} must be a boolean, got ${show(value)}`);
+  }
+  return value;
+}
+
 /** An options object, or undefined for none. */
 export function options<T extends object>(where: string, value: T | undefined): T | undefined {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {

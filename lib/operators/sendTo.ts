@@ -13,7 +13,7 @@ import type { Context } from '../context/Context.js';
 import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { options, present, show } from '../internal/validate.js';
+import { flag, options, present, show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
 
@@ -62,7 +62,7 @@ export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOpe
   present('sendTo', 'channel', ch);
   if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx Channel, got ${show(ch)}`);
   options('sendTo', opts);
-  const close = opts?.close !== false;
+  const close = flag('sendTo', 'close', opts?.close) !== false;
   const token = toToken(opts?.ctx, 'sendTo');
   return (source) => new SendToSource(source, ch as Channel<T>, close, token);
 }

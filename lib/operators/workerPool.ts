@@ -16,7 +16,7 @@ import type { CanceledError } from '../errors.js';
 import type { CallbackWaiter } from '../internal/blocking.js';
 import { toContext, toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { fn, limit, options } from '../internal/validate.js';
+import { flag, fn, limit, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
 
@@ -81,7 +81,7 @@ export function workerPool<T, R>(
   fn('workerPool', 'work', work);
   options('workerPool', opts);
   const ctx = toContext(opts?.ctx, 'workerPool') ?? undefined;
-  const ordered = opts?.ordered === true;
+  const ordered = flag('workerPool', 'ordered', opts?.ordered) === true;
   return (source) => new PoolSource(source, concurrency, work, ctx, ordered);
 }
 

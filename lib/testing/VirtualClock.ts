@@ -48,7 +48,7 @@ export class VirtualClock implements Clock {
 
   /** @param start the initial time in ms since the Unix epoch; 2000-01-01T00:00:00Z by default. */
   constructor(start: number = EPOCH) {
-    this.#time = start;
+    this.#time = duration('VirtualClock', start);
   }
 
   /** The current virtual time in ms. */

@@ -2,7 +2,7 @@
 // (`live.parked`) are compared with a baseline, retrying with growing real-time sleeps so tasks
 // that are on their way out can finish (LK2).
 import { live } from '../internal/debug.js';
-import { count, duration, fn, options } from '../internal/validate.js';
+import { count, duration, flag, fn, options } from '../internal/validate.js';
 import { liveTasks } from './deadlock.js';
 import { LeakError, type LiveTask } from './errors.js';
 
@@ -107,6 +107,7 @@ async function verify(
  * Go: goroutine creation sites in leak reports (`created by …`). Rules: LK1.
  */
 export function captureStacks(on = true): boolean {
+  flag('captureStacks', 'on', on);
   const previous = live.captureStacks;
   live.captureStacks = on;
   return previous;

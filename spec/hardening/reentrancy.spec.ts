@@ -139,7 +139,7 @@ describe('channel hand-offs', () => {
     const seen: number[] = [];
     for (let i = 0; i < N; i++) {
       select$({ v: recv(ch), idle: recv(idle) }).subscribe((r) => {
-        if (r.case !== 'v') return;
+        if (r.case !== 'v' || !r.ok) return;
         seen.push(r.value);
         ch.trySend(r.value + 1);
       });
