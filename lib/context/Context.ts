@@ -18,7 +18,7 @@ import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
-import { context, present } from '../internal/validate.js';
+import { context, present, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import type { Alarm } from '../time/clock.js';
 
@@ -77,6 +77,7 @@ export interface ContextKey<T> {
  * Go: `type key struct{}` used with `context.WithValue`. Rules: CX9.
  */
 export function contextKey<T>(name: string): ContextKey<T> {
+  if (typeof name !== 'string') throw new TypeError(`contextKey: name must be a string, got ${show(name)}`);
   return Object.freeze({ name, toString: () => `contextKey(${name})` });
 }
 
@@ -85,6 +86,31 @@ export function contextKey<T>(name: string): ContextKey<T> {
  * of gorx, so `cause` finds the node of a context made by another copy (CX14).
  */
 export const CANCEL_KEY: ContextKey<CancelCtx> = Symbol.for('gorx.cancelCtx') as never;
+
+/** What a context of this copy answers for a key that is not its own: ask the parent. */
+const INHERIT: unique symbol = Symbol('INHERIT');
+
+/** A context of this copy answers `value` one step at a time, so `lookup` can loop. */
+const STEP: unique symbol = Symbol('STEP');
+
+/** A context of this copy, as `lookup` walks it. */
+interface Step {
+  readonly parent: Context;
+  [STEP](key: ContextKey<unknown>): unknown;
+}
+
+/**
+ * The value under `key`, walking outwards with a loop through this copy's contexts (a chain can
+ * be 10^5 deep); only a context of another kind (the user's, another copy's) is asked itself.
+ */
+function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
+  for (;;) {
+    if (!(STEP in ctx)) return ctx.value(key);
+    const found = (ctx as unknown as Step)[STEP](key);
+    if (found !== INHERIT) return found;
+    ctx = (ctx as unknown as Step).parent;
+  }
+}
 
 let never: NeverPort | undefined;
 let neverSignal: AbortSignal | undefined;
@@ -113,11 +139,14 @@ export abstract class Uncancellable implements Context {
   get deadline(): undefined {
     return undefined;
   }
-  abstract value<T>(key: ContextKey<T>): T | undefined;
+  value<T>(key: ContextKey<T>): T | undefined {
+    return lookup(this, key) as T | undefined;
+  }
+  abstract [STEP](key: ContextKey<unknown>): unknown;
 }
 
 class BackgroundCtx extends Uncancellable {
-  override value(): undefined {
+  [STEP](): undefined {
     return undefined;
   }
   override toString(): string {
@@ -125,13 +154,13 @@ class BackgroundCtx extends Uncancellable {
   }
 }
 
-/** @internal */
-export class WithoutCancelCtx extends Uncancellable {
+class WithoutCancelCtx extends Uncancellable {
   constructor(readonly parent: Context) {
     super();
   }
-  override value<T>(key: ContextKey<T>): T | undefined {
-    return lookup(this, key) as T | undefined;
+  /** The parent's values, but no cancellation node (CX12). */
+  [STEP](key: ContextKey<unknown>): unknown {
+    return key === CANCEL_KEY ? undefined : INHERIT;
   }
 }
 
@@ -154,8 +183,8 @@ export function background(): Context {
   return backgroundCtx;
 }
 
-/** A context with a value; everything else is its parent's. @internal */
-export class ValueCtx implements Context {
+/** A context with a value; everything else is its parent's. */
+class ValueCtx implements Context {
   /** The nearest ancestor that is not a ValueCtx: answers done, signal, err and deadline. */
   readonly #base: Context;
   constructor(
@@ -188,22 +217,8 @@ export class ValueCtx implements Context {
   value<T>(key: ContextKey<T>): T | undefined {
     return lookup(this, key) as T | undefined;
   }
-}
-
-/**
- * The value under `key`, walking outwards with a loop through this copy's contexts (a chain can
- * be 10^5 deep); only a context of another kind (background, the user's, another copy's) is asked.
- */
-function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
-  for (;;) {
-    if (ctx instanceof ValueCtx) {
-      if (ctx.key === key) return ctx.val;
-    } else if (ctx instanceof CancelCtx) {
-      if (key === CANCEL_KEY) return ctx;
-    } else if (ctx instanceof WithoutCancelCtx) {
-      if (key === CANCEL_KEY) return undefined;
-    } else return ctx.value(key);
-    ctx = (ctx as ValueCtx | CancelCtx | WithoutCancelCtx).parent;
+  [STEP](key: ContextKey<unknown>): unknown {
+    return key === this.key ? this.val : INHERIT;
   }
 }
 
@@ -347,27 +362,31 @@ export class CancelCtx implements Context {
   value<T>(key: ContextKey<T>): T | undefined {
     return lookup(this, key) as T | undefined;
   }
+  [STEP](key: ContextKey<unknown>): unknown {
+    return key === CANCEL_KEY ? this : INHERIT;
+  }
 
-  /** Links this node under `parent` so that cancellation propagates down (Go's propagateCancel). */
+  /**
+   * Links this node under `parent` so that cancellation propagates down (Go's propagateCancel):
+   * into the children of the parent's node when that is one of this copy, else (a context of the
+   * user's, CX14, or of another copy) as a waiter on the parent's `done`.
+   */
   attach(): void {
     const parent = this.parent;
-    const node = parent.value(CANCEL_KEY);
-    if (node !== undefined && (parent instanceof CancelCtx || parent instanceof ValueCtx)) {
-      if (node.#err !== undefined) return this.cancel(node.#err, node.#why);
-      (node.#children ??= new Set()).add(this);
-      this.#parentNode = node;
+    const token = toToken(parent);
+    if (token === null) return;
+    if (token instanceof CancelCtx) {
+      if (token.#err !== undefined) return this.cancel(token.#err, token.#why);
+      (token.#children ??= new Set()).add(this);
+      this.#parentNode = token;
       return;
     }
-    let root: Context = parent;
-    while (root instanceof ValueCtx) root = root.parent;
-    if (root instanceof Uncancellable) return;
-    // A context type of the user's: follow its `done` (CX14).
     if (parent.err !== undefined) return this.cancel(parent.err, cause(parent));
     const w = new CallbackWaiter(() => {
       this.#parentWaiter = null;
       this.cancel(parent.err ?? new CanceledError(), cause(parent));
     });
-    (parent.done as unknown as RecvCore<never>).parkRecv(w);
+    (token.done as RecvCore<never>).parkRecv(w);
     this.#parentWaiter = w;
   }
 

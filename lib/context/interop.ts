@@ -1,60 +1,9 @@
-import { CanceledError, DeadlineExceededError } from '../errors.js';
-import { reportPanic } from '../internal/report.js';
+import { CallbackWaiter } from '../internal/blocking.js';
+import { isSignal, signalToken } from '../internal/cancel.js';
 import { context, present, show } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
 import { background, CancelCtx, type Context } from './Context.js';
 import { withCancel } from './withCancel.js';
-
-function fromReason(reason: unknown): CanceledError | DeadlineExceededError {
-  const timeout =
-    typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-  return timeout ? new DeadlineExceededError({ cause: reason }) : new CanceledError({ cause: reason });
-}
-
-/**
- * The contexts that follow one AbortSignal, behind one 'abort' listener (the object itself, by
- * `handleEvent`): however many contexts follow a signal, it carries one listener, and a context
- * leaves the set when it is cancelled, so the listener goes when the last one is done.
- */
-class Followers {
-  readonly contexts = new Set<CancelCtx>();
-  constructor(readonly signal: AbortSignal) {}
-
-  join(ctx: CancelCtx): void {
-    this.contexts.add(ctx);
-    ctx.onCancel = () => this.leave(ctx);
-  }
-
-  leave(ctx: CancelCtx): void {
-    const { contexts, signal } = this;
-    contexts.delete(ctx);
-    if (contexts.size === 0 && following.get(signal) === this) {
-      following.delete(signal);
-      signal.removeEventListener('abort', this);
-    }
-  }
-
-  handleEvent(): void {
-    const { contexts, signal } = this;
-    if (following.get(signal) === this) following.delete(signal);
-    const reason = signal.reason;
-    // Each cancel removes its context from the set (its onCancel); every one is cancelled even if
-    // another's cancellation throws.
-    for (const ctx of contexts) {
-      try {
-        ctx.cancel(fromReason(reason), reason);
-      } catch (error) {
-        reportPanic(error);
-      }
-    }
-    contexts.clear();
-  }
-}
-
-const following = new WeakMap<AbortSignal, Followers>();
-
-function isSignal(value: unknown): value is AbortSignal {
-  return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
-}
 
 /**
  * A context cancelled when `signal` aborts (or at once if it already has): the error is
@@ -86,17 +35,16 @@ export function fromSignal(signal: AbortSignal, parent: Context = background()):
   const ctx = new CancelCtx(parent, parent.deadline);
   ctx.attach();
   if (ctx.err !== undefined) return ctx;
-  if (signal.aborted) {
-    ctx.cancel(fromReason(signal.reason), signal.reason);
+  // The signal's token carries the one listener; this context waits on it like a guard.
+  const token = signalToken(signal);
+  const follow = () => ctx.cancel(token.err!, signal.reason);
+  if (token.err !== undefined) {
+    follow();
     return ctx;
   }
-  let followers = following.get(signal);
-  if (followers === undefined) {
-    followers = new Followers(signal);
-    following.set(signal, followers);
-    signal.addEventListener('abort', followers, { once: true });
-  }
-  followers.join(ctx);
+  const w = new CallbackWaiter(follow);
+  token.parkRecv(w);
+  ctx.onCancel = () => withdraw(w);
   return ctx;
 }
 

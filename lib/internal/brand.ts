@@ -10,7 +10,9 @@
 //   commit, fail);
 // - a send port (channels): readySend, offerNow, parkSend, withdraw, and `closed`, `close`;
 // - a context: done (a receive port), err, deadline, signal, value(key), where the key
-//   `Symbol.for('gorx.cancelCtx')` answers the node that holds the cancellation cause;
+//   `Symbol.for('gorx.cancelCtx')` answers the node that holds the cancellation cause, and under
+//   TOKEN the token that guards a wait on it (an object with `err` and a `done` port), or null
+//   when it can never be cancelled;
 // - a select case: op (0 receive, 1 send), port (a port or null), value;
 // - a demand source (the output of workerPool, sendTo, cancelWith): open(sink) → feed.
 import type { RecvCore, SendCore } from './blocking.js';
@@ -24,6 +26,8 @@ export const RECV_PORT: unique symbol = Symbol.for('gorx.recvPort') as never;
 export const SEND_PORT: unique symbol = Symbol.for('gorx.sendPort') as never;
 /** Brands a gorx Context. */
 export const CONTEXT: unique symbol = Symbol.for('gorx.context') as never;
+/** The key under which a gorx Context answers its cancellation token (see above). */
+export const TOKEN: unique symbol = Symbol.for('gorx.token') as never;
 /** Brands a select case made by `recv()` or `send()`: op, port, value. */
 export const CASE: unique symbol = Symbol.for('gorx.case') as never;
 /** Brands an Observable that gorx operators can open with demand. */

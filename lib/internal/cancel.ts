@@ -1,26 +1,112 @@
 // The one normaliser for cancellation tokens: `Context | AbortSignal | undefined` becomes the
 // token the faces park a guard on, or null when it can never fire. Anything else is a TypeError
-// here, at the call, before the caller has parked or started anything. An AbortSignal is
-// converted to a Context once and memoised, so repeated calls with one signal do not allocate.
+// here, at the call, before the caller has parked or started anything.
 //
-// A Context is recognised by its brand (this or another copy of gorx, see brand.ts) or, for a
-// context the user made (CX14), by its shape: a `value` method, an `err`, and a `done` that is a
-// gorx receive channel. Such a context's `done` is read once, here.
-import { CancelCtx, type Context, Uncancellable, ValueCtx } from '../context/Context.js';
+// No Context class is needed for that, so a program that only passes AbortSignals (or nothing)
+// carries none:
+// - a gorx Context (of this or another copy, brand.ts) answers its own token under TOKEN;
+// - an AbortSignal has one SignalToken, memoised: its `err` maps `signal.reason`, and its `done`
+//   is itself, a port with one 'abort' listener while anything waits on it;
+// - a context the user made (CX14), recognised by its shape, is wrapped with its `done` read once.
+import type { Context } from '../context/Context.js';
 import { fromSignal } from '../context/interop.js';
+import { CanceledError, DeadlineExceededError } from '../errors.js';
 import type { RecvCore, Token } from './blocking.js';
-import { isGorxContext, userContextDone } from './brand.js';
+import { isGorxContext, TOKEN, userContextDone } from './brand.js';
+import { commitSafely } from './trampoline.js';
 import { show } from './validate.js';
+import { type Waiter, WaitQueue } from './WaitQueue.js';
 
-const bySignal = new WeakMap<AbortSignal, Context>();
-
-function isSignal(value: unknown): value is AbortSignal {
+export function isSignal(value: unknown): value is AbortSignal {
   return typeof AbortSignal !== 'undefined' && value instanceof AbortSignal;
+}
+
+/**
+ * The context error for an aborted signal's `reason`: `DeadlineExceededError` for a
+ * `TimeoutError` (as from `AbortSignal.timeout`), else `CanceledError`; the reason is its cause.
+ */
+export function abortError(reason: unknown): CanceledError | DeadlineExceededError {
+  const timeout =
+    typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
+  return timeout ? new DeadlineExceededError({ cause: reason }) : new CanceledError({ cause: reason });
+}
+
+/**
+ * The token of one AbortSignal. Its `done` is itself: a port that parks waiters and listens for
+ * 'abort' only while one waits, so a signal carries one listener however many waits it guards,
+ * and none once they are over. On abort every waiter is committed (`ok: false`), in FIFO order.
+ */
+export class SignalToken implements Token {
+  #err: CanceledError | DeadlineExceededError | undefined = undefined;
+  readonly #waiters = new WaitQueue();
+  constructor(readonly signal: AbortSignal) {}
+
+  /** Undefined until the signal aborts; then one error, the same for every wait. */
+  get err(): CanceledError | DeadlineExceededError | undefined {
+    if (this.#err === undefined && this.signal.aborted) this.#err = abortError(this.signal.reason);
+    return this.#err;
+  }
+  get done(): this {
+    return this;
+  }
+  parkRecv(w: Waiter): void {
+    if (this.#waiters.head === null) this.signal.addEventListener('abort', this);
+    this.#waiters.push(w, this);
+  }
+  withdraw(w: Waiter): void {
+    this.#waiters.unlink(w);
+    if (this.#waiters.head === null) this.signal.removeEventListener('abort', this);
+  }
+  /** The 'abort' listener. */
+  handleEvent(): void {
+    this.signal.removeEventListener('abort', this);
+    const q = this.#waiters;
+    for (let w = q.shift(); w !== null; w = q.shift()) {
+      w.ok = false;
+      commitSafely(w);
+    }
+  }
+}
+
+const tokens = new WeakMap<AbortSignal, SignalToken>();
+
+/** The one token of `signal`. */
+export function signalToken(signal: AbortSignal): SignalToken {
+  let token = tokens.get(signal);
+  if (token === undefined) tokens.set(signal, (token = new SignalToken(signal)));
+  return token;
+}
+
+/** A context the user made: its `done`, read once, and its `err`, read when asked. */
+class UserToken implements Token {
+  constructor(
+    readonly ctx: Context,
+    readonly done: RecvCore<never>,
+  ) {}
+  get err(): unknown {
+    return this.ctx.err;
+  }
 }
 
 function notAToken(where: string, value: unknown): never {
   throw new TypeError(`${where}: cancel must be a Context or an AbortSignal, got ${show(value)}`);
 }
+
+/**
+ * The token to guard a wait with, or null when the wait can never be cancelled (absent, `null` as
+ * Go's nil, or a context that is never cancelled).
+ * @throws TypeError when `cancel` is neither absent, a Context nor an AbortSignal.
+ */
+export function toToken(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Token | null {
+  if (cancel === undefined || cancel === null) return null;
+  if (isGorxContext(cancel)) return (cancel as unknown as { [TOKEN]: Token | null })[TOKEN];
+  if (isSignal(cancel)) return signalToken(cancel);
+  const done = userContextDone(cancel);
+  if (done === undefined) return notAToken(where, cancel);
+  return new UserToken(cancel, done);
+}
+
+const bySignal = new WeakMap<AbortSignal, Context>();
 
 /**
  * The context for an optional `cancel` or `opts.ctx`: null when absent (`undefined`, or `null` as
@@ -36,31 +122,4 @@ export function toContext(cancel: Context | AbortSignal | null | undefined, wher
   }
   if (!isGorxContext(cancel) && userContextDone(cancel) === undefined) notAToken(where, cancel);
   return cancel;
-}
-
-/** A context the user made: its `done`, read once, and its `err`, read when asked. */
-class UserToken implements Token {
-  constructor(
-    readonly ctx: Context,
-    readonly done: RecvCore<never>,
-  ) {}
-  get err(): unknown {
-    return this.ctx.err;
-  }
-}
-
-/**
- * The token to guard a wait with, or null when the wait can never be cancelled.
- * @throws TypeError when `cancel` is neither absent, a Context nor an AbortSignal.
- */
-export function toToken(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Token | null {
-  if (cancel === undefined) return null;
-  if (cancel instanceof CancelCtx) return cancel;
-  let ctx = isSignal(cancel) ? toContext(cancel) : cancel;
-  while (ctx instanceof ValueCtx) ctx = ctx.parent;
-  if (ctx === null || ctx instanceof Uncancellable) return null;
-  if (isGorxContext(ctx)) return ctx;
-  const done = userContextDone(ctx);
-  if (done === undefined) return notAToken(where, cancel);
-  return new UserToken(ctx, done);
 }
