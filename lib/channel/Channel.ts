@@ -241,18 +241,4 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   withdraw(w: Waiter): void {
     w.queue?.unlink(w);
   }
-
-  /**
-   * Checks the channel invariants; throws on a violation. Used by property tests.
-   * @internal
-   */
-  checkInvariants(): void {
-    const len = this.length;
-    if (len > 0 && this.#recvq.size > 0) throw new Error('invariant: buffered values with waiting receivers');
-    if (len < this.capacity && this.#sendq.size > 0 && !this.#closed)
-      throw new Error('invariant: room in the buffer with waiting senders');
-    if (this.#closed && this.#sendq.size > 0) throw new Error('invariant: closed with waiting senders');
-    if (this.#closed && this.#recvq.size > 0) throw new Error('invariant: closed with waiting receivers');
-    if (len > this.capacity) throw new Error('invariant: buffer over capacity');
-  }
 }

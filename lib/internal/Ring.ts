@@ -32,12 +32,6 @@ export class Ring<T> {
     return value;
   }
 
-  toArray(): T[] {
-    const out: T[] = [];
-    for (let i = 0; i < this.length; i++) out.push(this.slots[(this.head + i) & this.mask] as T);
-    return out;
-  }
-
   private grow(): void {
     const size = this.slots.length * 2;
     const next: (T | undefined)[] = new Array(size);

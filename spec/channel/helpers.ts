@@ -1,5 +1,6 @@
 // Shared helpers for the channel, select and stress specs.
 import type { Channel } from 'gorx';
+import { checkInvariants } from '../../lib/internal/inspect.js';
 
 export { flush, rng, type State, track } from '../helpers/async.js';
 
@@ -10,7 +11,12 @@ export interface Inspectable {
 }
 
 export function inspect(ch: Channel<any>): Inspectable {
-  return ch as unknown as Inspectable;
+  return {
+    get waiting() {
+      return (ch as unknown as Inspectable).waiting;
+    },
+    checkInvariants: () => checkInvariants(ch),
+  };
 }
 
 /** Receives everything left in a channel without blocking (stops at empty or closed). */

@@ -8,7 +8,7 @@ import { background, Channel, recv, select, send, withCancel } from 'gorx';
 import { snapshotLive } from 'gorx/testing';
 import type { Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { flush, rng } from '../channel/helpers.js';
+import { flush, inspect, rng } from '../channel/helpers.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 
 const SCALE = STRESS_SCALE;
@@ -163,13 +163,8 @@ async function run(capacity: number, n: number, seed: number) {
     cancels,
     canceled,
     ops,
-    waiting: ch as unknown as Inspect,
+    waiting: inspect(ch),
   };
-}
-
-interface Inspect {
-  readonly waiting: { senders: number; receivers: number };
-  checkInvariants(): void;
 }
 
 describe('cancellation stress', () => {
