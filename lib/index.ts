@@ -6,11 +6,13 @@ export type { Cancel, ReceiveChannel, RecvResult, SendChannel } from './channel/
 // Context
 export { afterFunc } from './context/afterFunc.js';
 export type { Context, ContextError, ContextKey } from './context/Context.js';
-export { background, cause, contextKey, withoutCancel, withValue } from './context/Context.js';
+export { background, cause, contextKey } from './context/Context.js';
 export type { DestroyRefLike } from './context/interop.js';
 export { fromDestroyRef, fromSignal } from './context/interop.js';
 export { withCancel, withCancelCause } from './context/withCancel.js';
 export { withDeadline, withTimeout } from './context/withDeadline.js';
+export { withoutCancel } from './context/withoutCancel.js';
+export { withValue } from './context/withValue.js';
 // Errors
 export {
   BufferOverflowError,

@@ -18,7 +18,7 @@ import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
-import { context, present, show } from '../internal/validate.js';
+import { context, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import type { Alarm } from '../time/clock.js';
 
@@ -87,11 +87,11 @@ export function contextKey<T>(name: string): ContextKey<T> {
  */
 export const CANCEL_KEY: ContextKey<CancelCtx> = Symbol.for('gorx.cancelCtx') as never;
 
-/** What a context of this copy answers for a key that is not its own: ask the parent. */
-const INHERIT: unique symbol = Symbol('INHERIT');
+/** What a context of this copy answers for a key that is not its own: ask the parent. @internal */
+export const INHERIT: unique symbol = Symbol('INHERIT');
 
-/** A context of this copy answers `value` one step at a time, so `lookup` can loop. */
-const STEP: unique symbol = Symbol('STEP');
+/** A context of this copy answers `value` one step at a time, so `lookup` can loop. @internal */
+export const STEP: unique symbol = Symbol('STEP');
 
 /** A context of this copy, as `lookup` walks it. */
 interface Step {
@@ -103,7 +103,7 @@ interface Step {
  * The value under `key`, walking outwards with a loop through this copy's contexts (a chain can
  * be 10^5 deep); only a context of another kind (the user's, another copy's) is asked itself.
  */
-function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
+export function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
   for (;;) {
     if (!(STEP in ctx)) return ctx.value(key);
     const found = (ctx as unknown as Step)[STEP](key);
@@ -115,7 +115,7 @@ function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
 let never: NeverPort | undefined;
 let neverSignal: AbortSignal | undefined;
 
-/** A context that is never cancelled: background() and withoutCancel(). */
+/** A context that is never cancelled: background() and withoutCancel(). @internal */
 export abstract class Uncancellable implements Context {
   /** @internal The cross-copy brand (internal/brand.ts). */
   get [CONTEXT](): number {
@@ -154,16 +154,6 @@ class BackgroundCtx extends Uncancellable {
   }
 }
 
-class WithoutCancelCtx extends Uncancellable {
-  constructor(readonly parent: Context) {
-    super();
-  }
-  /** The parent's values, but no cancellation node (CX12). */
-  [STEP](key: ContextKey<unknown>): unknown {
-    return key === CANCEL_KEY ? undefined : INHERIT;
-  }
-}
-
 let backgroundCtx: BackgroundCtx | undefined;
 
 /**
@@ -181,85 +171,6 @@ let backgroundCtx: BackgroundCtx | undefined;
 export function background(): Context {
   backgroundCtx ??= new BackgroundCtx();
   return backgroundCtx;
-}
-
-/** A context with a value; everything else is its parent's. */
-class ValueCtx implements Context {
-  /** The nearest ancestor that is not a ValueCtx: answers done, signal, err and deadline. */
-  readonly #base: Context;
-  constructor(
-    readonly parent: Context,
-    readonly key: ContextKey<unknown>,
-    readonly val: unknown,
-  ) {
-    this.#base = parent instanceof ValueCtx ? parent.#base : parent;
-  }
-  /** @internal The cross-copy brand (internal/brand.ts). */
-  get [CONTEXT](): number {
-    return PROTOCOL;
-  }
-  /** @internal The token of the context that answers `done`. */
-  get [TOKEN](): Token | null {
-    return toToken(this.#base);
-  }
-  get done(): ReceiveChannel<never> {
-    return this.#base.done;
-  }
-  get signal(): AbortSignal {
-    return this.#base.signal;
-  }
-  get err(): ContextError | undefined {
-    return this.#base.err;
-  }
-  get deadline(): number | undefined {
-    return this.#base.deadline;
-  }
-  value<T>(key: ContextKey<T>): T | undefined {
-    return lookup(this, key) as T | undefined;
-  }
-  [STEP](key: ContextKey<unknown>): unknown {
-    return key === this.key ? this.val : INHERIT;
-  }
-}
-
-/**
- * A context that carries `value` under `key`; lookups walk outwards and the innermost key wins.
- *
- * @example
- * ```ts
- * import { background, contextKey, withValue } from 'gorx';
- *
- * const traceId = contextKey<string>('traceId');
- * const ctx = withValue(background(), traceId, 'abc');
- * console.log(ctx.value(traceId)); // 'abc'
- * ```
- * @throws TypeError when `parent` is not a Context, or for a missing key.
- * Go: `context.WithValue`. Rules: CX9, CX10.
- */
-export function withValue<T>(parent: Context, key: ContextKey<T>, value: T): Context {
-  context('withValue', 'parent context', parent);
-  present('withValue', 'key', key);
-  return new ValueCtx(parent, key, value);
-}
-
-/**
- * A context that keeps `parent`'s values but is never cancelled and has no deadline.
- *
- * @example
- * ```ts
- * import { background, withCancel, withoutCancel } from 'gorx';
- *
- * const [parent, cancel] = withCancel(background());
- * const detached = withoutCancel(parent);
- * cancel();
- * console.log(detached.err); // undefined
- * ```
- * @throws TypeError when `parent` is not a Context.
- * Go: `context.WithoutCancel`. Rules: CX12.
- */
-export function withoutCancel(parent: Context): Context {
-  context('withoutCancel', 'parent context', parent);
-  return new WithoutCancelCtx(parent);
 }
 
 /**
