@@ -106,19 +106,26 @@ describe('the package as an app installs it', () => {
     expect(existsSync(join(app, 'node_modules/gorx/node_modules/rxjs'))).toBe(false);
   });
 
-  it('the fixture uses every name that gorx and gorx/testing export', () => {
+  it('the fixture uses every name that gorx, gorx/testing and gorx/worker export', () => {
     const source = readFileSync(join(fixtures, 'every-export.ts'), 'utf8');
     const imported = (from: string) =>
       new Set(
         source
           .match(new RegExp(`import \\{([^}]*)\\} from '${from}'`))![1]!
           .split(',')
-          .map((s) => s.trim().replace(/^type /, ''))
+          .map(
+            (s) =>
+              s
+                .trim()
+                .replace(/^type /, '')
+                .split(' as ')[0]!,
+          )
           .filter(Boolean),
       );
     for (const [entry, dts] of [
       ['gorx', 'index.d.ts'],
       ['gorx/testing', 'testing/index.d.ts'],
+      ['gorx/worker', 'worker/index.d.ts'],
     ] as const) {
       const declared = readFileSync(join(app, 'node_modules/gorx/dist', dts), 'utf8');
       const exported = declared

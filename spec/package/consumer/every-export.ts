@@ -42,6 +42,7 @@ import {
   type RecvResult,
   RWMutex,
   recv,
+  registerError,
   type Selected,
   Semaphore,
   type SendCase,
@@ -53,17 +54,22 @@ import {
   sendTo,
   sleep,
   type Task,
+  type ThreadPool,
+  type ThreadPoolOptions,
   type Ticker,
   type Timer,
   type ToChannelOptions,
+  threadPool,
   tick,
   toChannel,
   trackTasks,
+  transfer,
   trySelect,
   type Unlock,
   UnlockError,
   WaitGroup,
   type Work,
+  WorkerExitError,
   type WorkerPoolOptions,
   withCancel,
   withCancelCause,
@@ -87,6 +93,17 @@ import {
   VirtualClock,
   verifyNoLeaks,
 } from 'gorx/testing';
+import {
+  type Handler,
+  registerError as registerWorkerError,
+  type ServeOptions,
+  serve,
+  transfer as transferFromWorker,
+  type Context as WorkerContext,
+  type ReceiveChannel as WorkerReceive,
+  type SendChannel as WorkerSend,
+  WorkerExitError as WorkerSideExit,
+} from 'gorx/worker';
 import { type Observable, of, range } from 'rxjs';
 
 export async function channels(): Promise<number> {
@@ -199,4 +216,37 @@ export async function testing(): Promise<void> {
   restore();
   captureStacks(false);
   console.log(new DeadlockError([], [], 0).waits, new LeakError([], 0).tasks);
+}
+
+/** The main side of the thread layer; `spawn` is the application's own worker factory. */
+export async function threads(spawn: () => unknown, ctx: Context): Promise<number> {
+  class AppError extends Error {}
+  registerError(AppError);
+  const options: ThreadPoolOptions = { size: 2, ctx, terminateAfter: 1000 };
+  const pool: ThreadPool = threadPool(spawn, options);
+  const bytes = new Uint8Array(8);
+  const sum = await pool.go<number>('sum', [transfer(bytes, [bytes.buffer])], ctx);
+  const fib = pool.fn<number, number>('fib');
+  await pool.close();
+  try {
+    return sum + (await fib(10, ctx));
+  } catch (e) {
+    return e instanceof WorkerExitError ? (e.code ?? -1) + e.uncertain : 0;
+  }
+}
+
+/** The worker side: what an application's worker file does with gorx/worker. */
+export function worker(): void {
+  const handlers: Record<string, Handler> = {
+    sum: (bytes: Uint8Array, c: WorkerContext) => (c.err === undefined ? bytes.length : 0),
+  };
+  const opts: ServeOptions = {};
+  serve(handlers, opts);
+  registerWorkerError(class WorkerSideError extends Error {});
+  void [
+    transferFromWorker,
+    WorkerSideExit,
+    null as unknown as WorkerReceive<number>,
+    null as unknown as WorkerSend<number>,
+  ];
 }
