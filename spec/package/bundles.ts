@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import * as gorx from '../../lib/index.js';
 
 /** The repository root, which is the package root. */
 export const root: string = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,14 @@ export interface Snippet {
 }
 
 const kB = 1000;
+
+/** The thread layer's exports: the one part of `gorx` that a program without threads never needs. */
+export const THREADS = ['threadPool', 'registerError', 'transfer', 'WorkerExitError'] as const;
+
+/** Every other export of `gorx`, read from its entry (lib/index.ts, which the build publishes). */
+const BUT_THREADS: readonly string[] = Object.keys(gorx).filter(
+  (name) => !(THREADS as readonly string[]).includes(name),
+);
 
 export const SNIPPETS: readonly Snippet[] = [
   {
@@ -113,11 +122,19 @@ console.log(timed.err);`,
     peers: {},
   },
   {
+    id: 'everything-but-threads',
+    title: 'everything but the thread layer',
+    budget: 12 * kB,
+    gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
+console.log(${BUT_THREADS.join(', ')});`,
+    peers: {},
+  },
+  {
     id: 'everything',
     title: 'everything (`import *`)',
-    budget: 12 * kB,
+    budget: 16 * kB,
     gorx: `import * as gorx from 'gorx';
-console.log(gorx);`,
+console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
       'async-channel': `import * as lib from 'async-channel';
 console.log(lib);`,

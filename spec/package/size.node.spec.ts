@@ -28,10 +28,30 @@ describe('bundle size of the built package (gzip, minified, rxjs external)', () 
     });
   }
 
-  it('a program that uses only Channel carries no sync kit, go, operators or timers', async () => {
+  it('a program that uses only Channel carries no Context, sync kit, go, operators or timers', async () => {
     const { modules } = await bundleOf('channel');
     expect(modules).toContain('dist/channel/Channel.js');
-    expect(modules.filter((m) => /^dist\/(sync|task|operators|time|select)\//.test(m))).toEqual([]);
+    expect(
+      modules.filter((m) => /^dist\/(context|sync|task|operators|time|select|threads)\//.test(m)),
+    ).toEqual([]);
+  });
+
+  it('a Context program carries no Channel class, and no value or detached contexts it did not make', async () => {
+    const { modules } = await bundleOf('context');
+    expect(modules).toContain('dist/context/Context.js');
+    expect(
+      modules.filter((m) =>
+        /^dist\/(channel\/Channel|context\/withValue|context\/withoutCancel)\.js$/.test(m),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the thread layer is the only difference between the two everything bundles', async () => {
+    const [all, butThreads] = [await bundleOf('everything'), await bundleOf('everything-but-threads')];
+    expect(butThreads.modules.filter((m) => m.startsWith('dist/threads/'))).toEqual([]);
+    expect(all.modules).toEqual(
+      expect.arrayContaining(['dist/threads/threadPool.js', 'dist/threads/codec.js']),
+    );
   });
 
   it('the bundles come from the built package, resolved by its name, and leave rxjs to the app', async () => {
