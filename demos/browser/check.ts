@@ -1,13 +1,15 @@
 // `npm run demo:browser` (also the last step of `npm test`): bundles the page with esbuild, loads it
 // in the headless Chromium the browser specs use, lets it type a query in self-test mode, and checks
-// the rendered results. Any console error or uncaught page error fails the check, including one that
-// arrives after the results are shown (a late rejection of cancelled work).
+// the rendered results; then checks the thread-pool page the same way (demos/threads/check.ts). Any
+// console error or uncaught page error fails the check, including one that arrives after the results
+// are shown (a late rejection of cancelled work).
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { launchChromium } from '../../spec/helpers/chromium.node.js';
+import { checkThreads } from '../threads/check.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -61,6 +63,8 @@ async function main(): Promise<number> {
     const missing = expected.filter((text) => !shown.includes(text));
     if (missing.length > 0)
       errors.push(`missing from the page: ${JSON.stringify(missing)}; shown: ${JSON.stringify(shown)}`);
+    // The thread-pool page (demos/threads/): Web Workers, tiles, a view cancelled through its Context.
+    errors.push(...(await checkThreads(browser, join(out, 'threads'))));
     if (errors.length > 0) {
       console.error(`browser check FAILED:\n${errors.join('\n')}`);
       return 1;
