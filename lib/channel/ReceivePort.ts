@@ -6,11 +6,11 @@ import {
   BLOCKED,
   CLOSED,
   PromiseWaiter,
-  RangeWaiter,
   recvPromise,
   recvShape,
   recvSubscribe,
   type Shape,
+  SubscriberWaiter,
   tryRecvResult,
   waiterPromise,
 } from '../internal/blocking.js';
@@ -20,9 +20,9 @@ import { rejected, resolved, resolvedWith } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
-function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): RangeWaiter<T> {
-  const w = new RangeWaiter(this, subscriber);
-  w.pump();
+function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWaiter {
+  const w = new SubscriberWaiter(subscriber, true, this);
+  w.pump(this);
   return w;
 }
 
@@ -43,7 +43,7 @@ const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
 export abstract class ReceivePort<T> extends Observable<T> implements ReceiveChannel<T> {
   constructor() {
     // Observable calls its subscribe function as a method of the instance: `range` ranges `this`.
-    super(range as (this: Observable<T>, subscriber: Subscriber<T>) => RangeWaiter<T>);
+    super(range as (this: Observable<T>, subscriber: Subscriber<T>) => SubscriberWaiter);
   }
 
   /** @internal The cross-copy brand: the version of the port protocol (internal/brand.ts). */

@@ -83,11 +83,12 @@ export class PromiseWaiter extends Waiter {
 
 /** The cancellation half of a cancellable Promise wait, parked on the token's `done`. */
 class GuardWaiter extends Waiter {
-  constructor(
-    readonly target: PromiseWaiter,
-    readonly token: Token,
-  ) {
+  declare readonly target: PromiseWaiter;
+  declare readonly token: Token;
+  constructor(target: PromiseWaiter, token: Token) {
     super();
+    this.target = target;
+    this.token = token;
   }
   commit(): void {
     withdraw(this.target);
@@ -150,16 +151,23 @@ export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null)
 }
 
 /**
- * A waiter whose commit emits once to a subscriber and completes it. The emission runs user code,
- * so it goes through the trampoline: a chain of subscribers that hand off to each other in `next`
- * never grows the stack.
+ * A waiter whose commit emits to a subscriber: once, then completes it (recv$, send$), or, when it
+ * ranges over a port, value after value until the port is closed and drained. The emission runs
+ * user code, so it goes through the trampoline: a chain of subscribers that hand off to each other
+ * in `next` never grows the stack. A ranging waiter re-parks itself, so ranging allocates nothing
+ * per value, and it loops instead of recursing, so a synchronous producer cannot grow the stack.
  */
 export class SubscriberWaiter extends Waiter implements Delivery {
-  constructor(
-    readonly subscriber: Subscriber<any>,
-    readonly emitsValue: boolean,
-  ) {
+  declare readonly subscriber: Subscriber<any>;
+  /** Whether `next` gets the committed value (a receive) or undefined (a send). */
+  declare readonly emitsValue: boolean;
+  /** The port ranged over; null for one operation. */
+  declare readonly ranging: RecvCore<any> | null;
+  constructor(subscriber: Subscriber<any>, emitsValue: boolean, ranging: RecvCore<any> | null = null) {
     super();
+    this.subscriber = subscriber;
+    this.emitsValue = emitsValue;
+    this.ranging = ranging;
   }
   commit(): void {
     deliver(this, COMMITTED);
@@ -170,9 +178,27 @@ export class SubscriberWaiter extends Waiter implements Delivery {
   deliver(arg: unknown): void {
     const { subscriber } = this;
     if (arg !== COMMITTED) return subscriber.error(arg);
-    if (this.ok) subscriber.next(this.emitsValue ? this.value : undefined);
+    if (!this.ok) return subscriber.complete();
+    const value = this.value;
     this.value = undefined;
-    subscriber.complete();
+    subscriber.next(this.emitsValue ? value : undefined);
+    if (this.ranging === null) subscriber.complete();
+    else this.pump(this.ranging);
+  }
+  /** Ranging: receives and emits what is ready, then parks again (or ends). */
+  pump(core: RecvCore<any>): void {
+    const { subscriber } = this;
+    while (!subscriber.closed) {
+      let r: unknown;
+      try {
+        r = core.takeNow();
+      } catch (error) {
+        return subscriber.error(error);
+      }
+      if (r === BLOCKED) return core.parkRecv(this);
+      if (r === CLOSED) return subscriber.complete();
+      subscriber.next(r);
+    }
   }
   /** Teardown: withdraws the operation if it has not happened. */
   unsubscribe(): void {
@@ -218,60 +244,19 @@ export function tryRecvResult<T>(core: RecvCore<T>): RecvResult<T> | undefined {
 }
 
 /**
- * A ranging subscriber: receives value after value and emits each, completing when the channel
- * is closed and drained. It re-parks the same waiter, so ranging allocates nothing per value, and
- * it loops instead of recursing, so a synchronous producer cannot grow the stack.
- */
-export class RangeWaiter<T> extends Waiter implements Delivery {
-  constructor(
-    readonly core: RecvCore<T>,
-    readonly subscriber: Subscriber<T>,
-  ) {
-    super();
-  }
-  commit(): void {
-    deliver(this, COMMITTED);
-  }
-  fail(error: unknown): void {
-    deliver(this, error);
-  }
-  deliver(arg: unknown): void {
-    if (arg !== COMMITTED) return this.subscriber.error(arg);
-    if (!this.ok) return this.subscriber.complete();
-    const value = this.value as T;
-    this.value = undefined;
-    this.subscriber.next(value);
-    this.pump();
-  }
-  pump(): void {
-    const { core, subscriber } = this;
-    while (!subscriber.closed) {
-      let r: T | BLOCKED | CLOSED;
-      try {
-        r = core.takeNow();
-      } catch (error) {
-        return subscriber.error(error);
-      }
-      if (r === BLOCKED) return core.parkRecv(this);
-      if (r === CLOSED) return subscriber.complete();
-      subscriber.next(r);
-    }
-  }
-  unsubscribe(): void {
-    withdraw(this);
-  }
-}
-
-/**
  * A waiter that calls back into library code (context propagation, bridges, afterFunc). The
  * callback may reach user code, so it runs through the trampoline.
  */
 export class CallbackWaiter extends Waiter implements Delivery {
+  declare readonly onCommit: (w: CallbackWaiter) => void;
+  declare readonly onFail: (w: CallbackWaiter, error: unknown) => void;
   constructor(
-    readonly onCommit: (w: CallbackWaiter) => void,
-    readonly onFail: (w: CallbackWaiter, error: unknown) => void = onCommit,
+    onCommit: (w: CallbackWaiter) => void,
+    onFail: (w: CallbackWaiter, error: unknown) => void = onCommit,
   ) {
     super();
+    this.onCommit = onCommit;
+    this.onFail = onFail;
   }
   commit(): void {
     deliver(this, COMMITTED);

@@ -8,7 +8,7 @@
 // capacity) and, when stacks are on, the first frame outside gorx where it was parked.
 import { Channel } from '../channel/Channel.js';
 import { DonePort } from '../channel/DonePort.js';
-import { CallbackWaiter, PromiseWaiter, RangeWaiter, voidShape } from '../internal/blocking.js';
+import { CallbackWaiter, PromiseWaiter, SubscriberWaiter, voidShape } from '../internal/blocking.js';
 import { live, type ParkObserver } from '../internal/debug.js';
 import type { Waiter } from '../internal/WaitQueue.js';
 import { RECV } from '../select/cases.js';
@@ -105,7 +105,7 @@ function reasonOf(w: Waiter): string | undefined {
   }
   if (port instanceof DonePort) return 'chan receive';
   if (port instanceof Channel) {
-    if (w instanceof RangeWaiter) return 'chan receive (range)';
+    if (w instanceof SubscriberWaiter && w.ranging !== null) return 'chan receive (range)';
     // At most one of a channel's queues is non-empty, so the side with waiters is this one's.
     return port.waiting.senders > 0 ? 'chan send' : 'chan receive';
   }
