@@ -6,16 +6,18 @@
 // Invariant: 0 <= length <= slots.length; the values are slots[(head + i) & mask], i < length.
 
 export class Ring<T> {
-  private slots: (T | undefined)[];
-  private mask: number;
-  private head = 0;
-  length = 0;
+  declare private slots: (T | undefined)[];
+  declare private mask: number;
+  declare private head: number;
+  declare length: number;
 
   constructor(initial = 4) {
     let size = 1;
     while (size < initial) size <<= 1;
     this.slots = new Array(size);
     this.mask = size - 1;
+    this.head = 0;
+    this.length = 0;
   }
 
   push(value: T): void {

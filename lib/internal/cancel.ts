@@ -39,7 +39,10 @@ export function abortError(reason: unknown): CanceledError | DeadlineExceededErr
 export class SignalToken implements Token {
   #err: CanceledError | DeadlineExceededError | undefined = undefined;
   readonly #waiters = new WaitQueue();
-  constructor(readonly signal: AbortSignal) {}
+  declare readonly signal: AbortSignal;
+  constructor(signal: AbortSignal) {
+    this.signal = signal;
+  }
 
   /** Undefined until the signal aborts; then one error, the same for every wait. */
   get err(): CanceledError | DeadlineExceededError | undefined {
@@ -79,10 +82,12 @@ export function signalToken(signal: AbortSignal): SignalToken {
 
 /** A context the user made: its `done`, read once, and its `err`, read when asked. */
 class UserToken implements Token {
-  constructor(
-    readonly ctx: Context,
-    readonly done: RecvCore<never>,
-  ) {}
+  declare readonly ctx: Context;
+  declare readonly done: RecvCore<never>;
+  constructor(ctx: Context, done: RecvCore<never>) {
+    this.ctx = ctx;
+    this.done = done;
+  }
   get err(): unknown {
     return this.ctx.err;
   }

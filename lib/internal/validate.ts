@@ -9,27 +9,21 @@ import { isContext, isRecvPort, isSendPort } from './brand.js';
  * object (its `toString`, `valueOf` or `Symbol.toPrimitive`), no getter, no Proxy trap.
  */
 export function show(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-    case 'number':
-      return Object.is(value, -0) ? '-0' : String(value);
-    case 'bigint':
-      return `${String(value)}n`;
-    case 'symbol':
-      return 'a symbol';
-    case 'function':
-      return 'a function';
-    case 'object':
-      if (value === null) return 'null';
-      try {
-        return Array.isArray(value) ? 'an array' : 'an object';
-      } catch {
-        return 'an object'; // a revoked Proxy
-      }
-    default:
-      return String(value);
+  const type = typeof value;
+  if (type === 'string') {
+    const text = value as string;
+    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   }
+  if (type === 'symbol' || type === 'function') return `a ${type}`;
+  if (type === 'bigint') return `${String(value)}n`;
+  if (type === 'object' && value !== null) {
+    try {
+      return Array.isArray(value) ? 'an array' : 'an object';
+    } catch {
+      return 'an object'; // a revoked Proxy
+    }
+  }
+  return Object.is(value, -0) ? '-0' : String(value); // a number, a boolean, null or undefined
 }
 
 /** A value of type number (any, NaN included): the type half of every numeric check. */
