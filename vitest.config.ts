@@ -16,6 +16,8 @@ const scale = stress > 0 ? stress * 10 : 1;
 const NODE_ONLY = 'spec/**/*.node.spec.ts';
 /** Specs that need a DOM (a rendered component) say so in theirs. */
 const BROWSER_ONLY = 'spec/**/*.browser.spec.ts';
+/** Specs that run under zone.js, as an Angular app that keeps zone.js is tested. */
+const ZONE = 'spec/**/*.zone.spec.ts';
 
 /**
  * Playwright on the Chromium that @sparticuz/chromium ships. The binary is unpacked and its path
@@ -52,7 +54,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['spec/**/*.spec.ts'],
-          exclude: [BROWSER_ONLY],
+          exclude: [BROWSER_ONLY, ZONE],
           // With projects, type tests run only where typecheck is enabled explicitly.
           typecheck: { enabled: true, include: ['spec/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
           pool: 'forks',
@@ -78,11 +80,39 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: ['spec/**/*.spec.ts'],
-          exclude: [NODE_ONLY],
+          exclude: [NODE_ONLY, ZONE],
           // After the node project: the two would otherwise share the machine's cores.
           sequence: { groupOrder: 1 },
           // One file at a time: this Chromium runs every page on one renderer thread, so parallel
           // files gain nothing and would share the heap that the GC and heap specs measure.
+          fileParallelism: false,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: shippedChromium(),
+            instances: [{ browser: 'chromium' }],
+            screenshotFailures: false,
+          },
+        },
+      },
+      {
+        extends: true,
+        optimizeDeps: {
+          include: [
+            '@angular/core/testing',
+            'rxjs',
+            'zone.js',
+            'zone.js/testing',
+            'zone.js/plugins/vitest-patch',
+          ],
+        },
+        test: {
+          name: 'chromium-zone',
+          include: [ZONE],
+          // zone.js's Vitest patch wraps the global describe/it/beforeEach, as Angular's fakeAsync needs.
+          globals: true,
+          setupFiles: ['zone.js', 'zone.js/testing', 'zone.js/plugins/vitest-patch'],
+          sequence: { groupOrder: 2 },
           fileParallelism: false,
           browser: {
             enabled: true,
