@@ -180,6 +180,8 @@ export function renderReport(
   reasons: Reasons,
   /** The "Bundle size" section that `npm run size` wrote, kept as it is. */
   size?: string,
+  /** The "Threads" section (threads-report.ts), when thread workloads ran. */
+  threads?: string,
 ): string {
   const timing = env.timing;
   const out: string[] = [
@@ -240,6 +242,7 @@ export function renderReport(
       ...memoryTable(memory.rows, memory.capacities),
     );
   }
+  if (threads !== undefined) out.push('', threads.trimEnd());
   if (size !== undefined) out.push('', size.trimEnd());
   out.push('');
   return out.join('\n');

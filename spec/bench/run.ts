@@ -5,6 +5,9 @@
 //   npm run bench                              all workloads, writes BENCHMARKS.md
 //   npm run bench -- --only=pingpong,select    some workloads (add memory for memory), prints only
 //   npm run bench -- --source                  gorx from lib/ through tsx instead of a tsup bundle
+//
+// The thread workloads (threads.bench.ts: threads-fib25, threads-fib28, threads-noop,
+// threads-roundtrip, threads-oneway) run the same way and get a "Threads" section of their own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,6 +23,8 @@ import { pool } from './pool.bench.js';
 import { type Measured, type Reasons, type Reference, renderReport } from './report.js';
 import { selectWorkload } from './select.bench.js';
 import { mutex, semaphore } from './sync.bench.js';
+import { threadWorkloads } from './threads.bench.js';
+import { renderThreads } from './threads-report.js';
 
 const WORKLOADS: readonly Workload[] = [pingpong, buffered, fanin, selectWorkload, pool, mutex, semaphore];
 
@@ -78,6 +83,8 @@ const PACKAGES = [
   'p-limit',
   'p-map',
   'tinybench',
+  'piscina',
+  'workerpool',
 ];
 
 function version(pkg: string): string {
@@ -109,7 +116,7 @@ async function child(id: string, resultFile: string): Promise<void> {
     const rows = await measureMemory(log);
     result = { memory: rows && plain(rows) };
   } else {
-    const workload = WORKLOADS.find((w) => w.id === id)!;
+    const workload = [...WORKLOADS, ...threadWorkloads].find((w) => w.id === id)!;
     log(`${workload.title} (${workload.unit}/s)`);
     result = { rows: plain(await measureWorkload(workload, TIMING, log)) };
   }
@@ -147,8 +154,7 @@ async function parent(): Promise<void> {
   const started = performance.now();
   const loadAtStart = os.loadavg()[0]!;
 
-  const measured: Measured[] = [];
-  for (const workload of selected) {
+  const measure = (workload: Workload): Measured => {
     const result = inChild(workload.id);
     const rows =
       result && 'rows' in result
@@ -157,8 +163,10 @@ async function parent(): Promise<void> {
             case: c,
             outcome: { status: 'error' as const, message: 'the benchmark process failed' },
           }));
-    measured.push({ workload, rows });
-  }
+    return { workload, rows };
+  };
+  const measured = selected.map(measure);
+  const threads = (only ? threadWorkloads.filter((w) => only.includes(w.id)) : threadWorkloads).map(measure);
   let memory: Parameters<typeof renderReport>[2] = 'Not measured in this run.';
   if (!only || only.includes('memory')) {
     const result = inChild('memory');
@@ -194,6 +202,7 @@ async function parent(): Promise<void> {
     REFERENCES,
     REASONS,
     sizeSection(),
+    threads.length > 0 ? renderThreads(threads) : undefined,
   );
   if (only) {
     console.log(`\n${report}`);

@@ -1,0 +1,235 @@
+// Thread benchmarks: gorx's thread pool against the main thread, piscina, workerpool and a
+// hand-written floor pool on raw worker_threads, plus the message-port floors that cross-thread
+// channels are measured against. Every pool has 2 threads. The pools start on a workload's first
+// sample (its probe), once per process, and live until the process ends; their worker files are
+// bundled with esbuild into .bench-tmp/threads/ first (gorx/worker from lib/, the peers external).
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { build } from 'esbuild';
+import { Piscina } from 'piscina';
+import { from, lastValueFrom } from 'rxjs';
+import workerpool from 'workerpool';
+import { gorxEnv } from './gorx.js';
+import { type Case, range, type Workload } from './harness.js';
+import { fib } from './threads/work.js';
+import { countingThread, echoThread, FIB, FloorPool, NOOP, oneWay, roundTrips } from './threads-floors.js';
+
+/** Threads per pool. */
+export const THREADS = 2;
+
+const root = new URL('../../', import.meta.url);
+
+/** The gorx the other benchmarks load: the tsup bundle of lib/ (or lib/ itself with --source). */
+async function loadGorx(): Promise<typeof import('gorx')> {
+  const bundled = Object.values(gorxEnv)[0];
+  return (bundled === undefined ? await import('gorx') : await import(bundled)) as typeof import('gorx');
+}
+
+const WORKERS = ['gorx', 'piscina', 'workerpool', 'floor'] as const;
+type WorkerFile = (typeof WORKERS)[number];
+
+let bundled: Promise<Record<WorkerFile, URL>> | undefined;
+
+/** Bundles the worker files once per process; returns their URLs. */
+function workerFiles(): Promise<Record<WorkerFile, URL>> {
+  bundled ??= (async () => {
+    const outdir = fileURLToPath(new URL('.bench-tmp/threads/', root));
+    mkdirSync(outdir, { recursive: true });
+    await build({
+      entryPoints: WORKERS.map((w) => fileURLToPath(new URL(`./threads/${w}.worker.ts`, import.meta.url))),
+      outdir,
+      outExtension: { '.js': '.mjs' },
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      external: ['piscina', 'workerpool'],
+      tsconfig: fileURLToPath(new URL('tsconfig.json', root)),
+      logLevel: 'warning',
+    });
+    const url = (w: WorkerFile) => pathToFileURL(`${outdir}${w}.worker.mjs`);
+    return { gorx: url('gorx'), piscina: url('piscina'), workerpool: url('workerpool'), floor: url('floor') };
+  })();
+  return bundled;
+}
+
+/** Makes `make()` once, on first use. */
+function lazy<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
+
+const gorxPool = lazy(async () => {
+  const [{ threadPool }, files] = await Promise.all([loadGorx(), workerFiles()]);
+  return threadPool(() => new Worker(files.gorx), { size: THREADS });
+});
+const piscinaPool = lazy(
+  async () =>
+    new Piscina({ filename: (await workerFiles()).piscina.href, minThreads: THREADS, maxThreads: THREADS }),
+);
+const workerpoolPool = lazy(async () =>
+  workerpool.pool(fileURLToPath((await workerFiles()).workerpool), {
+    minWorkers: THREADS,
+    maxWorkers: THREADS,
+    workerType: 'thread',
+  }),
+);
+/** The floor pool: 2 tasks in flight per thread for CPU-bound work (one runs, one travels)... */
+const floorCpu = lazy(async () => new FloorPool((await workerFiles()).floor, THREADS, 2));
+/** ...and 64 for tiny tasks, where the round trip is all there is. */
+const floorTiny = lazy(async () => new FloorPool((await workerFiles()).floor, THREADS, 64));
+
+/**
+ * The pools running handler `name` once per argument: gorx through `workerPool(concurrency,
+ * pool.fn(name))` and with every task handed to `pool.go` at once; the peers and the floor pool
+ * with every task at once, as they are used.
+ */
+function poolCases(name: 'fib' | 'noop', args: readonly number[], concurrency: number): Case[] {
+  const ops = args.length;
+  const all = async (run: (x: number) => PromiseLike<unknown>) => {
+    await Promise.all(args.map(run));
+  };
+  return [
+    {
+      kind: 'gorx',
+      lib: 'gorx',
+      variant: `workerPool(${concurrency}, pool.fn('${name}'))`,
+      ops,
+      floor: 'floor pool',
+      run: async () => {
+        const { workerPool } = await loadGorx();
+        const pool = await gorxPool();
+        await lastValueFrom(from(args).pipe(workerPool(concurrency, pool.fn<number, number>(name))));
+      },
+    },
+    {
+      kind: 'gorx',
+      lib: 'gorx',
+      variant: 'pool.go, all at once',
+      ops,
+      floor: 'floor pool',
+      run: async () => {
+        const pool = await gorxPool();
+        await all((x) => pool.go(name, [x]));
+      },
+    },
+    {
+      kind: 'peer',
+      lib: 'piscina',
+      variant: 'run, all at once',
+      ops,
+      run: async () => {
+        const pool = await piscinaPool();
+        await all((x) => pool.run(x, { name }));
+      },
+    },
+    {
+      kind: 'peer',
+      lib: 'workerpool',
+      variant: 'exec, all at once',
+      ops,
+      run: async () => {
+        const pool = await workerpoolPool();
+        await all((x) => pool.exec(name, [x]));
+      },
+    },
+    {
+      kind: 'floor',
+      lib: 'floor',
+      variant: 'floor pool',
+      ops,
+      run: async () => {
+        const pool = await (name === 'fib' ? floorCpu() : floorTiny());
+        await all((x) => pool.run(name === 'fib' ? FIB : NOOP, x));
+      },
+    },
+  ];
+}
+
+/** `count` × fib(n) on each pool, and on the main thread. */
+function cpuWorkload(count: number, n: number): Workload {
+  const ns = range(count).map(() => n);
+  const mainThread: Case = {
+    kind: 'floor',
+    lib: 'main thread',
+    ops: count,
+    run: () => {
+      let sum = 0;
+      for (const x of ns) sum += fib(x);
+      return sum;
+    },
+  };
+  return {
+    id: `threads-fib${n}`,
+    title: `Threads: ${count} × fib(${n}) on ${THREADS} threads`,
+    unit: 'tasks',
+    description: `One sample runs ${count} × fib(${n}) (CPU-bound) through the pool, or on the main thread; the speedup is a pool's rate ÷ the main thread's.`,
+    cases: [...poolCases('fib', ns, THREADS), mainThread],
+    minSamples: 5,
+  };
+}
+
+export const TINY = 10_000;
+
+/** No-op tasks through each pool. */
+const tiny: Workload = {
+  id: 'threads-noop',
+  title: `Threads: ${TINY.toLocaleString('en-US')} no-op tasks on ${THREADS} threads`,
+  unit: 'tasks',
+  description:
+    'One sample runs that many tasks that do nothing: what a pool costs per task (round trips, batching, bookkeeping).',
+  minSamples: 5,
+  cases: poolCases('noop', range(TINY), 256),
+};
+
+const ROUND_TRIPS = 2_000;
+const echo = lazy(async () => echoThread((await workerFiles()).floor));
+
+/** The raw round trip, main ↔ one thread. */
+const roundTrip: Workload = {
+  id: 'threads-roundtrip',
+  title: 'Threads: MessagePort round trip, main ↔ one thread',
+  unit: 'round trips',
+  description: `One sample is ${ROUND_TRIPS.toLocaleString('en-US')} round trips of one number, each sent when the last came back: the wake-up cost an unbuffered cross-thread channel pays per value.`,
+  minSamples: 5,
+  cases: [
+    {
+      kind: 'floor',
+      lib: 'floor',
+      variant: 'raw MessagePort round trip',
+      ops: ROUND_TRIPS,
+      run: async () => roundTrips(await echo(), ROUND_TRIPS),
+    },
+  ],
+};
+
+const VALUES = 1 << 17;
+const counter = lazy(async () => countingThread((await workerFiles()).floor));
+
+/** One-way rates at 1, 16 and 256 values per message. */
+const oneWayWorkload: Workload = {
+  id: 'threads-oneway',
+  title: 'Threads: MessagePort one way, main → one thread',
+  unit: 'values',
+  description: `One sample sends ${VALUES.toLocaleString('en-US')} numbers to a thread that counts them, k to a message, and waits for its count: the floor a buffered cross-thread channel batches towards.`,
+  minSamples: 5,
+  cases: [1, 16, 256].map(
+    (k): Case => ({
+      kind: 'floor',
+      lib: 'floor',
+      variant: `${k} value${k === 1 ? '' : 's'} per message`,
+      ops: VALUES,
+      run: async () => oneWay(await counter(), VALUES, k),
+    }),
+  ),
+};
+
+/** The thread workloads, in the order the report shows them. */
+export const threadWorkloads: readonly Workload[] = [
+  cpuWorkload(400, 25),
+  cpuWorkload(100, 28),
+  tiny,
+  roundTrip,
+  oneWayWorkload,
+];

@@ -1,0 +1,39 @@
+// The floors' worker file: raw `worker_threads`, nothing but the message port. Its mode comes in
+// `workerData`:
+//   pool   a batch [id, op, n, id, op, n, …] in, a batch [id, result, …] out; an answer that took
+//          long is posted at once, so the pool can refill the thread while it works on the next;
+//   echo   every message goes straight back (the round-trip floor);
+//   count  counts the values it receives (a number is one value, an array its length) and, on
+//          'end', posts the count and starts again (the one-way floors).
+import { parentPort, workerData } from 'node:worker_threads';
+import { fib, noop } from './work.js';
+
+const port = parentPort!;
+/** An answer that took longer than this (ms) leaves at once instead of with its batch. */
+const PROMPT = 0.2;
+
+if (workerData === 'pool') {
+  port.on('message', (batch: number[]) => {
+    let out: number[] = [];
+    for (let i = 0; i < batch.length; i += 3) {
+      const t0 = performance.now();
+      const result = batch[i + 1] === 0 ? fib(batch[i + 2]!) : noop();
+      out.push(batch[i]!, result ?? 0);
+      if (performance.now() - t0 > PROMPT) {
+        port.postMessage(out);
+        out = [];
+      }
+    }
+    if (out.length > 0) port.postMessage(out);
+  });
+} else if (workerData === 'echo') {
+  port.on('message', (m: unknown) => port.postMessage(m));
+} else {
+  let count = 0;
+  port.on('message', (m: number | number[] | 'end') => {
+    if (m === 'end') {
+      port.postMessage(count);
+      count = 0;
+    } else count += typeof m === 'number' ? 1 : m.length;
+  });
+}
