@@ -51,6 +51,14 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   readonly #sendq = new WaitQueue();
   #closed = false;
   #error: unknown = NO_ERROR;
+  /**
+   * @internal Room held for other threads (threads/home.ts): credits granted to their endpoints,
+   * values travelling to them or prefetched there. The buffer takes at most `capacity - held`
+   * values, and receivers see the close only once nothing is held.
+   */
+  held = 0;
+  /** @internal Told when a value left the buffer or an operation parked (threads/home.ts). */
+  crossing: { wake(): void } | null = null;
 
   /** @throws RangeError when `capacity` is negative or not an integer (Go: `makechan: size out of range`). */
   constructor(capacity = 0) {
@@ -151,16 +159,64 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
     this.#closed = true;
     if (error === null) error = undefined; // Go's nil: no error
     if (error !== undefined) this.#error = error;
+    if (this.held === 0) this.#end();
+    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
+      failSafely(w, new ClosedChannelError());
+    this.crossing?.wake();
+  }
+
+  /** Wakes every receiver with the close. */
+  #end(): void {
+    const error = this.#error;
     for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
-      if (error !== undefined) failSafely(w, error);
+      if (error !== NO_ERROR) failSafely(w, error);
       else {
         w.value = undefined;
         w.ok = false;
         commitSafely(w);
       }
     }
-    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
-      failSafely(w, new ClosedChannelError());
+  }
+
+  /**
+   * @internal Room held for another thread comes back (threads/home.ts): `n` held slots are freed
+   * and `values` (sent from there under a credit, or given back untaken) go to waiting receivers,
+   * then to the buffer, at its head when `head` is set. They enter even after a close: they were
+   * sent before it. Parked senders take the room left; receivers see a close once nothing is held.
+   */
+  release(n: number, values: readonly T[], head: boolean): void {
+    this.held -= n;
+    const buf = this.#buf!;
+    const woken: Waiter[] = [];
+    let i = 0;
+    while (i < values.length && this.#recvq.head !== null) {
+      const r = this.#recvq.shift()!;
+      r.value = values[i++];
+      r.ok = true;
+      woken.push(r);
+    }
+    const rest: T[] = [];
+    if (head && i < values.length) while (buf.length > 0) rest.push(buf.shift());
+    while (i < values.length) buf.push(values[i++]!);
+    for (const v of rest) buf.push(v);
+    for (
+      let s = this.#sendq.head;
+      s !== null && buf.length + this.held < this.capacity;
+      s = this.#sendq.head
+    ) {
+      this.#sendq.unlink(s);
+      buf.push(s.value as T);
+      s.value = undefined;
+      woken.push(s);
+    }
+    for (const w of woken) commitSafely(w);
+    if (this.#closed && this.held === 0 && buf.length === 0) this.#end();
+    this.crossing?.wake();
+  }
+
+  /** @internal Takes the first waiting receiver out of the queue, for a send from another thread. */
+  reserve(): Waiter | null {
+    return this.#recvq.shift();
   }
 
   /** @internal */
@@ -175,42 +231,45 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
 
   /** @internal */
   readyRecv(): boolean {
-    return this.#sendq.head !== null || this.length > 0 || this.#closed;
+    return this.#sendq.head !== null || this.length > 0 || (this.#closed && this.held === 0);
   }
 
   /** @internal */
   takeNow(): T | BLOCKED | CLOSED {
     const buf = this.#buf;
     const sender = this.#sendq.head;
-    if (sender !== null) {
-      this.#sendq.unlink(sender);
-      let value: T;
-      if (buf === null) value = sender.value as T;
-      else {
-        // The buffer is full: take its head, move the sender's value to its tail (CH6).
-        value = buf.shift();
-        buf.push(sender.value as T);
+    let value: T;
+    if (buf !== null && buf.length > 0) {
+      value = buf.shift();
+      // The first blocked sender moves its value into the freed room, at the tail (CH6).
+      if (sender === null || buf.length + this.held >= this.capacity) {
+        this.crossing?.wake();
+        return value;
       }
-      sender.value = undefined;
-      commitSafely(sender);
-      return value;
-    }
-    if (buf !== null && buf.length > 0) return buf.shift();
-    if (this.#closed) {
+      buf.push(sender.value as T);
+    } else if (sender !== null) {
+      // Unbuffered, or the buffer's room is held by other threads: a hand-off.
+      value = sender.value as T;
+    } else {
+      if (!this.#closed || this.held > 0) return BLOCKED;
       if (this.#error !== NO_ERROR) throw this.#error;
       return CLOSED;
     }
-    return BLOCKED;
+    this.#sendq.unlink(sender);
+    sender.value = undefined;
+    commitSafely(sender);
+    return value;
   }
 
   /** @internal */
   parkRecv(w: Waiter): void {
     this.#recvq.push(w, this);
+    this.crossing?.wake();
   }
 
   /** @internal */
   readySend(): boolean {
-    return this.#closed || this.#recvq.head !== null || this.length < this.capacity;
+    return this.#closed || this.#recvq.head !== null || this.length + this.held < this.capacity;
   }
 
   /** @internal */
@@ -225,7 +284,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
       return true;
     }
     const buf = this.#buf;
-    if (buf !== null && buf.length < this.capacity) {
+    if (buf !== null && buf.length + this.held < this.capacity) {
       buf.push(value);
       return true;
     }
@@ -235,6 +294,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   /** @internal */
   parkSend(w: Waiter): void {
     this.#sendq.push(w, this);
+    this.crossing?.wake();
   }
 
   /** @internal */

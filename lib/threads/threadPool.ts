@@ -20,7 +20,20 @@ import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import { CANCEL, type Envelope, ERR, envelopes, OK, Outbox, outgoing, READY, RUN, SAME } from './wire.js';
+import type { Peer } from './link.js';
+import {
+  CANCEL,
+  type Envelope,
+  ERR,
+  envelopes,
+  incoming,
+  OK,
+  Outbox,
+  outgoing,
+  READY,
+  RUN,
+  SAME,
+} from './wire.js';
 
 /** Options of {@link threadPool}. */
 export interface ThreadPoolOptions {
@@ -72,6 +85,8 @@ class Job {
     readonly name: string,
     readonly args: unknown[],
     readonly moves: Transferable[],
+    /** The links of the channels among its arguments. */
+    readonly peers: Peer[],
     readonly ctx: CancelCtx,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
@@ -80,6 +95,8 @@ class Job {
 
 class Thread {
   readonly jobs = new Map<number, Job>();
+  /** The channels linked to this thread: ours with endpoints there, theirs with endpoints here. */
+  readonly peers = new Set<Peer>();
   readonly outbox: Outbox;
   readonly endpoint: Endpoint;
   load = 0;
@@ -118,6 +135,7 @@ class Thread {
     job.state = RUNNING;
     job.thread = this;
     this.jobs.set(job.id, job);
+    for (const p of job.peers) this.peers.add(p);
     if (this.load++ === 0) this.endpoint.ref(true);
     this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline], job.moves);
   }
@@ -176,7 +194,14 @@ class Pool implements ThreadPool {
     const parent = toContext(cancel, 'pool.go') ?? this.#ctx;
     if (this.#closed) throw new ClosedChannelError('go on closed thread pool');
     const moves: Transferable[] = [];
-    const copy = args.map((a) => outgoing(a, moves));
+    const peers: Peer[] = [];
+    let copy: unknown[];
+    try {
+      copy = args.map((a) => outgoing(a, moves, peers));
+    } catch (error) {
+      for (const p of peers) p.lost(null);
+      throw error;
+    }
     let resolve!: (value: unknown) => void;
     let reject!: (error: unknown) => void;
     const result = new Promise<unknown>((ok, fail) => {
@@ -187,7 +212,7 @@ class Pool implements ThreadPool {
     result.catch(() => {});
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
     const ctx = task.ctx as CancelCtx;
-    const job = new Job(this.#nextId++, name, copy, moves, ctx, resolve, reject);
+    const job = new Job(this.#nextId++, name, copy, moves, peers, ctx, resolve, reject);
     if (ctx.err !== undefined) {
       job.state = DONE;
       reject(ctx.err);
@@ -237,6 +262,7 @@ class Pool implements ThreadPool {
       for (const t of threads) {
         t.gone = true;
         t.endpoint.terminate();
+        drop(t, new WorkerExitError(undefined, { cause: new Error('thread pool closed') }));
       }
       this.#ending = Promise.all(threads.map((t) => t.exited)).then(() => {});
     }
@@ -311,6 +337,8 @@ class Pool implements ThreadPool {
     if (job.state === DONE) return;
     job.state = DONE;
     if (job.timer !== undefined) clearTimeout(job.timer);
+    // Its channels never crossed: their links are dropped.
+    if (job.thread === null) for (const p of job.peers) p.lost(null);
     this.#jobs.delete(job);
     if (ok) job.resolve(value);
     else job.reject(value);
@@ -347,6 +375,7 @@ class Pool implements ThreadPool {
   #lose(thread: Thread, error: WorkerExitError): void {
     thread.gone = true;
     thread.outbox.clear();
+    drop(thread, error);
     const i = this.#threads.indexOf(thread);
     if (i >= 0) this.#threads.splice(i, 1);
     const jobs = [...thread.jobs.values()];
@@ -368,7 +397,12 @@ class Pool implements ThreadPool {
         const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
         thread.finish(job, env[3]);
-        if (env[0] === OK) this.#settle(job, true, env[2]);
+        if (env[0] === OK) {
+          const peers: Peer[] = [];
+          const value = incoming(env[2], peers);
+          for (const p of peers) thread.peers.add(p);
+          this.#settle(job, true, value);
+        }
         // The handler returned its context's error: the task ends with this side's own ctx.err.
         else if (env[4] === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
         else this.#settle(job, false, decodeError(env[2]));
@@ -383,6 +417,10 @@ class Pool implements ThreadPool {
     const job = thread.jobs.get(envelope[1]);
     if (job === undefined) return;
     thread.finish(job, -1);
+    for (const p of job.peers) {
+      thread.peers.delete(p);
+      p.lost(null);
+    }
     this.#settle(job, false, error);
     this.#pump();
   }
@@ -392,6 +430,17 @@ class Pool implements ThreadPool {
     if (thread.gone) return;
     this.#lose(thread, new WorkerExitError(code, { cause: thread.error }));
   }
+}
+
+/**
+ * The channels linked to `thread` lose it: their parked operations fail with `error`, whose
+ * `uncertain` becomes the number of values whose fate cannot be known.
+ */
+function drop(thread: Thread, error: WorkerExitError): void {
+  let uncertain = 0;
+  for (const p of thread.peers) uncertain += p.lost(error);
+  thread.peers.clear();
+  (error as { uncertain: number }).uncertain += uncertain;
 }
 
 function defaultSize(): number {

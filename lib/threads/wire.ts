@@ -15,9 +15,15 @@
 //                                            the task's own context, which the main side already has
 //
 // Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
-// collects the buffers marked by `transfer()`; it is where channels will become endpoints.
+// collects the buffers marked by `transfer()` and turns a `Channel` into a link to a new endpoint
+// (home.ts, remote.ts); `incoming` turns it back into the endpoint on the other side.
+import type { Channel } from '../channel/Channel.js';
+import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
+import { cross } from './home.js';
+import { isToken, type Peer } from './link.js';
+import { RemoteChannel } from './remote.js';
 
 /** The tag of a gorx batch; a new wire format gets a new tag. */
 export const WIRE = 1;
@@ -78,21 +84,41 @@ export function transfer<T>(value: T, buffers: Transferable[]): T {
 
 /**
  * The hook every value leaving a thread goes through: adds the buffers `transfer()` marked to
- * `list` and returns what to post in the value's place.
+ * `list` and returns what to post in the value's place. A `Channel` crosses as a link to a new
+ * endpoint (home.ts); its peer goes to `peers`, to be told if the other thread dies.
+ * @throws TypeError for an endpoint of a channel whose home is another thread: it cannot cross again.
  */
-export function outgoing(value: unknown, list: Transferable[]): unknown {
+export function outgoing(value: unknown, list: Transferable[], peers?: Peer[]): unknown {
   if (typeof value === 'object' && value !== null) {
     const buffers = marked.get(value);
     if (buffers !== undefined) {
       marked.delete(value);
       for (const b of buffers) list.push(b);
     }
+    if (value instanceof RemoteChannel) {
+      throw new TypeError(
+        'a channel whose home is another thread cannot cross again: pass the Channel from its home',
+      );
+    }
+    if (isSendPort(value) && typeof (value as { release?: unknown }).release === 'function') {
+      const { token, peer } = cross(value as unknown as Channel<unknown>, list);
+      peers?.push(peer);
+      return token;
+    }
   }
   return value;
 }
 
-/** The hook every value arriving from another thread goes through (the mirror of `outgoing`). */
-export function incoming(value: unknown): unknown {
+/**
+ * The hook every value arriving from another thread goes through (the mirror of `outgoing`): a
+ * channel arrives as an endpoint, added to `peers`.
+ */
+export function incoming(value: unknown, peers?: Peer[]): unknown {
+  if (typeof value === 'object' && value !== null && isToken(value)) {
+    const remote = new RemoteChannel(value.c, value.p);
+    peers?.push(remote);
+    return remote;
+  }
   return value;
 }
 

@@ -97,7 +97,7 @@ class Server {
     }
     let result: unknown;
     try {
-      result = handler(...args.map(incoming), ctx);
+      result = handler(...args.map((a) => incoming(a)), ctx);
       if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
         (result as PromiseLike<unknown>).then(
           (value) => this.#done(id, ctx, true, value, t0),

@@ -3,13 +3,25 @@ import { threadId } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
+  Channel,
   ClosedChannelError,
   cause,
   DeadlineExceededError,
+  go,
   NegativeCounterError,
+  recv,
+  select,
+  send,
   UnlockError,
 } from '../../../lib/index.js';
-import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
+import {
+  type Context,
+  type ReceiveChannel,
+  type SendChannel,
+  serve,
+  transfer,
+  WorkerExitError,
+} from '../../../lib/worker/index.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
 
 registerClasses();
@@ -51,6 +63,153 @@ function describe(ctx: Context) {
   };
 }
 
+/** Ends this thread the way the kill suite asks. */
+function die(how: 'throw' | 'exit'): never {
+  if (how === 'exit') process.exit(7);
+  throw new QuotaError(9);
+}
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The channel handlers: every argument channel here is an endpoint of a channel of the caller. */
+const channels = {
+  /** Forwards every value of `jobs` to `out` (f applied), then closes `out`; returns the count. */
+  pipe: async (jobs: ReceiveChannel<number>, out: SendChannel<number>, add: number) => {
+    let n = 0;
+    for await (const v of jobs) {
+      await out.send(v + add);
+      n++;
+    }
+    out.close();
+    return n;
+  },
+  /** Forwards with ranging and trySend-first (the fast faces); `die` after `at` values, if given. */
+  relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at = -1, how: 'throw' | 'exit' = 'throw') =>
+    new Promise<number>((resolve, reject) => {
+      let n = 0;
+      let pending: Promise<void> | null = null;
+      const it = jobs[Symbol.asyncIterator]();
+      const step = async (): Promise<void> => {
+        for (;;) {
+          const r = await it.next();
+          if (r.done) {
+            out.close();
+            return resolve(n);
+          }
+          if (!out.trySend(r.value)) {
+            pending = out.send(r.value);
+            await pending;
+          }
+          if (++n === at) die(how);
+        }
+      };
+      step().catch(reject);
+    }),
+  /** Sends 0 … n-1 on `out` and closes it (with `error` when given). */
+  produce: async (out: SendChannel<number>, n: number, error?: unknown) => {
+    for (let i = 0; i < n; i++) if (!out.trySend(i)) await out.send(i);
+    out.close(error);
+    return n;
+  },
+  /** Receives everything; returns the values in order. */
+  collect: async (jobs: ReceiveChannel<unknown>) => {
+    const got: unknown[] = [];
+    for await (const v of jobs) got.push(v);
+    return got;
+  },
+  /** Receives everything with Promise faces; returns how many, or the error it ended with. */
+  drain: async (jobs: ReceiveChannel<unknown>) => {
+    let n = 0;
+    try {
+      for (;;) {
+        const r = await jobs.recv();
+        if (!r.ok) return { n };
+        n++;
+      }
+    } catch (e) {
+      return { n, error: e instanceof Error ? e.name : e, quota: e instanceof QuotaError };
+    }
+  },
+  /** A consumer ten times slower: one value per `every` turns; reports `length` as it goes. */
+  slow: async (jobs: ReceiveChannel<number>, every: number) => {
+    let n = 0;
+    let maxLength = 0;
+    for (;;) {
+      for (let i = 0; i < every; i++) await turn();
+      const r = await jobs.recv();
+      if (!r.ok) return { n, maxLength };
+      maxLength = Math.max(maxLength, jobs.length);
+      n++;
+    }
+  },
+  /** Sends `value` once and then says so on `acks`. */
+  sendThenAck: async (ch: SendChannel<string>, acks: SendChannel<string>, value: string) => {
+    await ch.send(value);
+    await acks.send('sent');
+  },
+  /** Receives once and returns what it got. */
+  recvOne: async (ch: ReceiveChannel<unknown>) => ch.recv(),
+  /** A parked receive cancelled by the task's context. */
+  recvCtx: async (ch: ReceiveChannel<unknown>, ctx: Context) => {
+    try {
+      return await ch.recv(ctx);
+    } catch (e) {
+      return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
+    }
+  },
+  /** A parked send cancelled by the task's context. */
+  sendCtx: async (ch: SendChannel<unknown>, value: unknown, ctx: Context) => {
+    try {
+      await ch.send(value, ctx);
+      return 'sent';
+    } catch (e) {
+      return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
+    }
+  },
+  /** Closes `ch` here (with an error of the kind given). */
+  closeWith: (ch: SendChannel<unknown>, kind?: string) => {
+    ch.close(kind === undefined ? undefined : errors[kind]!());
+    try {
+      ch.trySend(1);
+      return 'sent on closed';
+    } catch (e) {
+      return e instanceof ClosedChannelError ? 'ClosedChannelError' : String(e);
+    }
+  },
+  /** A channel made here, fed by a goroutine here: the caller gets an endpoint of it. */
+  source: (capacity: number, n: number) => {
+    const ch = new Channel<number>(capacity);
+    go(async () => {
+      for (let i = 0; i < n; i++) await ch.send(i);
+      ch.close();
+    });
+    return ch;
+  },
+  /** A channel made here that this thread never feeds: its home dies with the thread. */
+  stuck: (capacity: number) => new Channel<number>(capacity),
+  /**
+   * `rounds` selects over a local channel of this thread and the endpoints `a` (receive) and `b`
+   * (send): values received from `a` are counted; values offered to `b` are numbered from `from`.
+   * Returns what each case did, so the caller can check that every select committed one case.
+   */
+  selects: async (a: ReceiveChannel<number>, b: SendChannel<number>, rounds: number, from: number) => {
+    const local = new Channel<number>(4);
+    const got: number[] = [];
+    let sent = 0;
+    let locals = 0;
+    for (let i = 0; i < rounds; i++) {
+      if (i % 3 === 0) local.trySend(i);
+      const r = await select({ a: recv(a), b: send(b, from + sent), l: recv(local) });
+      if (r.case === 'a') {
+        if (!r.ok) break;
+        got.push(r.value);
+      } else if (r.case === 'b') sent++;
+      else locals++;
+    }
+    return { got, sent, locals };
+  },
+};
+
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
@@ -89,4 +248,5 @@ serve({
     const bytes = new Uint8Array(n);
     return transfer(bytes, [bytes.buffer]);
   },
+  ...channels,
 });

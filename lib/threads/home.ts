@@ -1,0 +1,433 @@
+// The home side of a channel that crossed to other threads. The channel itself is unchanged (its
+// buffer and wait queues are the engine's); the home adds one link per endpoint and holds room of
+// the buffer for them (`ch.held`): credits granted to an endpoint's senders, and values pushed to
+// an endpoint's receivers until they are taken there.
+//
+// Invariants (capacity c > 0):
+// - ch.length + ch.held ≤ c, where held = Σ links (credit + out.length + a parked proxy): every
+//   value between the threads is counted once;
+// - a link's proxy (a receiver parked in the channel for the endpoint's demand) holds one slot
+//   while parked, so a sender handing a value to it never exceeds the capacity;
+// - receivers see the close only once nothing is held (the engine), so values sent under credit
+//   before the close, and values given back, are received first.
+// With c = 0 nothing is held: a credit is a receiver of the channel set aside (`reserved`) for the
+// endpoint's next send, and a proxy is a plain receiver: a remote send completes only when a
+// receiver waits for its value.
+import type { Channel } from '../channel/Channel.js';
+import { BLOCKED, CLOSED } from '../internal/blocking.js';
+import { Ring } from '../internal/Ring.js';
+import { commitSafely, failSafely } from '../internal/trampoline.js';
+import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { decodeError, encodeError } from './codec.js';
+import {
+  BACK,
+  type ChannelToken,
+  CLOSE,
+  CREDIT,
+  END,
+  later,
+  listen,
+  type Msg,
+  NEED,
+  type Peer,
+  PUSH,
+  post,
+  RET,
+  SHUT,
+  type Side,
+  SPARE,
+  TAKE,
+  VALS,
+  WANT,
+} from './link.js';
+
+/** A receiver parked in the home channel on behalf of an endpoint's demand. */
+class Agent extends Waiter {
+  constructor(readonly link: HomeLink) {
+    super();
+  }
+  commit(): void {
+    this.link.taken(this.ok, this.value, undefined);
+  }
+  fail(error: unknown): void {
+    this.link.taken(false, undefined, error);
+  }
+}
+
+/** A sender whose value was already sent elsewhere: a value put back into an unbuffered channel. */
+class Ghost extends Waiter {
+  commit(): void {}
+  fail(): void {}
+}
+
+class Home implements Side {
+  queued = false;
+  readonly links: HomeLink[] = [];
+  shut = false;
+  /** Proxies parked in the channel. */
+  proxies = 0;
+  #busy = false;
+  #again = false;
+
+  constructor(readonly ch: Channel<unknown>) {}
+
+  wake(): void {
+    if (this.#busy) this.#again = true;
+    else later(this);
+  }
+
+  flush(): void {
+    this.#busy = true;
+    let rounds = 0;
+    do {
+      this.#again = false;
+      this.#check();
+    } while (this.#again && ++rounds < 8);
+    this.#busy = false;
+    if (this.#again) later(this);
+  }
+
+  #check(): void {
+    const { ch, links } = this;
+    const c = ch.capacity;
+    if (ch.closed && !this.shut) {
+      this.shut = true;
+      for (const l of links) {
+        l.send([SHUT]);
+        if (c > 0) l.unpark();
+      }
+    }
+    for (const l of links) l.pump();
+    if (c === 0) {
+      for (const l of links) l.reserve();
+      return;
+    }
+    let free = c - ch.length - ch.held;
+    const senders = links.filter((l) => l.sender);
+    for (const l of senders) {
+      if (free <= 0) break;
+      const g = Math.ceil(free / senders.length);
+      l.grant(g);
+      free -= g;
+    }
+    const { senders: s, receivers: r } = ch.waiting;
+    const thirsty =
+      ch.length === 0 && (r > this.proxies || links.some((l) => l.starving && l.out.length === 0));
+    const cramped = free <= 0 && (s > 0 || senders.some((l) => l.credit === 0));
+    for (const l of links) {
+      if (thirsty && !l.needed && !l.starving && l.out.length > 0) {
+        l.needed = true;
+        l.send([NEED]);
+      }
+      if (cramped && !l.spared && l.credit > 0) {
+        l.spared = true;
+        l.send([SPARE]);
+      }
+    }
+  }
+}
+
+/** The home's end of one endpoint's link. */
+class HomeLink implements Side, Peer {
+  queued = false;
+  q: Msg[] = [];
+  /** Credits granted and not used (values in flight count until they arrive). */
+  credit = 0;
+  /** Values pushed to the endpoint and not reported taken, in order. */
+  out = new Ring<unknown>();
+  /** Values the endpoint asked for and was not sent yet. */
+  demand = 0;
+  /** Capacity 0: sends waiting there for a receiver. */
+  want = 0;
+  /** Capacity > 0: the endpoint sends (wants credits until it gives them back). */
+  sender = false;
+  starving = false;
+  needed = false;
+  spared = false;
+  ended = false;
+  gone = false;
+  /** Values received from the endpoint. */
+  got = 0;
+  proxy: Agent | null = null;
+  /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
+  readonly reserved = new WaitQueue();
+
+  constructor(
+    readonly home: Home,
+    readonly port: MessagePort,
+  ) {
+    listen(port, (batch) => this.receive(batch));
+  }
+
+  get ch(): Channel<unknown> {
+    return this.home.ch;
+  }
+
+  send(m: Msg): void {
+    this.q.push(m);
+    later(this);
+  }
+
+  flush(): void {
+    if (this.gone || this.q.length === 0) return;
+    const q = this.q;
+    this.q = [];
+    post(this.port, q, (error) => this.#refused(error));
+  }
+
+  /** Values that cannot be cloned: the channel is closed with the host's error. */
+  #refused(error: unknown): void {
+    if (!this.ch.closed) this.ch.close(error);
+  }
+
+  receive(batch: Msg[]): void {
+    if (this.gone) return;
+    const ch = this.ch;
+    const c = ch.capacity;
+    for (const m of batch) {
+      switch (m[0]) {
+        case VALS: {
+          const vs = m[1] as unknown[];
+          this.credit -= vs.length;
+          this.got += vs.length;
+          if (c > 0) ch.release(vs.length, vs, false);
+          else for (const v of vs) this.#deliver(v);
+          break;
+        }
+        case TAKE: {
+          const took = m[1] as number;
+          for (let i = 0; i < took; i++) this.out.shift();
+          this.demand = Math.max(0, this.demand + (m[2] as number));
+          this.starving = m[3] === 1;
+          this.needed = false;
+          if (c > 0 && took > 0) ch.release(took, [], false);
+          break;
+        }
+        case WANT:
+          if (c > 0) this.sender = true;
+          else this.want = Math.max(0, this.want + (m[1] as number));
+          break;
+        case RET:
+          this.sender = false;
+          this.spared = false;
+          this.#unreserve(m[1] as number);
+          break;
+        case BACK: {
+          const back = this.#drain();
+          this.demand = 0;
+          this.needed = false;
+          if (c > 0) ch.release(back.length, back, true);
+          else for (const v of back) this.#requeue(v);
+          break;
+        }
+        case CLOSE:
+          this.sender = false;
+          this.#unreserve(this.credit);
+          if (!ch.closed) ch.close(m[1] === undefined ? undefined : decodeError(m[1]));
+          break;
+      }
+    }
+    this.#finish();
+    this.home.wake();
+  }
+
+  /** The values pushed and not taken, oldest first; `out` is left empty. */
+  #drain(): unknown[] {
+    const vs: unknown[] = [];
+    while (this.out.length > 0) vs.push(this.out.shift());
+    return vs;
+  }
+
+  /** Sends the channel's values to the endpoint while it wants them. */
+  pump(): void {
+    const ch = this.ch;
+    const c = ch.capacity;
+    while (this.demand > 0 && !this.ended && this.proxy === null) {
+      let r: unknown;
+      if (c > 0 && ch.length > 0) {
+        ch.held++;
+        r = ch.takeNow();
+      } else {
+        // With a buffer, a value can only come through a proxy, which needs a free slot.
+        if (c > 0 && (ch.closed ? ch.held > 0 : ch.held >= c)) return;
+        try {
+          r = c > 0 && !ch.closed ? BLOCKED : ch.takeNow();
+        } catch (error) {
+          return this.#end(error);
+        }
+        if (r === CLOSED) return this.#end(undefined);
+        if (r === BLOCKED) {
+          const p = (this.proxy = new Agent(this));
+          this.home.proxies++;
+          if (c > 0) ch.held++;
+          ch.parkRecv(p);
+          return;
+        }
+      }
+      this.#push(r);
+    }
+  }
+
+  #push(v: unknown): void {
+    this.out.push(v);
+    this.demand--;
+    const last = this.q[this.q.length - 1];
+    if (last !== undefined && last[0] === PUSH) (last[1] as unknown[]).push(v);
+    else this.send([PUSH, [v]]);
+  }
+
+  #end(error: unknown): void {
+    this.ended = true;
+    this.send([END, error === undefined ? undefined : encodeError(error)]);
+    this.#finish();
+  }
+
+  /** The proxy was committed: a value (it holds its slot already), the close, or its error. */
+  taken(ok: boolean, value: unknown, error: unknown): void {
+    this.proxy = null;
+    this.home.proxies--;
+    if (ok) this.#push(value);
+    else this.#end(error);
+    this.home.wake();
+  }
+
+  /** Takes the proxy out of the channel (a close, or the endpoint is gone). */
+  unpark(): void {
+    const p = this.proxy;
+    if (p === null) return;
+    this.proxy = null;
+    this.home.proxies--;
+    this.ch.withdraw(p);
+    if (this.ch.capacity > 0) this.ch.release(1, [], false);
+  }
+
+  grant(n: number): void {
+    this.credit += n;
+    this.ch.held += n;
+    this.send([CREDIT, n, this.got]);
+  }
+
+  /** Capacity 0: sets receivers aside for the endpoint's waiting sends. */
+  reserve(): void {
+    while (this.want > 0 && !this.ch.closed) {
+      const r = this.ch.reserve();
+      if (r === null) return;
+      this.reserved.push(r, this);
+      this.want--;
+      this.credit++;
+      this.send([CREDIT, 1, this.got]);
+    }
+  }
+
+  /** A receiver set aside gave up (its context, or another case of its select). */
+  withdraw(w: Waiter): void {
+    this.reserved.unlink(w);
+  }
+
+  /** `n` credits come back unused. */
+  #unreserve(n: number): void {
+    this.credit -= n;
+    const ch = this.ch;
+    if (ch.capacity > 0) {
+      if (n > 0) ch.release(n, [], false);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      const r = this.reserved.shift();
+      if (r === null) continue;
+      let v: unknown;
+      try {
+        v = ch.takeNow();
+      } catch (error) {
+        failSafely(r, error);
+        continue;
+      }
+      if (v === BLOCKED) ch.parkRecv(r);
+      else {
+        r.ok = v !== CLOSED;
+        r.value = r.ok ? v : undefined;
+        commitSafely(r);
+      }
+    }
+  }
+
+  /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
+  #deliver(v: unknown): void {
+    const r = this.reserved.shift();
+    if (r === null) return this.#requeue(v);
+    r.value = v;
+    r.ok = true;
+    commitSafely(r);
+  }
+
+  /** Capacity 0: a value whose sender is done goes to the next receiver (or waits for one). */
+  #requeue(v: unknown): void {
+    const ch = this.ch;
+    if (ch.closed) return;
+    if (!ch.offerNow(v)) {
+      const g = new Ghost();
+      g.value = v;
+      ch.parkSend(g);
+    }
+  }
+
+  #finish(): void {
+    if (this.home.shut && this.ended && this.credit === 0 && this.out.length === 0) this.#leave();
+  }
+
+  #leave(): void {
+    if (this.gone) return;
+    this.unpark();
+    this.flush();
+    this.gone = true;
+    const links = this.home.links;
+    links.splice(links.indexOf(this), 1);
+    if (links.length === 0) this.ch.crossing = null;
+    this.port.close();
+  }
+
+  /**
+   * The endpoint's thread is gone: its credits and untaken values come back (values given back at
+   * the head, in order). Returns how many values may be lost (sent under a credit that never
+   * arrived) or duplicated (taken there, not reported).
+   */
+  lost(): number {
+    if (this.gone) return 0;
+    const ch = this.ch;
+    const back = this.#drain();
+    const credit = this.credit;
+    this.credit = 0;
+    this.#leave();
+    if (ch.capacity > 0) ch.release(credit + back.length, back, true);
+    else {
+      this.#unreserveAll();
+      for (const v of back) this.#requeue(v);
+    }
+    return credit + back.length;
+  }
+
+  #unreserveAll(): void {
+    const n = this.reserved.size;
+    this.credit = n;
+    this.#unreserve(n);
+  }
+}
+
+/**
+ * Opens a link to a new endpoint of `ch` and returns what crosses in its place; the far port is
+ * added to `moves`.
+ */
+export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: ChannelToken; peer: Peer } {
+  let home = ch.crossing as Home | null;
+  if (home === null) {
+    home = new Home(ch);
+    ch.crossing = home;
+    home.shut = ch.closed;
+  }
+  const mc = new MessageChannel();
+  const link = new HomeLink(home, mc.port1);
+  home.links.push(link);
+  if (home.shut) link.send([SHUT]);
+  moves.push(mc.port2);
+  return { token: { gorx: 'chan', c: ch.capacity, p: mc.port2 }, peer: link };
+}

@@ -1,0 +1,117 @@
+// The link between a channel's home thread (home.ts) and one endpoint of it in another thread
+// (remote.ts): a MessagePort of its own, on which each side posts what it has to say once per
+// turn, as one array of messages. A message is a tuple whose first element is its kind.
+//
+//   endpoint → home  [VALS, [v…]]            values sent under credits, in order
+//                    [TAKE, took, want, b]   `took` prefetched values were taken there; it wants
+//                                            `want` more (may be negative: a receiver gave up);
+//                                            b = 1: a receiver there found nothing
+//                    [WANT, n]               capacity > 0: it sends and wants credits (standing);
+//                                            capacity 0: n more (or fewer) senders wait there
+//                    [RET, n]                n unused credits come back
+//                    [BACK, n]               its n prefetched values are given back, untaken
+//                    [CLOSE, e]              close, after its values (`e`: the encoded error)
+//   home → endpoint  [PUSH, [v…]]            values for its demand
+//                    [CREDIT, n, got]        n more credits; `got`: values received from it so far
+//                    [SHUT]                  the channel is closed: sends fail, credits come back
+//                    [END, e]                closed and drained: receives end (after prefetched)
+//                    [NEED]                  someone else waits for values: give back idle ones
+//                    [SPARE]                 someone else waits for room: give back idle credits
+//
+// Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
+// the home taken aside for the endpoint's next send. Prefetched values stay counted in the
+// channel (`held`) until taken, so the capacity bounds every value between the two threads.
+import { reportPanic } from '../internal/report.js';
+import { show } from '../internal/validate.js';
+
+export const PUSH = 0;
+export const CREDIT = 1;
+export const SHUT = 2;
+export const END = 3;
+export const NEED = 4;
+export const SPARE = 5;
+
+export const VALS = 0;
+export const TAKE = 1;
+export const WANT = 2;
+export const RET = 3;
+export const BACK = 4;
+export const CLOSE = 5;
+
+export type Msg = [kind: number, ...rest: any[]];
+
+/** What a channel crosses as: its capacity and the far port of its link (transferred). */
+export interface ChannelToken {
+  readonly gorx: 'chan';
+  readonly c: number;
+  readonly p: MessagePort;
+}
+
+export function isToken(value: unknown): value is ChannelToken {
+  return (value as Partial<ChannelToken>).gorx === 'chan';
+}
+
+/** Something that loses its peer thread: returns the number of values whose fate is unknown. */
+export interface Peer {
+  lost(error: unknown): number;
+}
+
+/** A side of a link: its messages of this turn, posted by `flush`. */
+export interface Side {
+  queued: boolean;
+  flush(): void;
+}
+
+const tick: (f: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (f) => setImmediate(f)
+    : (() => {
+        const mc = new MessageChannel();
+        let f: () => void = () => {};
+        mc.port1.onmessage = () => f();
+        return (g: () => void) => {
+          f = g;
+          mc.port2.postMessage(0);
+        };
+      })();
+
+let sides: Side[] = [];
+
+function run(): void {
+  const list = sides;
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i]!;
+    s.queued = false;
+    try {
+      s.flush();
+    } catch (error) {
+      reportPanic(error);
+    }
+  }
+  sides = [];
+}
+
+/** Flushes `side` at the end of this turn (once, however often it is asked). */
+export function later(side: Side): void {
+  if (side.queued) return;
+  side.queued = true;
+  if (sides.push(side) === 1) tick(run);
+}
+
+/** Posts `batch` on `port`; a batch the host cannot clone goes to `refused`. */
+export function post(port: MessagePort, batch: Msg[], refused: (error: unknown) => void): void {
+  try {
+    port.postMessage(batch);
+  } catch (error) {
+    refused(error);
+  }
+}
+
+/** Listens to `port` without keeping the thread alive for it. */
+export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void {
+  if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
+    throw new TypeError(`a channel crossed without its port, got ${show(port)}`);
+  }
+  port.onmessage = (event) => receive(event.data as Msg[]);
+  (port as { unref?(): void }).unref?.();
+}

@@ -1,0 +1,387 @@
+// An endpoint: a channel whose home is another thread, with the same faces as a `Channel` (every
+// face is built on the core functions below, as for a channel). It decides only on what it owns:
+// a send completes at once when it holds a credit (room of the home's buffer held for it, or with
+// capacity 0 a receiver set aside for it); a receive takes a prefetched value. Anything else parks
+// here and asks the home over the link (link.ts), so a parked operation is committed, cancelled or
+// withdrawn by a select here, in one synchronous step, like any other: select stays atomic.
+//
+// Invariants:
+// - sends leave in the order they complete (one FIFO batch), so one sender's values stay in order;
+//   a close travels after them;
+// - parked senders are served in FIFO order before any new send uses a credit;
+// - `asked` values were asked of the home and not received; with capacity c > 0 the endpoint keeps
+//   prefetched + asked at c while it receives (each value taken is asked again);
+// - once the home said the channel is closed and drained (`ended`), receives end after the
+//   prefetched values, with the close error if there was one.
+
+import { Observable } from 'rxjs';
+import { ReceivePort } from '../channel/ReceivePort.js';
+import type { Cancel, SendChannel } from '../channel/types.js';
+import { ClosedChannelError } from '../errors.js';
+import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blocking.js';
+import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
+import { toToken } from '../internal/cancel.js';
+import { Ring } from '../internal/Ring.js';
+import { commitSafely, failSafely } from '../internal/trampoline.js';
+import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { decodeError, encodeError } from './codec.js';
+import {
+  BACK,
+  CLOSE,
+  CREDIT,
+  END,
+  later,
+  listen,
+  type Msg,
+  NEED,
+  PUSH,
+  post,
+  RET,
+  SHUT,
+  SPARE,
+  TAKE,
+  VALS,
+  WANT,
+} from './link.js';
+
+const NONE: unique symbol = Symbol('NONE');
+
+/**
+ * A channel whose home is another thread: what a `Channel` passed to `pool.go` (or returned by a
+ * handler) becomes on the other side. It has every face of a channel, and `select` over it stays
+ * atomic: it commits only on what the endpoint owns.
+ *
+ * - `trySend` succeeds only with a credit in hand (room of the home's buffer the home set aside for
+ *   this endpoint; for an unbuffered channel, a receiver waiting at the home for this send), so it
+ *   may say `false` while the home has room; a failed `trySend` asks for credits, so a later one
+ *   may succeed.
+ * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
+ *   home has values; a failed `tryRecv` asks for values (buffered channels).
+ * - `length` is the number of values prefetched here, not the home's; `capacity` is the channel's.
+ * - A send completes when its value holds room in the home's buffer (buffered) or has a receiver
+ *   waiting for it at the home (unbuffered); a `close` here reaches the home after the values sent
+ *   here before it.
+ * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
+ *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
+ *
+ * @example
+ * ```ts
+ * // a worker file: `jobs` and `out` are channels of the main thread
+ * import { type ReceiveChannel, type SendChannel, serve } from 'gorx/worker';
+ *
+ * serve({
+ *   double: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
+ *     for await (const n of jobs) await out.send(2 * n);
+ *     out.close();
+ *   },
+ * });
+ * ```
+ */
+export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
+  readonly capacity: number;
+  queued = false;
+  readonly #port: MessagePort;
+  #q: Msg[] = [];
+  readonly #pre = new Ring<T>();
+  readonly #recvq = new WaitQueue();
+  readonly #sendq = new WaitQueue();
+  #credit = 0;
+  /** Capacity > 0: the home knows this endpoint sends. */
+  #asking = false;
+  #asked = 0;
+  #took = 0;
+  #want = 0;
+  #starving = false;
+  #sent = 0;
+  #acked = 0;
+  #shut = false;
+  #ended = false;
+  #error: unknown = NONE;
+  #death: unknown = undefined;
+
+  /** @internal */
+  constructor(capacity: number, port: MessagePort) {
+    super();
+    this.capacity = capacity;
+    this.#port = port;
+    listen(port, (batch) => this.#receive(batch));
+  }
+
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [SEND_PORT](): number {
+    return PROTOCOL;
+  }
+
+  /** Values prefetched here (not the home's buffer). */
+  get length(): number {
+    return this.#pre.length;
+  }
+
+  /** @internal */
+  get closed(): boolean {
+    return this.#shut;
+  }
+
+  /** Sends `value`; see the class notes for when a send completes. Go: `ch <- v`. */
+  send(value: T, cancel?: Cancel): Promise<void> {
+    return sendPromise(this, value, toToken(cancel));
+  }
+
+  /** Sends on subscription; emits once sent, then completes. Go: `ch <- v`. */
+  send$(value: T): Observable<void> {
+    return new Observable<void>((subscriber) => sendSubscribe(this, value, subscriber));
+  }
+
+  /** Sends only with a credit in hand (see the class notes). @throws ClosedChannelError if closed. */
+  trySend(value: T): boolean {
+    return this.offerNow(value);
+  }
+
+  /**
+   * Closes the channel, after the values sent here: Go's `close(ch)`. Senders parked here fail.
+   * @throws ClosedChannelError if this endpoint knows the channel is closed.
+   */
+  close(error?: unknown): void {
+    if (this.#shut) throw new ClosedChannelError('close of closed channel');
+    if (error === null) error = undefined;
+    this.#send([CLOSE, error === undefined ? undefined : encodeError(error)]);
+    this.#shut = true;
+    this.#asking = false;
+    this.#credit = 0;
+    this.#failSenders(new ClosedChannelError());
+  }
+
+  #send(m: Msg): void {
+    this.#q.push(m);
+    later(this);
+  }
+
+  /** @internal */
+  flush(): void {
+    this.#report();
+    if (this.#q.length === 0) return;
+    const q = this.#q;
+    this.#q = [];
+    post(this.#port, q, (error) => this.lost(error));
+  }
+
+  /** Queues what receivers did since the last report. */
+  #report(): void {
+    if (this.#took === 0 && this.#want === 0 && !this.#starving) return;
+    this.#q.push([TAKE, this.#took, this.#want, this.#starving ? 1 : 0]);
+    this.#took = this.#want = 0;
+    this.#starving = false;
+  }
+
+  /** A value was taken here; with a buffer it is asked again, to keep the window full. */
+  #taken(): void {
+    this.#took++;
+    if (this.capacity > 0 && !this.#ended) {
+      this.#asked++;
+      this.#want++;
+    }
+    later(this);
+  }
+
+  /** Nothing here for a receiver: asks for a window of values (with a buffer). */
+  #starve(): void {
+    this.#starving = true;
+    const c = this.capacity;
+    if (c > 0 && this.#asked < c && !this.#ended) {
+      this.#want += c - this.#asked;
+      this.#asked = c;
+    }
+    later(this);
+  }
+
+  /** @internal */
+  readyRecv(): boolean {
+    return this.#pre.length > 0 || this.#ended;
+  }
+
+  /** @internal */
+  takeNow(): T | BLOCKED | CLOSED {
+    if (this.#pre.length > 0) {
+      this.#taken();
+      return this.#pre.shift();
+    }
+    if (this.#ended) {
+      if (this.#error !== NONE) throw this.#error;
+      return CLOSED;
+    }
+    this.#starve();
+    return BLOCKED;
+  }
+
+  /** @internal */
+  parkRecv(w: Waiter): void {
+    this.#recvq.push(w, this);
+    if (this.capacity === 0) {
+      this.#asked++;
+      this.#want++;
+    }
+    this.#starve();
+  }
+
+  /** @internal */
+  readySend(): boolean {
+    return this.#shut || (this.#credit > 0 && this.#sendq.head === null);
+  }
+
+  /** @internal */
+  offerNow(value: T): boolean {
+    if (this.#shut) throw this.#closedError();
+    if (this.#credit > 0 && this.#sendq.head === null) {
+      this.#credit--;
+      this.#val(value);
+      return true;
+    }
+    if (this.capacity > 0) this.#ask();
+    return false;
+  }
+
+  /** @internal */
+  parkSend(w: Waiter): void {
+    this.#sendq.push(w, this);
+    if (this.capacity > 0) this.#ask();
+    else this.#send([WANT, 1]);
+  }
+
+  /** @internal */
+  withdraw(w: Waiter): void {
+    const q = w.queue;
+    if (q === null) return;
+    q.unlink(w);
+    if (this.capacity > 0 || this.#shut) return;
+    if (q === this.#recvq) {
+      this.#asked--;
+      this.#want--;
+      later(this);
+    } else this.#send([WANT, -1]);
+  }
+
+  #ask(): void {
+    if (this.#asking) return;
+    this.#asking = true;
+    this.#send([WANT, 1]);
+  }
+
+  #val(v: T): void {
+    this.#sent++;
+    const q = this.#q;
+    const last = q[q.length - 1];
+    if (last !== undefined && last[0] === VALS) (last[1] as T[]).push(v);
+    else this.#send([VALS, [v]]);
+  }
+
+  #closedError(): ClosedChannelError {
+    const e = new ClosedChannelError();
+    if (this.#death !== undefined) (e as { cause?: unknown }).cause = this.#death;
+    return e;
+  }
+
+  #failSenders(error: unknown): void {
+    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift()) failSafely(w, error);
+  }
+
+  /** Wakes every receiver with the end of the channel (its error, if any). */
+  #endReceivers(): void {
+    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
+      if (this.#error !== NONE) failSafely(w, this.#error);
+      else {
+        w.ok = false;
+        w.value = undefined;
+        commitSafely(w);
+      }
+    }
+  }
+
+  #receive(batch: Msg[]): void {
+    if (this.#death !== undefined) return;
+    for (const m of batch) {
+      switch (m[0]) {
+        case PUSH: {
+          const vs = m[1] as T[];
+          this.#asked -= vs.length;
+          const pre = this.#pre;
+          for (const v of vs) pre.push(v);
+          for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
+            this.#recvq.unlink(w);
+            this.#taken();
+            w.value = pre.shift();
+            w.ok = true;
+            commitSafely(w);
+          }
+          break;
+        }
+        case CREDIT:
+          this.#credit += m[1] as number;
+          this.#acked = m[2] as number;
+          for (let w = this.#sendq.head; w !== null && this.#credit > 0; w = this.#sendq.head) {
+            this.#sendq.unlink(w);
+            this.#credit--;
+            this.#val(w.value as T);
+            w.value = undefined;
+            commitSafely(w);
+          }
+          if (this.capacity === 0 && this.#credit > 0) this.#giveCredits();
+          break;
+        case SHUT:
+          if (!this.#shut) {
+            this.#shut = true;
+            this.#failSenders(new ClosedChannelError());
+          }
+          this.#giveCredits();
+          break;
+        case END:
+          this.#ended = true;
+          this.#asked = 0;
+          if (m[1] !== undefined) this.#error = decodeError(m[1]);
+          if (this.#pre.length === 0) this.#endReceivers();
+          break;
+        case NEED:
+          if (this.#recvq.head === null && this.#pre.length > 0) {
+            this.#report();
+            const n = this.#pre.length;
+            while (this.#pre.length > 0) this.#pre.shift();
+            this.#asked = 0;
+            this.#send([BACK, n]);
+          }
+          break;
+        case SPARE:
+          if (this.#sendq.head === null) this.#giveCredits();
+          break;
+      }
+    }
+  }
+
+  #giveCredits(): void {
+    this.#asking = false;
+    if (this.#credit === 0) return;
+    this.#send([RET, this.#credit]);
+    this.#credit = 0;
+  }
+
+  /**
+   * @internal The home's thread is gone (or the link broke with `error`): parked operations fail
+   * with `error`, receives end with it after the prefetched values, sends fail. Returns the number
+   * of values sent here that the home may not have received.
+   */
+  lost(error: unknown): number {
+    if (this.#death !== undefined) return 0;
+    // After the home said "closed and drained", every value sent here had arrived.
+    const uncertain = this.#ended ? 0 : this.#sent - this.#acked;
+    this.#death = error;
+    this.#shut = true;
+    this.#credit = 0;
+    this.#q = [];
+    if (!this.#ended) {
+      this.#ended = true;
+      this.#error = error;
+    }
+    this.#failSenders(error);
+    if (this.#pre.length === 0) this.#endReceivers();
+    this.#port.close();
+    return uncertain;
+  }
+}
