@@ -2,7 +2,8 @@
 // `npm test`): bundles the page and its worker file with esbuild, serves them over HTTP (a module
 // worker does not load from a file:// page), opens `#selftest` and checks the counts it reports:
 // every tile of a view rendered, then a view replaced part-way (its other tiles cancelled through
-// its Context, no thread terminated), then the view that replaced it rendered in full.
+// its Context, no thread terminated), then the view that replaced it rendered in full; once served
+// plain and once with the COOP/COEP headers of cross-origin isolation.
 import { copyFileSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,9 +32,16 @@ async function bundle(out: string): Promise<void> {
   copyFileSync(join(here, 'index.html'), join(out, 'index.html'));
 }
 
-/** Serves the files of `dir` on a free local port. */
-async function serve(dir: string): Promise<Server> {
+/**
+ * Serves the files of `dir` on a free local port; with `isolated`, with the COOP and COEP headers
+ * that make the page and its workers cross-origin isolated.
+ */
+async function serve(dir: string, isolated: boolean): Promise<Server> {
   const server = createServer((req, res) => {
+    if (isolated) {
+      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
+    }
     const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
     try {
       const body = readFileSync(join(dir, path));
@@ -64,17 +72,27 @@ function judge(report: Report): string[] {
   return wrong;
 }
 
-/** Loads the threads page in `browser`; returns the errors found (none when it passed). */
+/**
+ * Loads the threads page in `browser`, served without and then with the COOP/COEP headers (the
+ * pool needs neither); returns the errors found (none: it passed). The shipped Chromium runs in a
+ * single process with SharedArrayBuffer switched on, so it has SharedArrayBuffer either way and
+ * never reports `crossOriginIsolated`: the second load shows that the headers break nothing.
+ */
 export async function checkThreads(browser: Browser, out: string): Promise<string[]> {
   await bundle(out);
-  const server = await serve(out);
+  return [...(await load(browser, out, false)), ...(await load(browser, out, true))];
+}
+
+async function load(browser: Browser, out: string, isolated: boolean): Promise<string[]> {
+  const server = await serve(out, isolated);
+  const where = `threads page${isolated ? ' (with COOP/COEP)' : ''}`;
   const errors: string[] = [];
   try {
     const page = await browser.newPage();
     page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(`threads page: console error: ${m.text()}`);
+      if (m.type() === 'error') errors.push(`${where}: console error: ${m.text()}`);
     });
-    page.on('pageerror', (e) => errors.push(`threads page: page error: ${e.stack ?? e.message}`));
+    page.on('pageerror', (e) => errors.push(`${where}: page error: ${e.stack ?? e.message}`));
     const { port } = server.address() as AddressInfo;
     await page.goto(`http://127.0.0.1:${port}/index.html#selftest`);
     const status = page.locator('#status[data-state="done"]');
@@ -82,17 +100,17 @@ export async function checkThreads(browser: Browser, out: string): Promise<strin
       () => true,
       () => false,
     );
-    if (!done) return [...errors, `threads page: no report within ${TIMEOUT_MS} ms`];
+    if (!done) return [...errors, `${where}: no report within ${TIMEOUT_MS} ms`];
     const report = JSON.parse((await status.getAttribute('data-report')) ?? '{}') as Report;
     const [whole, replaced, zoomed] = report.views;
     console.log(
-      `chromium rendered on ${report.threads} threads: view 1 ${whole?.rendered}/${whole?.tiles} tiles; ` +
+      `chromium, ${where}, ${report.threads} thread(s): view 1 ${whole?.rendered}/${whole?.tiles} tiles; ` +
         `view 2 ${replaced?.rendered} rendered, ${replaced?.cancelled} cancelled ` +
-        `(${replaced?.stopped} stopped in a thread, ${replaced?.late} finished late); view 3 ${zoomed?.rendered}/${zoomed?.tiles}; ` +
-        `threads terminated: ${report.terminated}`,
+        `(${replaced?.stopped} stopped in a thread, ${replaced?.late} finished late); ` +
+        `view 3 ${zoomed?.rendered}/${zoomed?.tiles}; threads terminated: ${report.terminated}; ` +
+        `crossOriginIsolated: ${report.isolated}`,
     );
-    errors.push(...judge(report).map((e) => `threads page: ${e}`));
-    await page.close();
+    errors.push(...judge(report).map((e) => `${where}: ${e}`));
     return errors;
   } finally {
     server.closeAllConnections();

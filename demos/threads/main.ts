@@ -30,6 +30,8 @@ export interface Report {
   views: ViewStats[];
   threads: number;
   terminated: number;
+  /** Whether the page is cross-origin isolated (served with COOP and COEP). */
+  isolated: boolean;
 }
 
 const canvas = document.getElementById('view') as HTMLCanvasElement;
@@ -118,7 +120,7 @@ async function selftest(): Promise<void> {
     }),
   );
   views.push(await replaced!);
-  const report: Report = { views, threads: pool.size, terminated };
+  const report: Report = { views, threads: pool.size, terminated, isolated: crossOriginIsolated };
   status.dataset.report = JSON.stringify(report);
   status.dataset.state = 'done';
   status.textContent = views
