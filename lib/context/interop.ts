@@ -1,7 +1,6 @@
 import { CallbackWaiter } from '../internal/blocking.js';
 import { isSignal, signalToken } from '../internal/cancel.js';
 import { context, present, show } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
 import { background, CancelCtx, type Context } from './Context.js';
 import { withCancel } from './withCancel.js';
 
@@ -44,7 +43,7 @@ export function fromSignal(signal: AbortSignal, parent: Context = background()):
   }
   const w = new CallbackWaiter(follow);
   token.parkRecv(w);
-  ctx.onCancel = () => withdraw(w);
+  ctx.onCancel = () => token.leave(w);
   return ctx;
 }
 

@@ -12,7 +12,8 @@ import type { Context } from '../context/Context.js';
 import { fromSignal } from '../context/interop.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import type { RecvCore, Token } from './blocking.js';
-import { isGorxContext, TOKEN, userContextDone } from './brand.js';
+import { CONTEXT, isGorxContext, PROTOCOL, TOKEN, userContextDone } from './brand.js';
+import { hop } from './resume.js';
 import { commitSafely } from './trampoline.js';
 import { show } from './validate.js';
 import { type Waiter, WaitQueue } from './WaitQueue.js';
@@ -39,6 +40,8 @@ export function abortError(reason: unknown): CanceledError | DeadlineExceededErr
 export class SignalToken implements Token {
   #err: CanceledError | DeadlineExceededError | undefined = undefined;
   readonly #waiters = new WaitQueue();
+  #listening = false;
+  #sweeping = false;
   declare readonly signal: AbortSignal;
   constructor(signal: AbortSignal) {
     this.signal = signal;
@@ -53,16 +56,41 @@ export class SignalToken implements Token {
     return this;
   }
   parkRecv(w: Waiter): void {
-    if (this.#waiters.head === null) this.signal.addEventListener('abort', this);
+    if (!this.#listening) {
+      this.#listening = true;
+      this.signal.addEventListener('abort', this);
+    }
     this.#waiters.push(w, this);
   }
+  /**
+   * Unlinks a wait's waiter. A wait is often followed by another at once (a loop of guarded sends
+   * and receives), so when none is left the listener stays until the next turn, rather than being
+   * added and removed on every operation.
+   */
   withdraw(w: Waiter): void {
     this.#waiters.unlink(w);
-    if (this.#waiters.head === null) this.signal.removeEventListener('abort', this);
+    if (this.#waiters.head === null && !this.#sweeping) {
+      this.#sweeping = true;
+      hop(this.#sweep);
+    }
+  }
+  /** Unlinks a follower that leaves for good (a context following the signal): no waiting for a turn. */
+  leave(w: Waiter): void {
+    this.#waiters.unlink(w);
+    if (this.#waiters.head === null) this.#unlisten();
+  }
+  readonly #sweep = (): void => {
+    this.#sweeping = false;
+    if (this.#waiters.head === null) this.#unlisten();
+  };
+  #unlisten(): void {
+    if (!this.#listening) return;
+    this.#listening = false;
+    this.signal.removeEventListener('abort', this);
   }
   /** The 'abort' listener. */
   handleEvent(): void {
-    this.signal.removeEventListener('abort', this);
+    this.#unlisten();
     const q = this.#waiters;
     for (let w = q.shift(); w !== null; w = q.shift()) {
       w.ok = false;
@@ -104,7 +132,10 @@ function notAToken(where: string, value: unknown): never {
  */
 export function toToken(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Token | null {
   if (cancel === undefined || cancel === null) return null;
-  if (isGorxContext(cancel)) return (cancel as unknown as { [TOKEN]: Token | null })[TOKEN];
+  // The brand is read here rather than through isGorxContext: a property read at its own site stays
+  // monomorphic on the hot path (a wait guarded by the same kind of context, again and again).
+  const branded = cancel as unknown as { [CONTEXT]?: unknown; [TOKEN]: Token | null };
+  if (branded[CONTEXT] === PROTOCOL) return branded[TOKEN];
   if (isSignal(cancel)) return signalToken(cancel);
   const done = userContextDone(cancel);
   if (done === undefined) return notAToken(where, cancel);

@@ -11,7 +11,8 @@ type Resolve = (value: any) => void;
 const SLICE_MS = 4;
 /** Settlements between two looks at the clock. */
 const CHECK_EVERY = 64;
-const hop: (fn: () => void) => void =
+/** Runs `fn` on a fresh macrotask: setImmediate where the host has it, else a MessageChannel message. */
+export const hop: (fn: () => void) => void =
   typeof setImmediate === 'function'
     ? (fn) => setImmediate(fn)
     : typeof MessageChannel === 'function'
