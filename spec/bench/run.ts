@@ -7,7 +7,8 @@
 //   npm run bench -- --source                  gorx from lib/ through tsx instead of a tsup bundle
 //
 // The thread workloads (threads.bench.ts: threads-fib25, threads-fib28, threads-noop,
-// threads-roundtrip, threads-oneway) run the same way and get a "Threads" section of their own.
+// threads-roundtrip, threads-oneway) run the same way and get a "Threads" section of their own;
+// `WAIT_QUIET=10 npm run bench` waits up to 10 minutes for a quiet machine before each of them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -142,6 +143,17 @@ function inChild(id: string): Result | undefined {
   }
 }
 
+/**
+ * With `WAIT_QUIET=<minutes>`, waits at most that long for the 1-minute load average to fall below
+ * 1 before a thread workload: CPU speedups mean something only on a quiet machine.
+ */
+async function waitQuiet(): Promise<void> {
+  const until = Date.now() + Number(process.env.WAIT_QUIET ?? 0) * 60_000;
+  while (Date.now() < until && os.loadavg()[0]! >= 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+}
+
 /** The "Bundle size" section, measured apart by `npm run size`; undefined until it has run. */
 function sizeSection(): string | undefined {
   const file = new URL('../package/size.md', import.meta.url);
@@ -166,7 +178,13 @@ async function parent(): Promise<void> {
     return { workload, rows };
   };
   const measured = selected.map(measure);
-  const threads = (only ? threadWorkloads.filter((w) => only.includes(w.id)) : threadWorkloads).map(measure);
+  const threads: Measured[] = [];
+  const threadLoads: number[] = [];
+  for (const workload of only ? threadWorkloads.filter((w) => only.includes(w.id)) : threadWorkloads) {
+    await waitQuiet();
+    threadLoads.push(os.loadavg()[0]!);
+    threads.push(measure(workload));
+  }
   let memory: Parameters<typeof renderReport>[2] = 'Not measured in this run.';
   if (!only || only.includes('memory')) {
     const result = inChild('memory');
@@ -202,7 +220,7 @@ async function parent(): Promise<void> {
     REFERENCES,
     REASONS,
     sizeSection(),
-    threads.length > 0 ? renderThreads(threads) : undefined,
+    threads.length > 0 ? renderThreads(threads, threadLoads) : undefined,
   );
   if (only) {
     console.log(`\n${report}`);

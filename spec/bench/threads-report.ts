@@ -42,8 +42,11 @@ function rateTable(m: Measured, columns: readonly (readonly [string, Row | undef
   return lines;
 }
 
-/** Renders the section from the thread workloads that ran (any subset of them). */
-export function renderThreads(measured: readonly Measured[]): string {
+/**
+ * Renders the section from the thread workloads that ran (any subset of them); `loads` is the
+ * 1-minute load average when each began.
+ */
+export function renderThreads(measured: readonly Measured[], loads: readonly number[]): string {
   const byId = (id: string) => measured.find((m) => m.workload.id === id);
   const cpu = measured.filter((m) => m.workload.id.startsWith('threads-fib'));
   const tiny = byId('threads-noop');
@@ -85,25 +88,24 @@ export function renderThreads(measured: readonly Measured[]): string {
   const out = [
     '## Threads',
     '',
-    `Every pool has ${THREADS} threads and runs the same \`fib\` and no-op functions; its worker file is`,
-    'bundled by esbuild (gorx’s imports `gorx/worker` from `lib/`). Each workload runs in a process of',
-    'its own, its cases interleaved round by round, so the ratios compare pools that saw the same',
+    `Every pool has ${THREADS} threads and runs the same \`fib\` and no-op functions; its worker file`,
+    'is bundled by esbuild (gorx’s takes `gorx/worker` from `lib/`). Each workload runs in a process',
+    'of its own, its cases interleaved round by round, so the ratios compare pools that saw the same',
     'machine; the pools start once per process, before the warm-up. The floor pool is hand-written',
     'on raw `worker_threads` (least-loaded, 2 tasks in flight per thread for fib and 64 for no-ops,',
     'batched once per turn both ways: `spec/bench/threads-floors.ts`). gorx is measured as the goal',
     "states it, `workerPool(2, pool.fn('fib'))` (one task per thread at a time, as `workerPool`",
     'bounds it), and with every task handed to `pool.go` at once, as the peers get them. CPU speedups',
-    'mean something only on a quiet machine: see the load average at the top.',
+    'mean something only on a quiet machine (a 1-minute load average under 1); the load average when',
+    `each workload began: ${measured.map((m, i) => `${m.workload.id.replace('threads-', '')} ${loads[i]?.toFixed(1) ?? '?'}`).join(', ')}`,
+    '(`WAIT_QUIET=<minutes> npm run bench` waits for a quiet machine first).',
     '',
     'Reference figures (THREADS.md, another quiet 2-core machine): speedup over the main thread for',
     '400 × fib(25) / 100 × fib(28): piscina 1.65× / 1.85×, workerpool 1.76× / 1.95×, hand-written pool',
     '1.78× / 1.88×, Go (GOMAXPROCS 2 vs 1) 1.82× / 2.02×; no-op tasks: piscina 41k/s, workerpool',
     '32k/s, a hand-written pool with 64 in flight 711k/s; raw round trip 19–59k/s; one way 2.5M / 9.0M',
     '/ 16–24M values/s at 1 / 16 / 256 per message.',
-    '',
-    '### Goals (THREADS.md P7, P8)',
-    '',
-    ...goals,
+    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P7, P8)', '', ...goals] : []),
   ];
   const table = (m: Measured | undefined, columns: readonly (readonly [string, Row | undefined])[]): void => {
     if (m === undefined) return;
