@@ -46,7 +46,7 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
 export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, ReceiveChannel<T> {
   /** The buffer size fixed at construction; 0 for an unbuffered channel. */
   readonly capacity: number;
-  readonly #buf: Ring<T> | null;
+  #buf: Ring<T> | null;
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
   #closed = false;
@@ -181,12 +181,13 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   /**
    * @internal Room held for another thread comes back (threads/home.ts): `n` held slots are freed
    * and `values` (sent from there under a credit, or given back untaken) go to waiting receivers,
-   * then to the buffer, at its head when `head` is set. They enter even after a close: they were
-   * sent before it. Parked senders take the room left; receivers see a close once nothing is held.
+   * then to the buffer, at its head when `head` is set (an unbuffered channel gets a buffer for
+   * them, that no send fills). They enter even after a close: they were sent before it. Parked
+   * senders take the room left; receivers see a close once nothing is held.
    */
   release(n: number, values: readonly T[], head: boolean): void {
     this.held -= n;
-    const buf = this.#buf!;
+    const buf = (this.#buf ??= new Ring<T>());
     const woken: Waiter[] = [];
     let i = 0;
     while (i < values.length && this.#recvq.head !== null) {

@@ -10,9 +10,11 @@
 //   while parked, so a sender handing a value to it never exceeds the capacity;
 // - receivers see the close only once nothing is held (the engine), so values sent under credit
 //   before the close, and values given back, are received first.
-// With c = 0 nothing is held: a credit is a receiver of the channel set aside (`reserved`) for the
-// endpoint's next send, and a proxy is a plain receiver: a remote send completes only when a
-// receiver waits for its value.
+// With c = 0 no room is held for sends: a credit is a receiver of the channel set aside
+// (`reserved`) for the endpoint's next send, and a proxy is a plain receiver, so a remote send
+// completes only when a receiver waits for its value. Values pushed to an endpoint are held until
+// taken there; one whose receiver gave up comes back to the head of the channel (which gets a
+// buffer for such values only), so it is received before a close.
 import type { Channel } from '../channel/Channel.js';
 import { BLOCKED, CLOSED } from '../internal/blocking.js';
 import { Ring } from '../internal/Ring.js';
@@ -24,6 +26,7 @@ import {
   type ChannelToken,
   CLOSE,
   CREDIT,
+  drain,
   END,
   later,
   listen,
@@ -54,12 +57,6 @@ class Agent extends Waiter {
   }
 }
 
-/** A sender whose value was already sent elsewhere: a value put back into an unbuffered channel. */
-class Ghost extends Waiter {
-  commit(): void {}
-  fail(): void {}
-}
-
 class Home implements Side {
   queued = false;
   readonly links: HomeLink[] = [];
@@ -79,16 +76,21 @@ class Home implements Side {
   flush(): void {
     this.#busy = true;
     let rounds = 0;
-    do {
-      this.#again = false;
-      this.#check();
-    } while (this.#again && ++rounds < 8);
-    this.#busy = false;
+    try {
+      do {
+        this.#again = false;
+        this.#check();
+      } while (this.#again && ++rounds < 8);
+    } finally {
+      this.#busy = false;
+    }
     if (this.#again) later(this);
   }
 
   #check(): void {
-    const { ch, links } = this;
+    const { ch } = this;
+    // A link may leave while it is served: walk a copy.
+    const links = this.links.slice();
     const c = ch.capacity;
     if (ch.closed && !this.shut) {
       this.shut = true;
@@ -102,7 +104,7 @@ class Home implements Side {
       for (const l of links) l.reserve();
       return;
     }
-    let free = c - ch.length - ch.held;
+    let free = ch.closed ? 0 : c - ch.length - ch.held;
     const senders = links.filter((l) => l.sender);
     for (const l of senders) {
       if (free <= 0) break;
@@ -115,7 +117,7 @@ class Home implements Side {
       ch.length === 0 && (r > this.proxies || links.some((l) => l.starving && l.out.length === 0));
     const cramped = free <= 0 && (s > 0 || senders.some((l) => l.credit === 0));
     for (const l of links) {
-      if (thirsty && !l.needed && !l.starving && l.out.length > 0) {
+      if (thirsty && !l.needed && l.out.length > 0) {
         l.needed = true;
         l.send([NEED]);
       }
@@ -159,6 +161,11 @@ class HomeLink implements Side, Peer {
     listen(port, (batch) => this.receive(batch));
   }
 
+  sync(): boolean {
+    if (!this.gone) drain(this.port, (batch) => this.receive(batch));
+    return !this.gone;
+  }
+
   get ch(): Channel<unknown> {
     return this.home.ch;
   }
@@ -200,7 +207,8 @@ class HomeLink implements Side, Peer {
           this.demand = Math.max(0, this.demand + (m[2] as number));
           this.starving = m[3] === 1;
           this.needed = false;
-          if (c > 0 && took > 0) ch.release(took, [], false);
+          if (this.demand === 0) this.unpark();
+          if (took > 0) ch.release(took, [], false);
           break;
         }
         case WANT:
@@ -213,11 +221,11 @@ class HomeLink implements Side, Peer {
           this.#unreserve(m[1] as number);
           break;
         case BACK: {
-          const back = this.#drain();
+          // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
+          const back = this.#drain(m[1] as number);
           this.demand = 0;
           this.needed = false;
-          if (c > 0) ch.release(back.length, back, true);
-          else for (const v of back) this.#requeue(v);
+          ch.release(back.length, back, true);
           break;
         }
         case CLOSE:
@@ -231,10 +239,10 @@ class HomeLink implements Side, Peer {
     this.home.wake();
   }
 
-  /** The values pushed and not taken, oldest first; `out` is left empty. */
-  #drain(): unknown[] {
+  /** The first `n` values pushed and not taken (all by default), oldest first, out of `out`. */
+  #drain(n = this.out.length): unknown[] {
     const vs: unknown[] = [];
-    while (this.out.length > 0) vs.push(this.out.shift());
+    while (vs.length < n && this.out.length > 0) vs.push(this.out.shift());
     return vs;
   }
 
@@ -269,6 +277,8 @@ class HomeLink implements Side, Peer {
   }
 
   #push(v: unknown): void {
+    // With a buffer, the value's slot was held before it was taken.
+    if (this.ch.capacity === 0) this.ch.held++;
     this.out.push(v);
     this.demand--;
     const last = this.q[this.q.length - 1];
@@ -354,21 +364,10 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
     const r = this.reserved.shift();
-    if (r === null) return this.#requeue(v);
+    if (r === null) return this.ch.release(0, [v], false);
     r.value = v;
     r.ok = true;
     commitSafely(r);
-  }
-
-  /** Capacity 0: a value whose sender is done goes to the next receiver (or waits for one). */
-  #requeue(v: unknown): void {
-    const ch = this.ch;
-    if (ch.closed) return;
-    if (!ch.offerNow(v)) {
-      const g = new Ghost();
-      g.value = v;
-      ch.parkSend(g);
-    }
   }
 
   #finish(): void {
@@ -400,16 +399,11 @@ class HomeLink implements Side, Peer {
     this.#leave();
     if (ch.capacity > 0) ch.release(credit + back.length, back, true);
     else {
-      this.#unreserveAll();
-      for (const v of back) this.#requeue(v);
+      this.credit = this.reserved.size;
+      this.#unreserve(this.credit);
+      ch.release(back.length, back, true);
     }
     return credit + back.length;
-  }
-
-  #unreserveAll(): void {
-    const n = this.reserved.size;
-    this.credit = n;
-    this.#unreserve(n);
   }
 }
 

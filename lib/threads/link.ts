@@ -51,9 +51,12 @@ export function isToken(value: unknown): value is ChannelToken {
   return (value as Partial<ChannelToken>).gorx === 'chan';
 }
 
-/** Something that loses its peer thread: returns the number of values whose fate is unknown. */
+/** One side of a link, as the thread pool sees it. */
 export interface Peer {
+  /** The other thread is gone: returns the number of values whose fate is unknown. */
   lost(error: unknown): number;
+  /** Reads what the other side already posted (Node); false once the link is over. */
+  sync(): boolean;
 }
 
 /** A side of a link: its messages of this turn, posted by `flush`. */
@@ -89,6 +92,22 @@ function run(): void {
     }
   }
   sides = [];
+}
+
+/** Posts what every side has queued, now (before a task's result, which must not overtake it). */
+export function flushNow(): void {
+  if (sides.length > 0) run();
+}
+
+type ReceiveNow = (port: MessagePort) => { message: unknown } | undefined;
+const receiveNow = (
+  globalThis as { process?: { getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow } } }
+).process?.getBuiltinModule?.('node:worker_threads')?.receiveMessageOnPort;
+
+/** Handles the batches already waiting on `port`, where the host can read them synchronously (Node). */
+export function drain(port: MessagePort, receive: (batch: Msg[]) => void): void {
+  if (receiveNow === undefined) return;
+  for (let m = receiveNow(port); m !== undefined; m = receiveNow(port)) receive(m.message as Msg[]);
 }
 
 /** Flushes `side` at the end of this turn (once, however often it is asked). */

@@ -29,6 +29,7 @@ import {
   BACK,
   CLOSE,
   CREDIT,
+  drain,
   END,
   later,
   listen,
@@ -151,6 +152,12 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#failSenders(new ClosedChannelError());
   }
 
+  /** @internal */
+  sync(): boolean {
+    if (this.#death === undefined) drain(this.#port, (batch) => this.#receive(batch));
+    return this.#death === undefined;
+  }
+
   #send(m: Msg): void {
     this.#q.push(m);
     later(this);
@@ -252,12 +259,18 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     const q = w.queue;
     if (q === null) return;
     q.unlink(w);
-    if (this.capacity > 0 || this.#shut) return;
+    if (this.#shut && q === this.#sendq) return;
     if (q === this.#recvq) {
-      this.#asked--;
-      this.#want--;
-      later(this);
-    } else this.#send([WANT, -1]);
+      if (this.capacity === 0) {
+        this.#asked--;
+        this.#want--;
+      }
+      // No receiver waits here any more: the home may ask for the prefetched values back.
+      if (this.#recvq.head === null) {
+        this.#report();
+        this.#send([TAKE, 0, 0, 0]);
+      }
+    } else if (this.capacity === 0) this.#send([WANT, -1]);
   }
 
   #ask(): void {
@@ -302,7 +315,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       switch (m[0]) {
         case PUSH: {
           const vs = m[1] as T[];
-          this.#asked -= vs.length;
+          // Values in flight when this endpoint gave its demand back still arrive.
+          this.#asked = Math.max(0, this.#asked - vs.length);
           const pre = this.#pre;
           for (const v of vs) pre.push(v);
           for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
@@ -312,9 +326,13 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
             w.ok = true;
             commitSafely(w);
           }
+          // Unbuffered: a value pushed for a receiver that gave up goes straight back.
+          if (this.capacity === 0 && pre.length > 0) this.#giveBack();
           break;
         }
         case CREDIT:
+          // After a close here the home took its credits back itself; after SHUT none come.
+          if (this.#shut) break;
           this.#credit += m[1] as number;
           this.#acked = m[2] as number;
           for (let w = this.#sendq.head; w !== null && this.#credit > 0; w = this.#sendq.head) {
@@ -340,19 +358,22 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           if (this.#pre.length === 0) this.#endReceivers();
           break;
         case NEED:
-          if (this.#recvq.head === null && this.#pre.length > 0) {
-            this.#report();
-            const n = this.#pre.length;
-            while (this.#pre.length > 0) this.#pre.shift();
-            this.#asked = 0;
-            this.#send([BACK, n]);
-          }
+          if (this.#recvq.head === null && this.#pre.length > 0) this.#giveBack();
           break;
         case SPARE:
           if (this.#sendq.head === null) this.#giveCredits();
           break;
       }
     }
+  }
+
+  /** Gives the prefetched values back to the home, with the demand (after the report of takes). */
+  #giveBack(): void {
+    this.#report();
+    const n = this.#pre.length;
+    while (this.#pre.length > 0) this.#pre.shift();
+    this.#asked = 0;
+    this.#send([BACK, n]);
   }
 
   #giveCredits(): void {

@@ -396,6 +396,8 @@ class Pool implements ThreadPool {
       } else if (env[0] === OK || env[0] === ERR) {
         const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
+        // What the task posted on its channels before it ended comes first (Go: happens before).
+        for (const p of thread.peers) if (!p.sync()) thread.peers.delete(p);
         thread.finish(job, env[3]);
         if (env[0] === OK) {
           const peers: Peer[] = [];

@@ -16,6 +16,7 @@ import { withDeadline } from '../context/withDeadline.js';
 import { CanceledError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
+import { flushNow } from '../threads/link.js';
 import {
   CANCEL,
   type Envelope,
@@ -115,6 +116,8 @@ class Server {
     const now = performance.now();
     const t = (now - t0) * 1000;
     this.live.delete(id);
+    // The task's channel traffic leaves before its result (threads/link.ts).
+    flushNow();
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];

@@ -64,9 +64,11 @@ function describe(ctx: Context) {
 }
 
 /** Ends this thread the way the kill suite asks. */
-function die(how: 'throw' | 'exit'): never {
+function die(how: 'throw' | 'exit'): void {
   if (how === 'exit') process.exit(7);
-  throw new QuotaError(9);
+  queueMicrotask(() => {
+    throw new QuotaError(9);
+  });
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -84,7 +86,7 @@ const channels = {
     return n;
   },
   /** Forwards with ranging and trySend-first (the fast faces); `die` after `at` values, if given. */
-  relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at = -1, how: 'throw' | 'exit' = 'throw') =>
+  relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at: number, how: 'throw' | 'exit') =>
     new Promise<number>((resolve, reject) => {
       let n = 0;
       let pending: Promise<void> | null = null;
@@ -100,15 +102,24 @@ const channels = {
             pending = out.send(r.value);
             await pending;
           }
-          if (++n === at) die(how);
+          if (++n === at) return die(how);
         }
       };
       step().catch(reject);
     }),
-  /** Sends 0 … n-1 on `out` and closes it (with `error` when given). */
-  produce: async (out: SendChannel<number>, n: number, error?: unknown) => {
+  /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
+  forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
+    let n = 0;
+    for await (const v of jobs) {
+      if (!out.trySend(v)) await out.send(v);
+      n++;
+    }
+    return n;
+  },
+  /** Sends 0 … n-1 on `out` and closes it. */
+  produce: async (out: SendChannel<number>, n: number) => {
     for (let i = 0; i < n; i++) if (!out.trySend(i)) await out.send(i);
-    out.close(error);
+    out.close();
     return n;
   },
   /** Receives everything; returns the values in order. */
@@ -167,8 +178,8 @@ const channels = {
     }
   },
   /** Closes `ch` here (with an error of the kind given). */
-  closeWith: (ch: SendChannel<unknown>, kind?: string) => {
-    ch.close(kind === undefined ? undefined : errors[kind]!());
+  closeWith: (ch: SendChannel<unknown>, kind: string | null) => {
+    ch.close(kind === null ? undefined : errors[kind]!());
     try {
       ch.trySend(1);
       return 'sent on closed';
