@@ -1,5 +1,6 @@
 import { CallbackWaiter } from '../internal/blocking.js';
-import { isSignal, signalToken } from '../internal/cancel.js';
+import { isGorxContext, userContextDone } from '../internal/brand.js';
+import { isSignal, notAToken, signalToken } from '../internal/cancel.js';
 import { context, present, show } from '../internal/validate.js';
 import { background, CancelCtx, type Context } from './Context.js';
 import { withCancel } from './withCancel.js';
@@ -88,4 +89,26 @@ export function fromDestroyRef(ref: DestroyRefLike, parent: Context = background
   if (typeof unregister === 'function' && ctx.err === undefined)
     (ctx as CancelCtx).onCancel = unregister as () => void;
   return ctx;
+}
+
+// The context for an optional argument lives here rather than beside toToken: an AbortSignal
+// becomes a Context through fromSignal, and the receive faces that import toToken must not load
+// the Context classes (they would form an import cycle through DonePort, and cost every program
+// that uses a Channel the whole Context machinery).
+const bySignal = new WeakMap<AbortSignal, Context>();
+
+/**
+ * The context for an optional `cancel` or `opts.ctx`: null when absent (`undefined`, or `null` as
+ * Go's nil), the memoised context of an AbortSignal, or the Context itself.
+ * @throws TypeError for anything else.
+ */
+export function toContext(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Context | null {
+  if (cancel === undefined || cancel === null) return null;
+  if (isSignal(cancel)) {
+    let ctx = bySignal.get(cancel);
+    if (ctx === undefined) bySignal.set(cancel, (ctx = fromSignal(cancel)));
+    return ctx;
+  }
+  if (!isGorxContext(cancel) && userContextDone(cancel) === undefined) notAToken(where, cancel);
+  return cancel;
 }

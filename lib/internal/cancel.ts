@@ -9,10 +9,9 @@
 //   is itself, a port with one 'abort' listener while anything waits on it;
 // - a context the user made (CX14), recognised by its shape, is wrapped with its `done` read once.
 import type { Context } from '../context/Context.js';
-import { fromSignal } from '../context/interop.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import type { RecvCore, Token } from './blocking.js';
-import { CONTEXT, isGorxContext, PROTOCOL, TOKEN, userContextDone } from './brand.js';
+import { CONTEXT, PROTOCOL, TOKEN, userContextDone } from './brand.js';
 import { hop } from './resume.js';
 import { commitSafely } from './trampoline.js';
 import { show } from './validate.js';
@@ -121,7 +120,7 @@ class UserToken implements Token {
   }
 }
 
-function notAToken(where: string, value: unknown): never {
+export function notAToken(where: string, value: unknown): never {
   throw new TypeError(`${where}: cancel must be a Context or an AbortSignal, got ${show(value)}`);
 }
 
@@ -140,22 +139,4 @@ export function toToken(cancel: Context | AbortSignal | null | undefined, where 
   const done = userContextDone(cancel);
   if (done === undefined) return notAToken(where, cancel);
   return new UserToken(cancel, done);
-}
-
-const bySignal = new WeakMap<AbortSignal, Context>();
-
-/**
- * The context for an optional `cancel` or `opts.ctx`: null when absent (`undefined`, or `null` as
- * Go's nil), the memoised context of an AbortSignal, or the Context itself.
- * @throws TypeError for anything else.
- */
-export function toContext(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Context | null {
-  if (cancel === undefined || cancel === null) return null;
-  if (isSignal(cancel)) {
-    let ctx = bySignal.get(cancel);
-    if (ctx === undefined) bySignal.set(cancel, (ctx = fromSignal(cancel)));
-    return ctx;
-  }
-  if (!isGorxContext(cancel) && userContextDone(cancel) === undefined) notAToken(where, cancel);
-  return cancel;
 }

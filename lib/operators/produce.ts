@@ -1,8 +1,9 @@
 import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import { background, type Context } from '../context/Context.js';
+import { toContext } from '../context/interop.js';
 import { ClosedChannelError } from '../errors.js';
-import { toContext, toToken } from '../internal/cancel.js';
+import { toToken } from '../internal/cancel.js';
 import { endedByOwnContext, reportPanic } from '../internal/report.js';
 import { count, fn, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';

@@ -11,10 +11,11 @@
 //   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn.
 import { from, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { background, CancelCtx, type Context } from '../context/Context.js';
+import { toContext } from '../context/interop.js';
 import { canceled } from '../context/withCancel.js';
 import type { CanceledError } from '../errors.js';
 import type { CallbackWaiter } from '../internal/blocking.js';
-import { toContext, toToken } from '../internal/cancel.js';
+import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { flag, fn, limit, options } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';

@@ -1,7 +1,7 @@
 import { background, CancelCtx, type Context } from '../context/Context.js';
+import { toContext } from '../context/interop.js';
 import { canceled } from '../context/withCancel.js';
 import { CanceledError } from '../errors.js';
-import { toContext } from '../internal/cancel.js';
 import { beginPending, live, type TaskRecord } from '../internal/debug.js';
 import { endedByOwnContext, handled } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';

@@ -13,8 +13,8 @@
 import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
 import { background, type CancelCtx, type Context, cause } from '../context/Context.js';
+import { toContext } from '../context/interop.js';
 import { ClosedChannelError } from '../errors.js';
-import { toContext } from '../internal/cancel.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
