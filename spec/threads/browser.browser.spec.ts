@@ -67,6 +67,15 @@ describe('threadPool on Web Workers', () => {
     expect(spawned.length).toBe(2);
   });
 
+  it('D1 a worker file that imports only gorx/worker serves its handlers', async () => {
+    const pool = threadPool(
+      () => new Worker(new URL('./workers/serve-only.worker.ts', import.meta.url), { type: 'module' }),
+      { size: 1 },
+    );
+    pools.push(pool);
+    expect(await pool.go('twice', [21])).toBe(42);
+  });
+
   it('D1 workerPool(2, pool.fn("fib")) computes every result on the pool, in order', async () => {
     const { pool } = webPool({ size: 2 });
     const ns = Array.from({ length: 40 }, (_, i) => i % 22);
