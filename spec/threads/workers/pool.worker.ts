@@ -221,6 +221,51 @@ const channels = {
   },
 };
 
+/** The floors the channel benchmark (spec/threads/channels.ts) compares with: a bare MessagePort. */
+const floors = {
+  /** Counts the numbers arriving in arrays on `port` until `n`, then says so. */
+  floorSink: (port: MessagePort, n: number) =>
+    new Promise<number>((resolve) => {
+      let got = 0;
+      port.onmessage = (e: MessageEvent<number[]>) => {
+        got += e.data.length;
+        if (got >= n) {
+          port.close();
+          resolve(got);
+        }
+      };
+    }),
+  /** Echoes `k` messages on `port`. */
+  floorEcho: (port: MessagePort, k: number) =>
+    new Promise<number>((resolve) => {
+      let n = 0;
+      port.onmessage = (e: MessageEvent) => {
+        port.postMessage(e.data);
+        if (++n === k) {
+          port.close();
+          resolve(n);
+        }
+      };
+    }),
+  /** Counts a channel's values, ranging by subscription. */
+  countRange: (ch: ReceiveChannel<number>) =>
+    new Promise<number>((resolve, reject) => {
+      let n = 0;
+      ch.subscribe({ next: () => n++, error: reject, complete: () => resolve(n) });
+    }),
+  /** Counts a channel's values with one `await recv()` per value. */
+  countRecv: async (ch: ReceiveChannel<number>) => {
+    let n = 0;
+    while ((await ch.recv()).ok) n++;
+    return n;
+  },
+  /** Answers every value of `a` on `b` (unbuffered round trips). */
+  pong: async (a: ReceiveChannel<number>, b: SendChannel<number>) => {
+    for await (const v of a) await b.send(v);
+    b.close();
+  },
+};
+
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
@@ -260,4 +305,5 @@ serve({
     return transfer(bytes, [bytes.buffer]);
   },
   ...channels,
+  ...floors,
 });
