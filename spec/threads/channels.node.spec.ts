@@ -3,16 +3,19 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import {
+  after,
   background,
   CanceledError,
   Channel,
   ClosedChannelError,
   recv,
   select,
+  select$,
   send,
   WorkerExitError,
   withCancel,
 } from 'gorx';
+import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/threads/threadPool.js';
@@ -302,6 +305,16 @@ describe('channels across threads', () => {
   });
 });
 
+describe('bad input', () => {
+  it('an endpoint cannot cross again: a TypeError at the call, and nothing is left open', async () => {
+    const src = await pool.go<RemoteChannel<number>>('source', [2, 1]);
+    const ch = new Channel<number>(1);
+    expect(() => pool.go('collect', [ch, src])).toThrow(TypeError);
+    expect(ch.crossing).toBeNull(); // the link made for `ch` was dropped
+    expect(await gather(src)).toEqual([0]);
+  });
+});
+
 describe('select across threads (R3)', () => {
   async function mixed(capA: number, capB: number, rounds: number, seed: number) {
     const random = rng(seed);
@@ -353,6 +366,22 @@ describe('select across threads (R3)', () => {
     expect(w.got.length + w.sent + w.locals).toBe(rounds);
     return w;
   }
+
+  it('R3 SE5 select$ over an endpoint, unsubscribed at random by a timeout case: every value of the worker received once', async () => {
+    const n = 300;
+    const src = await pool.go<RemoteChannel<number>>('source', [4, n]);
+    const random = rng(5);
+    const got: number[] = [];
+    let timeouts = 0;
+    for (;;) {
+      const r = await firstValueFrom(select$({ v: recv(src), t: recv(after(random(2))) }));
+      if (r.case === 't') timeouts++;
+      else if (!r.ok) break;
+      else got.push(r.value);
+    }
+    expect(got).toEqual(range(n));
+    expect(timeouts).toBeGreaterThan(0);
+  });
 
   const rounds = 2000 * STRESS_SCALE;
   it('R3 SE2 selects on both threads over local channels and endpoints (buffered): exactly one case each time, nothing lost or duplicated', async () => {
