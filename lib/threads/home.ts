@@ -179,12 +179,26 @@ class HomeLink implements Side, Peer {
     if (this.gone || this.q.length === 0) return;
     const q = this.q;
     this.q = [];
-    post(this.port, q, (error) => this.#refused(error));
+    const refused = post(this.port, q);
+    if (refused !== undefined) this.#refused(refused.values, refused.error);
   }
 
-  /** Values that cannot be cloned: the channel is closed with the host's error. */
-  #refused(error: unknown): void {
-    if (!this.ch.closed) this.ch.close(error);
+  /**
+   * Values that cannot be cloned are dropped (they never left), and the channel is closed with the
+   * host's error (a DataCloneError), so that neither side waits for them.
+   */
+  #refused(values: unknown[], error: unknown): void {
+    const kept: unknown[] = [];
+    const before = this.out.length;
+    for (const v of this.#drain()) {
+      const i = values.indexOf(v);
+      if (i < 0) kept.push(v);
+      else values.splice(i, 1);
+    }
+    for (const v of kept) this.out.push(v);
+    const ch = this.ch;
+    if (!ch.closed) ch.close(error);
+    ch.release(before - kept.length, [], false);
   }
 
   receive(batch: Msg[]): void {

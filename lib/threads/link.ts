@@ -117,12 +117,33 @@ export function later(side: Side): void {
   if (sides.push(side) === 1) tick(run);
 }
 
-/** Posts `batch` on `port`; a batch the host cannot clone goes to `refused`. */
-export function post(port: MessagePort, batch: Msg[], refused: (error: unknown) => void): void {
+/**
+ * Posts `batch` on `port`. A batch the host cannot clone is posted message by message, and the
+ * values of a PUSH or VALS message value by value: returns the values that could not be cloned
+ * (dropped) and the host's error, or undefined when all went.
+ */
+export function post(port: MessagePort, batch: Msg[]): { values: unknown[]; error: unknown } | undefined {
   try {
     port.postMessage(batch);
+    return undefined;
   } catch (error) {
-    refused(error);
+    const values: unknown[] = [];
+    for (const m of batch) {
+      try {
+        port.postMessage([m]);
+      } catch {
+        // PUSH and VALS are both kind 0; every other message is plain numbers or an encoded error.
+        if (m[0] !== PUSH) continue;
+        for (const v of m[1] as unknown[]) {
+          try {
+            port.postMessage([[PUSH, [v]]]);
+          } catch {
+            values.push(v);
+          }
+        }
+      }
+    }
+    return { values, error };
   }
 }
 

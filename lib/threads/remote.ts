@@ -169,7 +169,14 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (this.#q.length === 0) return;
     const q = this.#q;
     this.#q = [];
-    post(this.#port, q, (error) => this.lost(error));
+    const refused = post(this.#port, q);
+    if (refused === undefined) return;
+    // Values that cannot be cloned never left: their credits go back, and the channel is closed
+    // with the host's error (a DataCloneError), as a sender here would see it.
+    const n = refused.values.length;
+    this.#sent -= n;
+    if (n > 0) this.#send([RET, n]);
+    if (!this.#shut) this.close(refused.error);
   }
 
   /** Queues what receivers did since the last report. */

@@ -51,7 +51,8 @@ export interface ThreadPool {
   readonly size: number;
   /**
    * Runs handler `name` with `args` on a pool thread: Go's `go f(args…)`. The Task settles with the
-   * handler's result or error (as its own class); its context crosses to the thread.
+   * handler's result or error (as its own class); its context crosses to the thread. A `Channel`
+   * in `args` (or in the result) is an endpoint on the other side: see `serve`.
    * @throws ClosedChannelError after `close()`; TypeError for a bad name, args or cancel.
    */
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R>;

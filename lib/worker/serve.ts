@@ -172,6 +172,14 @@ function hostPort(): unknown {
  * reaches the caller as the same class (gorx errors, built-in errors, DOMException, and classes
  * given to `registerError` on both sides).
  *
+ * A `Channel` among the arguments arrives as an endpoint of it (its buffer stays in the caller's
+ * thread), with every face of a channel; a `Channel` made here and returned crosses back the same
+ * way. The capacity bounds every value between the threads; one sender's values keep their order
+ * and a close follows them. On an endpoint, `trySend` and `tryRecv` decide on what the endpoint
+ * holds (credits of room in the home's buffer, values prefetched from it), so they may say "not
+ * ready" while the home could serve; `length` counts the prefetched values. An endpoint cannot be
+ * passed to another thread again, and values on a channel must be structured-cloneable.
+ *
  * @example
  * ```ts
  * // math.worker.ts

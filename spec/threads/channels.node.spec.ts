@@ -306,6 +306,21 @@ describe('channels across threads', () => {
 });
 
 describe('bad input', () => {
+  it('a value that cannot be cloned closes its channel with DataCloneError, both ways; nothing waits for it', async () => {
+    const out = new Channel<unknown>(4);
+    await pool.go('sendUncloneable', [out]);
+    expect(await out.recv()).toEqual({ value: 1, ok: true });
+    const e = await out.recv().catch((x: unknown) => x);
+    expect((e as Error).name).toBe('DataCloneError');
+    expect(out.held).toBe(0);
+    const jobs = new Channel<unknown>(4);
+    const drained = pool.go('drain', [jobs]);
+    await jobs.send(1);
+    await jobs.send(() => 2);
+    expect(await drained).toEqual({ n: 1, error: 'DataCloneError', quota: false });
+    await expect(jobs.send(3)).rejects.toBeInstanceOf(ClosedChannelError);
+  });
+
   it('an endpoint cannot cross again: a TypeError at the call, and nothing is left open', async () => {
     const src = await pool.go<RemoteChannel<number>>('source', [2, 1]);
     const ch = new Channel<number>(1);

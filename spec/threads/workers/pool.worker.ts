@@ -158,6 +158,11 @@ const channels = {
     await ch.send(value);
     await acks.send('sent');
   },
+  /** Sends 1, then a value that cannot be cloned. */
+  sendUncloneable: async (out: SendChannel<unknown>) => {
+    await out.send(1);
+    await out.send(() => 2);
+  },
   /** Receives once and returns what it got. */
   recvOne: async (ch: ReceiveChannel<unknown>) => ch.recv(),
   /** A parked receive cancelled by the task's context. */
