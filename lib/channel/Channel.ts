@@ -159,14 +159,14 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
     this.#closed = true;
     if (error === null) error = undefined; // Go's nil: no error
     if (error !== undefined) this.#error = error;
-    if (this.held === 0) this.#end();
+    if (this.held === 0) this.end();
     for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
       failSafely(w, new ClosedChannelError());
     this.crossing?.wake();
   }
 
-  /** Wakes every receiver with the close. */
-  #end(): void {
+  /** @internal Wakes every receiver with the close (and, from threads/home.ts, once nothing is held). */
+  end(): void {
     const error = this.#error;
     for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
       if (error !== NO_ERROR) failSafely(w, error);
@@ -179,45 +179,12 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   }
 
   /**
-   * @internal Room held for another thread comes back (threads/home.ts): `n` held slots are freed
-   * and `values` (sent from there under a credit, or given back untaken) go to waiting receivers,
-   * then to the buffer, at its head when `head` is set (an unbuffered channel gets a buffer for
-   * them, that no send fills). They enter even after a close: they were sent before it. Parked
-   * senders take the room left; receivers see a close once nothing is held.
+   * @internal The buffer and the wait queues, for the thread layer (threads/home.ts), which puts
+   * values coming back from other threads into them; an unbuffered channel gets a buffer for those
+   * values only (no send fills it).
    */
-  release(n: number, values: readonly T[], head: boolean): void {
-    this.held -= n;
-    const buf = (this.#buf ??= new Ring<T>());
-    const woken: Waiter[] = [];
-    let i = 0;
-    while (i < values.length && this.#recvq.head !== null) {
-      const r = this.#recvq.shift()!;
-      r.value = values[i++];
-      r.ok = true;
-      woken.push(r);
-    }
-    const rest: T[] = [];
-    if (head && i < values.length) while (buf.length > 0) rest.push(buf.shift());
-    while (i < values.length) buf.push(values[i++]!);
-    for (const v of rest) buf.push(v);
-    for (
-      let s = this.#sendq.head;
-      s !== null && buf.length + this.held < this.capacity;
-      s = this.#sendq.head
-    ) {
-      this.#sendq.unlink(s);
-      buf.push(s.value as T);
-      s.value = undefined;
-      woken.push(s);
-    }
-    for (const w of woken) commitSafely(w);
-    if (this.#closed && this.held === 0 && buf.length === 0) this.#end();
-    this.crossing?.wake();
-  }
-
-  /** @internal Takes the first waiting receiver out of the queue, for a send from another thread. */
-  reserve(): Waiter | null {
-    return this.#recvq.shift();
+  queues(): [Ring<T>, WaitQueue, WaitQueue] {
+    return [(this.#buf ??= new Ring<T>()), this.#recvq, this.#sendq];
   }
 
   /** @internal */

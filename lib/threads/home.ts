@@ -44,6 +44,39 @@ import {
   WANT,
 } from './link.js';
 
+/**
+ * Room held for another thread comes back: `n` held slots are freed and `values` (sent from there
+ * under a credit, or given back untaken) go to waiting receivers, then to the buffer, at its head
+ * when `head` is set. They enter even after a close: they were sent before it. Parked senders take
+ * the room left; receivers see a close once nothing is held. Every waiter is committed after the
+ * channel's state is final.
+ */
+function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boolean): void {
+  ch.held -= n;
+  const [buf, recvq, sendq] = ch.queues();
+  const woken: Waiter[] = [];
+  let i = 0;
+  while (i < values.length && recvq.head !== null) {
+    const r = recvq.shift()!;
+    r.value = values[i++];
+    r.ok = true;
+    woken.push(r);
+  }
+  const rest: T[] = [];
+  if (head && i < values.length) while (buf.length > 0) rest.push(buf.shift());
+  while (i < values.length) buf.push(values[i++]!);
+  for (const v of rest) buf.push(v);
+  for (let s = sendq.head; s !== null && buf.length + ch.held < ch.capacity; s = sendq.head) {
+    sendq.unlink(s);
+    buf.push(s.value as T);
+    s.value = undefined;
+    woken.push(s);
+  }
+  for (const w of woken) commitSafely(w);
+  if (ch.closed && ch.held === 0 && buf.length === 0) ch.end();
+  ch.crossing?.wake();
+}
+
 /** A receiver parked in the home channel on behalf of an endpoint's demand. */
 class Agent extends Waiter {
   constructor(readonly link: HomeLink) {
@@ -198,7 +231,7 @@ class HomeLink implements Side, Peer {
     for (const v of kept) this.out.push(v);
     const ch = this.ch;
     if (!ch.closed) ch.close(error);
-    ch.release(before - kept.length, [], false);
+    release(ch, before - kept.length, [], false);
   }
 
   receive(batch: Msg[]): void {
@@ -211,7 +244,7 @@ class HomeLink implements Side, Peer {
           const vs = m[1] as unknown[];
           this.credit -= vs.length;
           this.got += vs.length;
-          if (c > 0) ch.release(vs.length, vs, false);
+          if (c > 0) release(ch, vs.length, vs, false);
           else for (const v of vs) this.#deliver(v);
           break;
         }
@@ -222,7 +255,7 @@ class HomeLink implements Side, Peer {
           this.starving = m[3] === 1;
           this.needed = false;
           if (this.demand === 0) this.unpark();
-          if (took > 0) ch.release(took, [], false);
+          if (took > 0) release(ch, took, [], false);
           break;
         }
         case WANT:
@@ -239,7 +272,7 @@ class HomeLink implements Side, Peer {
           const back = this.#drain(m[1] as number);
           this.demand = 0;
           this.needed = false;
-          ch.release(back.length, back, true);
+          release(ch, back.length, back, true);
           break;
         }
         case CLOSE:
@@ -322,7 +355,7 @@ class HomeLink implements Side, Peer {
     this.proxy = null;
     this.home.proxies--;
     this.ch.withdraw(p);
-    if (this.ch.capacity > 0) this.ch.release(1, [], false);
+    if (this.ch.capacity > 0) release(this.ch, 1, [], false);
   }
 
   grant(n: number): void {
@@ -334,7 +367,7 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: sets receivers aside for the endpoint's waiting sends. */
   reserve(): void {
     while (this.want > 0 && !this.ch.closed) {
-      const r = this.ch.reserve();
+      const r = this.ch.queues()[1].shift();
       if (r === null) return;
       this.reserved.push(r, this);
       this.want--;
@@ -353,7 +386,7 @@ class HomeLink implements Side, Peer {
     this.credit -= n;
     const ch = this.ch;
     if (ch.capacity > 0) {
-      if (n > 0) ch.release(n, [], false);
+      if (n > 0) release(ch, n, [], false);
       return;
     }
     for (let i = 0; i < n; i++) {
@@ -378,7 +411,7 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
     const r = this.reserved.shift();
-    if (r === null) return this.ch.release(0, [v], false);
+    if (r === null) return release(this.ch, 0, [v], false);
     r.value = v;
     r.ok = true;
     commitSafely(r);
@@ -411,11 +444,11 @@ class HomeLink implements Side, Peer {
     const credit = this.credit;
     this.credit = 0;
     this.#leave();
-    if (ch.capacity > 0) ch.release(credit + back.length, back, true);
+    if (ch.capacity > 0) release(ch, credit + back.length, back, true);
     else {
       this.credit = this.reserved.size;
       this.#unreserve(this.credit);
-      ch.release(back.length, back, true);
+      release(ch, back.length, back, true);
     }
     return credit + back.length;
   }

@@ -100,7 +100,7 @@ export function outgoing(value: unknown, list: Transferable[], peers?: Peer[]): 
         'a channel whose home is another thread cannot cross again: pass the Channel from its home',
       );
     }
-    if (isSendPort(value) && typeof (value as { release?: unknown }).release === 'function') {
+    if (isSendPort(value) && typeof (value as { queues?: unknown }).queues === 'function') {
       const { token, peer } = cross(value as unknown as Channel<unknown>, list);
       peers?.push(peer);
       return token;
