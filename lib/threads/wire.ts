@@ -137,7 +137,7 @@ export class Outbox {
   #scheduled = false;
   /** While held, envelopes wait (a worker that has not said `ready`). */
   held = false;
-  readonly #flushNow = () => {
+  readonly #flushBatch = () => {
     this.#scheduled = false;
     this.flush();
   };
@@ -159,7 +159,7 @@ export class Outbox {
     this.#queue.push(envelope);
     if (!this.#scheduled && !this.held) {
       this.#scheduled = true;
-      queueMicrotask(this.#flushNow);
+      queueMicrotask(this.#flushBatch);
     }
   }
 

@@ -18,7 +18,7 @@ export class TimerPort extends ReceivePort<number> {
   active = false;
   when = 0;
   readonly #recvq = new WaitQueue();
-  #alarm: Alarm | null = null;
+  #armed: Alarm | null = null;
 
   /** @param period 0 for a one-shot timer, else the ticker period. */
   constructor(public period: number) {
@@ -77,20 +77,20 @@ export class TimerPort extends ReceivePort<number> {
   }
 
   #arm(): void {
-    if (this.#alarm === null && this.active && this.#recvq.size > 0) {
-      this.#alarm = alarm(this.#ring, this.when);
+    if (this.#armed === null && this.active && this.#recvq.size > 0) {
+      this.#armed = alarm(this.#ring, this.when);
     }
   }
 
   #disarm(): void {
-    if (this.#alarm !== null) {
-      this.#alarm.cancel();
-      this.#alarm = null;
+    if (this.#armed !== null) {
+      this.#armed.cancel();
+      this.#armed = null;
     }
   }
 
   readonly #ring = (): void => {
-    this.#alarm = null;
+    this.#armed = null;
     const w = this.#recvq.head;
     if (w === null || !this.readyRecv()) {
       this.#arm();

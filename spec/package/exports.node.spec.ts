@@ -197,7 +197,9 @@ describe('the built package', () => {
     // esbuild rewrites `this.#cause = x` into `this.#cause = exports.cause = x` when the chunk also
     // exports a `cause`: the package's own cause() would then be overwritten at run time.
     requireBuild();
-    const cjs = readdirSync(`${root}dist`).filter((f) => f.endsWith('.cjs'));
+    const cjs = readdirSync(`${root}dist`, { recursive: true, encoding: 'utf8' }).filter((f) =>
+      f.endsWith('.cjs'),
+    );
     for (const f of cjs) {
       expect(readFileSync(`${root}dist/${f}`, 'utf8'), f).not.toMatch(/#\w+ = exports\.\w+ =/);
     }
