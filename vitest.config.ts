@@ -34,6 +34,17 @@ function shippedChromium(): BrowserProviderOption<PlaywrightProviderOptions> {
   return { ...playwright(options), providerFactory: (project) => new Provider(project, options) };
 }
 
+/** Browser mode in one headless page of that Chromium. */
+function headlessChromium() {
+  return {
+    enabled: true,
+    headless: true,
+    provider: shippedChromium(),
+    instances: [{ browser: 'chromium' as const }],
+    screenshotFailures: false,
+  };
+}
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -86,13 +97,7 @@ export default defineConfig({
           // One file at a time: this Chromium runs every page on one renderer thread, so parallel
           // files gain nothing and would share the heap that the GC and heap specs measure.
           fileParallelism: false,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: shippedChromium(),
-            instances: [{ browser: 'chromium' }],
-            screenshotFailures: false,
-          },
+          browser: headlessChromium(),
         },
       },
       {
@@ -114,13 +119,7 @@ export default defineConfig({
           setupFiles: ['zone.js', 'zone.js/testing', 'zone.js/plugins/vitest-patch'],
           sequence: { groupOrder: 2 },
           fileParallelism: false,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: shippedChromium(),
-            instances: [{ browser: 'chromium' }],
-            screenshotFailures: false,
-          },
+          browser: headlessChromium(),
         },
       },
     ],
