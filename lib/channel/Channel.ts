@@ -45,7 +45,7 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  */
 export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, ReceiveChannel<T> {
   /** The buffer size fixed at construction; 0 for an unbuffered channel. */
-  readonly capacity: number;
+  declare readonly capacity: number;
   #buf: Ring<T> | null;
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();

@@ -214,10 +214,13 @@ export class CancelCtx implements Context {
   #expiry: Alarm | null = null;
   #onCancel: (() => void) | null = null;
 
-  constructor(
-    readonly parent: Context,
-    readonly deadline: number | undefined,
-  ) {}
+  declare readonly parent: Context;
+  declare readonly deadline: number | undefined;
+
+  constructor(parent: Context, deadline: number | undefined) {
+    this.parent = parent;
+    this.deadline = deadline;
+  }
 
   /** @internal The cross-copy brand (internal/brand.ts). */
   get [CONTEXT](): number {

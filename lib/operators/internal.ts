@@ -85,12 +85,13 @@ class PortFeed<T> extends Waiter implements Feed {
   demand = 0;
   draining = false;
   stopped = false;
+  declare readonly src: RecvCore<T>;
+  declare readonly sink: Sink<T>;
 
-  constructor(
-    readonly src: RecvCore<T>,
-    readonly sink: Sink<T>,
-  ) {
+  constructor(src: RecvCore<T>, sink: Sink<T>) {
     super();
+    this.src = src;
+    this.sink = sink;
   }
 
   request(n: number): void {
@@ -167,12 +168,15 @@ class PushFeed<T> implements Feed {
   queue: Ring<T> | null = null;
   started = false;
   sub: Subscription | null = null;
+  declare readonly source: ObservableInput<T>;
+  declare readonly sink: Sink<T>;
+  declare readonly pull: boolean;
 
-  constructor(
-    readonly source: ObservableInput<T>,
-    readonly sink: Sink<T>,
-    readonly pull: boolean,
-  ) {}
+  constructor(source: ObservableInput<T>, sink: Sink<T>, pull: boolean) {
+    this.source = source;
+    this.sink = sink;
+    this.pull = pull;
+  }
 
   request(n: number): void {
     this.demand += n;
@@ -243,11 +247,13 @@ class IterFeed<T> implements Feed {
   draining = false;
   stopped = false;
   it: Iterator<T> | null = null;
+  declare readonly source: Iterable<T>;
+  declare readonly sink: Sink<T>;
 
-  constructor(
-    readonly source: Iterable<T>,
-    readonly sink: Sink<T>,
-  ) {}
+  constructor(source: Iterable<T>, sink: Sink<T>) {
+    this.source = source;
+    this.sink = sink;
+  }
 
   request(n: number): void {
     this.demand += n;
@@ -293,11 +299,13 @@ class AsyncIterFeed<T> implements Feed {
   stopped = false;
   it: AsyncIterator<T> | null = null;
   error: unknown = NO_ERROR;
+  declare readonly source: AsyncIterable<T>;
+  declare readonly sink: Sink<T>;
 
-  constructor(
-    readonly source: AsyncIterable<T>,
-    readonly sink: Sink<T>,
-  ) {}
+  constructor(source: AsyncIterable<T>, sink: Sink<T>) {
+    this.source = source;
+    this.sink = sink;
+  }
 
   request(n: number): void {
     this.demand += n;

@@ -87,14 +87,25 @@ export function workerPool<T, R>(
 }
 
 class PoolSource<T, R> extends GorxSource<R> {
+  declare readonly input: ObservableInput<T>;
+  declare readonly concurrency: number;
+  declare readonly work: Work<T, R>;
+  declare readonly ctx: Context | undefined;
+  declare readonly ordered: boolean;
+
   constructor(
-    readonly input: ObservableInput<T>,
-    readonly concurrency: number,
-    readonly work: Work<T, R>,
-    readonly ctx: Context | undefined,
-    readonly ordered: boolean,
+    input: ObservableInput<T>,
+    concurrency: number,
+    work: Work<T, R>,
+    ctx: Context | undefined,
+    ordered: boolean,
   ) {
     super();
+    this.input = input;
+    this.concurrency = concurrency;
+    this.work = work;
+    this.ctx = ctx;
+    this.ordered = ordered;
   }
   open(sink: Sink<R>): Feed {
     return new Pool(this, sink);
@@ -119,11 +130,12 @@ class Run<R> {
   declare nextInOrder: Run<R> | null;
   declare prevRunning: Run<R> | null;
   declare nextRunning: Run<R> | null;
+  declare readonly pool: Pool<any, R>;
+  declare readonly ctx: CancelCtx;
 
-  constructor(
-    readonly pool: Pool<any, R>,
-    readonly ctx: CancelCtx,
-  ) {
+  constructor(pool: Pool<any, R>, ctx: CancelCtx) {
+    this.pool = pool;
+    this.ctx = ctx;
     this.sub = null;
     this.done = this.dropped = false;
     this.buffered = 0;
@@ -155,8 +167,10 @@ class Run<R> {
 
 class Pool<T, R> implements Sink<T>, Feed {
   readonly pull = true;
-  readonly ctx: CancelCtx;
-  readonly up: Feed;
+  declare readonly ctx: CancelCtx;
+  declare readonly up: Feed;
+  declare readonly cfg: PoolSource<T, R>;
+  declare readonly down: Sink<R>;
   /** The running tasks, as an intrusive list through `prevRunning`/`nextRunning`. */
   running: Run<R> | null = null;
   demand = 0;
@@ -174,10 +188,9 @@ class Pool<T, R> implements Sink<T>, Feed {
   tail: Run<R> | null = null;
   finished: CanceledError | null = null;
 
-  constructor(
-    readonly cfg: PoolSource<T, R>,
-    readonly down: Sink<R>,
-  ) {
+  constructor(cfg: PoolSource<T, R>, down: Sink<R>) {
+    this.cfg = cfg;
+    this.down = down;
     const parent = cfg.ctx ?? background();
     this.ctx = new CancelCtx(parent, parent.deadline);
     this.up = openFeed(cfg.input, this);

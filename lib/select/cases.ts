@@ -41,11 +41,15 @@ export type Case = RecvCase<any> | SendCase<any>;
  * @internal
  */
 export class CaseRecord {
-  constructor(
-    readonly op: number,
-    readonly port: RecvCore<unknown> | SendCore<unknown> | null,
-    readonly value: unknown,
-  ) {}
+  declare readonly op: number;
+  declare readonly port: RecvCore<unknown> | SendCore<unknown> | null;
+  declare readonly value: unknown;
+
+  constructor(op: number, port: RecvCore<unknown> | SendCore<unknown> | null, value: unknown) {
+    this.op = op;
+    this.port = port;
+    this.value = value;
+  }
   /** The cross-copy brand (internal/brand.ts). */
   get [CASE_BRAND](): number {
     return PROTOCOL;

@@ -170,13 +170,17 @@ abstract class Group {
 
 /** One case of a parked select; `key` null marks the cancellation case. */
 class CaseWaiter extends Waiter {
-  constructor(
-    readonly group: Group,
-    readonly key: string | null,
-    readonly op: number,
-    readonly target: RecvCore<unknown> | SendCore<unknown>,
-  ) {
+  declare readonly group: Group;
+  declare readonly key: string | null;
+  declare readonly op: number;
+  declare readonly target: RecvCore<unknown> | SendCore<unknown>;
+
+  constructor(group: Group, key: string | null, op: number, target: RecvCore<unknown> | SendCore<unknown>) {
     super();
+    this.group = group;
+    this.key = key;
+    this.op = op;
+    this.target = target;
   }
   commit(): void {
     this.group.win(this);
@@ -242,8 +246,10 @@ class PromiseGroup extends Group {
  */
 class SubscriberGroup extends Group implements Delivery {
   declare failed: boolean;
-  constructor(readonly subscriber: Subscriber<unknown>) {
+  declare readonly subscriber: Subscriber<unknown>;
+  constructor(subscriber: Subscriber<unknown>) {
     super();
+    this.subscriber = subscriber;
     this.failed = false;
   }
   resolveWith(result: unknown): void {

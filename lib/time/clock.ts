@@ -45,12 +45,13 @@ export function now(): number {
 
 /** A pending callback on the library clock; long delays are chained in chunks. */
 export class Alarm {
-  private handle: unknown;
+  declare private handle: unknown;
   private readonly clock = current;
-  constructor(
-    private readonly fn: () => void,
-    private readonly at: number,
-  ) {
+  declare private readonly fn: () => void;
+  declare private readonly at: number;
+  constructor(fn: () => void, at: number) {
+    this.fn = fn;
+    this.at = at;
     this.arm();
   }
 

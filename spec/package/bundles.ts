@@ -49,7 +49,7 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'channel',
     title: '`Channel` send/recv',
     budget: 3.5 * kB,
-    ceiling: 3_773,
+    ceiling: 3_770,
     gorx: `import { Channel } from 'gorx';
 const ch = new Channel(1);
 await ch.send(1);
@@ -75,7 +75,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
-    ceiling: 6_885,
+    ceiling: 6_857,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
@@ -105,7 +105,7 @@ of(1)
     id: 'workerPool',
     title: '`workerPool`',
     budget: 6 * kB,
-    ceiling: 6_229,
+    ceiling: 6_193,
     gorx: `import { workerPool } from 'gorx';
 import { range } from 'rxjs';
 range(1, 10)
@@ -122,7 +122,7 @@ range(1, 10)
     id: 'context',
     title: 'Context: `background`, `withCancel`, `withTimeout`',
     budget: 4 * kB,
-    ceiling: 4_240,
+    ceiling: 4_230,
     gorx: `import { background, withCancel, withTimeout } from 'gorx';
 const [ctx, cancel] = withCancel(background());
 const [timed] = withTimeout(ctx, 100);
@@ -134,7 +134,7 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
-    ceiling: 13_884,
+    ceiling: 13_840,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -143,7 +143,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 21_452,
+    ceiling: 21_410,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
@@ -161,7 +161,7 @@ console.log(rxjs);`,
     id: 'synctest',
     title: '`gorx/testing` `synctest`',
     budget: 7 * kB,
-    ceiling: 7_691,
+    ceiling: 7_678,
     gorx: `import { synctest } from 'gorx/testing';
 await synctest(async (bubble) => console.log(bubble.now()));`,
     peers: {
