@@ -415,9 +415,11 @@ describe('worker death (R1, R2)', () => {
   it('R2 operations parked on endpoints whose home thread died settle with WorkerExitError in the turn of the exit', async () => {
     const { pool: p, workers } = tracked({ size: 1 });
     const ch = await p.go<RemoteChannel<number>>('stuck', [0]);
+    const dst = await p.go<RemoteChannel<number>>('stuck', [0]);
     const src = await p.go<RemoteChannel<number>>('stuck', [2]);
+    // A receive and a send on different unbuffered channels: on one channel they would meet.
     const r1 = track(ch.recv());
-    const s1 = track(ch.send(1));
+    const s1 = track(dst.send(1));
     const r2 = track(src.recv());
     const iter = src[Symbol.asyncIterator]();
     const r3 = track(iter.next());
