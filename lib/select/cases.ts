@@ -2,11 +2,7 @@ import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
 import { CASE as CASE_BRAND, isCase, PROTOCOL } from '../internal/brand.js';
 import { recvPortOrNil, sendPortOrNil } from '../internal/validate.js';
-
-// The kind of a case. Not exported from the package, but the case types name them, so the
-// declarations keep them.
-export const RECV = 0;
-export const SEND = 1;
+import { RECV, SEND } from './kinds.js';
 
 /**
  * Marks the objects that `recv` and `send` build, in the types only: a plain object literal has no

@@ -14,7 +14,8 @@ import { rejected, resolvedWith, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type CaseRecord, type Cases, isCaseRecord, RECV, type Selected } from './cases.js';
+import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
+import { RECV } from './kinds.js';
 
 let random: () => number = Math.random;
 

@@ -11,7 +11,7 @@ import { DonePort } from '../channel/DonePort.js';
 import { CallbackWaiter, PromiseWaiter, SubscriberWaiter, voidShape } from '../internal/blocking.js';
 import { live, type ParkObserver } from '../internal/debug.js';
 import type { Waiter } from '../internal/WaitQueue.js';
-import { RECV } from '../select/cases.js';
+import { RECV } from '../select/kinds.js';
 import { READER, RWMutex } from '../sync/RWMutex.js';
 import { TimerPort } from '../time/TimerPort.js';
 import type { LiveTask } from './errors.js';

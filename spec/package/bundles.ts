@@ -75,7 +75,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
-    ceiling: 6_857,
+    ceiling: 6_846,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
@@ -134,7 +134,7 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
-    ceiling: 13_840,
+    ceiling: 13_832,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -143,7 +143,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 21_410,
+    ceiling: 21_397,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
@@ -161,7 +161,7 @@ console.log(rxjs);`,
     id: 'synctest',
     title: '`gorx/testing` `synctest`',
     budget: 7 * kB,
-    ceiling: 7_678,
+    ceiling: 7_643,
     gorx: `import { synctest } from 'gorx/testing';
 await synctest(async (bubble) => console.log(bubble.now()));`,
     peers: {
