@@ -6,16 +6,33 @@
 // A report names each blocked operation with Go's wait reasons (`chan receive`, `chan send`,
 // `select`, `sleep`, `sync.Mutex.Lock`, …), the primitive it waits on (class, a per-report number,
 // capacity) and, when stacks are on, the first frame outside gorx where it was parked.
-import { Channel } from '../channel/Channel.js';
-import { DonePort } from '../channel/DonePort.js';
 import { CallbackWaiter, PromiseWaiter, SubscriberWaiter, voidShape } from '../internal/blocking.js';
+import { isRecvPort, isSendPort } from '../internal/brand.js';
 import { live, type ParkObserver } from '../internal/debug.js';
 import type { Waiter } from '../internal/WaitQueue.js';
 import { RECV } from '../select/kinds.js';
-import { READER, RWMutex } from '../sync/RWMutex.js';
-import { TimerPort } from '../time/TimerPort.js';
+import { READER } from '../sync/RWMutex.js';
 import type { LiveTask } from './errors.js';
 import { userFrame } from './frames.js';
+
+// The primitives are told apart by their members, not by `instanceof`: importing the classes would
+// put Channel, DonePort, TimerPort and RWMutex, and all they import, in every program that uses
+// gorx/testing. Each test below holds for the class and its subclasses only.
+
+/** A Channel: a send port with parked-operation counts (a channel of another thread has none). */
+function isChannel(port: object): port is { readonly waiting: { senders: number } } {
+  return isSendPort(port) && 'waiting' in port;
+}
+
+/** A context's `done` (DonePort): a receive port with parked-operation counts that is no channel. */
+function isDone(port: object): boolean {
+  return isRecvPort(port) && !isSendPort(port) && 'waiting' in port;
+}
+
+/** The channel of a timer or ticker (TimerPort). */
+function isTimer(port: object): boolean {
+  return isRecvPort(port) && 'period' in port && 'when' in port;
+}
 
 /** Go's wait reasons for the sync primitives, by the class that owns the queue. */
 const SYNC_REASONS: Record<string, string> = {
@@ -52,9 +69,10 @@ export class WaitTracker implements ParkObserver {
       let l = labels.get(port);
       if (l === undefined) {
         const cap = (port as { capacity?: unknown }).capacity;
-        const size = typeof cap === 'number' && !(port instanceof TimerPort) ? `(${cap})` : '';
-        const kind = port instanceof DonePort ? 'Context.done' : port.constructor.name;
-        l = `${kind}#${labels.size + 1}${size && !(port instanceof DonePort) ? size : ''}`;
+        const size = typeof cap === 'number' && !isTimer(port) ? `(${cap})` : '';
+        const done = isDone(port);
+        const kind = done ? 'Context.done' : port.constructor.name;
+        l = `${kind}#${labels.size + 1}${size && !done ? size : ''}`;
         labels.set(port, l);
       }
       return l;
@@ -100,16 +118,16 @@ function reasonOf(w: Waiter): string | undefined {
   if (w instanceof CallbackWaiter) return undefined; // context propagation, bridges
   if ('target' in w && 'token' in w) return undefined; // the cancellation half of a wait
   const port = w.port!;
-  if (port instanceof TimerPort) {
+  if (isTimer(port)) {
     return w instanceof PromiseWaiter && w.shape === voidShape ? 'sleep' : 'chan receive (timer)';
   }
-  if (port instanceof DonePort) return 'chan receive';
-  if (port instanceof Channel) {
+  if (isDone(port)) return 'chan receive';
+  if (isChannel(port)) {
     if (w instanceof SubscriberWaiter && w.ranging !== null) return 'chan receive (range)';
     // At most one of a channel's queues is non-empty, so the side with waiters is this one's.
     return port.waiting.senders > 0 ? 'chan send' : 'chan receive';
   }
-  if (port instanceof RWMutex && w.weight === READER) return 'sync.RWMutex.RLock';
+  if ('rLock' in port && w.weight === READER) return 'sync.RWMutex.RLock';
   return SYNC_REASONS[port.constructor.name] ?? `wait on ${port.constructor.name}`;
 }
 

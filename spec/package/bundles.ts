@@ -161,7 +161,6 @@ console.log(rxjs);`,
     id: 'synctest',
     title: '`gorx/testing` `synctest`',
     budget: 7 * kB,
-    ceiling: 7_643,
     gorx: `import { synctest } from 'gorx/testing';
 await synctest(async (bubble) => console.log(bubble.now()));`,
     peers: {
