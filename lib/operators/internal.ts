@@ -154,8 +154,6 @@ class PortFeed<T> extends Waiter implements Feed {
   }
 }
 
-const NO_ERROR: unique symbol = Symbol('NO_ERROR');
-
 /**
  * Subscribes to a push source on the first request; values that arrive without demand queue (as
  * mergeMap's pending inputs do). An error is delivered at once; completion after the queue drains.
@@ -298,7 +296,6 @@ class AsyncIterFeed<T> implements Feed {
   inFlight = false;
   stopped = false;
   it: AsyncIterator<T> | null = null;
-  error: unknown = NO_ERROR;
   declare readonly source: AsyncIterable<T>;
   declare readonly sink: Sink<T>;
 

@@ -105,7 +105,7 @@ of(1)
     id: 'workerPool',
     title: '`workerPool`',
     budget: 6 * kB,
-    ceiling: 6_193,
+    ceiling: 6_171,
     gorx: `import { workerPool } from 'gorx';
 import { range } from 'rxjs';
 range(1, 10)
@@ -134,7 +134,7 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
-    ceiling: 13_832,
+    ceiling: 13_821,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -143,7 +143,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 21_397,
+    ceiling: 21_384,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
