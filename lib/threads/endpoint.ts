@@ -86,12 +86,16 @@ function nodeEndpoint(w: NodeWorkerLike, on: EndpointEvents): Endpoint {
 
 function webEndpoint(w: WebWorkerLike, on: EndpointEvents): Endpoint {
   let gone = false;
+  const terminate = w.terminate.bind(w);
   const end = () => {
     if (gone) return;
     gone = true;
-    w.terminate();
+    terminate();
     queueMicrotask(() => on.exit(undefined));
   };
+  // A Web Worker fires no event when it is terminated: a terminate() that the application calls
+  // itself goes through `end`, so the pool learns of it as of any other death.
+  w.terminate = end;
   w.addEventListener('message', (event: MessageEvent) => on.message(event.data));
   w.addEventListener('messageerror', () => {
     on.error(new DOMException('a message from the worker could not be deserialized', 'DataCloneError'));

@@ -165,6 +165,18 @@ describe('threadPool on Web Workers', () => {
     expect(spawned.length).toBe(2);
   });
 
+  it('R2 a Web Worker that the application terminates itself settles every task on it with WorkerExitError; the pool replaces it', async () => {
+    const { pool, spawned } = webPool({ size: 1 });
+    const running = track(pool.go('ignore', []));
+    await pool.go<number>('fib', [5]); // the thread is up and has taken the first task
+    spawned[0]!.terminate();
+    await flush(1);
+    expect(running.current.status).toBe('rejected');
+    expect((running.current as { reason: unknown }).reason).toBeInstanceOf(WorkerExitError);
+    expect(await pool.go<number>('fib', [15])).toBe(610);
+    expect(spawned.length).toBe(2);
+  });
+
   it('close() waits for running tasks, then ends every Web Worker; a closed pool refuses new tasks', async () => {
     const { pool, spawned, terminated } = webPool({ size: 2 });
     const task = pool.go<number>('fib', [22]);
