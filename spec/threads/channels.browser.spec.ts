@@ -233,6 +233,10 @@ describe('select across Web Workers (R3)', () => {
       else if (r.case === 'l') localOut++;
     }
     const w = await task;
+    // In a browser a task's result can arrive before its last channel messages, which travel on
+    // another port: wait for every value the worker's send cases committed before closing `b` (a
+    // value lost on the way would time out here).
+    while (gotB.length < w.sent) gotB.push((await b.recv()).value!);
     a.close();
     const leftA: number[] = [];
     for await (const v of a) leftA.push(v);
