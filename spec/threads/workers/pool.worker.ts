@@ -9,9 +9,6 @@ import {
   DeadlineExceededError,
   go,
   NegativeCounterError,
-  recv,
-  select,
-  send,
   UnlockError,
 } from '../../../lib/index.js';
 import {
@@ -22,6 +19,7 @@ import {
   transfer,
   WorkerExitError,
 } from '../../../lib/worker/index.js';
+import { channelHandlers } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
 
 registerClasses();
@@ -75,16 +73,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The channel handlers: every argument channel here is an endpoint of a channel of the caller. */
 const channels = {
-  /** Forwards every value of `jobs` to `out` (f applied), then closes `out`; returns the count. */
-  pipe: async (jobs: ReceiveChannel<number>, out: SendChannel<number>, add: number) => {
-    let n = 0;
-    for await (const v of jobs) {
-      await out.send(v + add);
-      n++;
-    }
-    out.close();
-    return n;
-  },
+  ...channelHandlers(turn),
   /** Forwards with ranging and trySend-first (the fast faces); `die` after `at` values, if given. */
   relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at: number, how: 'throw' | 'exit') =>
     new Promise<number>((resolve, reject) => {
@@ -116,55 +105,11 @@ const channels = {
     }
     return n;
   },
-  /** Sends 0 … n-1 on `out` and closes it. */
-  produce: async (out: SendChannel<number>, n: number) => {
-    for (let i = 0; i < n; i++) if (!out.trySend(i)) await out.send(i);
-    out.close();
-    return n;
-  },
-  /** Receives everything; returns the values in order. */
-  collect: async (jobs: ReceiveChannel<unknown>) => {
-    const got: unknown[] = [];
-    for await (const v of jobs) got.push(v);
-    return got;
-  },
-  /** Receives everything with Promise faces; returns how many, or the error it ended with. */
-  drain: async (jobs: ReceiveChannel<unknown>) => {
-    let n = 0;
-    try {
-      for (;;) {
-        const r = await jobs.recv();
-        if (!r.ok) return { n };
-        n++;
-      }
-    } catch (e) {
-      return { n, error: e instanceof Error ? e.name : e, quota: e instanceof QuotaError };
-    }
-  },
-  /** A consumer ten times slower: one value per `every` turns; reports `length` as it goes. */
-  slow: async (jobs: ReceiveChannel<number>, every: number) => {
-    let n = 0;
-    let maxLength = 0;
-    for (;;) {
-      for (let i = 0; i < every; i++) await turn();
-      const r = await jobs.recv();
-      if (!r.ok) return { n, maxLength };
-      maxLength = Math.max(maxLength, jobs.length);
-      n++;
-    }
-  },
-  /** Sends `value` once and then says so on `acks`. */
-  sendThenAck: async (ch: SendChannel<string>, acks: SendChannel<string>, value: string) => {
-    await ch.send(value);
-    await acks.send('sent');
-  },
   /** Sends 1, then a value that cannot be cloned. */
   sendUncloneable: async (out: SendChannel<unknown>) => {
     await out.send(1);
     await out.send(() => 2);
   },
-  /** Receives once and returns what it got. */
-  recvOne: async (ch: ReceiveChannel<unknown>) => ch.recv(),
   /** A parked receive cancelled by the task's context. */
   recvCtx: async (ch: ReceiveChannel<unknown>, ctx: Context) => {
     try {
@@ -200,29 +145,6 @@ const channels = {
       ch.close();
     });
     return ch;
-  },
-  /** A channel made here that this thread never feeds: its home dies with the thread. */
-  stuck: (capacity: number) => new Channel<number>(capacity),
-  /**
-   * `rounds` selects over a local channel of this thread and the endpoints `a` (receive) and `b`
-   * (send): values received from `a` are counted; values offered to `b` are numbered from `from`.
-   * Returns what each case did, so the caller can check that every select committed one case.
-   */
-  selects: async (a: ReceiveChannel<number>, b: SendChannel<number>, rounds: number, from: number) => {
-    const local = new Channel<number>(4);
-    const got: number[] = [];
-    let sent = 0;
-    let locals = 0;
-    for (let i = 0; i < rounds; i++) {
-      if (i % 3 === 0) local.trySend(i);
-      const r = await select({ a: recv(a), b: send(b, from + sent), l: recv(local) });
-      if (r.case === 'a') {
-        if (!r.ok) break;
-        got.push(r.value);
-      } else if (r.case === 'b') sent++;
-      else locals++;
-    }
-    return { got, sent, locals };
   },
 };
 
