@@ -15,6 +15,7 @@ import {
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import { flush, rng, track } from '../helpers/async.js';
+import { gather, heldIn, produce, range } from './channel-helpers.js';
 import { QuotaError, registerClasses } from './workers/classes.js';
 
 registerClasses();
@@ -41,28 +42,6 @@ const pools: ThreadPool[] = [];
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
-
-/** Values of a channel held anywhere (home buffer, credits, in flight, prefetched): CH1 end to end. */
-const heldIn = (ch: Channel<unknown>) => ch.length + ch.held;
-
-/** Sends 0 … n-1 with the fast faces (trySend first), then closes. */
-async function produce(ch: Channel<number>, n: number, check?: () => void): Promise<void> {
-  for (let i = 0; i < n; i++) {
-    if (!ch.trySend(i)) await ch.send(i);
-    check?.();
-  }
-  ch.close();
-}
-
-/** Ranges over `ch` by subscription and resolves with every value. */
-function gather<T>(ch: Channel<T> | RemoteChannel<T>): Promise<T[]> {
-  const got: T[] = [];
-  return new Promise((resolve, reject) =>
-    ch.subscribe({ next: (v) => got.push(v), error: reject, complete: () => resolve(got) }),
-  );
-}
-
-const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
 describe('channels across Web Workers', () => {
   it('CH2 round trip main → worker → main through two channels, with Promise faces on both sides', async () => {

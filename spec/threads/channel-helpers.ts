@@ -1,0 +1,34 @@
+// Helpers of the cross-thread channel specs, in Node (channels.node.spec.ts) and in Chromium
+// (channels.browser.spec.ts).
+import type { Channel } from 'gorx';
+import type { RemoteChannel } from '../../lib/threads/remote.js';
+
+/** Values of a channel held anywhere (home buffer, credits, in flight, prefetched): CH1 end to end. */
+export const heldIn = (ch: Channel<unknown>) => ch.length + ch.held;
+
+/** Sends 0 … n-1 with the fast faces (trySend first), then closes. */
+export async function produce(ch: Channel<number>, n: number, check?: () => void): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    if (!ch.trySend(i)) await ch.send(i);
+    check?.();
+  }
+  ch.close();
+}
+
+/** Ranges over `ch` by subscription and resolves with every value. */
+export function gather<T>(ch: Channel<T> | RemoteChannel<T>, check?: () => void): Promise<T[]> {
+  const got: T[] = [];
+  return new Promise((resolve, reject) =>
+    ch.subscribe({
+      next: (v) => {
+        got.push(v);
+        check?.();
+      },
+      error: reject,
+      complete: () => resolve(got),
+    }),
+  );
+}
+
+/** from, from + 1, …, from + n - 1. */
+export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
