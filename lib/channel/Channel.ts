@@ -12,13 +12,11 @@ import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blockin
 import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { commitSafely, failSafely } from '../internal/trampoline.js';
+import { commitSafely, failSafely, wakeAll } from '../internal/trampoline.js';
 import { count } from '../internal/validate.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { ReceivePort } from './ReceivePort.js';
 import type { Cancel, ReceiveChannel, SendChannel } from './types.js';
-
-const NO_ERROR: unique symbol = Symbol('NO_ERROR');
 
 /**
  * A Go channel that is also an RxJS Observable. `new Channel<T>()` is unbuffered (a rendezvous);
@@ -50,7 +48,8 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
   #closed = false;
-  #error: unknown = NO_ERROR;
+  /** The close error; undefined for none. */
+  #error: unknown;
   /**
    * @internal Room held for other threads (threads/home.ts): credits granted to their endpoints,
    * values travelling to them or prefetched there. The buffer takes at most `capacity - held`
@@ -157,8 +156,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   close(error?: unknown): void {
     if (this.#closed) throw new ClosedChannelError('close of closed channel');
     this.#closed = true;
-    if (error === null) error = undefined; // Go's nil: no error
-    if (error !== undefined) this.#error = error;
+    this.#error = error ?? undefined; // null, Go's nil, is no error
     if (this.held === 0) this.end();
     for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
       failSafely(w, new ClosedChannelError());
@@ -167,15 +165,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
 
   /** @internal Wakes every receiver with the close (and, from threads/home.ts, once nothing is held). */
   end(): void {
-    const error = this.#error;
-    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
-      if (error !== NO_ERROR) failSafely(w, error);
-      else {
-        w.value = undefined;
-        w.ok = false;
-        commitSafely(w);
-      }
-    }
+    wakeAll(this.#recvq, this.#error);
   }
 
   /**
@@ -220,7 +210,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
       value = sender.value as T;
     } else {
       if (!this.#closed || this.held > 0) return BLOCKED;
-      if (this.#error !== NO_ERROR) throw this.#error;
+      if (this.#error !== undefined) throw this.#error;
       return CLOSED;
     }
     this.#sendq.unlink(sender);

@@ -5,7 +5,7 @@
 // Invariants: waiters are parked only while it is open; closing commits every one of them
 // (`ok: false`), after the flag is set, so a waiter's code sees it closed.
 import { BLOCKED, CLOSED } from '../internal/blocking.js';
-import { commitSafely } from '../internal/trampoline.js';
+import { wakeAll } from '../internal/trampoline.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { ReceivePort } from './ReceivePort.js';
 
@@ -44,11 +44,6 @@ export class DonePort extends ReceivePort<never> {
   #close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    const q = this.#recvq;
-    for (let w = q.shift(); w !== null; w = q.shift()) {
-      w.value = undefined;
-      w.ok = false;
-      commitSafely(w);
-    }
+    wakeAll(this.#recvq);
   }
 }

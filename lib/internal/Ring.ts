@@ -6,40 +6,40 @@
 // Invariant: 0 <= length <= slots.length; the values are slots[(head + i) & mask], i < length.
 
 export class Ring<T> {
+  // Not #private: the G7 spec checks that shifted slots are cleared.
   declare private slots: (T | undefined)[];
-  declare private mask: number;
-  declare private head: number;
-  declare length: number;
+  #mask: number;
+  #head = 0;
+  length = 0;
 
   constructor(initial = 4) {
     let size = 1;
     while (size < initial) size <<= 1;
     this.slots = new Array(size);
-    this.mask = size - 1;
-    this.head = 0;
-    this.length = 0;
+    this.#mask = size - 1;
   }
 
   push(value: T): void {
-    if (this.length > this.mask) this.grow();
-    this.slots[(this.head + this.length) & this.mask] = value;
-    this.length++;
+    if (this.length > this.#mask) this.#grow();
+    this.slots[(this.#head + this.length++) & this.#mask] = value;
   }
 
   shift(): T {
-    const value = this.slots[this.head] as T;
-    this.slots[this.head] = undefined;
-    this.head = (this.head + 1) & this.mask;
+    const slots = this.slots;
+    const head = this.#head;
+    const value = slots[head] as T;
+    slots[head] = undefined;
+    this.#head = (head + 1) & this.#mask;
     this.length--;
     return value;
   }
 
-  private grow(): void {
-    const size = this.slots.length * 2;
-    const next: (T | undefined)[] = new Array(size);
-    for (let i = 0; i < this.length; i++) next[i] = this.slots[(this.head + i) & this.mask];
+  #grow(): void {
+    const slots = this.slots;
+    const next: (T | undefined)[] = new Array(slots.length * 2);
+    for (let i = 0; i < this.length; i++) next[i] = slots[(this.#head + i) & this.#mask];
     this.slots = next;
-    this.mask = size - 1;
-    this.head = 0;
+    this.#mask = next.length - 1;
+    this.#head = 0;
   }
 }

@@ -62,13 +62,13 @@ export class WaitQueue {
     w.queue = this;
     w.port = port;
     w.next = null;
-    w.prev = this.tail;
-    if (this.tail === null) this.head = w;
-    else this.tail.next = w;
+    const tail = (w.prev = this.tail);
+    if (tail === null) this.head = w;
+    else tail.next = w;
     this.tail = w;
     this.size++;
     live.parked++;
-    if (live.observer !== null) live.observer.park(w);
+    live.observer?.park(w);
   }
 
   /** Removes and returns the oldest waiter, or null. */
@@ -89,6 +89,6 @@ export class WaitQueue {
     w.queue = null;
     this.size--;
     live.parked--;
-    if (live.observer !== null) live.observer.unpark(w);
+    live.observer?.unpark(w);
   }
 }

@@ -10,10 +10,10 @@
 // - a context the user made (CX14), recognised by its shape, is wrapped with its `done` read once.
 import type { Context } from '../context/Context.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
-import type { RecvCore, Token } from './blocking.js';
+import type { Token } from './blocking.js';
 import { CONTEXT, PROTOCOL, TOKEN, userContextDone } from './brand.js';
 import { hop } from './resume.js';
-import { commitSafely } from './trampoline.js';
+import { wakeAll } from './trampoline.js';
 import { show } from './validate.js';
 import { type Waiter, WaitQueue } from './WaitQueue.js';
 
@@ -90,11 +90,7 @@ export class SignalToken implements Token {
   /** The 'abort' listener. */
   handleEvent(): void {
     this.#unlisten();
-    const q = this.#waiters;
-    for (let w = q.shift(); w !== null; w = q.shift()) {
-      w.ok = false;
-      commitSafely(w);
-    }
+    wakeAll(this.#waiters);
   }
 }
 
@@ -105,19 +101,6 @@ export function signalToken(signal: AbortSignal): SignalToken {
   let token = tokens.get(signal);
   if (token === undefined) tokens.set(signal, (token = new SignalToken(signal)));
   return token;
-}
-
-/** A context the user made: its `done`, read once, and its `err`, read when asked. */
-class UserToken implements Token {
-  declare readonly ctx: Context;
-  declare readonly done: RecvCore<never>;
-  constructor(ctx: Context, done: RecvCore<never>) {
-    this.ctx = ctx;
-    this.done = done;
-  }
-  get err(): unknown {
-    return this.ctx.err;
-  }
 }
 
 export function notAToken(where: string, value: unknown): never {
@@ -136,7 +119,13 @@ export function toToken(cancel: Context | AbortSignal | null | undefined, where 
   const branded = cancel as unknown as { [CONTEXT]?: unknown; [TOKEN]: Token | null };
   if (branded[CONTEXT] === PROTOCOL) return branded[TOKEN];
   if (isSignal(cancel)) return signalToken(cancel);
+  // A context the user made: its `done`, read once, and its `err`, read when asked.
   const done = userContextDone(cancel);
   if (done === undefined) return notAToken(where, cancel);
-  return new UserToken(cancel, done);
+  return {
+    done,
+    get err() {
+      return cancel.err;
+    },
+  };
 }

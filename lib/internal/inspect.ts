@@ -23,15 +23,13 @@ export function checkInvariants(ch: Channel<any>): void {
   if (length > capacity) throw new Error('invariant: buffer over capacity');
 }
 
-/** The values in `ring`, oldest first. */
+/** The values in `ring`, oldest first (read by turning it round once: shift and push back). */
 export function ringValues<T>(ring: Ring<T>): T[] {
-  const { slots, mask, head, length } = ring as unknown as {
-    slots: (T | undefined)[];
-    mask: number;
-    head: number;
-    length: number;
-  };
   const out: T[] = [];
-  for (let i = 0; i < length; i++) out.push(slots[(head + i) & mask] as T);
+  for (let i = 0; i < ring.length; i++) {
+    const v = ring.shift();
+    out.push(v);
+    ring.push(v);
+  }
   return out;
 }

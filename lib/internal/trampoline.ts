@@ -16,7 +16,7 @@
 // - a throw from a delivery is reported (RX5) and stops nothing: the queue is always drained;
 // - the queue is one array of (delivery, argument) pairs, reused: no allocation per operation.
 import { reportPanic } from './report.js';
-import type { Waiter } from './WaitQueue.js';
+import type { Waiter, WaitQueue } from './WaitQueue.js';
 
 /** Something a commit hands to the trampoline: `deliver` runs the code outside the engine. */
 export interface Delivery {
@@ -92,5 +92,20 @@ export function failSafely(w: Waiter, error: unknown): void {
     w.fail(error);
   } catch (e) {
     reportPanic(e);
+  }
+}
+
+/**
+ * Wakes every waiter of `q` with a close, oldest first: a failure with `error`, or, without one,
+ * a commit with `ok: false` (a receive of a closed channel, a context's `done`).
+ */
+export function wakeAll(q: WaitQueue, error?: unknown): void {
+  for (let w = q.shift(); w !== null; w = q.shift()) {
+    if (error !== undefined) failSafely(w, error);
+    else {
+      w.value = undefined;
+      w.ok = false;
+      commitSafely(w);
+    }
   }
 }
