@@ -133,12 +133,11 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
   [Symbol.asyncIterator](): AsyncIterator<T> {
     // `return` (a `break`, or a consumer giving up) withdraws every pending `next`, which then
     // resolves done: the receive did not happen, so no value is lost (CH15). `parked` holds the
-    // pending ones; committed ones are dropped from it as it grows.
-    let parked: PromiseWaiter[] | null = null;
-    let finished = false;
+    // pending ones (committed ones are dropped from it as it grows); it is null once returned.
+    let parked: PromiseWaiter[] | null = [];
     return {
       next: (): Promise<IteratorResult<T>> => {
-        if (finished) return resolved(DONE);
+        if (parked === null) return resolved(DONE);
         let r: T | BLOCKED | CLOSED;
         try {
           r = this.takeNow();
@@ -147,8 +146,7 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
         }
         if (r === BLOCKED) {
           const w = new PromiseWaiter(iterShape);
-          if (parked === null) parked = [];
-          else if (parked.length > 0 && parked[0]!.queue === null) keepParked(parked);
+          if (parked[0]?.queue === null) keepParked(parked);
           parked.push(w);
           this.parkRecv(w);
           return waiterPromise(w, null);
@@ -157,16 +155,13 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
         return resolvedWith({ value: r, done: false as const });
       },
       return: (): Promise<IteratorResult<T>> => {
-        finished = true;
-        const ws = parked;
+        const ws = parked ?? [];
         parked = null;
-        if (ws !== null) {
-          for (const w of ws) {
-            if (w.queue === null) continue;
-            withdraw(w);
-            w.ok = false;
-            w.commit();
-          }
+        for (const w of ws) {
+          if (w.queue === null) continue;
+          withdraw(w);
+          w.ok = false;
+          w.commit();
         }
         return resolved(DONE);
       },

@@ -65,8 +65,7 @@ export class PromiseWaiter extends Waiter {
   declare readonly shape: Shape;
   constructor(shape: Shape) {
     super();
-    this.resolve = noop;
-    this.reject = noop;
+    this.resolve = this.reject = noop;
     this.guard = null;
     this.shape = shape;
   }
