@@ -65,7 +65,8 @@ export class PromiseWaiter extends Waiter {
   declare readonly shape: Shape;
   constructor(shape: Shape) {
     super();
-    this.resolve = this.reject = noop;
+    this.resolve = noop;
+    this.reject = noop;
     this.guard = null;
     this.shape = shape;
   }

@@ -78,7 +78,8 @@ const VOID: Promise<undefined> = Promise.resolve(undefined);
 
 /** A Promise resolved with `value`, now or at the next macrotask hop (G4). */
 export function resolved<T>(value: T): Promise<T> {
-  return (value === undefined ? resolvedVoid() : resolvedWith(value)) as Promise<T>;
+  if (!mustYield()) return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
+  return later(value, false);
 }
 
 /**
