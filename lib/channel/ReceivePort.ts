@@ -3,20 +3,19 @@
 // core functions a subclass provides (readyRecv, takeNow, parkRecv) plus withdraw.
 import { Observable, type Subscriber } from 'rxjs';
 import {
-  BLOCKED,
-  CLOSED,
-  PromiseWaiter,
+  type BLOCKED,
+  type CLOSED,
+  type PromiseWaiter,
   recvPromise,
   recvShape,
   recvSubscribe,
   type Shape,
   SubscriberWaiter,
   tryRecvResult,
-  waiterPromise,
 } from '../internal/blocking.js';
 import { PROTOCOL, RECV_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { rejected, resolved, resolvedWith } from '../internal/resume.js';
+import { resolved } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
@@ -138,21 +137,8 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
     return {
       next: (): Promise<IteratorResult<T>> => {
         if (parked === null) return resolved(DONE);
-        let r: T | BLOCKED | CLOSED;
-        try {
-          r = this.takeNow();
-        } catch (error) {
-          return rejected(error);
-        }
-        if (r === BLOCKED) {
-          const w = new PromiseWaiter(iterShape);
-          if (parked[0]?.queue === null) keepParked(parked);
-          parked.push(w);
-          this.parkRecv(w);
-          return waiterPromise(w, null);
-        }
-        if (r === CLOSED) return resolved(DONE);
-        return resolvedWith({ value: r, done: false as const });
+        if (parked[0]?.queue === null) keepParked(parked);
+        return recvPromise(this, null, iterShape, parked);
       },
       return: (): Promise<IteratorResult<T>> => {
         const ws = parked ?? [];

@@ -117,8 +117,16 @@ export function waiterPromise(w: PromiseWaiter, token: Token | null): Promise<an
   });
 }
 
-/** Receive as a Promise: `shape` builds the result (`RecvResult`, an iterator result, …). */
-export function recvPromise<T>(core: RecvCore<T>, token: Token | null, shape: Shape): Promise<any> {
+/**
+ * Receive as a Promise: `shape` builds the result (`RecvResult`, an iterator result, …). A receive
+ * that has to wait is added to `parked` when given (an async iterator withdraws them on `return`).
+ */
+export function recvPromise<T>(
+  core: RecvCore<T>,
+  token: Token | null,
+  shape: Shape,
+  parked?: PromiseWaiter[],
+): Promise<any> {
   if (token !== null && token.err !== undefined) return rejected(token.err);
   let r: T | BLOCKED | CLOSED;
   try {
@@ -128,6 +136,7 @@ export function recvPromise<T>(core: RecvCore<T>, token: Token | null, shape: Sh
   }
   if (r === BLOCKED) {
     const w = new PromiseWaiter(shape);
+    parked?.push(w);
     core.parkRecv(w);
     return waiterPromise(w, token);
   }
