@@ -37,7 +37,7 @@ export function abortError(reason: unknown): CanceledError | DeadlineExceededErr
  * and none once they are over. On abort every waiter is committed (`ok: false`), in FIFO order.
  */
 export class SignalToken implements Token {
-  #err: CanceledError | DeadlineExceededError | undefined = undefined;
+  #err: CanceledError | DeadlineExceededError | undefined;
   readonly #waiters = new WaitQueue();
   #listening = false;
   #sweeping = false;
