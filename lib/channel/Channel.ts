@@ -73,7 +73,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
 
   /** The number of buffered values; blocked senders do not count (CH8). */
   get length(): number {
-    return this.#buf === null ? 0 : this.#buf.length;
+    return this.#buf?.length ?? 0;
   }
 
   /**
