@@ -3,15 +3,14 @@
 // core functions a subclass provides (readyRecv, takeNow, parkRecv) plus withdraw.
 import { Observable, type Subscriber } from 'rxjs';
 import {
-  type BLOCKED,
-  type CLOSED,
+  BLOCKED,
+  CLOSED,
+  CLOSED_RESULT,
   type PromiseWaiter,
   recvPromise,
   recvShape,
-  recvSubscribe,
   type Shape,
   SubscriberWaiter,
-  tryRecvResult,
 } from '../internal/blocking.js';
 import { PROTOCOL, RECV_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
@@ -105,7 +104,17 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Go: `v := <-ch`. Rules: CH4, CH11, RX2.
    */
   recv$(): Observable<T> {
-    return new Observable<T>((subscriber) => recvSubscribe(this, subscriber));
+    return new Observable<T>((subscriber) => {
+      const r = this.takeNow();
+      if (r === BLOCKED) {
+        const w = new SubscriberWaiter(subscriber, true);
+        this.parkRecv(w);
+        return w;
+      }
+      if (r !== CLOSED) subscriber.next(r);
+      subscriber.complete();
+      return undefined;
+    });
   }
 
   /**
@@ -122,7 +131,9 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Go: `select { case v, ok := <-ch: … default: … }`. Rules: T5, CH13, SE14.
    */
   tryRecv(): RecvResult<T> | undefined {
-    return tryRecvResult(this);
+    const r = this.takeNow();
+    if (r === BLOCKED) return undefined;
+    return r === CLOSED ? CLOSED_RESULT : { value: r, ok: true };
   }
 
   /**

@@ -215,19 +215,6 @@ export class SubscriberWaiter extends Waiter implements Delivery {
   }
 }
 
-/** Receive on subscription: the body of every `recv$`. */
-export function recvSubscribe<T>(core: RecvCore<T>, subscriber: Subscriber<T>): SubscriberWaiter | undefined {
-  const r = core.takeNow();
-  if (r === BLOCKED) {
-    const w = new SubscriberWaiter(subscriber, true);
-    core.parkRecv(w);
-    return w;
-  }
-  if (r !== CLOSED) subscriber.next(r);
-  subscriber.complete();
-  return undefined;
-}
-
 /** Send on subscription: the body of every `send$`. */
 export function sendSubscribe<T>(
   core: SendCore<T>,
@@ -243,13 +230,6 @@ export function sendSubscribe<T>(
   w.value = value;
   core.parkSend(w);
   return w;
-}
-
-/** Receive if ready, as the try face. */
-export function tryRecvResult<T>(core: RecvCore<T>): RecvResult<T> | undefined {
-  const r = core.takeNow();
-  if (r === BLOCKED) return undefined;
-  return r === CLOSED ? CLOSED_RESULT : { value: r, ok: true };
 }
 
 /**
