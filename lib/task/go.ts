@@ -150,7 +150,7 @@ let taskEnded: CanceledError | undefined;
 class TaskImpl<T> implements Task<T>, TaskRecord {
   readonly id = nextId++;
   readonly created: string | undefined = live.captureStacks ? new Error().stack : undefined;
-  readonly promise: Promise<T>;
+  readonly #promise: Promise<T>;
   #cancel: (() => void) | null = null;
   /** Ends this task's entry in the pending-work trackers (`trackTasks`), if any. */
   #pending: (() => void) | null;
@@ -163,7 +163,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     live.tasks.add(this);
     this.#pending = beginPending();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
-    this.promise = resolved(undefined)
+    this.#promise = resolved(undefined)
       .then(() => body(ctx))
       .then(
         (value) => {
@@ -173,7 +173,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
         (error: unknown) => {
           // Ended by its own context (it returned ctx.err): awaiting the task still rejects, but
           // a task nobody awaits reports nothing. Checked before #end cancels the context.
-          if (endedByOwnContext(ctx, error)) handled(this.promise);
+          if (endedByOwnContext(ctx, error)) handled(this.#promise);
           this.#end();
           throw error;
         },
@@ -182,8 +182,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
 
   /** Bound on first use, so that `task.cancel` can be handed around as a callback. */
   get cancel(): () => void {
-    this.#cancel ??= () => this.ctx.cancel(new CanceledError(), undefined);
-    return this.#cancel;
+    return (this.#cancel ??= () => this.ctx.cancel(new CanceledError(), undefined));
   }
 
   #end(): void {
@@ -198,7 +197,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.promise.then(onfulfilled, onrejected);
+    return this.#promise.then(onfulfilled, onrejected);
   }
 
   toString(): string {

@@ -38,16 +38,13 @@ function interval(where: 'NewTicker' | 'Ticker.Reset', ms: number): number {
  * Go: `time.Ticker`. Rules: TK1–TK4.
  */
 export class Ticker {
-  readonly #port: TimerPort;
+  readonly #port = new TimerPort();
   /** Receives the tick times. */
-  readonly c: ReceiveChannel<number>;
+  readonly c: ReceiveChannel<number> = this.#port;
 
   /** @internal */
   constructor(ms: number) {
-    const p = interval('NewTicker', ms);
-    this.#port = new TimerPort(p);
-    this.c = this.#port;
-    this.#port.set(now() + p);
+    this.#start('NewTicker', ms);
   }
 
   /** Stops the ticker: no tick (and no stale tick) arrives afterwards. */
@@ -60,9 +57,12 @@ export class Ticker {
    * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs).
    */
   reset(ms: number): void {
-    const p = interval('Ticker.Reset', ms);
-    this.#port.period = p;
-    this.#port.set(now() + p);
+    this.#start('Ticker.Reset', ms);
+  }
+
+  #start(where: 'NewTicker' | 'Ticker.Reset', ms: number): void {
+    const p = interval(where, ms);
+    this.#port.set(now() + p, p);
   }
 }
 

@@ -17,16 +17,13 @@ import { TimerPort } from './TimerPort.js';
  * Go: `time.Timer`. Rules: TM1–TM8.
  */
 export class Timer {
-  /** @internal */
-  readonly #port: TimerPort;
+  readonly #port = new TimerPort();
   /** Receives the fire time, once. */
-  readonly c: ReceiveChannel<number>;
+  readonly c: ReceiveChannel<number> = this.#port;
 
   /** @internal */
   constructor(ms: number) {
-    this.#port = new TimerPort(0);
-    this.c = this.#port;
-    this.#port.set(now() + Math.max(0, duration('newTimer', ms)));
+    this.#port.set(due('newTimer', ms), 0);
   }
 
   /**
@@ -43,8 +40,13 @@ export class Timer {
    * No value from the earlier setting is ever received afterwards.
    */
   reset(ms: number): boolean {
-    return this.#port.set(now() + Math.max(0, duration('Timer.reset', ms)));
+    return this.#port.set(due('Timer.reset', ms), 0);
   }
+}
+
+/** When a timer set `ms` from now fires: at once for `ms <= 0`. */
+function due(where: string, ms: number): number {
+  return now() + Math.max(0, duration(where, ms));
 }
 
 /**
