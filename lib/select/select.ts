@@ -43,7 +43,7 @@ function readCases(where: string, cases: Cases): unknown[] {
   if (proto !== Object.prototype && proto !== null) {
     const got = show(cases);
     throw new TypeError(
-      `${where}: cases must be a plain object, got ${got === 'an object' ? 'an instance of a class (a Map…)' : got}`,
+      `${where}: cases must be a plain object, got ${got === 'an object' ? 'a Map or a class instance' : got}`,
     );
   }
   const list: unknown[] = [];
@@ -82,22 +82,19 @@ function received(key: string, value: unknown, ok: boolean): unknown {
   return { case: key, value: ok ? value : undefined, ok };
 }
 
-/** No case could commit. */
-const NOT_READY: unique symbol = Symbol('NOT_READY');
-
 /**
- * Commits a ready case and returns the select's result; NOT_READY if the port turned out not to
- * be ready; throws for a closed send case or a close error.
+ * Commits a ready case and returns the select's result; BLOCKED (no case could commit) if the
+ * port turned out not to be ready; throws for a closed send case or a close error.
  */
 function commitCase(key: string, c: CaseRecord): unknown {
-  if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : NOT_READY;
+  if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
   const r = (c.port as RecvCore<unknown>).takeNow();
-  return r === BLOCKED ? NOT_READY : received(key, r, r !== CLOSED);
+  return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
 /**
  * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
- * (SE3); NOT_READY when none is.
+ * (SE3); BLOCKED when none is.
  */
 function commitReady(list: unknown[]): unknown {
   const n = list.length;
@@ -109,12 +106,12 @@ function commitReady(list: unknown[]): unknown {
       last = i;
     }
   }
-  if (ready === 0) return NOT_READY;
+  if (ready === 0) return BLOCKED;
   let i = last;
   if (ready > 1) {
     let pick = Math.floor(random() * ready);
     for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
-    if (i >= n) return NOT_READY;
+    if (i >= n) return BLOCKED;
   }
   return commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
@@ -194,16 +191,16 @@ function park(group: Group, list: unknown[]): void {
 }
 
 class PromiseGroup extends Group {
-  declare readonly resolve: (value: unknown) => void;
-  declare readonly reject: (error: unknown) => void;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
 
   constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
     super(token);
-    this.resolve = resolve;
-    this.reject = reject;
+    this.#resolve = resolve;
+    this.#reject = reject;
   }
   finish(failed: boolean, outcome: unknown): void {
-    settle(failed ? this.reject : this.resolve, outcome);
+    settle(failed ? this.#reject : this.#resolve, outcome);
   }
 }
 
@@ -213,21 +210,22 @@ class PromiseGroup extends Group {
  * committed and the others withdrawn before the emission is queued.
  */
 class SubscriberGroup extends Group implements Delivery {
-  declare failed: boolean;
-  declare readonly subscriber: Subscriber<unknown>;
+  readonly #subscriber: Subscriber<unknown>;
+  #failed = false;
+
   constructor(subscriber: Subscriber<unknown>) {
     super(null);
-    this.subscriber = subscriber;
-    this.failed = false;
+    this.#subscriber = subscriber;
   }
   finish(failed: boolean, outcome: unknown): void {
-    this.failed = failed;
+    this.#failed = failed;
     deliver(this, outcome);
   }
   deliver(outcome: unknown): void {
-    if (this.failed) return this.subscriber.error(outcome);
-    this.subscriber.next(outcome);
-    this.subscriber.complete();
+    const subscriber = this.#subscriber;
+    if (this.#failed) return subscriber.error(outcome);
+    subscriber.next(outcome);
+    subscriber.complete();
   }
   unsubscribe(): void {
     this.drop(null);
@@ -275,7 +273,7 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   } catch (error) {
     return rejected(error);
   }
-  if (r !== NOT_READY) return resolvedWith(r as Selected<C>);
+  if (r !== BLOCKED) return resolvedWith(r as Selected<C>);
   noSymbolKeys('select', cases);
   return new Promise((resolve, reject) => park(new PromiseGroup(token, resolve as never, reject), list));
 }
@@ -308,7 +306,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
   noSymbolKeys('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
     const r = commitReady(list);
-    if (r !== NOT_READY) {
+    if (r !== BLOCKED) {
       subscriber.next(r as Selected<C>);
       subscriber.complete();
       return undefined;
@@ -339,7 +337,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
  */
 export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
   const r = commitReady(readCases('trySelect', cases));
-  if (r !== NOT_READY) return r as Selected<C> | undefined;
+  if (r !== BLOCKED) return r as Selected<C> | undefined;
   noSymbolKeys('trySelect', cases);
   return undefined;
 }

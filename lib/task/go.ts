@@ -35,13 +35,6 @@ export interface Task<T> extends PromiseLike<T> {
 /** The key under which a context answers the node that holds its cause (brand.ts, CX11). */
 const CANCEL_KEY = Symbol.for('gorx.cancelCtx') as unknown as ContextKey<{ readonly cause: unknown }>;
 
-/** The cause of `parent`'s cancellation, as `cause()` gives it; a signal's is its reason. */
-function causeOf(parent: Context | AbortSignal): unknown {
-  if (isSignal(parent)) return parent.reason;
-  const node = parent.value(CANCEL_KEY);
-  return node !== undefined ? node.cause : parent.err;
-}
-
 /** The context of a task: a child of `opts.ctx` (none, a Context or an AbortSignal). @internal */
 export class TaskCtx implements Context {
   // Every mutable field is private, so a frozen context (Object.freeze) still works.
@@ -54,16 +47,19 @@ export class TaskCtx implements Context {
   #onCancel: (() => void) | null = null;
   /** The parent for `value`; undefined for none or a signal (which holds no values). */
   readonly #parent: Context | undefined;
-  readonly deadline: number | undefined;
+  declare readonly deadline: number | undefined;
 
   constructor(parent: Context | AbortSignal | undefined, token: Token | null) {
     const ctx = isSignal(parent) ? undefined : parent;
     this.#parent = ctx;
     this.deadline = ctx?.deadline;
     if (token === null) return;
+    // A context's error carries its cause (CX16: `ctx.err.cause` is `cause(ctx)`, or absent when
+    // the cause is the error itself), so the parent's cause is read there.
     const follow = () => {
       this.#guard = null;
-      this.cancel((token.err as ContextError | undefined) ?? new CanceledError(), causeOf(parent!));
+      const err = (token.err as ContextError | undefined) ?? new CanceledError();
+      this.cancel(err, err.cause);
     };
     if (token.err !== undefined) {
       follow();
@@ -154,12 +150,12 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
   #cancel: (() => void) | null = null;
   /** Ends this task's entry in the pending-work trackers (`trackTasks`), if any. */
   #pending: (() => void) | null;
+  declare readonly ctx: TaskCtx;
+  declare readonly name: string;
 
-  constructor(
-    body: (ctx: Context) => T | PromiseLike<T>,
-    readonly ctx: TaskCtx,
-    readonly name: string,
-  ) {
+  constructor(body: (ctx: Context) => T | PromiseLike<T>, ctx: TaskCtx, name: string) {
+    this.ctx = ctx;
+    this.name = name;
     live.tasks.add(this);
     this.#pending = beginPending();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
