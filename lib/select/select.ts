@@ -204,6 +204,12 @@ class PromiseGroup extends Group {
   }
 }
 
+/** Emits a `select$` result and completes. */
+function emit(subscriber: Subscriber<unknown>, result: unknown): void {
+  subscriber.next(result);
+  subscriber.complete();
+}
+
 /**
  * A parked `select$`: its emission runs user code, so it goes through the trampoline, and a chain
  * of `select$` subscribers that hand off to each other in `next` never grows the stack. The case is
@@ -222,10 +228,8 @@ class SubscriberGroup extends Group implements Delivery {
     deliver(this, outcome);
   }
   deliver(outcome: unknown): void {
-    const subscriber = this.#subscriber;
-    if (this.#failed) return subscriber.error(outcome);
-    subscriber.next(outcome);
-    subscriber.complete();
+    if (this.#failed) this.#subscriber.error(outcome);
+    else emit(this.#subscriber, outcome);
   }
   unsubscribe(): void {
     this.drop(null);
@@ -306,11 +310,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
   noSymbolKeys('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
     const r = commitReady(list);
-    if (r !== BLOCKED) {
-      subscriber.next(r as Selected<C>);
-      subscriber.complete();
-      return undefined;
-    }
+    if (r !== BLOCKED) return emit(subscriber as Subscriber<unknown>, r);
     const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
     park(group, list);
     return group;

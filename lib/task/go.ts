@@ -45,11 +45,11 @@ export class TaskCtx implements Context {
   /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
   #guard: CallbackWaiter | null = null;
   #onCancel: (() => void) | null = null;
-  /** The parent for `value`; undefined for none or a signal (which holds no values). */
-  readonly #parent: Context | undefined;
+  /** The parent for `value`; none for a signal (which holds no values). */
+  readonly #parent: Context | null | undefined;
   declare readonly deadline: number | undefined;
 
-  constructor(parent: Context | AbortSignal | undefined, token: Token | null) {
+  constructor(parent: Context | AbortSignal | null | undefined, token: Token | null) {
     const ctx = isSignal(parent) ? undefined : parent;
     this.#parent = ctx;
     this.deadline = ctx?.deadline;
@@ -227,7 +227,7 @@ export function go<T>(
   opts?: { ctx?: Context; name?: string },
 ): Task<Awaited<T>> {
   checkFn('go', 'fn', fn);
-  const parent = options('go', opts)?.ctx ?? undefined;
+  const parent = options('go', opts)?.ctx;
   const token = toToken(parent, 'go');
   const name = opts?.name ?? (fn.name || 'task');
   if (typeof name !== 'string') throw new TypeError(`go: name must be a string, got ${show(name)}`);

@@ -17,13 +17,13 @@ import { TimerPort } from './TimerPort.js';
  * Go: `time.Timer`. Rules: TM1–TM8.
  */
 export class Timer {
-  readonly #port = new TimerPort();
+  readonly #port: TimerPort;
   /** Receives the fire time, once. */
-  readonly c: ReceiveChannel<number> = this.#port;
+  readonly c: ReceiveChannel<number>;
 
   /** @internal */
   constructor(ms: number) {
-    this.#port.set(due('newTimer', ms), 0);
+    this.c = this.#port = timerPort('newTimer', ms);
   }
 
   /**
@@ -47,6 +47,13 @@ export class Timer {
 /** When a timer set `ms` from now fires: at once for `ms <= 0`. */
 function due(where: string, ms: number): number {
   return now() + Math.max(0, duration(where, ms));
+}
+
+/** The channel of a one-shot timer that fires `ms` from now: a Timer's, `after`'s, `sleep`'s. @internal */
+export function timerPort(where: string, ms: number): TimerPort {
+  const port = new TimerPort();
+  port.set(due(where, ms), 0);
+  return port;
 }
 
 /**
@@ -81,5 +88,5 @@ export function newTimer(ms: number): Timer {
  * Go: `time.After`. Rules: TM1, TM7, TM11, SE13.
  */
 export function after(ms: number): ReceiveChannel<number> {
-  return new Timer(ms).c;
+  return timerPort('after', ms);
 }

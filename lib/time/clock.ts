@@ -39,29 +39,19 @@ export function now(): number {
   return current.now();
 }
 
-/** A pending callback on the library clock; long delays are chained in chunks. */
-export class Alarm {
-  readonly #clock = current;
-  #handle: unknown;
-
-  constructor(fn: () => void, at: number) {
-    this.#arm(fn, at);
-  }
-
-  #arm(fn: () => void, at: number): void {
-    const delay = at - this.#clock.now();
-    this.#handle =
-      delay > MAX_DELAY
-        ? this.#clock.schedule(() => this.#arm(fn, at), MAX_DELAY)
-        : this.#clock.schedule(fn, delay);
-  }
-
-  cancel(): void {
-    this.#clock.cancel(this.#handle);
-  }
+/** A pending callback on the library clock. */
+export interface Alarm {
+  cancel(): void;
 }
 
-/** Runs `fn` once the library clock reaches `at`. */
+/** Runs `fn` once the library clock reaches `at`; a long delay is chained in chunks (TM7). */
 export function alarm(fn: () => void, at: number): Alarm {
-  return new Alarm(fn, at);
+  const clock = current;
+  let handle: unknown;
+  const arm = (): void => {
+    const delay = at - clock.now();
+    handle = delay > MAX_DELAY ? clock.schedule(arm, MAX_DELAY) : clock.schedule(fn, delay);
+  };
+  arm();
+  return { cancel: () => clock.cancel(handle) };
 }
