@@ -13,7 +13,7 @@ import { toToken } from '../internal/cancel.js';
 import { rejected, resolvedWith, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
-import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
@@ -30,12 +30,6 @@ export function setRandom(fn: () => number): () => number {
   return previous;
 }
 
-/** Whether `Object.prototype` has enumerable keys, which `for…in` would see on every object. */
-function polluted(): boolean {
-  for (const _ in Object.prototype) return true;
-  return false;
-}
-
 /**
  * Reads the cases once (SE1), in key order, checking every one before anything happens: the own
  * enumerable string keys of a plain object (a literal or `Object.create(null)`), so inherited
@@ -45,35 +39,25 @@ function polluted(): boolean {
  * that `recv()` or `send()` did not make.
  */
 function readCases(where: string, cases: Cases): unknown[] {
-  if (typeof cases !== 'object' || cases === null) {
-    throw new TypeError(`${where}: cases must be an object, got ${show(cases)}`);
-  }
-  const proto = Object.getPrototypeOf(cases);
+  const proto = typeof cases === 'object' && cases !== null ? Object.getPrototypeOf(cases) : undefined;
   if (proto !== Object.prototype && proto !== null) {
-    const kind =
-      show(cases) === 'an array' ? 'an array' : 'an object that is not plain (a Map, a class instance…)';
-    throw new TypeError(`${where}: cases must be a plain object, got ${kind}`);
-  }
-  const list: unknown[] = [];
-  // for…in is the fast walk of a literal's keys; it sees inherited keys only when
-  // Object.prototype has enumerable ones, and then Object.keys is used instead.
-  if (proto === null || !polluted()) {
-    for (const key in cases) readCase(where, key, cases[key], list);
-  } else {
-    const keys = Object.keys(cases);
-    for (let i = 0; i < keys.length; i++) readCase(where, keys[i]!, cases[keys[i]!], list);
-  }
-  return list;
-}
-
-function readCase(where: string, key: string, c: unknown, list: unknown[]): void {
-  if (c === null || c === undefined) return;
-  if (!isCaseRecord(c)) {
+    const got = show(cases);
     throw new TypeError(
-      `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(c)}`,
+      `${where}: cases must be a plain object, got ${got === 'an object' ? 'a Map or a class instance' : got}`,
     );
   }
-  if (c.port !== null) list.push(key, c);
+  const list: unknown[] = [];
+  for (const key in cases) {
+    const c: unknown = cases[key];
+    if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
+    if (!isCaseRecord(c)) {
+      throw new TypeError(
+        `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(c)}`,
+      );
+    }
+    if (c.port !== null) list.push(key, c);
+  }
+  return list;
 }
 
 /**
@@ -93,26 +77,24 @@ function isReady(c: CaseRecord): boolean {
     : (c.port as SendCore<unknown>).readySend();
 }
 
-/** No case could commit. */
-const NOT_READY: unique symbol = Symbol('NOT_READY');
+/** The result of a receive case. */
+function received(key: string, value: unknown, ok: boolean): unknown {
+  return { case: key, value: ok ? value : undefined, ok };
+}
 
 /**
- * Commits a ready case and returns the select's result; NOT_READY if the port turned out not to
- * be ready; throws for a closed send case or a close error. Small, so V8 inlines it and knows
- * the result's shape where it resolves a Promise.
+ * Commits a ready case and returns the select's result; BLOCKED (no case could commit) if the
+ * port turned out not to be ready; throws for a closed send case or a close error.
  */
 function commitCase(key: string, c: CaseRecord): unknown {
-  if (c.op === RECV) {
-    const r = (c.port as RecvCore<unknown>).takeNow();
-    if (r === BLOCKED) return NOT_READY;
-    return r === CLOSED ? { case: key, value: undefined, ok: false } : { case: key, value: r, ok: true };
-  }
-  return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : NOT_READY;
+  if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
+  const r = (c.port as RecvCore<unknown>).takeNow();
+  return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
 /**
  * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
- * (SE3); NOT_READY when none is.
+ * (SE3); BLOCKED when none is.
  */
 function commitReady(list: unknown[]): unknown {
   const n = list.length;
@@ -124,49 +106,33 @@ function commitReady(list: unknown[]): unknown {
       last = i;
     }
   }
-  if (ready === 0) return NOT_READY;
+  if (ready === 0) return BLOCKED;
   let i = last;
   if (ready > 1) {
     let pick = Math.floor(random() * ready);
     for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
-    if (i >= n) return NOT_READY;
+    if (i >= n) return BLOCKED;
   }
   return commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
 
-/** The sink of a parked select: a Promise or a subscriber. */
+/** A parked select: a waiter per case (and one on the cancel token), and where its outcome goes. */
 abstract class Group {
-  declare waiters: CaseWaiter[];
-  declare token: Token | null;
+  declare readonly waiters: CaseWaiter[];
+  declare readonly token: Token | null;
 
-  constructor() {
+  constructor(token: Token | null) {
     this.waiters = [];
-    this.token = null;
+    this.token = token;
   }
 
-  win(w: CaseWaiter): void {
-    this.withdrawOthers(w);
-    if (w.key === null) return this.rejectWith(this.token!.err);
-    this.resolveWith(
-      w.op === RECV
-        ? w.ok
-          ? { case: w.key, value: w.value, ok: true }
-          : { case: w.key, value: undefined, ok: false }
-        : { case: w.key },
-    );
-  }
-
-  lose(w: CaseWaiter, error: unknown): void {
-    this.withdrawOthers(w);
-    this.rejectWith(error);
-  }
-
-  withdrawOthers(winner: CaseWaiter): void {
+  /** Withdraws every waiter but `winner` (all of them for null). */
+  drop(winner: CaseWaiter | null): void {
     for (const w of this.waiters) if (w !== winner) withdraw(w);
   }
 
-  abstract resolveWith(result: unknown): void;
-  abstract rejectWith(error: unknown): void;
+  /** Hands on the outcome (a result, or the error when `failed`) once the others are withdrawn. */
+  abstract finish(failed: boolean, outcome: unknown): void;
 }
 
 /** One case of a parked select; `key` null marks the cancellation case. */
@@ -174,20 +140,25 @@ class CaseWaiter extends Waiter {
   declare readonly group: Group;
   declare readonly key: string | null;
   declare readonly op: number;
-  declare readonly target: RecvCore<unknown> | SendCore<unknown>;
 
-  constructor(group: Group, key: string | null, op: number, target: RecvCore<unknown> | SendCore<unknown>) {
+  /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
+  constructor(group: Group, key: string | null, op: number, port: Port, value: unknown) {
     super();
     this.group = group;
     this.key = key;
     this.op = op;
-    this.target = target;
+    this.port = port;
+    this.value = value;
   }
   commit(): void {
-    this.group.win(this);
+    const { group, key } = this;
+    group.drop(this);
+    if (key === null) group.finish(true, group.token!.err);
+    else group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
   }
   fail(error: unknown): void {
-    this.group.lose(this, error);
+    this.group.drop(this);
+    this.group.finish(true, error);
   }
 }
 
@@ -198,9 +169,7 @@ function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
   for (let i = 1; i < list.length; i += 2) {
     const c = list[i] as CaseRecord;
-    const w = new CaseWaiter(group, list[i - 1] as string, c.op, c.port!);
-    if (c.op !== RECV) w.value = c.value;
-    ws.push(w);
+    ws.push(new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value));
   }
   const order = ws.length > 1 ? ws.slice() : ws;
   for (let i = order.length - 1; i > 0; i--) {
@@ -210,34 +179,35 @@ function park(group: Group, list: unknown[]): void {
     order[j] = w;
   }
   for (const w of order) {
-    if (w.op === RECV) (w.target as RecvCore<unknown>).parkRecv(w);
-    else (w.target as SendCore<unknown>).parkSend(w);
+    if (w.op === RECV) (w.port as RecvCore<unknown>).parkRecv(w);
+    else (w.port as SendCore<unknown>).parkSend(w);
   }
   const token = group.token;
   if (token !== null) {
-    const done = token.done as RecvCore<never>;
-    const w = new CaseWaiter(group, null, RECV, done);
+    const w = new CaseWaiter(group, null, RECV, token.done as RecvCore<never>, undefined);
     ws.push(w);
-    done.parkRecv(w);
+    (token.done as RecvCore<never>).parkRecv(w);
   }
 }
 
-function noop(): void {}
-
 class PromiseGroup extends Group {
-  declare resolve: (value: unknown) => void;
-  declare rejectFn: (error: unknown) => void;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
 
-  constructor() {
-    super();
-    this.resolve = this.rejectFn = noop;
+  constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+    super(token);
+    this.#resolve = resolve;
+    this.#reject = reject;
   }
-  resolveWith(result: unknown): void {
-    settle(this.resolve, result);
+  finish(failed: boolean, outcome: unknown): void {
+    settle(failed ? this.#reject : this.#resolve, outcome);
   }
-  rejectWith(error: unknown): void {
-    settle(this.rejectFn, error);
-  }
+}
+
+/** Emits a `select$` result and completes. */
+function emit(subscriber: Subscriber<unknown>, result: unknown): void {
+  subscriber.next(result);
+  subscriber.complete();
 }
 
 /**
@@ -246,27 +216,23 @@ class PromiseGroup extends Group {
  * committed and the others withdrawn before the emission is queued.
  */
 class SubscriberGroup extends Group implements Delivery {
-  declare failed: boolean;
-  declare readonly subscriber: Subscriber<unknown>;
+  readonly #subscriber: Subscriber<unknown>;
+  #failed = false;
+
   constructor(subscriber: Subscriber<unknown>) {
-    super();
-    this.subscriber = subscriber;
-    this.failed = false;
+    super(null);
+    this.#subscriber = subscriber;
   }
-  resolveWith(result: unknown): void {
-    deliver(this, result);
+  finish(failed: boolean, outcome: unknown): void {
+    this.#failed = failed;
+    deliver(this, outcome);
   }
-  rejectWith(error: unknown): void {
-    this.failed = true;
-    deliver(this, error);
-  }
-  deliver(arg: unknown): void {
-    if (this.failed) return this.subscriber.error(arg);
-    this.subscriber.next(arg);
-    this.subscriber.complete();
+  deliver(outcome: unknown): void {
+    if (this.#failed) this.#subscriber.error(outcome);
+    else emit(this.#subscriber, outcome);
   }
   unsubscribe(): void {
-    this.withdrawOthers(null as unknown as CaseWaiter);
+    this.drop(null);
   }
 }
 
@@ -311,15 +277,9 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   } catch (error) {
     return rejected(error);
   }
-  if (r !== NOT_READY) return resolvedWith(r as Selected<C>);
+  if (r !== BLOCKED) return resolvedWith(r as Selected<C>);
   noSymbolKeys('select', cases);
-  const group = new PromiseGroup();
-  group.token = token;
-  park(group, list);
-  return new Promise((resolve, reject) => {
-    group.resolve = resolve as (value: unknown) => void;
-    group.rejectFn = reject;
-  });
+  return new Promise((resolve, reject) => park(new PromiseGroup(token, resolve as never, reject), list));
 }
 
 /**
@@ -350,11 +310,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
   noSymbolKeys('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
     const r = commitReady(list);
-    if (r !== NOT_READY) {
-      subscriber.next(r as Selected<C>);
-      subscriber.complete();
-      return undefined;
-    }
+    if (r !== BLOCKED) return emit(subscriber as Subscriber<unknown>, r);
     const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
     park(group, list);
     return group;
@@ -381,7 +337,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
  */
 export function trySelect<C extends Cases>(cases: C): Selected<C> | undefined {
   const r = commitReady(readCases('trySelect', cases));
-  if (r !== NOT_READY) return r as Selected<C> | undefined;
+  if (r !== BLOCKED) return r as Selected<C> | undefined;
   noSymbolKeys('trySelect', cases);
   return undefined;
 }

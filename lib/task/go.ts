@@ -1,11 +1,25 @@
-import { background, CancelCtx, type Context } from '../context/Context.js';
-import { toContext } from '../context/interop.js';
-import { canceled } from '../context/withCancel.js';
+// A task and its context. The context of a task is a node of its own rather than the general
+// cancellable context (context/Context.ts), so a program that starts tasks without building
+// contexts carries none of that machinery. It speaks the context protocol (internal/brand.ts), so
+// every context of gorx (of any copy) can hang below it, and it hangs below its parent the way a
+// context hangs below one of another copy (CX14): as a waiter on the parent's `done`.
+//
+// Invariants: `err` is undefined until the context is done, then fixed (the first cancellation
+// wins, CX5); a done task context is parked on nothing (its guard is withdrawn at once, CX3);
+// `done` and `signal` are made on first use, already closed or aborted when made after
+// cancellation.
+import { closeDone, DonePort } from '../channel/DonePort.js';
+import type { ReceiveChannel } from '../channel/types.js';
+import type { Context, ContextError, ContextKey } from '../context/Context.js';
 import { CanceledError } from '../errors.js';
+import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.js';
+import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
+import { isSignal, toToken } from '../internal/cancel.js';
 import { beginPending, live, type TaskRecord } from '../internal/debug.js';
-import { endedByOwnContext, handled } from '../internal/report.js';
+import { endedByOwnContext, handled, reportPanic } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn, options, show } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
 
 /**
  * A running task: awaitable for its result, with a name and its own context.
@@ -18,6 +32,112 @@ export interface Task<T> extends PromiseLike<T> {
   cancel(): void;
 }
 
+/** The key under which a context answers the node that holds its cause (brand.ts, CX11). */
+const CANCEL_KEY = Symbol.for('gorx.cancelCtx') as unknown as ContextKey<{ readonly cause: unknown }>;
+
+/** The context of a task: a child of `opts.ctx` (none, a Context or an AbortSignal). @internal */
+export class TaskCtx implements Context {
+  // Every mutable field is private, so a frozen context (Object.freeze) still works.
+  #err: ContextError | undefined;
+  #why: unknown;
+  #done: DonePort | null = null;
+  #abort: AbortController | null = null;
+  /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
+  #guard: CallbackWaiter | null = null;
+  #onCancel: (() => void) | null = null;
+  /** The parent for `value`; none for a signal (which holds no values). */
+  readonly #parent: Context | null | undefined;
+  declare readonly deadline: number | undefined;
+
+  constructor(parent: Context | AbortSignal | null | undefined, token: Token | null) {
+    const ctx = isSignal(parent) ? undefined : parent;
+    this.#parent = ctx;
+    this.deadline = ctx?.deadline;
+    if (token === null) return;
+    // A context's error carries its cause (CX16: `ctx.err.cause` is `cause(ctx)`, or absent when
+    // the cause is the error itself), so the parent's cause is read there.
+    const follow = () => {
+      this.#guard = null;
+      const err = (token.err as ContextError | undefined) ?? new CanceledError();
+      this.cancel(err, err.cause);
+    };
+    if (token.err !== undefined) {
+      follow();
+      return;
+    }
+    this.#guard = new CallbackWaiter(follow);
+    (token.done as RecvCore<never>).parkRecv(this.#guard);
+  }
+
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [CONTEXT](): number {
+    return PROTOCOL;
+  }
+  /** @internal A task context is its own token: its `err` and its `done`. */
+  get [TOKEN](): Token {
+    return this;
+  }
+  get err(): ContextError | undefined {
+    return this.#err;
+  }
+  /** The cancellation cause (`cause()`); undefined until done. */
+  get cause(): unknown {
+    return this.#why;
+  }
+  /** Runs once when this context is cancelled (the thread pool's clean-up); a throw is reported. */
+  set onCancel(fn: (() => void) | null) {
+    this.#onCancel = fn;
+  }
+  get done(): ReceiveChannel<never> {
+    if (this.#done === null) {
+      this.#done = new DonePort();
+      if (this.#err !== undefined) closeDone(this.#done);
+    }
+    return this.#done;
+  }
+  get signal(): AbortSignal {
+    if (this.#abort === null) {
+      this.#abort = new AbortController();
+      if (this.#err !== undefined) this.#abort.abort(this.#err);
+    }
+    return this.#abort.signal;
+  }
+
+  /** Its own node under the cause key, else the nearest ancestor's answer (a loop over tasks). */
+  value<T>(key: ContextKey<T>): T | undefined {
+    if (key === CANCEL_KEY) return this as never;
+    let parent = this.#parent;
+    while (parent instanceof TaskCtx) parent = parent.#parent;
+    return parent?.value(key);
+  }
+
+  /**
+   * Cancels this context; the first cancellation wins. Its children wait on its `done`, so they
+   * are cancelled as it closes, before its own signal aborts (CX16). Never throws: a throw from
+   * an abort listener or the clean-up is reported (RX5).
+   */
+  cancel(err: ContextError, why: unknown): void {
+    if (this.#err !== undefined) return;
+    this.#err = err;
+    this.#why = why ?? err;
+    if (this.#guard !== null) withdraw(this.#guard);
+    this.#guard = null;
+    if (this.#done !== null) closeDone(this.#done);
+    const onCancel = this.#onCancel;
+    this.#onCancel = null;
+    try {
+      this.#abort?.abort(err);
+    } catch (error) {
+      reportPanic(error);
+    }
+    try {
+      onCancel?.();
+    } catch (error) {
+      reportPanic(error);
+    }
+  }
+}
+
 let nextId = 1;
 
 /** The error a task's context ends with when the task ends: one for all, like Go's `Canceled`. */
@@ -26,24 +146,20 @@ let taskEnded: CanceledError | undefined;
 class TaskImpl<T> implements Task<T>, TaskRecord {
   readonly id = nextId++;
   readonly created: string | undefined = live.captureStacks ? new Error().stack : undefined;
-  readonly promise: Promise<T>;
-  readonly ctx: CancelCtx;
+  readonly #promise: Promise<T>;
   #cancel: (() => void) | null = null;
   /** Ends this task's entry in the pending-work trackers (`trackTasks`), if any. */
   #pending: (() => void) | null;
+  declare readonly ctx: TaskCtx;
+  declare readonly name: string;
 
-  constructor(
-    body: (ctx: Context) => T | PromiseLike<T>,
-    parent: Context,
-    readonly name: string,
-  ) {
-    const ctx = new CancelCtx(parent, parent.deadline);
-    ctx.attach();
+  constructor(body: (ctx: Context) => T | PromiseLike<T>, ctx: TaskCtx, name: string) {
     this.ctx = ctx;
+    this.name = name;
     live.tasks.add(this);
-    this.#pending = live.trackers === null ? null : beginPending();
+    this.#pending = beginPending();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
-    this.promise = resolved(undefined)
+    this.#promise = resolved(undefined)
       .then(() => body(ctx))
       .then(
         (value) => {
@@ -53,7 +169,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
         (error: unknown) => {
           // Ended by its own context (it returned ctx.err): awaiting the task still rejects, but
           // a task nobody awaits reports nothing. Checked before #end cancels the context.
-          if (endedByOwnContext(ctx, error)) handled(this.promise);
+          if (endedByOwnContext(ctx, error)) handled(this.#promise);
           this.#end();
           throw error;
         },
@@ -62,18 +178,14 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
 
   /** Bound on first use, so that `task.cancel` can be handed around as a callback. */
   get cancel(): () => void {
-    const ctx = this.ctx;
-    this.#cancel ??= () => ctx.cancel(canceled(undefined), undefined);
-    return this.#cancel;
+    return (this.#cancel ??= () => this.ctx.cancel(new CanceledError(), undefined));
   }
 
   #end(): void {
     live.tasks.delete(this);
     const pending = this.#pending;
-    if (pending !== null) {
-      this.#pending = null;
-      pending();
-    }
+    this.#pending = null;
+    pending?.();
     this.ctx.cancel((taskEnded ??= new CanceledError()), undefined);
   }
 
@@ -81,7 +193,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.promise.then(onfulfilled, onrejected);
+    return this.#promise.then(onfulfilled, onrejected);
   }
 
   toString(): string {
@@ -115,9 +227,9 @@ export function go<T>(
   opts?: { ctx?: Context; name?: string },
 ): Task<Awaited<T>> {
   checkFn('go', 'fn', fn);
-  options('go', opts);
-  const parent = toContext(opts?.ctx, 'go') ?? background();
+  const parent = options('go', opts)?.ctx;
+  const token = toToken(parent, 'go');
   const name = opts?.name ?? (fn.name || 'task');
   if (typeof name !== 'string') throw new TypeError(`go: name must be a string, got ${show(name)}`);
-  return new TaskImpl(fn, parent, name) as unknown as Task<Awaited<T>>;
+  return new TaskImpl(fn, new TaskCtx(parent, token), name) as unknown as Task<Awaited<T>>;
 }

@@ -35,7 +35,8 @@ export function trackTasks(tracker: PendingTasksLike): () => void {
   return () => {
     if (!tracking) return;
     tracking = false;
-    const rest = [...(live.trackers ?? [])];
+    // Still registered while tracking, so the list holds it.
+    const rest = live.trackers!.slice();
     rest.splice(rest.indexOf(tracker), 1);
     live.trackers = rest.length === 0 ? null : rest;
   };

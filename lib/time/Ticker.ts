@@ -11,19 +11,6 @@ import { TimerPort } from './TimerPort.js';
 const MIN_PERIOD = 0.001;
 
 /**
- * A ticker period: Go's panic text for one that is not positive, a RangeError for any bad one,
- * and for one shorter than MIN_PERIOD.
- */
-function interval(where: 'NewTicker' | 'Ticker.Reset', ms: number): number {
-  if (typeof ms === 'number' && ms <= 0) throw new RangeError(`non-positive interval for ${where}`);
-  const name = where === 'NewTicker' ? 'newTicker' : 'Ticker.reset';
-  const p = period(name, ms);
-  if (p < MIN_PERIOD)
-    throw new RangeError(`${name}: period must be at least ${MIN_PERIOD} ms (1 µs), got ${p}`);
-  return p;
-}
-
-/**
  * Delivers the clock time every `period` ms on `c`. A slow receiver gets at most one pending
  * tick: ticks are dropped, never queued. `stop` does not close `c`.
  *
@@ -38,16 +25,13 @@ function interval(where: 'NewTicker' | 'Ticker.Reset', ms: number): number {
  * Go: `time.Ticker`. Rules: TK1–TK4.
  */
 export class Ticker {
-  readonly #port: TimerPort;
+  readonly #port = new TimerPort();
   /** Receives the tick times. */
-  readonly c: ReceiveChannel<number>;
+  readonly c: ReceiveChannel<number> = this.#port;
 
   /** @internal */
   constructor(ms: number) {
-    const p = interval('NewTicker', ms);
-    this.#port = new TimerPort(p);
-    this.c = this.#port;
-    this.#port.set(now() + p);
+    this.#start('NewTicker', 'newTicker', ms);
   }
 
   /** Stops the ticker: no tick (and no stale tick) arrives afterwards. */
@@ -60,9 +44,19 @@ export class Ticker {
    * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs).
    */
   reset(ms: number): void {
-    const p = interval('Ticker.Reset', ms);
-    this.#port.period = p;
-    this.#port.set(now() + p);
+    this.#start('Ticker.Reset', 'Ticker.reset', ms);
+  }
+
+  /**
+   * Starts ticking every `ms` from now. A bad period is a RangeError: with Go's panic text (named
+   * `goName`) for one that is not positive, and for one shorter than MIN_PERIOD.
+   */
+  #start(goName: string, where: string, ms: number): void {
+    if (typeof ms === 'number' && ms <= 0) throw new RangeError(`non-positive interval for ${goName}`);
+    const p = period(where, ms);
+    if (p < MIN_PERIOD)
+      throw new RangeError(`${where}: period must be at least ${MIN_PERIOD} ms (1 µs), got ${p}`);
+    this.#port.set(now() + p, p);
   }
 }
 

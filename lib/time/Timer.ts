@@ -17,16 +17,13 @@ import { TimerPort } from './TimerPort.js';
  * Go: `time.Timer`. Rules: TM1–TM8.
  */
 export class Timer {
-  /** @internal */
   readonly #port: TimerPort;
   /** Receives the fire time, once. */
   readonly c: ReceiveChannel<number>;
 
   /** @internal */
   constructor(ms: number) {
-    this.#port = new TimerPort(0);
-    this.c = this.#port;
-    this.#port.set(now() + Math.max(0, duration('newTimer', ms)));
+    this.c = this.#port = timerPort('newTimer', ms);
   }
 
   /**
@@ -43,8 +40,20 @@ export class Timer {
    * No value from the earlier setting is ever received afterwards.
    */
   reset(ms: number): boolean {
-    return this.#port.set(now() + Math.max(0, duration('Timer.reset', ms)));
+    return this.#port.set(due('Timer.reset', ms), 0);
   }
+}
+
+/** When a timer set `ms` from now fires: at once for `ms <= 0`. */
+function due(where: string, ms: number): number {
+  return now() + Math.max(0, duration(where, ms));
+}
+
+/** The channel of a one-shot timer that fires `ms` from now: a Timer's, `after`'s, `sleep`'s. @internal */
+export function timerPort(where: string, ms: number): TimerPort {
+  const port = new TimerPort();
+  port.set(due(where, ms), 0);
+  return port;
 }
 
 /**
@@ -79,5 +88,5 @@ export function newTimer(ms: number): Timer {
  * Go: `time.After`. Rules: TM1, TM7, TM11, SE13.
  */
 export function after(ms: number): ReceiveChannel<number> {
-  return new Timer(ms).c;
+  return timerPort('after', ms);
 }

@@ -3,7 +3,7 @@
 // a stale value behind (TM3, TM4). The clock alarm is armed only while a receiver is parked and
 // disarmed when the last one leaves, so an abandoned `after(1h)` holds no timer (TM11).
 //
-// Invariants: `active` ⇔ a value is still to be delivered at `when`; alarm ≠ null ⇒ active and a
+// Invariants: `#active` ⇔ a value is still to be delivered at `when`; `#armed` ≠ null ⇒ active and a
 // receiver is parked.
 import { ReceivePort } from '../channel/ReceivePort.js';
 import { BLOCKED } from '../internal/blocking.js';
@@ -15,23 +15,19 @@ import { type Alarm, alarm, now } from './clock.js';
 export class TimerPort extends ReceivePort<number> {
   readonly capacity = 0;
   readonly length = 0;
-  active = false;
+  /** When the value is due, and the ticker period (0 for a one-shot timer). */
   when = 0;
+  period = 0;
+  #active = false;
   readonly #recvq = new WaitQueue();
   #armed: Alarm | null = null;
 
-  /** @param period 0 for a one-shot timer, else the ticker period. */
-  constructor(public period: number) {
-    super();
-  }
-
   readyRecv(): boolean {
-    return this.active && now() >= this.when;
+    return this.#active && now() >= this.when;
   }
 
   takeNow(): number | BLOCKED {
-    if (!this.readyRecv()) return BLOCKED;
-    return this.#fire(this.when);
+    return this.readyRecv() ? this.#fire(this.when) : BLOCKED;
   }
 
   parkRecv(w: Waiter): void {
@@ -44,19 +40,19 @@ export class TimerPort extends ReceivePort<number> {
     if (this.#recvq.size === 0) this.#disarm();
   }
 
-  /** Arms at `at` (now + d); returns whether the timer was active. */
-  set(at: number): boolean {
-    const was = this.active;
-    this.#disarm();
-    this.active = true;
+  /** Arms at `at` (now + d) with `period`; returns whether the timer was active. */
+  set(at: number, period: number): boolean {
+    const was = this.stop();
+    this.#active = true;
     this.when = at;
+    this.period = period;
     this.#arm();
     return was;
   }
 
   stop(): boolean {
-    const was = this.active;
-    this.active = false;
+    const was = this.#active;
+    this.#active = false;
     this.#disarm();
     return was;
   }
@@ -64,38 +60,34 @@ export class TimerPort extends ReceivePort<number> {
   /** Consumes the due value: a timer goes inactive, a ticker moves to its next tick (TK2). */
   #fire(value: number): number {
     this.#disarm();
-    if (this.period === 0) this.active = false;
+    const { period, when } = this;
+    if (period === 0) this.#active = false;
     else {
       const t = now();
-      const next = this.when + this.period * (Math.floor((t - this.when) / this.period) + 1);
+      const next = when + period * (Math.floor((t - when) / period) + 1);
       // Rounding can leave `next` at `t` (a late tick on a large clock): the next tick is then a
       // full period away, so the ticker is never due twice at one instant.
-      this.when = next > t ? next : t + this.period;
+      this.when = next > t ? next : t + period;
       this.#arm();
     }
     return value;
   }
 
   #arm(): void {
-    if (this.#armed === null && this.active && this.#recvq.size > 0) {
+    if (this.#armed === null && this.#active && this.#recvq.size > 0) {
       this.#armed = alarm(this.#ring, this.when);
     }
   }
 
   #disarm(): void {
-    if (this.#armed !== null) {
-      this.#armed.cancel();
-      this.#armed = null;
-    }
+    this.#armed?.cancel();
+    this.#armed = null;
   }
 
   readonly #ring = (): void => {
     this.#armed = null;
     const w = this.#recvq.head;
-    if (w === null || !this.readyRecv()) {
-      this.#arm();
-      return;
-    }
+    if (w === null || !this.readyRecv()) return this.#arm();
     this.#recvq.unlink(w);
     w.value = this.#fire(now());
     w.ok = true;

@@ -3,7 +3,7 @@
  * only file that touches an RxJS scheduler. By default it is RxJS's `asyncScheduler`, so
  * `TestScheduler.run` drives every timer in virtual time.
  */
-import { asyncScheduler, type SchedulerLike, type Subscription } from 'rxjs';
+import { asyncScheduler, type Subscription } from 'rxjs';
 
 /** A source of time and delayed callbacks. `schedule` returns a handle that `cancel` accepts. */
 export interface Clock {
@@ -15,16 +15,12 @@ export interface Clock {
 /** setTimeout and friends fire at once past this (TM7): longer delays are split. */
 const MAX_DELAY = 2 ** 31 - 1;
 
-/** A clock over any RxJS scheduler (the default wraps `asyncScheduler`). */
-export function schedulerClock(scheduler: SchedulerLike): Clock {
-  return {
-    now: () => scheduler.now(),
-    schedule: (fn, ms) => scheduler.schedule(fn, Math.max(0, ms)),
-    cancel: (handle) => (handle as Subscription).unsubscribe(),
-  };
-}
-
-const defaultClock = schedulerClock(asyncScheduler);
+/** The default clock: RxJS's `asyncScheduler`. */
+const defaultClock: Clock = {
+  now: () => asyncScheduler.now(),
+  schedule: (fn, ms) => asyncScheduler.schedule(fn, Math.max(0, ms)),
+  cancel: (handle) => (handle as Subscription).unsubscribe(),
+};
 let current: Clock = defaultClock;
 
 /**
@@ -43,32 +39,19 @@ export function now(): number {
   return current.now();
 }
 
-/** A pending callback on the library clock; long delays are chained in chunks. */
-export class Alarm {
-  declare private handle: unknown;
-  private readonly clock = current;
-  declare private readonly fn: () => void;
-  declare private readonly at: number;
-  constructor(fn: () => void, at: number) {
-    this.fn = fn;
-    this.at = at;
-    this.arm();
-  }
-
-  private arm(): void {
-    const delay = this.at - this.clock.now();
-    this.handle =
-      delay > MAX_DELAY
-        ? this.clock.schedule(() => this.arm(), MAX_DELAY)
-        : this.clock.schedule(this.fn, delay);
-  }
-
-  cancel(): void {
-    this.clock.cancel(this.handle);
-  }
+/** A pending callback on the library clock. */
+export interface Alarm {
+  cancel(): void;
 }
 
-/** Runs `fn` once the library clock reaches `at`. */
+/** Runs `fn` once the library clock reaches `at`; a long delay is chained in chunks (TM7). */
 export function alarm(fn: () => void, at: number): Alarm {
-  return new Alarm(fn, at);
+  const clock = current;
+  let handle: unknown;
+  const arm = (): void => {
+    const delay = at - clock.now();
+    handle = delay > MAX_DELAY ? clock.schedule(arm, MAX_DELAY) : clock.schedule(fn, delay);
+  };
+  arm();
+  return { cancel: () => clock.cancel(handle) };
 }

@@ -1,8 +1,7 @@
 import type { Cancel } from '../channel/types.js';
 import { recvPromise, voidShape } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { Timer } from './Timer.js';
-import type { TimerPort } from './TimerPort.js';
+import { timerPort } from './Timer.js';
 
 /**
  * Waits `ms` on the library clock. When `cancel` fires first it rejects with the token's error
@@ -20,5 +19,5 @@ import type { TimerPort } from './TimerPort.js';
  */
 export function sleep(ms: number, cancel?: Cancel): Promise<void> {
   const token = toToken(cancel); // before the timer starts: a bad token starts nothing
-  return recvPromise(new Timer(ms).c as TimerPort, token, voidShape);
+  return recvPromise(timerPort('sleep', ms), token, voidShape);
 }

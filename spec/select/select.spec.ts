@@ -359,7 +359,9 @@ describe('select', () => {
 
   it('bad input: a non-object of cases, a case not made by recv()/send(), or a non-channel throw TypeError at the call', () => {
     const ch = new Channel<number>(1);
-    expect(() => select(null as never)).toThrow(new TypeError('select: cases must be an object, got null'));
+    expect(() => select(null as never)).toThrow(
+      new TypeError('select: cases must be a plain object, got null'),
+    );
     expect(() => select$({ a: 42 } as never)).toThrow(
       new TypeError('select$: case "a" must be made by recv() or send(), got 42'),
     );

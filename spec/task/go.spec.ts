@@ -1,4 +1,18 @@
-import { background, CanceledError, Channel, type Context, go, sleep, withCancel } from 'gorx';
+import {
+  background,
+  CanceledError,
+  Channel,
+  type Context,
+  cause,
+  contextKey,
+  DeadlineExceededError,
+  go,
+  sleep,
+  withCancel,
+  withCancelCause,
+  withTimeout,
+  withValue,
+} from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { capture } from '../helpers/async.js';
 
@@ -142,6 +156,84 @@ describe('go', () => {
     await task;
     expect(task.ctx.err).toBeInstanceOf(CanceledError);
     await expect(go(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+  });
+
+  it('CX2 CX16 contexts below a task context are cancelled with it, synchronously, leaves first', () => {
+    const [parent, cancel] = withCancel(background());
+    const task = go((ctx) => ctx.done.recv(), { ctx: parent });
+    const [child] = withCancel(task.ctx);
+    const [grandchild] = withCancel(child);
+    const aborted: string[] = [];
+    task.ctx.signal.addEventListener('abort', () => aborted.push('task'));
+    grandchild.signal.addEventListener('abort', () => aborted.push('grandchild'));
+    cancel();
+    expect(task.ctx.err).toBe(parent.err);
+    expect(child.err).toBe(parent.err);
+    expect(grandchild.err).toBe(parent.err);
+    expect(task.ctx.signal.reason).toBe(parent.err);
+    expect(aborted).toEqual(['grandchild', 'task']);
+  });
+
+  it('CX4 CX11 a task under a cancelled parent starts cancelled, with the parent error and cause', async () => {
+    const [parent, cancel] = withCancelCause(background());
+    const why = new Error('shutting down');
+    cancel(why);
+    const task = go((ctx) => ctx.err);
+    const late = go((ctx) => ctx.err, { ctx: parent });
+    expect(late.ctx.err).toBe(parent.err);
+    expect(cause(late.ctx)).toBe(why);
+    expect(late.ctx.done.tryRecv()).toEqual({ value: undefined, ok: false });
+    expect(late.ctx.signal.aborted).toBe(true);
+    await expect(late).resolves.toBe(parent.err);
+    await expect(task).resolves.toBeUndefined();
+  });
+
+  it('CX11 cause of a task context: undefined while running, then the cause it was cancelled with', async () => {
+    const [parent, cancel] = withCancelCause(background());
+    const task = go((ctx) => ctx.done.recv(), { ctx: parent });
+    const [child] = withCancel(task.ctx);
+    expect(cause(task.ctx)).toBeUndefined();
+    const why = new Error('parent gone');
+    cancel(why);
+    expect(cause(task.ctx)).toBe(why);
+    expect(cause(child)).toBe(why);
+    await task;
+    const own = go(() => 1);
+    await own;
+    expect(cause(own.ctx)).toBe(own.ctx.err);
+  });
+
+  it('CX7 CX9 a task context has its parent deadline and values, and passes them on', async () => {
+    const key = contextKey<string>('k');
+    const [timed, cancel] = withTimeout(withValue(background(), key, 'v'), 60_000);
+    let ctx: Context = timed;
+    const tasks = [];
+    for (let i = 0; i < 10_000; i++) {
+      const t = go((c) => c.done.recv(), { ctx });
+      tasks.push(t);
+      ctx = t.ctx;
+    }
+    expect(ctx.deadline).toBe(timed.deadline);
+    expect(ctx.value(key)).toBe('v');
+    expect(withValue(ctx, contextKey('other'), 1).value(key)).toBe('v');
+    expect(go(() => {}).ctx.value(key)).toBeUndefined();
+    cancel();
+    expect(ctx.err).toBe(timed.err);
+    await Promise.all(tasks);
+  });
+
+  it('CX16 a task under an AbortSignal is cancelled when it aborts, with its reason as cause', async () => {
+    const controller = new AbortController();
+    const task = go((ctx) => ctx.done.recv(), { ctx: controller.signal as unknown as Context });
+    expect(task.ctx.deadline).toBeUndefined();
+    controller.abort('bye');
+    expect(task.ctx.err).toBeInstanceOf(CanceledError);
+    expect(cause(task.ctx)).toBe('bye');
+    await task;
+    const timedOut = go((ctx) => ctx.err, {
+      ctx: AbortSignal.abort(new DOMException('t', 'TimeoutError')) as never,
+    });
+    await expect(timedOut).resolves.toBeInstanceOf(DeadlineExceededError);
   });
 
   it('GO4 a failing task nobody awaits surfaces as an unhandled rejection', async () => {
