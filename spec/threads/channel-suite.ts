@@ -20,9 +20,9 @@ import {
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
-import { flush, rng, track } from '../helpers/async.js';
+import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
-import { gather, heldIn, produce, range } from './channel-helpers.js';
+import { gather, heldIn, produce, range, work } from './channel-helpers.js';
 import type { Death } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -39,8 +39,12 @@ export interface ChannelSizes {
   fanOut: number;
   /** Values through capacity 8 with a consumer 10× slower. */
   slowConsumer: number;
+  /** Values through capacity 256 with a consumer 10× slower, while the sender's heap is sampled. */
+  backpressure: number;
   /** Selects on each side, per channel mix. */
   selects: number;
+  /** Selects of the worker over four channels with mixed homes. */
+  mixedSelects: number;
   /** Values of the stream a dying relay forwards (it dies at a random point of it). */
   killed: number;
 }
@@ -67,6 +71,9 @@ export const SETTLE_BOUND_MS = 50 * 20;
 
 /** 10^k for a power of ten, else the number itself: how test names give sizes. */
 const power = (n: number) => (/^10*$/.test(String(n)) ? `10^${String(n).length - 1}` : String(n));
+
+/** A receive case that fires once a 0 ms timer has. */
+const soon = () => recv(after(0));
 
 /** Registers the shared channel tests on `platform`. */
 export function channelSuite(platform: ChannelPlatform): void {
@@ -207,6 +214,43 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(got).toEqual(range(n));
       expect(maxHeld).toBeLessThanOrEqual(cap);
       expect(maxHeld).toBeGreaterThan(0);
+    });
+
+    it(`P9 backpressure at full size: ${power(sizes.backpressure)} values main → worker, a consumer 10× slower; values held anywhere ≤ capacity at every sample, the sender's heap grows ≤ 1 MB`, async () => {
+      const cap = 256;
+      const n = sizes.backpressure * STRESS_SCALE;
+      const gc = collector();
+      const jobs = new Channel<number>(cap);
+      let maxHeld = 0;
+      const sample = () => {
+        maxHeld = Math.max(maxHeld, heldIn(jobs));
+      };
+      const timer = setInterval(sample, 1);
+      // The producer does one unit of work per value, the consumer ten.
+      const task = pool.go<{ n: number; maxLength: number; inOrder: boolean }>('slowSink', [jobs, 10]);
+      const heap: number[] = [];
+      let sink = 0;
+      for (let i = 0; i < n; i++) {
+        sink ^= work(1);
+        if (!jobs.trySend(i)) await jobs.send(i);
+        sample();
+        if (i % (n / 10) === 0) {
+          gc();
+          heap.push(heapUsed());
+        }
+      }
+      jobs.close();
+      const r = await task;
+      clearInterval(timer);
+      gc();
+      heap.push(heapUsed());
+      expect(r).toMatchObject({ n, inOrder: true });
+      expect(maxHeld).toBeLessThanOrEqual(cap);
+      expect(maxHeld).toBeGreaterThan(cap / 2); // the consumer lagged: the channel was full
+      expect(r.maxLength).toBeLessThanOrEqual(cap); // what the endpoint prefetched
+      // From the sample after the first tenth (the channel and its link warmed up) to the end.
+      expect(heap[heap.length - 1]! - heap[1]!).toBeLessThanOrEqual(2 ** 20);
+      expect(sink).not.toBeNaN();
     });
 
     it('CH11 close is delivered after the values sent before it, both ways', async () => {
@@ -439,6 +483,67 @@ export function channelSuite(platform: ChannelPlatform): void {
     it('R3 SE2 the same with unbuffered channels on either side', async () => {
       await mixed(0, 3, sizes.selects * STRESS_SCALE, 2);
       await mixed(3, 0, sizes.selects * STRESS_SCALE, 3);
+    });
+
+    it(`R3 SE2 ${power(sizes.mixedSelects)} selects on each thread over four channels, two homed on each side: exactly one case commits each time, every value is received once or left`, async () => {
+      const rounds = sizes.mixedSelects * STRESS_SCALE;
+      const { pool: p } = single(); // one thread: the channels `keep` makes are there for `mixedSelects`
+      const random = rng(11);
+      const a = new Channel<number>(4); // homed here: main sends, the worker receives
+      const b = new Channel<number>(2); // homed here: the worker sends, main receives
+      const c = await p.go<RemoteChannel<number>>('keep', ['c', 3]); // homed there: main sends
+      const d = await p.go<RemoteChannel<number>>('keep', ['d', 0]); // homed there: main receives
+      const task = p.go<{ gotA: number[]; gotC: number[]; sentB: number; sentD: number }>('mixedSelects', [
+        a,
+        b,
+        'c',
+        'd',
+        rounds,
+        1_000_000,
+        2_000_000,
+      ]);
+      const stop = new Channel<never>();
+      void task.then(
+        () => stop.close(),
+        () => stop.close(),
+      );
+      let sentA = 0;
+      let sentC = 0;
+      const gotB: number[] = [];
+      const gotD: number[] = [];
+      let timeouts = 0;
+      for (;;) {
+        const cases = { a: send(a, sentA), b: recv(b), c: send(c, sentC), d: recv(d), stop: recv(stop) };
+        // Now and then through select$, dropped by a timer case: its withdrawn cases must not commit.
+        const r =
+          random(16) === 0 ? await firstValueFrom(select$({ ...cases, t: soon() })) : await select(cases);
+        if (r.case === 'stop') break;
+        if (r.case === 'a') sentA++;
+        else if (r.case === 'b') gotB.push(r.value!);
+        else if (r.case === 'c') sentC++;
+        else if (r.case === 'd') gotD.push(r.value!);
+        else timeouts++;
+      }
+      const w = await task;
+      expect(w.gotA.length + w.gotC.length + w.sentB + w.sentD).toBe(rounds);
+      // What the worker's send cases committed may still be on its way (another port): wait for it.
+      while (gotB.length < w.sentB) gotB.push((await b.recv()).value!);
+      while (gotD.length < w.sentD) gotD.push((await d.recv()).value!);
+      // Whatever is left in each channel, after its close.
+      const rest = async (ch: Channel<number> | RemoteChannel<number>) => {
+        ch.close();
+        const left: number[] = [];
+        for await (const v of ch) left.push(v);
+        return left;
+      };
+      const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
+      expect(sorted([...w.gotA, ...(await rest(a))])).toEqual(range(sentA));
+      expect(sorted([...w.gotC, ...(await rest(c))])).toEqual(range(sentC));
+      expect(sorted([...gotB, ...(await rest(b))])).toEqual(range(w.sentB, 1_000_000));
+      expect(sorted([...gotD, ...(await rest(d))])).toEqual(range(w.sentD, 2_000_000));
+      // Every case fired on both sides, and some select$ were dropped by their timer.
+      expect(Math.min(sentA, sentC, gotB.length, gotD.length, timeouts)).toBeGreaterThan(0);
+      expect(Math.min(w.gotA.length, w.gotC.length, w.sentB, w.sentD)).toBeGreaterThan(0);
     });
   });
 

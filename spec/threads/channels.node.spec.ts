@@ -24,5 +24,13 @@ channelSuite({
   noticed: (worker) =>
     new Promise((resolve) => (worker as Worker).once('exit', () => resolve(performance.now()))),
   deaths: ['throw', 'exit'],
-  sizes: { order: 100_000, fanOut: 20_000, slowConsumer: 200, selects: 2000, killed: 1_000_000 },
+  sizes: {
+    order: 100_000,
+    fanOut: 20_000,
+    slowConsumer: 200,
+    backpressure: 1_000_000,
+    selects: 2000,
+    mixedSelects: 100_000,
+    killed: 1_000_000,
+  },
 });

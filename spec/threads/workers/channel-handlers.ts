@@ -5,6 +5,7 @@
 // gets its context after its arguments, so callers pass every argument.
 import { CanceledError, Channel, ClosedChannelError, go, recv, select, send } from '../../../lib/index.js';
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
+import { work } from '../channel-helpers.js';
 import { QuotaError } from './classes.js';
 
 export type Death = 'throw' | 'exit';
@@ -13,6 +14,9 @@ export type Death = 'throw' | 'exit';
 function failure(e: unknown) {
   return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
 }
+
+/** Channels made here by `keep`, until a later task of this thread takes them. */
+const kept = new Map<string, Channel<number>>();
 
 export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => void) {
   return {
@@ -92,6 +96,23 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         n++;
       }
     },
+    /**
+     * A consumer `units` units of work per value (work() in channel-helpers.ts), ranging; reports
+     * the most values its endpoint held prefetched, and whether every value came in order.
+     */
+    slowSink: async (jobs: ReceiveChannel<number>, units: number) => {
+      let n = 0;
+      let maxLength = 0;
+      let inOrder = true;
+      let sink = 0;
+      for await (const v of jobs) {
+        if (v !== n) inOrder = false;
+        n++;
+        sink ^= work(units);
+        maxLength = Math.max(maxLength, jobs.length);
+      }
+      return { n, maxLength, inOrder, sink };
+    },
     /** Sends `value` once and then says so on `acks`. */
     sendThenAck: async (ch: SendChannel<string>, acks: SendChannel<string>, value: string) => {
       await ch.send(value);
@@ -131,6 +152,12 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         return e instanceof ClosedChannelError ? 'ClosedChannelError' : String(e);
       }
     },
+    /** A channel made here and kept under `key` for a later task of this thread (`mixedSelects`). */
+    keep: (key: string, capacity: number) => {
+      const ch = new Channel<number>(capacity);
+      kept.set(key, ch);
+      return ch;
+    },
     /** A channel made here that this thread never feeds: its home dies with the thread. */
     stuck: (capacity: number) => new Channel<number>(capacity),
     /** A channel made here, fed 0 … n-1 (n may be Infinity) by a goroutine here, then closed. */
@@ -162,6 +189,43 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         else locals++;
       }
       return { got, sent, locals };
+    },
+    /**
+     * `rounds` selects over four channels with mixed homes: the endpoints `a` (receive) and `b`
+     * (send) of channels homed in the caller's thread, and the channels kept here under `keepC`
+     * (receive) and `keepD` (send), homed in this thread. Values offered to `b` are numbered from
+     * `fromB`, to `d` from `fromD`. Returns what each case did.
+     */
+    mixedSelects: async (
+      a: ReceiveChannel<number>,
+      b: SendChannel<number>,
+      keepC: string,
+      keepD: string,
+      rounds: number,
+      fromB: number,
+      fromD: number,
+    ) => {
+      const c = kept.get(keepC)!;
+      const d = kept.get(keepD)!;
+      kept.delete(keepC);
+      kept.delete(keepD);
+      const gotA: number[] = [];
+      const gotC: number[] = [];
+      let sentB = 0;
+      let sentD = 0;
+      for (let i = 0; i < rounds; i++) {
+        const r = await select({
+          a: recv(a),
+          b: send(b, fromB + sentB),
+          c: recv(c),
+          d: send(d, fromD + sentD),
+        });
+        if (r.case === 'a') gotA.push(r.value!);
+        else if (r.case === 'b') sentB++;
+        else if (r.case === 'c') gotC.push(r.value!);
+        else sentD++;
+      }
+      return { gotA, gotC, sentB, sentD };
     },
   };
 }
