@@ -216,7 +216,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(maxHeld).toBeGreaterThan(0);
     });
 
-    it(`P9 backpressure at full size: ${power(sizes.backpressure)} values main → worker, a consumer 10× slower; values held anywhere ≤ capacity at every sample, the sender's heap grows ≤ 1 MB`, async () => {
+    it(`P9 backpressure over a long stream: ${power(sizes.backpressure)} values main → worker, a consumer 10× slower; values held anywhere ≤ capacity at every sample, the sender's heap grows ≤ 1 MB`, async () => {
       const cap = 256;
       const n = sizes.backpressure * STRESS_SCALE;
       const gc = collector();

@@ -3,7 +3,7 @@
 // it (`new Worker(new URL(…, import.meta.url), { type: 'module' })`) and imports `gorx/worker`; its
 // handlers are in workers/channels.web.worker.ts. The tests every platform shares are in
 // channel-suite.ts, here at the sizes a page's one renderer thread runs in a few seconds: the
-// full-size stream tests at half the Node size (5·10^5 values took 6–7 s each here, 10^6 up to 13 s).
+// long-stream tests at half the Node size (5·10^5 values: 4–7 s each here; 10^6 took up to 13 s).
 import { channelSuite } from './channel-suite.js';
 import { registerClasses } from './workers/classes.js';
 
