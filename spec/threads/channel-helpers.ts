@@ -32,3 +32,13 @@ export function gather<T>(ch: Channel<T> | RemoteChannel<T>, check?: () => void)
 
 /** from, from + 1, …, from + n - 1. */
 export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
+
+/**
+ * `units` units of deterministic CPU work (about 0.1 µs each): how the backpressure tests make one
+ * side ten times slower than the other. Returns a value so that the work cannot be skipped.
+ */
+export function work(units: number): number {
+  let x = units;
+  for (let i = 0; i < units * 64; i++) x = (Math.imul(x, 31) + i) | 0;
+  return x;
+}

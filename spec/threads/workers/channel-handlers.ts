@@ -1,11 +1,24 @@
 // The channel handlers both worker files of the thread specs serve (worker_threads in
 // pool.worker.ts, a module Web Worker in channels.web.worker.ts): every argument channel is an
-// endpoint of a channel of the caller. `turn` is one task turn of the thread's host.
-import { Channel, recv, select, send } from '../../../lib/index.js';
-import type { ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
+// endpoint of a channel of the caller. `turn` is one task turn of the thread's host; `die` ends the
+// thread the way the kill tests ask ('exit' only where the host has process.exit). Every handler
+// gets its context after its arguments, so callers pass every argument.
+import { CanceledError, Channel, ClosedChannelError, go, recv, select, send } from '../../../lib/index.js';
+import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
+import { work } from '../channel-helpers.js';
 import { QuotaError } from './classes.js';
 
-export function channelHandlers(turn: () => Promise<void>) {
+export type Death = 'throw' | 'exit';
+
+/** What a cancelled or failed operation reports, in this thread's own classes. */
+function failure(e: unknown) {
+  return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
+}
+
+/** Channels made here by `keep`, until a later task of this thread takes them. */
+const kept = new Map<string, Channel<number>>();
+
+export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => void) {
   return {
     /** Forwards every value of `jobs` plus `add` to `out` with Promise faces, then closes `out`. */
     pipe: async (jobs: ReceiveChannel<number>, out: SendChannel<number>, add: number) => {
@@ -17,6 +30,36 @@ export function channelHandlers(turn: () => Promise<void>) {
         n++;
       }
       out.close();
+      return n;
+    },
+    /**
+     * Forwards with ranging and trySend first (the fast faces), then closes `out`; dies (`how`)
+     * after `at` values (never for -1).
+     */
+    relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at: number, how: Death) =>
+      new Promise<number>((resolve, reject) => {
+        let n = 0;
+        const it = jobs[Symbol.asyncIterator]();
+        const step = async (): Promise<void> => {
+          for (;;) {
+            const r = await it.next();
+            if (r.done) {
+              out.close();
+              return resolve(n);
+            }
+            if (!out.trySend(r.value)) await out.send(r.value);
+            if (++n === at) return die(how);
+          }
+        };
+        step().catch(reject);
+      }),
+    /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
+    forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
+      let n = 0;
+      for await (const v of jobs) {
+        if (!out.trySend(v)) await out.send(v);
+        n++;
+      }
       return n;
     },
     /** Sends 0 … n-1 on `out` and closes it. */
@@ -53,6 +96,23 @@ export function channelHandlers(turn: () => Promise<void>) {
         n++;
       }
     },
+    /**
+     * A consumer `units` units of work per value (work() in channel-helpers.ts), ranging; reports
+     * the most values its endpoint held prefetched, and whether every value came in order.
+     */
+    slowSink: async (jobs: ReceiveChannel<number>, units: number) => {
+      let n = 0;
+      let maxLength = 0;
+      let inOrder = true;
+      let sink = 0;
+      for await (const v of jobs) {
+        if (v !== n) inOrder = false;
+        n++;
+        sink ^= work(units);
+        maxLength = Math.max(maxLength, jobs.length);
+      }
+      return { n, maxLength, inOrder, sink };
+    },
     /** Sends `value` once and then says so on `acks`. */
     sendThenAck: async (ch: SendChannel<string>, acks: SendChannel<string>, value: string) => {
       await ch.send(value);
@@ -60,8 +120,55 @@ export function channelHandlers(turn: () => Promise<void>) {
     },
     /** Receives once and returns what it got. */
     recvOne: (ch: ReceiveChannel<unknown>) => ch.recv(),
+    /** A parked receive cancelled by the task's context. */
+    recvCtx: async (ch: ReceiveChannel<unknown>, ctx: Context) => {
+      try {
+        return await ch.recv(ctx);
+      } catch (e) {
+        return failure(e);
+      }
+    },
+    /** A parked send cancelled by the task's context. */
+    sendCtx: async (ch: SendChannel<unknown>, value: unknown, ctx: Context) => {
+      try {
+        await ch.send(value, ctx);
+        return 'sent';
+      } catch (e) {
+        return failure(e);
+      }
+    },
+    /** Sends 1, then a value that cannot be cloned. */
+    sendUncloneable: async (out: SendChannel<unknown>) => {
+      await out.send(1);
+      await out.send(() => 2);
+    },
+    /** Closes `ch` here (with a QuotaError when asked), then tries a send on it. */
+    closeWith: (ch: SendChannel<unknown>, kind: 'QuotaError' | null) => {
+      ch.close(kind === null ? undefined : new QuotaError(5));
+      try {
+        ch.trySend(1);
+        return 'sent on closed';
+      } catch (e) {
+        return e instanceof ClosedChannelError ? 'ClosedChannelError' : String(e);
+      }
+    },
+    /** A channel made here and kept under `key` for a later task of this thread (`mixedSelects`). */
+    keep: (key: string, capacity: number) => {
+      const ch = new Channel<number>(capacity);
+      kept.set(key, ch);
+      return ch;
+    },
     /** A channel made here that this thread never feeds: its home dies with the thread. */
     stuck: (capacity: number) => new Channel<number>(capacity),
+    /** A channel made here, fed 0 … n-1 (n may be Infinity) by a goroutine here, then closed. */
+    source: (capacity: number, n: number) => {
+      const ch = new Channel<number>(capacity);
+      go(async () => {
+        for (let i = 0; i < n; i++) await ch.send(i);
+        ch.close();
+      });
+      return ch;
+    },
     /**
      * `rounds` selects over a local channel of this thread and the endpoints `a` (receive) and `b`
      * (send): values received from `a` are returned; values offered to `b` are numbered from `from`.
@@ -82,6 +189,43 @@ export function channelHandlers(turn: () => Promise<void>) {
         else locals++;
       }
       return { got, sent, locals };
+    },
+    /**
+     * `rounds` selects over four channels with mixed homes: the endpoints `a` (receive) and `b`
+     * (send) of channels homed in the caller's thread, and the channels kept here under `keepC`
+     * (receive) and `keepD` (send), homed in this thread. Values offered to `b` are numbered from
+     * `fromB`, to `d` from `fromD`. Returns what each case did.
+     */
+    mixedSelects: async (
+      a: ReceiveChannel<number>,
+      b: SendChannel<number>,
+      keepC: string,
+      keepD: string,
+      rounds: number,
+      fromB: number,
+      fromD: number,
+    ) => {
+      const c = kept.get(keepC)!;
+      const d = kept.get(keepD)!;
+      kept.delete(keepC);
+      kept.delete(keepD);
+      const gotA: number[] = [];
+      const gotC: number[] = [];
+      let sentB = 0;
+      let sentD = 0;
+      for (let i = 0; i < rounds; i++) {
+        const r = await select({
+          a: recv(a),
+          b: send(b, fromB + sentB),
+          c: recv(c),
+          d: send(d, fromD + sentD),
+        });
+        if (r.case === 'a') gotA.push(r.value!);
+        else if (r.case === 'b') sentB++;
+        else if (r.case === 'c') gotC.push(r.value!);
+        else sentD++;
+      }
+      return { gotA, gotC, sentB, sentD };
     },
   };
 }

@@ -3,11 +3,9 @@ import { threadId } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
-  Channel,
   ClosedChannelError,
   cause,
   DeadlineExceededError,
-  go,
   NegativeCounterError,
   UnlockError,
 } from '../../../lib/index.js';
@@ -19,7 +17,7 @@ import {
   transfer,
   WorkerExitError,
 } from '../../../lib/worker/index.js';
-import { channelHandlers } from './channel-handlers.js';
+import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
 
 registerClasses();
@@ -61,8 +59,8 @@ function describe(ctx: Context) {
   };
 }
 
-/** Ends this thread the way the kill suite asks. */
-function die(how: 'throw' | 'exit'): void {
+/** Ends this thread the way the kill tests ask: an uncaught error, or process.exit. */
+function die(how: Death): void {
   if (how === 'exit') process.exit(7);
   queueMicrotask(() => {
     throw new QuotaError(9);
@@ -70,83 +68,6 @@ function die(how: 'throw' | 'exit'): void {
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The channel handlers: every argument channel here is an endpoint of a channel of the caller. */
-const channels = {
-  ...channelHandlers(turn),
-  /** Forwards with ranging and trySend-first (the fast faces); `die` after `at` values, if given. */
-  relay: (jobs: ReceiveChannel<number>, out: SendChannel<number>, at: number, how: 'throw' | 'exit') =>
-    new Promise<number>((resolve, reject) => {
-      let n = 0;
-      let pending: Promise<void> | null = null;
-      const it = jobs[Symbol.asyncIterator]();
-      const step = async (): Promise<void> => {
-        for (;;) {
-          const r = await it.next();
-          if (r.done) {
-            out.close();
-            return resolve(n);
-          }
-          if (!out.trySend(r.value)) {
-            pending = out.send(r.value);
-            await pending;
-          }
-          if (++n === at) return die(how);
-        }
-      };
-      step().catch(reject);
-    }),
-  /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
-  forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
-    let n = 0;
-    for await (const v of jobs) {
-      if (!out.trySend(v)) await out.send(v);
-      n++;
-    }
-    return n;
-  },
-  /** Sends 1, then a value that cannot be cloned. */
-  sendUncloneable: async (out: SendChannel<unknown>) => {
-    await out.send(1);
-    await out.send(() => 2);
-  },
-  /** A parked receive cancelled by the task's context. */
-  recvCtx: async (ch: ReceiveChannel<unknown>, ctx: Context) => {
-    try {
-      return await ch.recv(ctx);
-    } catch (e) {
-      return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
-    }
-  },
-  /** A parked send cancelled by the task's context. */
-  sendCtx: async (ch: SendChannel<unknown>, value: unknown, ctx: Context) => {
-    try {
-      await ch.send(value, ctx);
-      return 'sent';
-    } catch (e) {
-      return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
-    }
-  },
-  /** Closes `ch` here (with an error of the kind given). */
-  closeWith: (ch: SendChannel<unknown>, kind: string | null) => {
-    ch.close(kind === null ? undefined : errors[kind]!());
-    try {
-      ch.trySend(1);
-      return 'sent on closed';
-    } catch (e) {
-      return e instanceof ClosedChannelError ? 'ClosedChannelError' : String(e);
-    }
-  },
-  /** A channel made here, fed by a goroutine here: the caller gets an endpoint of it. */
-  source: (capacity: number, n: number) => {
-    const ch = new Channel<number>(capacity);
-    go(async () => {
-      for (let i = 0; i < n; i++) await ch.send(i);
-      ch.close();
-    });
-    return ch;
-  },
-};
 
 /** The floors the channel benchmark (spec/threads/channels.ts) compares with: a bare MessagePort. */
 const floors = {
@@ -231,6 +152,6 @@ serve({
     const bytes = new Uint8Array(n);
     return transfer(bytes, [bytes.buffer]);
   },
-  ...channels,
+  ...channelHandlers(turn, die),
   ...floors,
 });

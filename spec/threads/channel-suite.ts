@@ -1,0 +1,701 @@
+// The cross-thread channel tests that hold on every platform, registered by the Node spec
+// (channels.node.spec.ts: worker_threads) and the Chromium spec (channels.browser.spec.ts: module
+// Web Workers) with their own pools and sizes. Both worker files serve the handlers of
+// workers/channel-handlers.ts, plus `crash` (an uncaught error a few ms after the call).
+import {
+  after,
+  background,
+  CanceledError,
+  Channel,
+  ClosedChannelError,
+  recv,
+  select,
+  select$,
+  send,
+  type ThreadPool,
+  threadPool,
+  WorkerExitError,
+  withCancel,
+} from 'gorx';
+import { firstValueFrom } from 'rxjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RemoteChannel } from '../../lib/threads/remote.js';
+import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
+import { STRESS_SCALE } from '../helpers/env.js';
+import { gather, heldIn, produce, range, work } from './channel-helpers.js';
+import type { Death } from './workers/channel-handlers.js';
+import { QuotaError } from './workers/classes.js';
+
+/** A thread as its spawn factory returned it: a Node Worker or a Web Worker. */
+export interface Killable {
+  terminate(): unknown;
+}
+
+/** Sizes of the tests that grow with the machine (values, rounds); the suite multiplies them by STRESS_SCALE. */
+export interface ChannelSizes {
+  /** Values relayed main → worker → main in the order test. */
+  order: number;
+  /** Values split by two workers between them. */
+  fanOut: number;
+  /** Values through capacity 8 with a consumer 10× slower. */
+  slowConsumer: number;
+  /** Values through capacity 256 with a consumer 10× slower, while the sender's heap is sampled. */
+  backpressure: number;
+  /** Selects on each side, per channel mix. */
+  selects: number;
+  /** Selects of the worker over four channels with mixed homes. */
+  mixedSelects: number;
+  /** Values of the stream a dying relay forwards (it dies at a random point of it). */
+  killed: number;
+}
+
+export interface ChannelPlatform {
+  /** The other side as test names call it ('threads', 'Web Workers'), and one of them ('worker'). */
+  threads: string;
+  thread: string;
+  /** One thread serving the channel handlers, made the way the platform's applications make it. */
+  spawn(): Killable;
+  /** Resolves with the time at which the pool can notice the death of `worker` (from now on). */
+  noticed(worker: Killable): Promise<number>;
+  /** How a thread may end itself ('exit' needs process.exit); terminate() is always tested. */
+  deaths: readonly Death[];
+  sizes: ChannelSizes;
+}
+
+/**
+ * R2 says every operation parked on a dead thread settles within 50 ms of the death being noticed;
+ * on a loaded shared machine a turn of the event loop alone can take a few hundred ms, so the
+ * tests allow 20 times that: a hang still fails, a slow machine does not.
+ */
+export const SETTLE_BOUND_MS = 50 * 20;
+
+/** 10^k for a power of ten, else the number itself: how test names give sizes. */
+const power = (n: number) => (/^10*$/.test(String(n)) ? `10^${String(n).length - 1}` : String(n));
+
+/** A receive case that fires once a 0 ms timer has. */
+const soon = () => recv(after(0));
+
+/** Registers the shared channel tests on `platform`. */
+export function channelSuite(platform: ChannelPlatform): void {
+  const { threads, thread, sizes } = platform;
+  /** A pool of `size` threads, and the threads it made. */
+  const spawn = (size: number) => {
+    const workers: Killable[] = [];
+    const pool = threadPool(
+      () => {
+        const w = platform.spawn();
+        workers.push(w);
+        return w;
+      },
+      { size },
+    );
+    return { pool, workers };
+  };
+  let pool: ThreadPool;
+  beforeAll(() => {
+    pool = spawn(2).pool;
+  });
+  afterAll(() => pool.close());
+
+  /** Pools of one test (whose threads it may kill); closed after it. */
+  const pools: ThreadPool[] = [];
+  const single = () => {
+    const made = spawn(1);
+    pools.push(made.pool);
+    return { pool: made.pool, worker: made.workers[0]! };
+  };
+  afterEach(async () => {
+    await Promise.all(pools.splice(0).map((p) => p.close()));
+  });
+
+  describe(`channels across ${threads}`, () => {
+    it('CH2 round trip main → worker → main through two channels, with Promise faces on both sides', async () => {
+      const jobs = new Channel<number>(16);
+      const out = new Channel<number>(16);
+      const task = pool.go<number>('pipe', [jobs, out, 1000]);
+      const got: number[] = [];
+      const reader = (async () => {
+        for (;;) {
+          const r = await out.recv();
+          if (!r.ok) return;
+          got.push(r.value);
+        }
+      })();
+      for (let i = 0; i < 300; i++) await jobs.send(i);
+      jobs.close();
+      expect(await task).toBe(300);
+      await reader;
+      expect(got).toEqual(range(300, 1000));
+    });
+
+    it('CH2 round trip main → worker → main through two channels, with ranging faces on both sides', async () => {
+      const jobs = new Channel<number>(16);
+      const out = new Channel<number>(16);
+      const task = pool.go<number>('relay', [jobs, out, -1, 'throw']);
+      const got: number[] = [];
+      const reader = (async () => {
+        for await (const v of out) got.push(v);
+      })();
+      await produce(jobs, 300);
+      expect(await task).toBe(300);
+      await reader;
+      expect(got).toEqual(range(300));
+    });
+
+    it(`CH6 per-sender order and nothing lost or duplicated: ${power(sizes.order)} values main → worker → main (ranging faces)`, async () => {
+      const n = sizes.order * STRESS_SCALE;
+      const jobs = new Channel<number>(256);
+      const out = new Channel<number>(256);
+      const task = pool.go<number>('relay', [jobs, out, -1, 'throw']);
+      const [got] = await Promise.all([gather(out), produce(jobs, n)]);
+      expect(await task).toBe(n);
+      expect(got.length).toBe(n);
+      for (let i = 0; i < n; i++) if (got[i] !== i) expect(got[i]).toBe(i);
+    });
+
+    it('CH6 a channel made in a worker and returned crosses back as an endpoint: every value, in order', async () => {
+      const n = 20_000;
+      const ch = await pool.go<RemoteChannel<number>>('source', [64, n]);
+      expect(ch.capacity).toBe(64);
+      expect(await gather(ch)).toEqual(range(n));
+      expect(await ch.recv()).toEqual({ value: undefined, ok: false });
+    });
+
+    it('CH6 one channel shared by two workers (fan-out, fan-in): every value exactly once', async () => {
+      const n = sizes.fanOut;
+      const jobs = new Channel<number>(64);
+      const out = new Channel<number>(64);
+      const a = pool.go<number>('forward', [jobs, out]);
+      const b = pool.go<number>('forward', [jobs, out]);
+      const collected = gather(out);
+      await produce(jobs, n);
+      const [na, nb] = await Promise.all([a, b]);
+      out.close();
+      const got = await collected;
+      expect(na + nb).toBe(n);
+      expect(got.sort((x, y) => x - y)).toEqual(range(n));
+    });
+
+    it('P9 backpressure main → worker: a consumer 10× slower; values held anywhere ≤ capacity at every sample', async () => {
+      const cap = 8;
+      const n = sizes.slowConsumer;
+      const jobs = new Channel<number>(cap);
+      let maxHeld = 0;
+      const sample = () => {
+        maxHeld = Math.max(maxHeld, heldIn(jobs));
+      };
+      const timer = setInterval(sample, 1);
+      const task = pool.go<{ n: number; maxLength: number }>('slow', [jobs, 10]);
+      await produce(jobs, n, sample);
+      const r = await task;
+      clearInterval(timer);
+      expect(r.n).toBe(n);
+      expect(maxHeld).toBeLessThanOrEqual(cap);
+      expect(maxHeld).toBeGreaterThan(0);
+      expect(r.maxLength).toBeLessThanOrEqual(cap); // what the endpoint prefetched
+    });
+
+    it('P9 backpressure worker → main: a receiver 10× slower; values held anywhere ≤ capacity at every sample', async () => {
+      const cap = 8;
+      const n = sizes.slowConsumer;
+      const out = new Channel<number>(cap);
+      const task = pool.go<number>('produce', [out, n]);
+      let maxHeld = 0;
+      const got: number[] = [];
+      for (;;) {
+        await flush(10);
+        maxHeld = Math.max(maxHeld, heldIn(out));
+        const r = await out.recv();
+        if (!r.ok) break;
+        got.push(r.value);
+        maxHeld = Math.max(maxHeld, heldIn(out));
+      }
+      expect(await task).toBe(n);
+      expect(got).toEqual(range(n));
+      expect(maxHeld).toBeLessThanOrEqual(cap);
+      expect(maxHeld).toBeGreaterThan(0);
+    });
+
+    it(`P9 backpressure over a long stream: ${power(sizes.backpressure)} values main → worker, a consumer 10× slower; values held anywhere ≤ capacity at every sample, the sender's heap grows ≤ 1 MB`, async () => {
+      const cap = 256;
+      const n = sizes.backpressure * STRESS_SCALE;
+      const gc = collector();
+      const jobs = new Channel<number>(cap);
+      let maxHeld = 0;
+      const sample = () => {
+        maxHeld = Math.max(maxHeld, heldIn(jobs));
+      };
+      const timer = setInterval(sample, 1);
+      // The producer does one unit of work per value, the consumer ten.
+      const task = pool.go<{ n: number; maxLength: number; inOrder: boolean }>('slowSink', [jobs, 10]);
+      const heap: number[] = [];
+      let sink = 0;
+      for (let i = 0; i < n; i++) {
+        sink ^= work(1);
+        if (!jobs.trySend(i)) await jobs.send(i);
+        sample();
+        if (i % (n / 10) === 0) {
+          gc();
+          heap.push(heapUsed());
+        }
+      }
+      jobs.close();
+      const r = await task;
+      clearInterval(timer);
+      gc();
+      heap.push(heapUsed());
+      expect(r).toMatchObject({ n, inOrder: true });
+      expect(maxHeld).toBeLessThanOrEqual(cap);
+      expect(maxHeld).toBeGreaterThan(cap / 2); // the consumer lagged: the channel was full
+      expect(r.maxLength).toBeLessThanOrEqual(cap); // what the endpoint prefetched
+      // From the sample after the first tenth (the channel and its link warmed up) to the end.
+      expect(heap[heap.length - 1]! - heap[1]!).toBeLessThanOrEqual(2 ** 20);
+      expect(sink).not.toBeNaN();
+    });
+
+    it('CH11 close is delivered after the values sent before it, both ways', async () => {
+      // main closes: the worker receives every value, then the end.
+      const jobs = new Channel<number>(4);
+      const collected = pool.go<number[]>('collect', [jobs]);
+      for (let i = 0; i < 50; i++) await jobs.send(i);
+      jobs.close();
+      expect(await collected).toEqual(range(50));
+      // the worker closes right after its last send: main receives every value, then ok: false.
+      const out = new Channel<number>(4);
+      const produced = pool.go('produce', [out, 50]);
+      const got: number[] = [];
+      for await (const v of out) got.push(v);
+      expect(await produced).toBe(50);
+      expect(got).toEqual(range(50));
+      expect(out.tryRecv()).toEqual({ value: undefined, ok: false });
+    });
+
+    it('CH13 close(err) carries the error with its class, both ways, after the values', async () => {
+      const out = new Channel<number>(4);
+      out.trySend(1);
+      expect(await pool.go<string>('closeWith', [out, 'QuotaError'])).toBe('ClosedChannelError'); // a send on the endpoint it closed
+      expect(await out.recv()).toEqual({ value: 1, ok: true });
+      const err = await out.recv().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(QuotaError);
+      expect([(err as QuotaError).message, (err as QuotaError).limit]).toEqual(['quota of 5 exceeded', 5]);
+      // main closes with an error: the worker's receives end with it, as the same class.
+      const jobs = new Channel<number>(4);
+      const drained = pool.go<{ n: number; error?: string; quota?: boolean }>('drain', [jobs]);
+      await jobs.send(1);
+      await jobs.send(2);
+      jobs.close(new QuotaError(7));
+      expect(await drained).toEqual({ n: 2, error: 'QuotaError', quota: true });
+    });
+
+    it('CH9 CH10 send on a closed channel, and close of a closed one, are ClosedChannelError on both sides', async () => {
+      const ch = new Channel<number>(2);
+      expect(await pool.go('closeWith', [ch, null])).toBe('ClosedChannelError');
+      await expect(ch.send(1)).rejects.toBeInstanceOf(ClosedChannelError);
+      expect(() => ch.close()).toThrow(ClosedChannelError);
+      // closed here: the worker's parked send fails, and a send after it too.
+      const full = new Channel<number>(1);
+      full.trySend(0);
+      const sending = pool.go('sendCtx', [full, 1]);
+      await flush(5);
+      full.close();
+      expect(await sending).toEqual({ error: 'ClosedChannelError', canceled: false });
+      expect(await pool.go('closeWith', [full, null])).toBe('ClosedChannelError'); // close of closed channel
+      expect(full.tryRecv()).toEqual({ value: 0, ok: true });
+      expect(full.tryRecv()).toEqual({ value: undefined, ok: false });
+    });
+
+    it(`CH2 unbuffered across ${threads} is a rendezvous: a send completes only when a receiver takes its value`, async () => {
+      // worker → main
+      const ch = new Channel<string>();
+      const acks = new Channel<string>(1);
+      const task = pool.go('sendThenAck', [ch, acks, 'x']);
+      await new Promise((r) => setTimeout(r, 30));
+      expect(acks.tryRecv()).toBeUndefined(); // nobody received: the worker's send is still parked
+      expect(ch.length).toBe(0);
+      expect(await ch.recv()).toEqual({ value: 'x', ok: true });
+      expect(await acks.recv()).toEqual({ value: 'sent', ok: true });
+      await task;
+      // main → worker
+      const ch2 = new Channel<string>();
+      const sent = track(ch2.send('y'));
+      await new Promise((r) => setTimeout(r, 30));
+      expect(sent.current.status).toBe('pending');
+      expect(await pool.go('recvOne', [ch2])).toEqual({ value: 'y', ok: true });
+      await flush();
+      expect(sent.current.status).toBe('fulfilled');
+    });
+
+    it('CH2 unbuffered, 500 rendezvous each way through one worker, in order', async () => {
+      const jobs = new Channel<number>();
+      const out = new Channel<number>();
+      const task = pool.go<number>('pipe', [jobs, out, 0]);
+      const [got] = await Promise.all([gather(out), produce(jobs, 500)]);
+      expect(await task).toBe(500);
+      expect(got).toEqual(range(500));
+    });
+
+    it('CX cancellation reaches a receive parked on an endpoint in the worker; no value is lost to it', async () => {
+      for (const cap of [0, 4]) {
+        const ch = new Channel<number>(cap);
+        const task = pool.go('recvCtx', [ch]);
+        await flush(5);
+        task.cancel();
+        expect(await task).toEqual({ error: 'CanceledError', canceled: true });
+        // the cancelled receive took nothing: a value sent now is received here
+        const sent = ch.send(42);
+        expect(await ch.recv()).toEqual({ value: 42, ok: true });
+        await sent;
+      }
+    });
+
+    it('CX cancellation reaches a send parked on an endpoint in the worker; its value was not sent', async () => {
+      for (const cap of [0, 1]) {
+        const ch = new Channel<number>(cap);
+        if (cap > 0) ch.trySend(0);
+        const task = pool.go('sendCtx', [ch, 99]);
+        await flush(5);
+        task.cancel();
+        expect(await task).toEqual({ error: 'CanceledError', canceled: true });
+        if (cap > 0) expect(ch.tryRecv()).toEqual({ value: 0, ok: true });
+        await flush(5);
+        expect(ch.tryRecv()).toBeUndefined();
+      }
+    });
+
+    it('CX cancellation of a receive parked here on an endpoint: it rejects, and the value goes to the next receive', async () => {
+      const ch = await pool.go<RemoteChannel<number>>('source', [4, 3]);
+      await flush(5);
+      while (ch.tryRecv() !== undefined) {} // the first values, whatever is prefetched
+      const [ctx, cancel] = withCancel(background());
+      const empty = await pool.go<RemoteChannel<number>>('stuck', [2]);
+      const parked = empty.recv(ctx);
+      cancel();
+      await expect(parked).rejects.toBeInstanceOf(CanceledError);
+      const [ctx2, cancel2] = withCancel(background());
+      const sending = empty.send(5, ctx2); // an endpoint's send parks until the home grants room
+      await flush(5);
+      cancel2();
+      const s = await sending.then(
+        () => 'sent',
+        (e: unknown) => (e instanceof CanceledError ? 'canceled' : e),
+      );
+      expect(['sent', 'canceled']).toContain(s);
+    });
+  });
+
+  describe('bad input', () => {
+    it('a value that cannot be cloned closes its channel with DataCloneError, both ways; nothing waits for it', async () => {
+      const out = new Channel<unknown>(4);
+      await pool.go('sendUncloneable', [out]);
+      expect(await out.recv()).toEqual({ value: 1, ok: true });
+      const e = await out.recv().catch((x: unknown) => x);
+      expect((e as Error).name).toBe('DataCloneError');
+      expect(out.held).toBe(0);
+      const jobs = new Channel<unknown>(4);
+      const drained = pool.go('drain', [jobs]);
+      await jobs.send(1);
+      await jobs.send(() => 2);
+      expect(await drained).toEqual({ n: 1, error: 'DataCloneError', quota: false });
+      await expect(jobs.send(3)).rejects.toBeInstanceOf(ClosedChannelError);
+    });
+
+    it('an endpoint cannot cross again: a TypeError at the call, and nothing is left open', async () => {
+      const src = await pool.go<RemoteChannel<number>>('source', [2, 1]);
+      const ch = new Channel<number>(1);
+      expect(() => pool.go('collect', [ch, src])).toThrow(TypeError);
+      expect(ch.crossing).toBeNull(); // the link made for `ch` was dropped
+      expect(await gather(src)).toEqual([0]);
+    });
+  });
+
+  describe(`select across ${threads} (R3)`, () => {
+    async function mixed(capA: number, capB: number, rounds: number, seed: number) {
+      const random = rng(seed);
+      const a = new Channel<number>(capA); // main sends, the worker receives in its selects
+      const b = new Channel<number>(capB); // the worker sends in its selects, main receives
+      const local = new Channel<number>(2);
+      const task = pool.go<{ got: number[]; sent: number; locals: number }>('selects', [
+        a,
+        b,
+        rounds,
+        1_000_000,
+      ]);
+      const stop = new Channel<never>();
+      void task.then(
+        () => stop.close(),
+        () => stop.close(),
+      );
+      const sentA: number[] = [];
+      const gotB: number[] = [];
+      let next = 0;
+      let localIn = 0;
+      let localOut = 0;
+      for (;;) {
+        if (random(4) === 0 && local.trySend(localIn)) localIn++;
+        const r = await select({ s: send(a, next), r: recv(b), l: recv(local), stop: recv(stop) });
+        if (r.case === 'stop') break;
+        if (r.case === 's') sentA.push(next++);
+        else if (r.case === 'r') gotB.push(r.value!);
+        else if (r.case === 'l') localOut++;
+      }
+      const w = await task;
+      // A task's result can arrive before its last channel messages, which travel on another port
+      // (in browsers): wait for every value the worker's send cases committed before closing `b`
+      // (a value lost on the way would time out here).
+      while (gotB.length < w.sent) gotB.push((await b.recv()).value!);
+      a.close();
+      const leftA: number[] = [];
+      for await (const v of a) leftA.push(v);
+      b.close();
+      const leftB: number[] = [];
+      for await (const v of b) leftB.push(v);
+      // a: every value main's send cases committed was received by exactly one worker case, or is left.
+      expect([...w.got, ...leftA].sort((x, y) => x - y)).toEqual(sentA);
+      // b: every value the worker's send cases committed was received by a main case, or is left.
+      expect([...gotB, ...leftB].sort((x, y) => x - y)).toEqual(range(w.sent, 1_000_000));
+      expect(localOut).toBeLessThanOrEqual(localIn);
+      expect(w.got.length + w.sent + w.locals).toBe(rounds);
+      return w;
+    }
+
+    it('R3 SE5 select$ over an endpoint, unsubscribed at random by a timeout case: every value of the worker received once', async () => {
+      const n = 300;
+      const src = await pool.go<RemoteChannel<number>>('source', [4, n]);
+      const random = rng(5);
+      const got: number[] = [];
+      let timeouts = 0;
+      for (;;) {
+        const r = await firstValueFrom(select$({ v: recv(src), t: recv(after(random(2))) }));
+        if (r.case === 't') timeouts++;
+        else if (!r.ok) break;
+        else got.push(r.value);
+      }
+      expect(got).toEqual(range(n));
+      expect(timeouts).toBeGreaterThan(0);
+    });
+
+    it('R3 SE2 selects on both threads over local channels and endpoints (buffered): exactly one case each time, nothing lost or duplicated', async () => {
+      const w = await mixed(4, 2, sizes.selects * STRESS_SCALE, 1);
+      expect(w.got.length).toBeGreaterThan(0);
+      expect(w.sent).toBeGreaterThan(0);
+    });
+
+    it('R3 SE2 the same with unbuffered channels on either side', async () => {
+      await mixed(0, 3, sizes.selects * STRESS_SCALE, 2);
+      await mixed(3, 0, sizes.selects * STRESS_SCALE, 3);
+    });
+
+    it(`R3 SE2 ${power(sizes.mixedSelects)} selects on each thread over four channels, two homed on each side: exactly one case commits each time, every value is received once or left`, async () => {
+      const rounds = sizes.mixedSelects * STRESS_SCALE;
+      const { pool: p } = single(); // one thread: the channels `keep` makes are there for `mixedSelects`
+      const random = rng(11);
+      const a = new Channel<number>(4); // homed here: main sends, the worker receives
+      const b = new Channel<number>(2); // homed here: the worker sends, main receives
+      const c = await p.go<RemoteChannel<number>>('keep', ['c', 3]); // homed there: main sends
+      const d = await p.go<RemoteChannel<number>>('keep', ['d', 0]); // homed there: main receives
+      const task = p.go<{ gotA: number[]; gotC: number[]; sentB: number; sentD: number }>('mixedSelects', [
+        a,
+        b,
+        'c',
+        'd',
+        rounds,
+        1_000_000,
+        2_000_000,
+      ]);
+      const stop = new Channel<never>();
+      void task.then(
+        () => stop.close(),
+        () => stop.close(),
+      );
+      let sentA = 0;
+      let sentC = 0;
+      const gotB: number[] = [];
+      const gotD: number[] = [];
+      let timeouts = 0;
+      for (;;) {
+        const cases = { a: send(a, sentA), b: recv(b), c: send(c, sentC), d: recv(d), stop: recv(stop) };
+        // Now and then through select$, dropped by a timer case: its withdrawn cases must not commit.
+        const r =
+          random(16) === 0 ? await firstValueFrom(select$({ ...cases, t: soon() })) : await select(cases);
+        if (r.case === 'stop') break;
+        if (r.case === 'a') sentA++;
+        else if (r.case === 'b') gotB.push(r.value!);
+        else if (r.case === 'c') sentC++;
+        else if (r.case === 'd') gotD.push(r.value!);
+        else timeouts++;
+      }
+      const w = await task;
+      expect(w.gotA.length + w.gotC.length + w.sentB + w.sentD).toBe(rounds);
+      // What the worker's send cases committed may still be on its way (another port): wait for it.
+      while (gotB.length < w.sentB) gotB.push((await b.recv()).value!);
+      while (gotD.length < w.sentD) gotD.push((await d.recv()).value!);
+      // Whatever is left in each channel, after its close.
+      const rest = async (ch: Channel<number> | RemoteChannel<number>) => {
+        ch.close();
+        const left: number[] = [];
+        for await (const v of ch) left.push(v);
+        return left;
+      };
+      const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
+      expect(sorted([...w.gotA, ...(await rest(a))])).toEqual(range(sentA));
+      expect(sorted([...w.gotC, ...(await rest(c))])).toEqual(range(sentC));
+      expect(sorted([...gotB, ...(await rest(b))])).toEqual(range(w.sentB, 1_000_000));
+      expect(sorted([...gotD, ...(await rest(d))])).toEqual(range(w.sentD, 2_000_000));
+      // Every case fired on both sides, and some select$ were dropped by their timer.
+      expect(Math.min(sentA, sentC, gotB.length, gotD.length, timeouts)).toBeGreaterThan(0);
+      expect(Math.min(w.gotA.length, w.gotC.length, w.sentB, w.sentD)).toBeGreaterThan(0);
+    });
+  });
+
+  describe(`${thread} death (R1, R2)`, () => {
+    /** Parks a receive and a send (on different unbuffered channels), and two receives on a buffered one, homed in the only thread of `p`. */
+    async function parked(p: ThreadPool) {
+      const ch = await p.go<RemoteChannel<number>>('stuck', [0]);
+      const dst = await p.go<RemoteChannel<number>>('stuck', [0]);
+      const src = await p.go<RemoteChannel<number>>('stuck', [2]);
+      const ops: Promise<unknown>[] = [
+        ch.recv(),
+        dst.send(1),
+        src.recv(),
+        src[Symbol.asyncIterator]().next(),
+      ];
+      const tracked = ops.map((op) => track(op));
+      const times = ops.map((op) =>
+        op.then(
+          () => performance.now(),
+          () => performance.now(),
+        ),
+      );
+      await flush(5);
+      for (const op of tracked) expect(op.current.status).toBe('pending');
+      return { ch, ops: tracked, settled: () => Promise.all(times) };
+    }
+
+    /** Every parked operation failed with WorkerExitError, and its channel acts as closed with it. */
+    async function settledByExit(ch: RemoteChannel<number>, ops: ReturnType<typeof track>[]) {
+      for (const op of ops) {
+        expect(op.current.status).toBe('rejected');
+        expect((op.current as { reason: unknown }).reason).toBeInstanceOf(WorkerExitError);
+      }
+      await expect(ch.recv()).rejects.toBeInstanceOf(WorkerExitError);
+      const e = await ch.send(2).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(ClosedChannelError);
+      expect((e as Error).cause).toBeInstanceOf(WorkerExitError);
+    }
+
+    it('R2 operations parked on endpoints whose home thread died settle with WorkerExitError in the turn of the exit', async () => {
+      const { pool: p, worker } = single();
+      const { ch, ops } = await parked(p);
+      const noticed = platform.noticed(worker);
+      void worker.terminate();
+      await noticed;
+      await flush(1);
+      await settledByExit(ch, ops);
+    });
+
+    it(`R2 a ${thread} ended mid-stream by an uncaught error: every operation parked on endpoints homed in it settles with WorkerExitError`, async () => {
+      const { pool: p } = single();
+      const { ch, ops } = await parked(p);
+      // mid-stream: a channel homed in the thread, ranged over here while the thread feeds it
+      const stream = await p.go<RemoteChannel<number>>('source', [4, Number.POSITIVE_INFINITY]);
+      const got: number[] = [];
+      const ranged = (async () => {
+        for await (const v of stream) got.push(v);
+      })().then(
+        () => 'completed',
+        (e: unknown) => e,
+      );
+      while (got.length < 100) await flush(1);
+      const crashed = p.go('crash', ['throw', 1]).then(undefined, (e: unknown) => e);
+      expect(await crashed).toBeInstanceOf(WorkerExitError);
+      await flush(1);
+      await settledByExit(ch, ops);
+      expect(await ranged).toBeInstanceOf(WorkerExitError); // after the values received, in order
+      expect(got).toEqual(range(got.length));
+    });
+
+    /**
+     * A stream of `sizes.killed` values main → worker → main through two buffered channels of main
+     * (10^6 in Node); the worker dies at a random point of it (`how`). Every value main sent is received once, or is left in `jobs`, except at most
+     * `uncertain` of them (reported on the WorkerExitError), plus the one value the dying relay may
+     * hold in its hand between its receive and its send. Operations parked on channels homed in the
+     * dying thread all settle, within SETTLE_BOUND_MS of the death being noticed.
+     */
+    async function killed(how: Death | 'terminate', seed: number) {
+      const random = rng(seed);
+      const n = sizes.killed * STRESS_SCALE;
+      const at = 1 + random(n - 1);
+      const { pool: p, worker } = single();
+      const { ops, settled } = await parked(p);
+      const jobs = new Channel<number>(64);
+      const out = new Channel<number>(32);
+      const noticed = platform.noticed(worker);
+      const task = p.go('relay', [
+        jobs,
+        out,
+        how === 'terminate' ? -1 : at,
+        how === 'terminate' ? 'throw' : how,
+      ]);
+      const failed = task.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const failedAt = failed.then(() => performance.now());
+      let stopped = false;
+      void failed.then(() => {
+        stopped = true;
+      });
+      let sent = 0; // the producer sends 0, 1, 2, …: values below `sent` were sent
+      const [ctx, cancel] = withCancel(background());
+      const producing = (async () => {
+        for (let i = 0; i < n && !stopped; i++) {
+          if (!jobs.trySend(i)) {
+            try {
+              await jobs.send(i, ctx);
+            } catch {
+              return;
+            }
+          }
+          sent = i + 1;
+        }
+      })();
+      const seen = new Uint8Array(n); // times each value was received, or left in `jobs`
+      let got = 0;
+      const receiving = (async () => {
+        for await (const v of out) {
+          seen[v]!++;
+          if (++got === at && how === 'terminate') void worker.terminate();
+        }
+      })();
+      const err = await failed;
+      expect(err).toBeInstanceOf(WorkerExitError);
+      const t0 = await noticed;
+      const last = Math.max(await failedAt, ...(await settled()));
+      expect(last - t0).toBeLessThanOrEqual(SETTLE_BOUND_MS);
+      for (const op of ops)
+        expect((op.current as { reason?: unknown }).reason).toBeInstanceOf(WorkerExitError);
+      cancel();
+      await producing;
+      out.close();
+      await receiving;
+      jobs.close();
+      for await (const v of jobs) seen[v]!++;
+      let lost = 0;
+      let duplicated = 0;
+      for (let v = 0; v < n; v++) {
+        if (seen[v] === 0 && v < sent) lost++;
+        if (seen[v]! > 1) duplicated += seen[v]! - 1;
+        if (seen[v]! > 0 && v >= sent) expect.unreachable(`${v} was received but never sent`);
+      }
+      const { uncertain } = err as WorkerExitError;
+      expect(lost + duplicated).toBeLessThanOrEqual(uncertain + 1);
+      return { lost, duplicated, uncertain };
+    }
+
+    for (const how of [...platform.deaths, 'terminate'] as const) {
+      it(`R1 R2 a relay that dies by ${how} at a random point: nothing lost or duplicated beyond .uncertain, every Promise settled`, async () => {
+        for (let seed = 1; seed <= 3; seed++) await killed(how, seed * 7 + how.length);
+      });
+    }
+  });
+}
