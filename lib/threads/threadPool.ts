@@ -20,8 +20,9 @@ import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import type { Peer } from './link.js';
+import { fence, type Gate, gate, type Peer } from './link.js';
 import {
+  type Batch,
   CANCEL,
   type Envelope,
   ERR,
@@ -96,8 +97,10 @@ class Job {
 
 class Thread {
   readonly jobs = new Map<number, Job>();
-  /** The channels linked to this thread: ours with endpoints there, theirs with endpoints here. */
-  readonly peers = new Set<Peer>();
+  /** The channels linked to this thread, by key: ours with endpoints there, theirs with endpoints here. */
+  readonly peers = new Map<number, Peer>();
+  /** Holds the thread's batches until the channel traffic posted before them arrived. */
+  readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
   readonly endpoint: Endpoint;
   load = 0;
@@ -117,6 +120,7 @@ class Thread {
     this.outbox = new Outbox(
       (message, transfer) => this.endpoint.post(message, transfer),
       (envelope, error) => pool.refused(this, envelope, error),
+      () => fence(this.peers),
     );
     this.outbox.held = true;
     this.endpoint = connect(worker, {
@@ -136,7 +140,7 @@ class Thread {
     job.state = RUNNING;
     job.thread = this;
     this.jobs.set(job.id, job);
-    for (const p of job.peers) this.peers.add(p);
+    for (const p of job.peers) this.peers.set(p.key, p);
     if (this.load++ === 0) this.endpoint.ref(true);
     this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline], job.moves);
   }
@@ -377,6 +381,7 @@ class Pool implements ThreadPool {
     thread.gone = true;
     thread.outbox.clear();
     drop(thread, error);
+    thread.gate();
     const i = this.#threads.indexOf(thread);
     if (i >= 0) this.#threads.splice(i, 1);
     const jobs = [...thread.jobs.values()];
@@ -390,6 +395,16 @@ class Pool implements ThreadPool {
   message(thread: Thread, data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined || thread.gone) return;
+    // Channels in results are taken in first, so that the fence waits for their links as well.
+    const peers: Peer[] = [];
+    for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
+    for (const p of peers) thread.peers.set(p.key, p);
+    // What the thread posted on its channels before this batch comes first (Go: happens before).
+    thread.gate((data as Batch).f, () => this.#receive(thread, batch));
+  }
+
+  #receive(thread: Thread, batch: Envelope[]): void {
+    if (thread.gone) return;
     for (const env of batch) {
       if (env[0] === READY) {
         thread.outbox.held = false;
@@ -397,15 +412,8 @@ class Pool implements ThreadPool {
       } else if (env[0] === OK || env[0] === ERR) {
         const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
-        // What the task posted on its channels before it ended comes first (Go: happens before).
-        for (const p of thread.peers) if (!p.sync()) thread.peers.delete(p);
         thread.finish(job, env[3]);
-        if (env[0] === OK) {
-          const peers: Peer[] = [];
-          const value = incoming(env[2], peers);
-          for (const p of peers) thread.peers.add(p);
-          this.#settle(job, true, value);
-        }
+        if (env[0] === OK) this.#settle(job, true, env[2]);
         // The handler returned its context's error: the task ends with this side's own ctx.err.
         else if (env[4] === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
         else this.#settle(job, false, decodeError(env[2]));
@@ -421,7 +429,7 @@ class Pool implements ThreadPool {
     if (job === undefined) return;
     thread.finish(job, -1);
     for (const p of job.peers) {
-      thread.peers.delete(p);
+      thread.peers.delete(p.key);
       p.lost(null);
     }
     this.#settle(job, false, error);
@@ -441,7 +449,7 @@ class Pool implements ThreadPool {
  */
 function drop(thread: Thread, error: WorkerExitError): void {
   let uncertain = 0;
-  for (const p of thread.peers) uncertain += p.lost(error);
+  for (const p of thread.peers.values()) uncertain += p.lost(error);
   thread.peers.clear();
   (error as { uncertain: number }).uncertain += uncertain;
 }

@@ -16,8 +16,9 @@ import { withDeadline } from '../context/withDeadline.js';
 import { CanceledError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { flushNow } from '../threads/link.js';
+import { fence, type Gate, gate, type Peer } from '../threads/link.js';
 import {
+  type Batch,
   CANCEL,
   type Envelope,
   ERR,
@@ -64,6 +65,9 @@ interface WebPort {
 
 class Server {
   readonly live = new Map<number, CancelCtx>();
+  /** The channels linked to the pool's thread, by key (link.ts). */
+  readonly peers = new Map<number, Peer>();
+  readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
   #opened = 0;
@@ -72,16 +76,31 @@ class Server {
     readonly handlers: Map<string, Handler>,
     post: Post,
   ) {
-    this.outbox = new Outbox(post, (envelope, error) => this.#refused(envelope, error));
+    this.outbox = new Outbox(
+      post,
+      (envelope, error) => this.#refused(envelope, error),
+      () => fence(this.peers),
+    );
   }
 
   receive(data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined) return;
-    for (const env of batch) {
-      if (env[0] === RUN) this.#run(env);
-      else if (env[0] === CANCEL) this.#cancel(env);
-    }
+    // Channels among the arguments are taken in first, so that the fence waits for their links too.
+    for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
+    this.gate((data as Batch).f, () => {
+      for (const env of batch) {
+        if (env[0] === RUN) this.#run(env);
+        else if (env[0] === CANCEL) this.#cancel(env);
+      }
+    });
+  }
+
+  /** Turns the channels among `values` into endpoints, in place, and keeps their links. */
+  #take(values: unknown[]): void {
+    const peers: Peer[] = [];
+    for (let i = 0; i < values.length; i++) values[i] = incoming(values[i], peers);
+    for (const p of peers) this.peers.set(p.key, p);
   }
 
   #run(env: Run): void {
@@ -98,7 +117,7 @@ class Server {
     }
     let result: unknown;
     try {
-      result = handler(...args.map((a) => incoming(a)), ctx);
+      result = handler(...args, ctx);
       if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
         (result as PromiseLike<unknown>).then(
           (value) => this.#done(id, ctx, true, value, t0),
@@ -116,12 +135,12 @@ class Server {
     const now = performance.now();
     const t = (now - t0) * 1000;
     this.live.delete(id);
-    // The task's channel traffic leaves before its result (threads/link.ts).
-    flushNow();
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];
-      this.outbox.push([OK, id, outgoing(value, moves), t], moves);
+      const peers: Peer[] = [];
+      this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
+      for (const p of peers) this.peers.set(p.key, p);
     } else {
       this.outbox.push([ERR, id, encodeError(value), t, value !== undefined && value === ctx.err ? 1 : 0]);
     }
