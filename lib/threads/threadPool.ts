@@ -7,6 +7,8 @@
 // - a thread's `load` is the number of its running jobs; the pool starts a job on a thread only
 //   while `load < depth`, and `depth` follows the thread's recent task lengths (deep for tiny tasks,
 //   shallow for long ones, so work does not pile up behind a long task while another thread idles);
+// - where memory can be shared, a running job holds one word of its thread's `words` (a slot no
+//   other running job holds), set on cancel so that the task sees it without a turn;
 // - a thread that dies (or is terminated) leaves the pool at once and every job it ran settles with
 //   WorkerExitError in that same turn; later jobs go to the other threads or to a replacement;
 // - the pool's threads keep a Node process alive only while they run jobs.
@@ -14,13 +16,13 @@ import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
 import { background, type CancelCtx, type Context, cause } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
-import { ClosedChannelError } from '../errors.js';
+import { ClosedChannelError, DeadlineExceededError } from '../errors.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import { fence, type Gate, gate, type Peer } from './link.js';
+import { fence, type Gate, gate, host, type Peer } from './link.js';
 import {
   type Batch,
   CANCEL,
@@ -82,6 +84,8 @@ class Job {
   state = QUEUED;
   thread: Thread | null = null;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Its cancel word, where memory is shared. */
+  word: Int32Array | undefined = undefined;
   constructor(
     readonly id: number,
     readonly name: string,
@@ -105,6 +109,10 @@ class Thread {
   readonly endpoint: Endpoint;
   load = 0;
   depth = MIN_DEPTH;
+  /** The cancel words of its running jobs (one per job it may run at once), and the free ones. */
+  words: Int32Array | undefined = undefined;
+  free: number[] = [];
+  used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
   mean = -1;
   long = false;
@@ -141,13 +149,20 @@ class Thread {
     job.thread = this;
     this.jobs.set(job.id, job);
     for (const p of job.peers) this.peers.set(p.key, p);
+    if (host.shared) {
+      this.words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      const i = this.free.pop() ?? this.used++;
+      job.word = this.words.subarray(i, i + 1);
+      Atomics.store(job.word, 0, 0);
+    }
     if (this.load++ === 0) this.endpoint.ref(true);
-    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline], job.moves);
+    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline, job.word], job.moves);
   }
 
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
+    if (job.word !== undefined) this.free.push(job.word.byteOffset >> 2);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
     this.mean = this.mean < 0 ? micros : this.mean + (micros - this.mean) / 4;
@@ -360,6 +375,8 @@ class Pool implements ThreadPool {
     if (job.state !== RUNNING || thread === null || thread.gone) return;
     const err = job.ctx.err!;
     const why = job.ctx.cause;
+    // Seen at once by a task that never yields; the error and its cause follow by message.
+    if (job.word !== undefined) Atomics.store(job.word, 0, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
     thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
     const ms = this.#terminateAfter;

@@ -8,12 +8,15 @@
 //   context is cancelled when the task ends, as `go` does;
 // - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
 //   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
+// - a task given a cancel word (shared memory) sees its context's error as soon as the word is set,
+//   as one error that the cancel message later completes with its cause, so `ctx.err` keeps its
+//   identity and a task that throws it ends with the caller's own error;
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
-import { background, type CancelCtx, type ContextError } from '../context/Context.js';
+import { background, CancelCtx, type ContextError } from '../context/Context.js';
 import { withCancel } from '../context/withCancel.js';
 import { withDeadline } from '../context/withDeadline.js';
-import { CanceledError } from '../errors.js';
+import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
 import { fence, type Gate, gate, type Peer } from '../threads/link.js';
@@ -46,6 +49,23 @@ export interface ServeOptions {
 const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
+/** The error a context showed from its cancel word, before the cancel message came. */
+const early = new WeakMap<CancelCtx, ContextError>();
+const errOf = Object.getOwnPropertyDescriptor(CancelCtx.prototype, 'err')!.get!;
+
+/** `ctx.err` reads `word` too (1: canceled, 2: deadline exceeded): seen without yielding. */
+function watch(ctx: CancelCtx, word: Int32Array): void {
+  Object.defineProperty(ctx, 'err', {
+    get: (): ContextError | undefined => {
+      const err = errOf.call(ctx) as ContextError | undefined;
+      const w = Atomics.load(word, 0);
+      if (err !== undefined || w === 0) return err;
+      let e = early.get(ctx);
+      if (e === undefined) early.set(ctx, (e = w === 2 ? new DeadlineExceededError() : new CanceledError()));
+      return e;
+    },
+  });
+}
 /** Ports already served: serving one twice would answer every task twice. */
 const served = new WeakSet<object>();
 
@@ -104,9 +124,10 @@ class Server {
   }
 
   #run(env: Run): void {
-    const [, id, name, args, deadline] = env;
+    const [, id, name, args, deadline, word] = env;
     const [c] = deadline === undefined ? withCancel(background()) : withDeadline(background(), deadline);
     const ctx = c as CancelCtx;
+    if (word !== undefined) watch(ctx, word);
     this.live.set(id, ctx);
     const t0 = performance.now();
     const handler = this.handlers.get(name);
@@ -142,7 +163,8 @@ class Server {
       this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
       for (const p of peers) this.peers.set(p.key, p);
     } else {
-      this.outbox.push([ERR, id, encodeError(value), t, value !== undefined && value === ctx.err ? 1 : 0]);
+      const own = value !== undefined && (value === ctx.err || value === early.get(ctx));
+      this.outbox.push([ERR, id, encodeError(value), t, own ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
@@ -154,7 +176,10 @@ class Server {
     if (ctx === undefined) return;
     const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
-    ctx.cancel(err, why);
+    // The error the task already saw becomes the context's, with the cause.
+    const first = early.get(ctx);
+    if (first !== undefined && 'cause' in err) (first as { cause?: unknown }).cause = err.cause;
+    ctx.cancel(first ?? err, why);
   }
 
   /** A result the host cannot clone: the task fails with the host's error instead. */
@@ -187,6 +212,9 @@ function hostPort(): unknown {
  * (before any top-level `await`, so no message is missed). Each handler gets the arguments given to
  * `pool.go(name, args)`, then the task's Context last: it is cancelled when the caller's is (with
  * its error and cause) and at the caller's deadline; honouring it is up to the handler, as in Go.
+ * Where memory can be shared with the thread (Node; pages served cross-origin isolated), `ctx.err`
+ * shows the cancellation at once, even to a loop that never yields; `done` and the cause follow at
+ * the handler's next turn. Elsewhere the cancellation arrives by message, at the next turn.
  * What a handler returns (or resolves to) is the task's result; what it throws (or rejects with)
  * reaches the caller as the same class (gorx errors, built-in errors, DOMException, and classes
  * given to `registerError` on both sides).

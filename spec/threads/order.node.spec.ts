@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { host } from '../../lib/threads/link.js';
 import { type ThreadPool, threadPool } from '../../lib/threads/threadPool.js';
 import { orderSuite } from './order.js';
+import { wordSuite } from './word.js';
 import { bundleWorker } from './workers/bundle.js';
 import { registerClasses } from './workers/classes.js';
 
@@ -27,4 +28,8 @@ afterAll(async () => {
 
 describe('happens-before across threads, without synchronous port reads', () => {
   orderSuite(() => pool);
+});
+
+describe('cancel words', () => {
+  wordSuite(() => pool);
 });

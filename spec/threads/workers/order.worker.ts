@@ -1,7 +1,7 @@
 // The worker file of the ordering specs, for both hosts: bundled for worker_threads by bundle.ts,
 // and loaded by Vite as a module Web Worker. Node's synchronous port reads are switched off, so
 // both hosts order a task's channel traffic and its end the same way: by counting batches.
-import { Channel } from '../../../lib/index.js';
+import { Channel, cause } from '../../../lib/index.js';
 import { host } from '../../../lib/threads/link.js';
 import { type Context, type SendChannel, serve } from '../../../lib/worker/index.js';
 import { QuotaError, registerClasses } from './classes.js';
@@ -20,6 +20,12 @@ function taken(): { values: number[]; closed: boolean } {
     values.push(r.value);
   }
   return { values, closed: false };
+}
+
+/** Runs until `ctx.err` is set or `ms` pass, without yielding. */
+function spin(ms: number, ctx: Context): void {
+  const end = Date.now() + ms;
+  while (Date.now() < end && ctx.err === undefined);
 }
 
 serve({
@@ -42,10 +48,23 @@ serve({
     await ctx.done.recv();
     return taken();
   },
-  /** Spins without yielding until `ctx.err` is set or `ms` pass; says what it saw. */
+  /** Spins without yielding until `ctx.err` is set (and throws it) or `ms` pass. */
   spin: (ms: number, ctx: Context) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) if (ctx.err !== undefined) return ctx.err.name;
+    spin(ms, ctx);
+    if (ctx.err !== undefined) throw ctx.err;
     return 'nothing';
+  },
+  /** Spins until `ctx.err` is set, then waits for `done`: what it saw before and after yielding. */
+  spinThenWait: async (ms: number, ctx: Context) => {
+    spin(ms, ctx);
+    const seen = ctx.err;
+    await ctx.done.recv();
+    const why = cause(ctx);
+    return {
+      seen: seen?.name,
+      same: seen === ctx.err,
+      cause: why instanceof QuotaError ? why.limit : why,
+      errCause: (ctx.err?.cause as QuotaError | undefined)?.limit,
+    };
   },
 });
