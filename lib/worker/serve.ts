@@ -14,8 +14,6 @@
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
 import { background, CancelCtx, type ContextError } from '../context/Context.js';
-import { withCancel } from '../context/withCancel.js';
-import { withDeadline } from '../context/withDeadline.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
@@ -35,6 +33,7 @@ import {
   RUN,
   SAME,
 } from '../threads/wire.js';
+import { alarm, now } from '../time/clock.js';
 
 /** A handler: its arguments as the pool passed them, then the task's Context. */
 export type Handler = (...argsThenCtx: any[]) => unknown;
@@ -49,23 +48,31 @@ export interface ServeOptions {
 const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
-/** The error a context showed from its cancel word, before the cancel message came. */
-const early = new WeakMap<CancelCtx, ContextError>();
-const errOf = Object.getOwnPropertyDescriptor(CancelCtx.prototype, 'err')!.get!;
+/** A task's context: `err` also reads its cancel word, if it has one (1: canceled, 2: deadline). */
+class TaskCtx extends CancelCtx {
+  /** The error `err` showed from the word, before the cancel message came. */
+  early: ContextError | undefined = undefined;
 
-/** `ctx.err` reads `word` too (1: canceled, 2: deadline exceeded): seen without yielding. */
-function watch(ctx: CancelCtx, word: Int32Array): void {
-  Object.defineProperty(ctx, 'err', {
-    get: (): ContextError | undefined => {
-      const err = errOf.call(ctx) as ContextError | undefined;
-      const w = Atomics.load(word, 0);
-      if (err !== undefined || w === 0) return err;
-      let e = early.get(ctx);
-      if (e === undefined) early.set(ctx, (e = w === 2 ? new DeadlineExceededError() : new CanceledError()));
-      return e;
-    },
-  });
+  constructor(
+    deadline: number | undefined,
+    readonly word: Int32Array | undefined,
+  ) {
+    super(background(), deadline);
+    if (deadline === undefined) return;
+    const expire = () => this.cancel(new DeadlineExceededError(), undefined);
+    if (deadline <= now()) expire();
+    else this.alarm = alarm(expire, deadline);
+  }
+
+  override get err(): ContextError | undefined {
+    const err = super.err;
+    const w = err === undefined && this.word !== undefined ? Atomics.load(this.word, 0) : 0;
+    if (w === 0) return err;
+    this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
+    return this.early;
+  }
 }
+
 /** Ports already served: serving one twice would answer every task twice. */
 const served = new WeakSet<object>();
 
@@ -84,7 +91,7 @@ interface WebPort {
 }
 
 class Server {
-  readonly live = new Map<number, CancelCtx>();
+  readonly live = new Map<number, TaskCtx>();
   /** The channels linked to the pool's thread, by key (link.ts). */
   readonly peers = new Map<number, Peer>();
   readonly gate: Gate = gate(this.peers);
@@ -125,9 +132,7 @@ class Server {
 
   #run(env: Run): void {
     const [, id, name, args, deadline, word] = env;
-    const [c] = deadline === undefined ? withCancel(background()) : withDeadline(background(), deadline);
-    const ctx = c as CancelCtx;
-    if (word !== undefined) watch(ctx, word);
+    const ctx = new TaskCtx(deadline, word);
     this.live.set(id, ctx);
     const t0 = performance.now();
     const handler = this.handlers.get(name);
@@ -152,7 +157,7 @@ class Server {
     this.#done(id, ctx, true, result, t0);
   }
 
-  #done(id: number, ctx: CancelCtx, ok: boolean, value: unknown, t0: number): void {
+  #done(id: number, ctx: TaskCtx, ok: boolean, value: unknown, t0: number): void {
     const now = performance.now();
     const t = (now - t0) * 1000;
     this.live.delete(id);
@@ -163,7 +168,7 @@ class Server {
       this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
       for (const p of peers) this.peers.set(p.key, p);
     } else {
-      const own = value !== undefined && (value === ctx.err || value === early.get(ctx));
+      const own = value !== undefined && (value === ctx.err || value === ctx.early);
       this.outbox.push([ERR, id, encodeError(value), t, own ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
@@ -177,7 +182,7 @@ class Server {
     const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
     // The error the task already saw becomes the context's, with the cause.
-    const first = early.get(ctx);
+    const first = ctx.early;
     if (first !== undefined && 'cause' in err) (first as { cause?: unknown }).cause = err.cause;
     ctx.cancel(first ?? err, why);
   }
