@@ -183,6 +183,9 @@ class HomeLink implements Side, Peer {
   gone = false;
   /** Values received from the endpoint. */
   got = 0;
+  sent = 0;
+  seen = 0;
+  fenced = 0;
   proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly reserved = new WaitQueue();
@@ -190,6 +193,7 @@ class HomeLink implements Side, Peer {
   constructor(
     readonly home: Home,
     readonly port: MessagePort,
+    readonly key: number,
   ) {
     listen(port, (batch) => this.receive(batch));
   }
@@ -212,7 +216,7 @@ class HomeLink implements Side, Peer {
     if (this.gone || this.q.length === 0) return;
     const q = this.q;
     this.q = [];
-    const refused = post(this.port, q);
+    const refused = post(this, this.port, q);
     if (refused !== undefined) this.#refused(refused.values, refused.error);
   }
 
@@ -235,6 +239,7 @@ class HomeLink implements Side, Peer {
   }
 
   receive(batch: Msg[]): void {
+    this.seen++;
     if (this.gone) return;
     const ch = this.ch;
     const c = ch.capacity;
@@ -454,6 +459,8 @@ class HomeLink implements Side, Peer {
   }
 }
 
+let keys = 0;
+
 /**
  * Opens a link to a new endpoint of `ch` and returns what crosses in its place; the far port is
  * added to `moves`.
@@ -466,9 +473,9 @@ export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: Cha
     home.shut = ch.closed;
   }
   const mc = new MessageChannel();
-  const link = new HomeLink(home, mc.port1);
+  const link = new HomeLink(home, mc.port1, ++keys);
   home.links.push(link);
   if (home.shut) link.send([SHUT]);
   moves.push(mc.port2);
-  return { token: { gorx: 'chan', c: ch.capacity, p: mc.port2 }, peer: link };
+  return { token: { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key }, peer: link };
 }

@@ -18,6 +18,13 @@
 //                    [NEED]                  someone else waits for values: give back idle ones
 //                    [SPARE]                 someone else waits for room: give back idle credits
 //
+// Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
+// link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]
+// for each link that posted since the previous batch, and the receiving thread handles it (and
+// everything after it on that port) only once it has seen that many batches on each link still
+// open: what a thread did on its channels before a task's end, a start or a cancel is seen first,
+// on every host (Go: happens-before), without reading ports synchronously.
+//
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside for the endpoint's next send. Prefetched values stay counted in the
 // channel (`held`) until taken, so the capacity bounds every value between the two threads.
@@ -40,23 +47,74 @@ export const CLOSE = 5;
 
 export type Msg = [kind: number, ...rest: any[]];
 
-/** What a channel crosses as: its capacity and the far port of its link (transferred). */
+/** What a channel crosses as: its capacity, the far port of its link (transferred) and its key. */
 export interface ChannelToken {
   readonly gorx: 'chan';
   readonly c: number;
   readonly p: MessagePort;
+  readonly k: number;
 }
 
 export function isToken(value: unknown): value is ChannelToken {
   return (value as Partial<ChannelToken>).gorx === 'chan';
 }
 
+/** The batch counts of one side of a link. */
+export interface Counts {
+  /** Batches posted. */
+  sent: number;
+  /** Batches received. */
+  seen: number;
+}
+
 /** One side of a link, as the thread pool sees it. */
-export interface Peer {
+export interface Peer extends Counts {
+  /** The link's key on this side: its home's number for it, the bitwise not of it at the endpoint. */
+  readonly key: number;
+  /** `sent` when the last fence went. */
+  fenced: number;
+  /** The link is over: nothing it still carries has to be waited for. */
+  readonly gone: boolean;
   /** The other thread is gone: returns the number of values whose fate is unknown. */
   lost(error: unknown): number;
   /** Reads what the other side already posted (Node); false once the link is over. */
   sync(): boolean;
+}
+
+/** The fence of a batch of the pool's port, for the links `peers` of its thread (gone ones leave). */
+export function fence(peers: Map<number, Peer>): number[] | undefined {
+  let f: number[] | undefined;
+  for (const [k, p] of peers) {
+    if (p.gone) peers.delete(k);
+    else if (p.sent > p.fenced) (f ??= []).push(~k, (p.fenced = p.sent));
+  }
+  return f;
+}
+
+const gates = new Set<Gate>();
+
+/**
+ * A gate for the batches of a pool's port from the thread of the links `peers`: `gate(f, run)` runs
+ * `run` once every batch before it ran and fence `f` is passed; `gate()` looks again.
+ */
+export type Gate = (f?: number[], run?: () => void) => void;
+
+export function gate(peers: Map<number, Peer>): Gate {
+  const q: [f: number[] | undefined, run: () => void][] = [];
+  const open = (f: number[] | undefined): boolean => {
+    for (let i = 0; f !== undefined && i < f.length; i += 2) {
+      const p = peers.get(f[i]!);
+      if (p !== undefined && p.seen < f[i + 1]! && p.sync() && p.seen < f[i + 1]!) return false;
+    }
+    return true;
+  };
+  const g: Gate = (f, run) => {
+    if (run !== undefined && q.push([f, run]) > 1) return;
+    while (q.length > 0 && open(q[0]![0])) q.shift()![1]();
+    if (q.length > 0) gates.add(g);
+    else gates.delete(g);
+  };
+  return g;
 }
 
 /** A side of a link: its messages of this turn, posted by `flush`. */
@@ -100,14 +158,24 @@ export function flushNow(): void {
 }
 
 type ReceiveNow = (port: MessagePort) => { message: unknown } | undefined;
-const receiveNow = (
-  globalThis as { process?: { getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow } } }
-).process?.getBuiltinModule?.('node:worker_threads')?.receiveMessageOnPort;
+const g = globalThis as {
+  process?: { getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow } };
+  crossOriginIsolated?: boolean;
+};
+
+/** What the host offers, found at load time (tests switch them off to run as another host would). */
+export const host = {
+  /** Reads a port's waiting messages synchronously (Node's receiveMessageOnPort). */
+  now: g.process?.getBuiltinModule?.('node:worker_threads')?.receiveMessageOnPort,
+  /** Memory can be shared with other threads: Node, and cross-origin-isolated pages. */
+  shared: typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false,
+};
 
 /** Handles the batches already waiting on `port`, where the host can read them synchronously (Node). */
 export function drain(port: MessagePort, receive: (batch: Msg[]) => void): void {
-  if (receiveNow === undefined) return;
-  for (let m = receiveNow(port); m !== undefined; m = receiveNow(port)) receive(m.message as Msg[]);
+  const now = host.now;
+  if (now === undefined) return;
+  for (let m = now(port); m !== undefined; m = now(port)) receive(m.message as Msg[]);
 }
 
 /** Flushes `side` at the end of this turn (once, however often it is asked). */
@@ -122,21 +190,29 @@ export function later(side: Side): void {
  * values of a PUSH or VALS message value by value: returns the values that could not be cloned
  * (dropped) and the host's error, or undefined when all went.
  */
-export function post(port: MessagePort, batch: Msg[]): { values: unknown[]; error: unknown } | undefined {
+export function post(
+  link: Counts,
+  port: MessagePort,
+  batch: Msg[],
+): { values: unknown[]; error: unknown } | undefined {
+  const send = (b: Msg[]) => {
+    port.postMessage(b);
+    link.sent++;
+  };
   try {
-    port.postMessage(batch);
+    send(batch);
     return undefined;
   } catch (error) {
     const values: unknown[] = [];
     for (const m of batch) {
       try {
-        port.postMessage([m]);
+        send([m]);
       } catch {
         // PUSH and VALS are both kind 0; every other message is plain numbers or an encoded error.
         if (m[0] !== PUSH) continue;
         for (const v of m[1] as unknown[]) {
           try {
-            port.postMessage([[PUSH, [v]]]);
+            send([[PUSH, [v]]]);
           } catch {
             values.push(v);
           }
@@ -147,11 +223,14 @@ export function post(port: MessagePort, batch: Msg[]): { values: unknown[]; erro
   }
 }
 
-/** Listens to `port` without keeping the thread alive for it. */
+/** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */
 export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void {
   if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
     throw new TypeError(`a channel crossed without its port, got ${show(port)}`);
   }
-  port.onmessage = (event) => receive(event.data as Msg[]);
+  port.onmessage = (event) => {
+    receive(event.data as Msg[]);
+    for (const g of gates) g();
+  };
   (port as { unref?(): void }).unref?.();
 }

@@ -99,12 +99,21 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #ended = false;
   #error: unknown = NONE;
   #death: unknown = undefined;
+  /** @internal Batch counts of the link (link.ts). */
+  sent = 0;
+  /** @internal */
+  seen = 0;
+  /** @internal */
+  fenced = 0;
+  /** @internal */
+  readonly key: number;
 
   /** @internal */
-  constructor(capacity: number, port: MessagePort) {
+  constructor(capacity: number, port: MessagePort, key: number) {
     super();
     this.capacity = capacity;
     this.#port = port;
+    this.key = ~key;
     listen(port, (batch) => this.#receive(batch));
   }
 
@@ -152,6 +161,11 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#failSenders(new ClosedChannelError());
   }
 
+  /** @internal The link is over: the home thread died, or said closed and drained after its last credits. */
+  get gone(): boolean {
+    return this.#death !== undefined || (this.#ended && this.#shut);
+  }
+
   /** @internal */
   sync(): boolean {
     if (this.#death === undefined) drain(this.#port, (batch) => this.#receive(batch));
@@ -169,7 +183,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (this.#q.length === 0) return;
     const q = this.#q;
     this.#q = [];
-    const refused = post(this.#port, q);
+    const refused = post(this, this.#port, q);
     if (refused === undefined) return;
     // Values that cannot be cloned never left: their credits go back, and the channel is closed
     // with the host's error (a DataCloneError), as a sender here would see it.
@@ -317,6 +331,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   }
 
   #receive(batch: Msg[]): void {
+    this.seen++;
     if (this.#death !== undefined) return;
     for (const m of batch) {
       switch (m[0]) {

@@ -7,6 +7,8 @@
 // - a thread's `load` is the number of its running jobs; the pool starts a job on a thread only
 //   while `load < depth`, and `depth` follows the thread's recent task lengths (deep for tiny tasks,
 //   shallow for long ones, so work does not pile up behind a long task while another thread idles);
+// - where memory can be shared, a running job holds one word of its thread's `words` (a slot no
+//   other running job holds), set on cancel so that the task sees it without a turn;
 // - a thread that dies (or is terminated) leaves the pool at once and every job it ran settles with
 //   WorkerExitError in that same turn; later jobs go to the other threads or to a replacement;
 // - the pool's threads keep a Node process alive only while they run jobs.
@@ -14,14 +16,15 @@ import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
 import { background, type CancelCtx, type Context, cause } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
-import { ClosedChannelError } from '../errors.js';
+import { ClosedChannelError, DeadlineExceededError } from '../errors.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import type { Peer } from './link.js';
+import { fence, type Gate, gate, host, type Peer } from './link.js';
 import {
+  type Batch,
   CANCEL,
   type Envelope,
   ERR,
@@ -81,6 +84,8 @@ class Job {
   state = QUEUED;
   thread: Thread | null = null;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** Its cancel word, where memory is shared. */
+  word: Int32Array | undefined = undefined;
   constructor(
     readonly id: number,
     readonly name: string,
@@ -96,12 +101,18 @@ class Job {
 
 class Thread {
   readonly jobs = new Map<number, Job>();
-  /** The channels linked to this thread: ours with endpoints there, theirs with endpoints here. */
-  readonly peers = new Set<Peer>();
+  /** The channels linked to this thread, by key: ours with endpoints there, theirs with endpoints here. */
+  readonly peers = new Map<number, Peer>();
+  /** Holds the thread's batches until the channel traffic posted before them arrived. */
+  readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
   readonly endpoint: Endpoint;
   load = 0;
   depth = MIN_DEPTH;
+  /** The cancel words of its running jobs (one per job it may run at once), and the free ones. */
+  words: Int32Array | undefined = undefined;
+  free: number[] = [];
+  used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
   mean = -1;
   long = false;
@@ -117,6 +128,7 @@ class Thread {
     this.outbox = new Outbox(
       (message, transfer) => this.endpoint.post(message, transfer),
       (envelope, error) => pool.refused(this, envelope, error),
+      () => fence(this.peers),
     );
     this.outbox.held = true;
     this.endpoint = connect(worker, {
@@ -136,14 +148,21 @@ class Thread {
     job.state = RUNNING;
     job.thread = this;
     this.jobs.set(job.id, job);
-    for (const p of job.peers) this.peers.add(p);
+    for (const p of job.peers) this.peers.set(p.key, p);
+    if (host.shared) {
+      this.words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      const i = this.free.pop() ?? this.used++;
+      job.word = this.words.subarray(i, i + 1);
+      Atomics.store(job.word, 0, 0);
+    }
     if (this.load++ === 0) this.endpoint.ref(true);
-    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline], job.moves);
+    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline, job.word], job.moves);
   }
 
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
+    if (job.word !== undefined) this.free.push(job.word.byteOffset >> 2);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
     this.mean = this.mean < 0 ? micros : this.mean + (micros - this.mean) / 4;
@@ -356,6 +375,8 @@ class Pool implements ThreadPool {
     if (job.state !== RUNNING || thread === null || thread.gone) return;
     const err = job.ctx.err!;
     const why = job.ctx.cause;
+    // Seen at once by a task that never yields; the error and its cause follow by message.
+    if (job.word !== undefined) Atomics.store(job.word, 0, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
     thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
     const ms = this.#terminateAfter;
@@ -377,6 +398,7 @@ class Pool implements ThreadPool {
     thread.gone = true;
     thread.outbox.clear();
     drop(thread, error);
+    thread.gate();
     const i = this.#threads.indexOf(thread);
     if (i >= 0) this.#threads.splice(i, 1);
     const jobs = [...thread.jobs.values()];
@@ -390,6 +412,16 @@ class Pool implements ThreadPool {
   message(thread: Thread, data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined || thread.gone) return;
+    // Channels in results are taken in first, so that the fence waits for their links as well.
+    const peers: Peer[] = [];
+    for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
+    for (const p of peers) thread.peers.set(p.key, p);
+    // What the thread posted on its channels before this batch comes first (Go: happens before).
+    thread.gate((data as Batch).f, () => this.#receive(thread, batch));
+  }
+
+  #receive(thread: Thread, batch: Envelope[]): void {
+    if (thread.gone) return;
     for (const env of batch) {
       if (env[0] === READY) {
         thread.outbox.held = false;
@@ -397,15 +429,8 @@ class Pool implements ThreadPool {
       } else if (env[0] === OK || env[0] === ERR) {
         const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
-        // What the task posted on its channels before it ended comes first (Go: happens before).
-        for (const p of thread.peers) if (!p.sync()) thread.peers.delete(p);
         thread.finish(job, env[3]);
-        if (env[0] === OK) {
-          const peers: Peer[] = [];
-          const value = incoming(env[2], peers);
-          for (const p of peers) thread.peers.add(p);
-          this.#settle(job, true, value);
-        }
+        if (env[0] === OK) this.#settle(job, true, env[2]);
         // The handler returned its context's error: the task ends with this side's own ctx.err.
         else if (env[4] === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
         else this.#settle(job, false, decodeError(env[2]));
@@ -421,7 +446,7 @@ class Pool implements ThreadPool {
     if (job === undefined) return;
     thread.finish(job, -1);
     for (const p of job.peers) {
-      thread.peers.delete(p);
+      thread.peers.delete(p.key);
       p.lost(null);
     }
     this.#settle(job, false, error);
@@ -441,7 +466,7 @@ class Pool implements ThreadPool {
  */
 function drop(thread: Thread, error: WorkerExitError): void {
   let uncertain = 0;
-  for (const p of thread.peers) uncertain += p.lost(error);
+  for (const p of thread.peers.values()) uncertain += p.lost(error);
   thread.peers.clear();
   (error as { uncertain: number }).uncertain += uncertain;
 }

@@ -1,11 +1,14 @@
 // The messages between a pool and its threads. Everything a side posts in one turn travels as one
-// batch, `{ gorx: WIRE, m: [envelope…] }`, so a thousand tiny tasks cost one postMessage; messages
+// batch, `{ gorx: WIRE, m: [envelope…], f: fence }`, so a thousand tiny tasks cost one postMessage;
+// the fence (link.ts) holds the batch until the channel traffic posted before it arrived. Messages
 // without the `gorx` tag belong to the application and are left alone. An envelope is a tuple
 // whose first element is its kind (tuples clone several times faster than objects with keys);
 // channel endpoints add their own kinds later without touching these.
 //
-//   main → worker   [RUN, id, f, a, d]       start handler `f` with args `a`; `d` is the deadline of
-//                                            the task's context (library-clock ms), or undefined
+//   main → worker   [RUN, id, f, a, d, w]    start handler `f` with args `a`; `d` is the deadline of
+//                                            the task's context (library-clock ms), or undefined;
+//                                            `w`: where memory is shared, an Int32Array of one word
+//                                            set on cancel (1, or 2 for a deadline), else undefined
 //                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
 //                                            when it is `e.cause`, else the encoded cause
@@ -22,7 +25,7 @@ import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
 import { cross } from './home.js';
-import { isToken, type Peer } from './link.js';
+import { flushNow, isToken, type Peer } from './link.js';
 import { RemoteChannel } from './remote.js';
 
 /** The tag of a gorx batch; a new wire format gets a new tag. */
@@ -37,7 +40,7 @@ export const ERR = 4;
 export const SAME = 1;
 
 export type Envelope =
-  | readonly [k: typeof RUN, id: number, f: string, a: unknown[], d: number | undefined]
+  | readonly [k: typeof RUN, id: number, f: string, a: unknown[], d: number | undefined, w?: Int32Array]
   | readonly [k: typeof CANCEL, id: number, e: Wired, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]
@@ -46,6 +49,7 @@ export type Envelope =
 export interface Batch {
   readonly gorx: typeof WIRE;
   readonly m: Envelope[];
+  readonly f: number[] | undefined;
 }
 
 /** The envelopes of a gorx batch, or undefined for a message that is not one. */
@@ -115,7 +119,7 @@ export function outgoing(value: unknown, list: Transferable[], peers?: Peer[]): 
  */
 export function incoming(value: unknown, peers?: Peer[]): unknown {
   if (typeof value === 'object' && value !== null && isToken(value)) {
-    const remote = new RemoteChannel(value.c, value.p);
+    const remote = new RemoteChannel(value.c, value.p, value.k);
     peers?.push(remote);
     return remote;
   }
@@ -145,6 +149,8 @@ export class Outbox {
   constructor(
     private readonly post: Post,
     private readonly refused: (envelope: Envelope, error: unknown) => void,
+    /** The fence of the next batch (link.ts). */
+    private readonly fence: () => number[] | undefined,
   ) {}
 
   get length(): number {
@@ -169,14 +175,17 @@ export class Outbox {
     const moves = this.#moves;
     this.#queue = [];
     this.#moves = null;
+    // The channel traffic of this turn leaves first, and the batch is fenced behind it.
+    flushNow();
+    const f = this.fence();
     try {
-      this.post({ gorx: WIRE, m: queue }, moves === null ? [] : (moves.flat() as Transferable[]));
+      this.post({ gorx: WIRE, m: queue, f }, moves === null ? [] : (moves.flat() as Transferable[]));
     } catch {
       // Something in the batch cannot be cloned: find it by posting one envelope at a time.
       for (let i = 0; i < queue.length; i++) {
         const envelope = queue[i]!;
         try {
-          this.post({ gorx: WIRE, m: [envelope] }, moves?.[i] ?? []);
+          this.post({ gorx: WIRE, m: [envelope], f }, moves?.[i] ?? []);
         } catch (error) {
           this.refused(envelope, error);
         }

@@ -8,16 +8,18 @@
 //   context is cancelled when the task ends, as `go` does;
 // - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
 //   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
+// - a task given a cancel word (shared memory) sees its context's error as soon as the word is set,
+//   as one error that the cancel message later completes with its cause, so `ctx.err` keeps its
+//   identity and a task that throws it ends with the caller's own error;
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
-import { background, type CancelCtx, type ContextError } from '../context/Context.js';
-import { withCancel } from '../context/withCancel.js';
-import { withDeadline } from '../context/withDeadline.js';
-import { CanceledError } from '../errors.js';
+import { background, CancelCtx, type ContextError } from '../context/Context.js';
+import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { flushNow } from '../threads/link.js';
+import { fence, type Gate, gate, type Peer } from '../threads/link.js';
 import {
+  type Batch,
   CANCEL,
   type Envelope,
   ERR,
@@ -31,6 +33,7 @@ import {
   RUN,
   SAME,
 } from '../threads/wire.js';
+import { alarm, now } from '../time/clock.js';
 
 /** A handler: its arguments as the pool passed them, then the task's Context. */
 export type Handler = (...argsThenCtx: any[]) => unknown;
@@ -45,6 +48,31 @@ export interface ServeOptions {
 const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
+/** A task's context: `err` also reads its cancel word, if it has one (1: canceled, 2: deadline). */
+class TaskCtx extends CancelCtx {
+  /** The error `err` showed from the word, before the cancel message came. */
+  early: ContextError | undefined = undefined;
+
+  constructor(
+    deadline: number | undefined,
+    readonly word: Int32Array | undefined,
+  ) {
+    super(background(), deadline);
+    if (deadline === undefined) return;
+    const expire = () => this.cancel(new DeadlineExceededError(), undefined);
+    if (deadline <= now()) expire();
+    else this.alarm = alarm(expire, deadline);
+  }
+
+  override get err(): ContextError | undefined {
+    const err = super.err;
+    const w = err === undefined && this.word !== undefined ? Atomics.load(this.word, 0) : 0;
+    if (w === 0) return err;
+    this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
+    return this.early;
+  }
+}
+
 /** Ports already served: serving one twice would answer every task twice. */
 const served = new WeakSet<object>();
 
@@ -63,7 +91,10 @@ interface WebPort {
 }
 
 class Server {
-  readonly live = new Map<number, CancelCtx>();
+  readonly live = new Map<number, TaskCtx>();
+  /** The channels linked to the pool's thread, by key (link.ts). */
+  readonly peers = new Map<number, Peer>();
+  readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
   #opened = 0;
@@ -72,22 +103,36 @@ class Server {
     readonly handlers: Map<string, Handler>,
     post: Post,
   ) {
-    this.outbox = new Outbox(post, (envelope, error) => this.#refused(envelope, error));
+    this.outbox = new Outbox(
+      post,
+      (envelope, error) => this.#refused(envelope, error),
+      () => fence(this.peers),
+    );
   }
 
   receive(data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined) return;
-    for (const env of batch) {
-      if (env[0] === RUN) this.#run(env);
-      else if (env[0] === CANCEL) this.#cancel(env);
-    }
+    // Channels among the arguments are taken in first, so that the fence waits for their links too.
+    for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
+    this.gate((data as Batch).f, () => {
+      for (const env of batch) {
+        if (env[0] === RUN) this.#run(env);
+        else if (env[0] === CANCEL) this.#cancel(env);
+      }
+    });
+  }
+
+  /** Turns the channels among `values` into endpoints, in place, and keeps their links. */
+  #take(values: unknown[]): void {
+    const peers: Peer[] = [];
+    for (let i = 0; i < values.length; i++) values[i] = incoming(values[i], peers);
+    for (const p of peers) this.peers.set(p.key, p);
   }
 
   #run(env: Run): void {
-    const [, id, name, args, deadline] = env;
-    const [c] = deadline === undefined ? withCancel(background()) : withDeadline(background(), deadline);
-    const ctx = c as CancelCtx;
+    const [, id, name, args, deadline, word] = env;
+    const ctx = new TaskCtx(deadline, word);
     this.live.set(id, ctx);
     const t0 = performance.now();
     const handler = this.handlers.get(name);
@@ -98,7 +143,7 @@ class Server {
     }
     let result: unknown;
     try {
-      result = handler(...args.map((a) => incoming(a)), ctx);
+      result = handler(...args, ctx);
       if (typeof (result as PromiseLike<unknown> | null)?.then === 'function') {
         (result as PromiseLike<unknown>).then(
           (value) => this.#done(id, ctx, true, value, t0),
@@ -112,18 +157,19 @@ class Server {
     this.#done(id, ctx, true, result, t0);
   }
 
-  #done(id: number, ctx: CancelCtx, ok: boolean, value: unknown, t0: number): void {
+  #done(id: number, ctx: TaskCtx, ok: boolean, value: unknown, t0: number): void {
     const now = performance.now();
     const t = (now - t0) * 1000;
     this.live.delete(id);
-    // The task's channel traffic leaves before its result (threads/link.ts).
-    flushNow();
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];
-      this.outbox.push([OK, id, outgoing(value, moves), t], moves);
+      const peers: Peer[] = [];
+      this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
+      for (const p of peers) this.peers.set(p.key, p);
     } else {
-      this.outbox.push([ERR, id, encodeError(value), t, value !== undefined && value === ctx.err ? 1 : 0]);
+      const own = value !== undefined && (value === ctx.err || value === ctx.early);
+      this.outbox.push([ERR, id, encodeError(value), t, own ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
@@ -135,7 +181,10 @@ class Server {
     if (ctx === undefined) return;
     const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
-    ctx.cancel(err, why);
+    // The error the task already saw becomes the context's, with the cause.
+    const first = ctx.early;
+    if (first !== undefined && 'cause' in err) (first as { cause?: unknown }).cause = err.cause;
+    ctx.cancel(first ?? err, why);
   }
 
   /** A result the host cannot clone: the task fails with the host's error instead. */
@@ -168,6 +217,9 @@ function hostPort(): unknown {
  * (before any top-level `await`, so no message is missed). Each handler gets the arguments given to
  * `pool.go(name, args)`, then the task's Context last: it is cancelled when the caller's is (with
  * its error and cause) and at the caller's deadline; honouring it is up to the handler, as in Go.
+ * Where memory can be shared with the thread (Node; pages served cross-origin isolated), `ctx.err`
+ * shows the cancellation at once, even to a loop that never yields; `done` and the cause follow at
+ * the handler's next turn. Elsewhere the cancellation arrives by message, at the next turn.
  * What a handler returns (or resolves to) is the task's result; what it throws (or rejects with)
  * reaches the caller as the same class (gorx errors, built-in errors, DOMException, and classes
  * given to `registerError` on both sides).
