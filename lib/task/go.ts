@@ -12,14 +12,14 @@ import { closeDone, DonePort } from '../channel/DonePort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { Context, ContextError, ContextKey } from '../context/Context.js';
 import { CanceledError } from '../errors.js';
-import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.js';
+import type { RecvCore, Token } from '../internal/blocking.js';
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
 import { isSignal, toToken } from '../internal/cancel.js';
 import { beginPending, live, type TaskRecord } from '../internal/debug.js';
 import { endedByOwnContext, handled, reportPanic } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn, options, show } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
 
 /**
  * A running task: awaitable for its result, with a name and its own context.
@@ -35,6 +35,38 @@ export interface Task<T> extends PromiseLike<T> {
 /** The key under which a context answers the node that holds its cause (brand.ts, CX11). */
 const CANCEL_KEY = Symbol.for('gorx.cancelCtx') as unknown as ContextKey<{ readonly cause: unknown }>;
 
+/**
+ * Where a task context waits for its parent to be done. Its wake-up runs on the stack up to a
+ * depth, then queued, and the queue is drained before the outermost wake-up returns: whatever
+ * the depth of the tree, every context below a cancelled one is done before `cancel()` returns
+ * (CX2), without growing the stack with it.
+ */
+class Guard extends Waiter {
+  constructor(readonly follow: () => void) {
+    super();
+  }
+  commit(): void {
+    if (depth >= MAX_DEPTH) {
+      queued.push(this.follow);
+      return;
+    }
+    depth++;
+    this.follow();
+    depth--;
+    if (depth > 0) return;
+    depth = MAX_DEPTH;
+    for (let i = 0; i < queued.length; i++) queued[i]!();
+    queued.length = 0;
+    depth = 0;
+  }
+  fail(): void {
+    this.commit();
+  }
+}
+const MAX_DEPTH = 16;
+let depth = 0;
+const queued: (() => void)[] = [];
+
 /** The context of a task: a child of `opts.ctx` (none, a Context or an AbortSignal). @internal */
 export class TaskCtx implements Context {
   // Every mutable field is private, so a frozen context (Object.freeze) still works.
@@ -43,7 +75,7 @@ export class TaskCtx implements Context {
   #done: DonePort | null = null;
   #abort: AbortController | null = null;
   /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
-  #guard: CallbackWaiter | null = null;
+  #guard: Guard | null = null;
   #onCancel: (() => void) | null = null;
   /** The parent for `value`; none for a signal (which holds no values). */
   readonly #parent: Context | null | undefined;
@@ -65,7 +97,7 @@ export class TaskCtx implements Context {
       follow();
       return;
     }
-    this.#guard = new CallbackWaiter(follow);
+    this.#guard = new Guard(follow);
     (token.done as RecvCore<never>).parkRecv(this.#guard);
   }
 

@@ -14,11 +14,11 @@
 // - the pool's threads keep a Node process alive only while they run jobs.
 import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
-import { background, type CancelCtx, type Context, cause } from '../context/Context.js';
+import { background, type Context, cause } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { ClosedChannelError, DeadlineExceededError } from '../errors.js';
 import { count, fn, options, show } from '../internal/validate.js';
-import { go, type Task } from '../task/go.js';
+import { go, type Task, type TaskCtx } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
@@ -93,7 +93,7 @@ class Job {
     readonly moves: Transferable[],
     /** The links of the channels among its arguments. */
     readonly peers: Peer[],
-    readonly ctx: CancelCtx,
+    readonly ctx: TaskCtx,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
   ) {}
@@ -231,7 +231,7 @@ class Pool implements ThreadPool {
     // The Task's own Promise reports a failure nobody awaits; this one is only its source.
     result.catch(() => {});
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
-    const ctx = task.ctx as CancelCtx;
+    const ctx = task.ctx as TaskCtx;
     const job = new Job(this.#nextId++, name, copy, moves, peers, ctx, resolve, reject);
     if (ctx.err !== undefined) {
       job.state = DONE;

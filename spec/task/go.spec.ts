@@ -174,6 +174,26 @@ describe('go', () => {
     expect(aborted).toEqual(['grandchild', 'task']);
   });
 
+  it('CX2 a cancel made inside an Observable delivery reaches a deep chain of task contexts before it returns', async () => {
+    const [root, cancel] = withCancel(background());
+    const tasks = [];
+    let ctx: Context = root;
+    for (let i = 0; i < 40; i++) {
+      const task = go((c) => c.done.recv(), { ctx });
+      tasks.push(task);
+      ctx = task.ctx;
+    }
+    const ch = new Channel<number>(1);
+    const seen: unknown[] = [];
+    ch.recv$().subscribe(() => {
+      cancel();
+      seen.push(ctx.err, ctx.done.tryRecv().ok, ctx.signal.aborted);
+    });
+    ch.trySend(1);
+    expect(seen).toEqual([root.err, false, true]);
+    await Promise.all(tasks);
+  });
+
   it('CX4 CX11 a task under a cancelled parent starts cancelled, with the parent error and cause', async () => {
     const [parent, cancel] = withCancelCause(background());
     const why = new Error('shutting down');
