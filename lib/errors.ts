@@ -9,15 +9,6 @@
 // field, so a bundler still sees classes without side effects and drops every error a program
 // does not use), its message and its data.
 
-/** Whether `value` carries the brand of the gorx error class `name`, from any copy. */
-function branded(value: unknown, name: string): boolean {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[Symbol.for(`gorx.${name}`)] === true
-  );
-}
-
 /**
  * Brands `err` as an instance of the gorx error class `name`, for every copy of the package.
  * @internal
@@ -32,7 +23,12 @@ export function brand(err: Error, name: string): void {
  * @internal
  */
 export function isError(ctor: Function, own: Function, name: string, value: unknown): boolean {
-  return ctor === own ? branded(value, name) : Function.prototype[Symbol.hasInstance].call(ctor, value);
+  if (ctor !== own) return Function.prototype[Symbol.hasInstance].call(ctor, value);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[Symbol.for(`gorx.${name}`)] === true
+  );
 }
 
 /** Assigning `name` makes it an own property, as it would be for a plain Error. @internal */
@@ -49,19 +45,23 @@ abstract class GorxError extends Error {
   /** @internal The class name, which keys the brand. */
   declare static readonly id: string;
   static override [Symbol.hasInstance](value: unknown): boolean {
-    return Object.hasOwn(this, 'id')
-      ? branded(value, this.id)
-      : Function.prototype[Symbol.hasInstance].call(this, value);
+    if (!Object.hasOwn(this, 'id')) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[Symbol.for(`gorx.${this.id}`)] === true
+    );
   }
   override get name(): string {
     return (this.constructor as typeof GorxError).id;
   }
-  override set name(name: string) {
-    rename(this, name);
+  // Assigning `name` makes it an own property, as it would be for a plain Error.
+  override set name(value: string) {
+    Object.defineProperty(this, 'name', { value, writable: true, configurable: true, enumerable: true });
   }
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    brand(this, new.target.id);
+    Object.defineProperty(this, Symbol.for(`gorx.${new.target.id}`), { value: true });
   }
 }
 
