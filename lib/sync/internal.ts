@@ -54,12 +54,16 @@ export type Unlock = (() => void) & { [K in DisposeKey]: () => void };
  */
 type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
 
-/** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
-export interface Gate extends Port {
+/** Something a Promise can wait for (the Promise face, `gatePromise`); `n` is a weight or a kind. */
+export interface Waitable extends Port {
   /** @internal Takes `n` now if it can without overtaking a waiter. */
   take(n: number): boolean;
   /** @internal Parks `w`, whose `weight` is `n`. */
   park(w: Waiter): void;
+}
+
+/** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
+export interface Gate extends Waitable {
   /** @internal Gives `n` back and serves waiters; throws UnlockError on a release of what is not held. */
   give(n: number): void;
 }
@@ -136,10 +140,16 @@ export function makeUnlock(gate: Gate, n: number): Unlock {
 }
 
 /**
- * The Promise face of a gate: takes `n` now or parks a waiter, cancellable by `cancel`. The
- * waiter's `value` is the gate, which `shape` turns into the result (an Unlock, or nothing).
+ * The Promise face of a gate (or of anything that can be waited for): takes `n` now or parks a
+ * waiter, cancellable by `cancel`. The waiter's `value` is the gate, which `shape` turns into the
+ * result (an Unlock, or nothing).
  */
-export function gatePromise(gate: Gate, n: number, cancel: Cancel | undefined, shape: Shape): Promise<any> {
+export function gatePromise(
+  gate: Waitable,
+  n: number,
+  cancel: Cancel | undefined,
+  shape: Shape,
+): Promise<any> {
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
   if (gate.take(n)) return shape === voidShape ? resolvedVoid() : resolved(shape(gate, true));
