@@ -1,5 +1,5 @@
 import { CallbackWaiter } from '../internal/blocking.js';
-import { isGorxContext, userContextDone } from '../internal/brand.js';
+import { isContext } from '../internal/brand.js';
 import { isSignal, notAToken, signalToken } from '../internal/cancel.js';
 import { context, present, show } from '../internal/validate.js';
 import { background, CancelCtx, type Context } from './Context.js';
@@ -109,6 +109,6 @@ export function toContext(cancel: Context | AbortSignal | null | undefined, wher
     if (ctx === undefined) bySignal.set(cancel, (ctx = fromSignal(cancel)));
     return ctx;
   }
-  if (!isGorxContext(cancel) && userContextDone(cancel) === undefined) notAToken(where, cancel);
+  if (!isContext(cancel)) notAToken(where, cancel);
   return cancel;
 }
