@@ -9,14 +9,10 @@ import { isContext, isRecvPort, isSendPort } from './brand.js';
  * object (its `toString`, `valueOf` or `Symbol.toPrimitive`), no getter, no Proxy trap.
  */
 export function show(value: unknown): string {
-  const type = typeof value;
-  if (type === 'string') {
-    const text = value as string;
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  }
-  if (type === 'symbol' || type === 'function') return `a ${type}`;
-  if (type === 'bigint') return `${String(value)}n`;
-  if (type === 'object' && value !== null) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
     try {
       return Array.isArray(value) ? 'an array' : 'an object';
     } catch {
