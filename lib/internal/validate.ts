@@ -49,7 +49,7 @@ export function integer(where: string, what: string, value: unknown): number {
 export function duration(where: string, value: unknown): number {
   const n = number(where, 'duration', value);
   if (!Number.isFinite(n)) {
-    throw new RangeError(`${where}: duration must be a finite number of milliseconds, got ${show(n)}`);
+    throw new RangeError(`${where}: duration must be a finite number, got ${show(n)}`);
   }
   return n;
 }
@@ -58,7 +58,7 @@ export function duration(where: string, value: unknown): number {
 export function period(where: string, value: unknown): number {
   const n = number(where, 'period', value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new RangeError(`${where}: period must be a positive finite number of milliseconds, got ${show(n)}`);
+    throw new RangeError(`${where}: period must be a positive finite number, got ${show(n)}`);
   }
   return n;
 }
