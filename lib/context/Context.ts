@@ -20,7 +20,6 @@ import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
 import { context, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
-import type { Alarm } from '../time/clock.js';
 
 /** The error of a done context. */
 export type ContextError = CanceledError | DeadlineExceededError;
@@ -210,7 +209,6 @@ export class CancelCtx implements Context {
   #link: CancelCtx | CallbackWaiter | null = null;
   // Private fields are not named after an export of the package (`#alarm`, `#cause`): esbuild's
   // CommonJS chunks rewrite a write to such a field into a write to that export as well.
-  #expiry: Alarm | null = null;
   #onCancel: (() => void) | null = null;
 
   declare readonly parent: Context;
@@ -245,12 +243,7 @@ export class CancelCtx implements Context {
     return this.#children;
   }
 
-  /** The deadline's alarm, stopped when the context is cancelled. */
-  set alarm(alarm: Alarm) {
-    this.#expiry = alarm;
-  }
-
-  /** Runs once when this context is cancelled (interop clean-ups); a throw is reported. */
+  /** Runs once when this context is cancelled (the deadline timer, interop clean-ups); a throw is reported. */
   set onCancel(fn: (() => void) | null) {
     this.#onCancel = fn;
   }
@@ -335,9 +328,6 @@ export class CancelCtx implements Context {
   #settle(err: ContextError, cause: unknown): void {
     this.#err = err;
     this.#why = cause;
-    const alarm = this.#expiry;
-    this.#expiry = null;
-    alarm?.cancel();
     const link = this.#link;
     this.#link = null;
     if (link instanceof CancelCtx) link.#children?.delete(this);

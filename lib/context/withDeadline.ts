@@ -32,7 +32,10 @@ export function withDeadline(
   const expire = () => ctx.cancel(canceled(cause, DeadlineExceededError), cause);
   if (ctx.err === undefined) {
     if (deadline <= now()) expire();
-    else ctx.alarm = alarm(expire, deadline);
+    else {
+      const timer = alarm(expire, deadline);
+      ctx.onCancel = () => timer.cancel();
+    }
   }
   return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
 }
