@@ -243,7 +243,7 @@ export class CancelCtx implements Context {
     return this.#children;
   }
 
-  /** Runs once when this context is cancelled (the deadline timer, interop clean-ups); a throw is reported. */
+  /** Runs once on cancellation (the deadline's timer, interop clean-ups); a throw is reported. */
   set onCancel(fn: (() => void) | null) {
     this.#onCancel = fn;
   }
