@@ -5,9 +5,9 @@
  * `Symbol.for('gorx.<Name>')`, not the prototype chain.
  */
 //
-// Each class carries all of this in its own body (a static `Symbol.hasInstance`, a `name`
-// accessor, a brand set by the constructor) rather than in statements after it: a bundler then
-// sees classes without side effects and drops every error a program does not use.
+// The classes share one base that holds all of this; each class states only its name (a static
+// field, so a bundler still sees classes without side effects and drops every error a program
+// does not use), its message and its data.
 
 /**
  * Brands `err` as an instance of the gorx error class `name`, for every copy of the package.
@@ -37,6 +37,35 @@ export function rename(err: Error, name: string): void {
 }
 
 /**
+ * The base of the classes below: the name, the brand and the cross-copy `instanceof`. Each class
+ * of this file names itself with an own static `id`; a subclass the user writes has none of its
+ * own, so `instanceof` it goes by prototype, and its instances carry the brand of the gorx class.
+ */
+abstract class GorxError extends Error {
+  /** @internal The class name, which keys the brand. */
+  declare static readonly id: string;
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (!Object.hasOwn(this, 'id')) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[Symbol.for(`gorx.${this.id}`)] === true
+    );
+  }
+  override get name(): string {
+    return (this.constructor as typeof GorxError).id;
+  }
+  // Assigning `name` makes it an own property, as it would be for a plain Error.
+  override set name(value: string) {
+    Object.defineProperty(this, 'name', { value, writable: true, configurable: true, enumerable: true });
+  }
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    Object.defineProperty(this, Symbol.for(`gorx.${new.target.id}`), { value: true });
+  }
+}
+
+/**
  * A send on a closed channel (`send on closed channel`), or a close of a closed channel
  * (`close of closed channel`).
  *
@@ -50,19 +79,11 @@ export function rename(err: Error, name: string): void {
  * ```
  * Go: the `send on closed channel` and `close of closed channel` panics. Rules: CH9, CH10.
  */
-export class ClosedChannelError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, ClosedChannelError, 'ClosedChannelError', value);
-  }
-  override get name(): string {
-    return 'ClosedChannelError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class ClosedChannelError extends GorxError {
+  /** @internal */
+  static override readonly id = 'ClosedChannelError';
   constructor(message = 'send on closed channel') {
     super(message);
-    brand(this, 'ClosedChannelError');
   }
 }
 
@@ -80,19 +101,11 @@ export class ClosedChannelError extends Error {
  * ```
  * Go: `context.Canceled`. Rules: CX2, CX6, CX16.
  */
-export class CanceledError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, CanceledError, 'CanceledError', value);
-  }
-  override get name(): string {
-    return 'CanceledError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class CanceledError extends GorxError {
+  /** @internal */
+  static override readonly id = 'CanceledError';
   constructor(options?: ErrorOptions) {
     super('context canceled', options);
-    brand(this, 'CanceledError');
   }
 }
 
@@ -109,21 +122,13 @@ export class CanceledError extends Error {
  * ```
  * Go: `context.DeadlineExceeded`. Rules: CX6, CX7.
  */
-export class DeadlineExceededError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, DeadlineExceededError, 'DeadlineExceededError', value);
-  }
-  override get name(): string {
-    return 'DeadlineExceededError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class DeadlineExceededError extends GorxError {
+  /** @internal */
+  static override readonly id = 'DeadlineExceededError';
   /** Always `true`, as Go's `Timeout()`. */
   readonly timeout = true;
   constructor(options?: ErrorOptions) {
     super('context deadline exceeded', options);
-    brand(this, 'DeadlineExceededError');
   }
 }
 
@@ -139,19 +144,11 @@ export class DeadlineExceededError extends Error {
  * ```
  * Go: the `sync: negative WaitGroup counter` panic. Rules: WG1.
  */
-export class NegativeCounterError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, NegativeCounterError, 'NegativeCounterError', value);
-  }
-  override get name(): string {
-    return 'NegativeCounterError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class NegativeCounterError extends GorxError {
+  /** @internal */
+  static override readonly id = 'NegativeCounterError';
   constructor(message = 'sync: negative WaitGroup counter') {
     super(message);
-    brand(this, 'NegativeCounterError');
   }
 }
 
@@ -166,19 +163,11 @@ export class NegativeCounterError extends Error {
  * ```
  * Go: `fatal error: sync: unlock of unlocked mutex`. Rules: MU3, RW4, SM7.
  */
-export class UnlockError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, UnlockError, 'UnlockError', value);
-  }
-  override get name(): string {
-    return 'UnlockError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class UnlockError extends GorxError {
+  /** @internal */
+  static override readonly id = 'UnlockError';
   constructor(message = 'sync: unlock of unlocked mutex') {
     super(message);
-    brand(this, 'UnlockError');
   }
 }
 
@@ -195,21 +184,13 @@ export class UnlockError extends Error {
  * ```
  * Rules: CH19 (no limit the user did not ask for).
  */
-export class BufferOverflowError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, BufferOverflowError, 'BufferOverflowError', value);
-  }
-  override get name(): string {
-    return 'BufferOverflowError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class BufferOverflowError extends GorxError {
+  /** @internal */
+  static override readonly id = 'BufferOverflowError';
   constructor(
     readonly capacity: number,
     readonly value?: unknown,
   ) {
     super(`buffer overflow: capacity ${capacity} exceeded`);
-    brand(this, 'BufferOverflowError');
   }
 }

@@ -86,6 +86,19 @@ describe('errors', () => {
     expect(new CanceledError()).not.toBeInstanceOf(MyCanceled);
   });
 
+  it('T1 name is the class name on the prototype; assigning it makes an own property', () => {
+    for (const [, name, make] of classes) {
+      const e = make();
+      expect(Object.hasOwn(e, 'name')).toBe(false);
+      expect(e.stack?.startsWith(`${name}: `)).toBe(true);
+      e.name = 'Renamed';
+      expect(e.name).toBe('Renamed');
+      expect(Object.hasOwn(e, 'name')).toBe(true);
+    }
+    class MyCanceled extends CanceledError {}
+    expect(new MyCanceled().name).toBe('CanceledError');
+  });
+
   it('CH9 ClosedChannelError carries "send on closed channel" and "close of closed channel"', async () => {
     const ch = new Channel<number>();
     ch.close();

@@ -20,7 +20,6 @@ import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
 import { context, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
-import type { Alarm } from '../time/clock.js';
 
 /** The error of a done context. */
 export type ContextError = CanceledError | DeadlineExceededError;
@@ -207,11 +206,9 @@ export class CancelCtx implements Context {
   /** Children that propagate through this node; null until the first. */
   #children: Set<CancelCtx> | null = null;
   /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
-  #parentNode: CancelCtx | null = null;
-  #parentWaiter: CallbackWaiter | null = null;
+  #link: CancelCtx | CallbackWaiter | null = null;
   // Private fields are not named after an export of the package (`#alarm`, `#cause`): esbuild's
   // CommonJS chunks rewrite a write to such a field into a write to that export as well.
-  #expiry: Alarm | null = null;
   #onCancel: (() => void) | null = null;
 
   declare readonly parent: Context;
@@ -246,12 +243,7 @@ export class CancelCtx implements Context {
     return this.#children;
   }
 
-  /** The deadline's alarm, stopped when the context is cancelled. */
-  set alarm(alarm: Alarm) {
-    this.#expiry = alarm;
-  }
-
-  /** Runs once when this context is cancelled (interop clean-ups); a throw is reported. */
+  /** Runs once on cancellation (the deadline's timer, interop clean-ups); a throw is reported. */
   set onCancel(fn: (() => void) | null) {
     this.#onCancel = fn;
   }
@@ -292,16 +284,16 @@ export class CancelCtx implements Context {
     if (token instanceof CancelCtx) {
       if (token.#err !== undefined) return this.cancel(token.#err, token.#why);
       (token.#children ??= new Set()).add(this);
-      this.#parentNode = token;
+      this.#link = token;
       return;
     }
     if (parent.err !== undefined) return this.cancel(parent.err, cause(parent));
     const w = new CallbackWaiter(() => {
-      this.#parentWaiter = null;
+      this.#link = null;
       this.cancel(parent.err ?? new CanceledError(), cause(parent));
     });
     (token.done as RecvCore<never>).parkRecv(w);
-    this.#parentWaiter = w;
+    this.#link = w;
   }
 
   /**
@@ -313,10 +305,6 @@ export class CancelCtx implements Context {
    */
   cancel(err: ContextError, why: unknown): void {
     if (this.#err !== undefined) return;
-    if (this.#parentNode !== null) {
-      this.#parentNode.#children?.delete(this);
-      this.#parentNode = null;
-    }
     this.#settle(err, why === undefined || why === null ? err : why);
     if (this.#children === null) return this.#notify();
     const nodes: CancelCtx[] = [this];
@@ -326,8 +314,8 @@ export class CancelCtx implements Context {
       node.#children = null;
       if (children === null) continue;
       for (const child of children) {
-        // A done node is in no children set (CX3), so every child here is still live.
-        child.#parentNode = null;
+        // A done node is in no children set (CX3), so every child here is still live; its
+        // parent's set is already taken, so settling it unlinks nothing more.
         child.#settle(err, this.#why);
         nodes.push(child);
       }
@@ -336,16 +324,14 @@ export class CancelCtx implements Context {
     for (let i = nodes.length - 1; i >= 0; i--) nodes[i]!.#notify();
   }
 
-  /** The state half of a cancellation: no code outside the engine runs here. */
+  /** The state half of a cancellation, which unlinks this node: no code outside the engine runs here. */
   #settle(err: ContextError, cause: unknown): void {
     this.#err = err;
     this.#why = cause;
-    const alarm = this.#expiry;
-    this.#expiry = null;
-    alarm?.cancel();
-    const w = this.#parentWaiter;
-    this.#parentWaiter = null;
-    if (w !== null) withdraw(w);
+    const link = this.#link;
+    this.#link = null;
+    if (link instanceof CancelCtx) link.#children?.delete(this);
+    else if (link !== null) withdraw(link);
   }
 
   /** The effects half: closes `done`, aborts the signal, runs the clean-up. */

@@ -1,7 +1,7 @@
 import { CallbackWaiter } from '../internal/blocking.js';
-import { isGorxContext, userContextDone } from '../internal/brand.js';
+import { isContext } from '../internal/brand.js';
 import { isSignal, notAToken, signalToken } from '../internal/cancel.js';
-import { context, present, show } from '../internal/validate.js';
+import { context, fn, present, show } from '../internal/validate.js';
 import { background, CancelCtx, type Context } from './Context.js';
 import { withCancel } from './withCancel.js';
 
@@ -72,8 +72,7 @@ export interface DestroyRefLike {
  */
 export function fromDestroyRef(ref: DestroyRefLike, parent: Context = background()): Context {
   present('fromDestroyRef', 'ref', ref);
-  if (typeof ref.onDestroy !== 'function')
-    throw new TypeError('fromDestroyRef: ref must have an onDestroy method');
+  fn('fromDestroyRef', 'ref.onDestroy', ref.onDestroy);
   const [ctx, cancel] = withCancel(parent);
   if ((ref as { destroyed?: unknown }).destroyed === true) {
     cancel();
@@ -109,6 +108,6 @@ export function toContext(cancel: Context | AbortSignal | null | undefined, wher
     if (ctx === undefined) bySignal.set(cancel, (ctx = fromSignal(cancel)));
     return ctx;
   }
-  if (!isGorxContext(cancel) && userContextDone(cancel) === undefined) notAToken(where, cancel);
+  if (!isContext(cancel)) notAToken(where, cancel);
   return cancel;
 }

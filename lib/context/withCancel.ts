@@ -1,10 +1,17 @@
 import { CanceledError } from '../errors.js';
 import { context } from '../internal/validate.js';
-import { CancelCtx, type Context } from './Context.js';
+import { CancelCtx, type Context, type ContextError } from './Context.js';
 
-/** @internal */
-export function canceled(why: unknown): CanceledError {
-  return why === undefined || why === null ? new CanceledError() : new CanceledError({ cause: why });
+/**
+ * The error of a context cancelled because of `why`: a CanceledError (or an error of the class
+ * `type`) whose cause is `why`, unless `why` is absent (`undefined`, or `null` as Go's nil).
+ * @internal
+ */
+export function canceled<E extends ContextError = CanceledError>(
+  why: unknown,
+  type: new (options?: ErrorOptions) => E = CanceledError as never,
+): E {
+  return why === undefined || why === null ? new type() : new type({ cause: why });
 }
 
 /**

@@ -29,18 +29,15 @@ export function withDeadline(
   if (parent.deadline !== undefined && parent.deadline <= deadline) return withCancel(parent);
   const ctx = new CancelCtx(parent, deadline);
   ctx.attach();
-  const expire = () => ctx.cancel(expired(cause), cause);
+  const expire = () => ctx.cancel(canceled(cause, DeadlineExceededError), cause);
   if (ctx.err === undefined) {
     if (deadline <= now()) expire();
-    else ctx.alarm = alarm(expire, deadline);
+    else {
+      const timer = alarm(expire, deadline);
+      ctx.onCancel = () => timer.cancel();
+    }
   }
   return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
-}
-
-function expired(cause: unknown): DeadlineExceededError {
-  return cause === undefined || cause === null
-    ? new DeadlineExceededError()
-    : new DeadlineExceededError({ cause });
 }
 
 /**

@@ -9,14 +9,10 @@ import { isContext, isRecvPort, isSendPort } from './brand.js';
  * object (its `toString`, `valueOf` or `Symbol.toPrimitive`), no getter, no Proxy trap.
  */
 export function show(value: unknown): string {
-  const type = typeof value;
-  if (type === 'string') {
-    const text = value as string;
-    return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
-  }
-  if (type === 'symbol' || type === 'function') return `a ${type}`;
-  if (type === 'bigint') return `${String(value)}n`;
-  if (type === 'object' && value !== null) {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'symbol' || typeof value === 'function') return `a ${typeof value}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'object' && value !== null) {
     try {
       return Array.isArray(value) ? 'an array' : 'an object';
     } catch {
@@ -53,7 +49,7 @@ export function integer(where: string, what: string, value: unknown): number {
 export function duration(where: string, value: unknown): number {
   const n = number(where, 'duration', value);
   if (!Number.isFinite(n)) {
-    throw new RangeError(`${where}: duration must be a finite number of milliseconds, got ${show(n)}`);
+    throw new RangeError(`${where}: duration must be a finite number, got ${show(n)}`);
   }
   return n;
 }
@@ -62,7 +58,7 @@ export function duration(where: string, value: unknown): number {
 export function period(where: string, value: unknown): number {
   const n = number(where, 'period', value);
   if (!Number.isFinite(n) || n <= 0) {
-    throw new RangeError(`${where}: period must be a positive finite number of milliseconds, got ${show(n)}`);
+    throw new RangeError(`${where}: period must be a positive finite number, got ${show(n)}`);
   }
   return n;
 }

@@ -8,7 +8,7 @@
 //   back to that Semaphore even if the limit was replaced meanwhile;
 // - the first failure (by completion time) is recorded once and cancels the context with it as
 //   the cause; `wait` cancels the context when it returns, with no cause if nothing failed.
-import { Observable } from 'rxjs';
+import { map, type Observable } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { background, type Context } from '../context/Context.js';
 import { withCancelCause } from '../context/withCancel.js';
@@ -196,20 +196,7 @@ export class ErrGroup {
    * Go: `g.Wait()`. Rules: EG1, EG2, RX2.
    */
   wait$(): Observable<void> {
-    return new Observable<void>((subscriber) =>
-      this.#wg.wait$().subscribe({
-        next: () => {
-          try {
-            this.#result();
-          } catch (error) {
-            return subscriber.error(error);
-          }
-          subscriber.next();
-          subscriber.complete();
-        },
-        error: (error) => subscriber.error(error),
-      }),
-    );
+    return this.#wg.wait$().pipe(map(() => this.#result()));
   }
 
   /** @internal Starts a task that holds a slot of `sem` (if any). */

@@ -7,12 +7,13 @@
 // - a function that throws or rejects still counts as done (ON2).
 // onceValue is a Once plus a cached result; onceFunc is onceValue over the first call's arguments.
 import type { Cancel } from '../channel/types.js';
-import { PromiseWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
+import { voidShape } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved } from '../internal/resume.js';
 import { commitSafely } from '../internal/trampoline.js';
 import { fn as checkFn } from '../internal/validate.js';
-import { type Port, type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { gatePromise, type Waitable } from './internal.js';
 
 const IDLE = 0;
 const RUNNING = 1;
@@ -32,7 +33,7 @@ const DONE = 2;
  * ```
  * Go: `sync.Once`. Rules: ON1–ON3.
  */
-export class Once implements Port {
+export class Once implements Waitable {
   #state = IDLE;
   readonly #waiters = new WaitQueue();
 
@@ -58,13 +59,9 @@ export class Once implements Port {
    */
   do(fn: () => void | PromiseLike<void>, cancel?: Cancel): Promise<void> {
     checkFn('Once.do', 'fn', fn);
-    const token = toToken(cancel);
-    if (token !== null && token.err !== undefined) return rejected(token.err);
-    if (this.#state === DONE) return resolved(undefined);
-    if (this.#state === RUNNING) {
-      const w = new PromiseWaiter(voidShape);
-      this.#waiters.push(w, this);
-      return waiterPromise(w, token);
+    // Done, running (wait for it), or the context is already done: this call runs nothing.
+    if (this.#state !== IDLE || toToken(cancel)?.err !== undefined) {
+      return gatePromise(this, 0, cancel, voidShape);
     }
     this.#state = RUNNING;
     let r: void | PromiseLike<void>;
@@ -88,6 +85,16 @@ export class Once implements Port {
         throw error;
       },
     );
+  }
+
+  /** @internal Waiting is over once the function has finished. */
+  take(): boolean {
+    return this.#state === DONE;
+  }
+
+  /** @internal */
+  park(w: Waiter): void {
+    this.#waiters.push(w, this);
   }
 
   /** @internal */

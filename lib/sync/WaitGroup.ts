@@ -9,13 +9,12 @@ import { Observable } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import type { Context } from '../context/Context.js';
 import { NegativeCounterError } from '../errors.js';
-import { PromiseWaiter, SubscriberWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
-import { toToken } from '../internal/cancel.js';
-import { rejected, resolved } from '../internal/resume.js';
+import { SubscriberWaiter, voidShape } from '../internal/blocking.js';
 import { commitSafely } from '../internal/trampoline.js';
 import { fn as checkFn, integer } from '../internal/validate.js';
-import { type Port, type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
+import { gatePromise, type Waitable } from './internal.js';
 
 /**
  * Waits for a collection of tasks to finish: Go's `sync.WaitGroup`. `add` raises the counter
@@ -33,7 +32,7 @@ import { go } from '../task/go.js';
  * ```
  * Go: `sync.WaitGroup`. Rules: WG1–WG6.
  */
-export class WaitGroup implements Port {
+export class WaitGroup implements Waitable {
   #counter = 0;
   readonly #waiters = new WaitQueue();
 
@@ -105,12 +104,7 @@ export class WaitGroup implements Port {
    * Go: `wg.Wait()`. Rules: WG2, WG3, WG4, T9.
    */
   wait(cancel?: Cancel): Promise<void> {
-    const token = toToken(cancel);
-    if (token !== null && token.err !== undefined) return rejected(token.err);
-    if (this.#counter === 0) return resolved(undefined);
-    const w = new PromiseWaiter(voidShape);
-    this.#waiters.push(w, this);
-    return waiterPromise(w, token);
+    return gatePromise(this, 0, cancel, voidShape);
   }
 
   /**
@@ -139,7 +133,7 @@ export class WaitGroup implements Port {
         return undefined;
       }
       const w = new SubscriberWaiter(subscriber, false);
-      this.#waiters.push(w, this);
+      this.park(w);
       return w;
     });
   }
@@ -182,6 +176,16 @@ export class WaitGroup implements Port {
       },
       { name: fn.name || 'WaitGroup.go' },
     );
+  }
+
+  /** @internal Waiting is over once the counter is zero. */
+  take(): boolean {
+    return this.#counter === 0;
+  }
+
+  /** @internal */
+  park(w: Waiter): void {
+    this.#waiters.push(w, this);
   }
 
   /** @internal */

@@ -15,11 +15,17 @@
 import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { UnlockError } from '../errors.js';
-import { PromiseWaiter, type Shape, voidShape, waiterPromise } from '../internal/blocking.js';
+import {
+  PromiseWaiter,
+  type Shape,
+  SubscriberWaiter,
+  voidShape,
+  waiterPromise,
+} from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, resolvedVoid } from '../internal/resume.js';
-import { COMMITTED, commitSafely, type Delivery, deliver } from '../internal/trampoline.js';
-import { type Port, Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
+import { COMMITTED, commitSafely } from '../internal/trampoline.js';
+import { type Port, type Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 
 /**
  * The symbol `using` looks up. Runtimes without `Symbol.dispose` get the key that compilers'
@@ -54,12 +60,16 @@ export type Unlock = (() => void) & { [K in DisposeKey]: () => void };
  */
 type DisposeKey = SymbolConstructor extends { readonly dispose: infer K extends symbol } ? K : never;
 
-/** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
-export interface Gate extends Port {
+/** Something a Promise can wait for (the Promise face, `gatePromise`); `n` is a weight or a kind. */
+export interface Waitable extends Port {
   /** @internal Takes `n` now if it can without overtaking a waiter. */
   take(n: number): boolean;
   /** @internal Parks `w`, whose `weight` is `n`. */
   park(w: Waiter): void;
+}
+
+/** A lock-like primitive as the shared faces drive it; `n` is a weight or a kind of hold. */
+export interface Gate extends Waitable {
   /** @internal Gives `n` back and serves waiters; throws UnlockError on a release of what is not held. */
   give(n: number): void;
 }
@@ -136,10 +146,16 @@ export function makeUnlock(gate: Gate, n: number): Unlock {
 }
 
 /**
- * The Promise face of a gate: takes `n` now or parks a waiter, cancellable by `cancel`. The
- * waiter's `value` is the gate, which `shape` turns into the result (an Unlock, or nothing).
+ * The Promise face of a gate (or of anything that can be waited for): takes `n` now or parks a
+ * waiter, cancellable by `cancel`. The waiter's `value` is the gate, which `shape` turns into the
+ * result (an Unlock, or nothing).
  */
-export function gatePromise(gate: Gate, n: number, cancel: Cancel | undefined, shape: Shape): Promise<any> {
+export function gatePromise(
+  gate: Waitable,
+  n: number,
+  cancel: Cancel | undefined,
+  shape: Shape,
+): Promise<any> {
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
   if (gate.take(n)) return shape === voidShape ? resolvedVoid() : resolved(shape(gate, true));
@@ -154,28 +170,24 @@ export function gatePromise(gate: Gate, n: number, cancel: Cancel | undefined, s
  * A subscriber's hold on a gate: parked until granted, then emits once and holds until the
  * subscription ends (or, when it emits an Unlock, until that is called, which also completes).
  */
-class HoldWaiter extends Waiter implements Delivery {
+class HoldWaiter extends SubscriberWaiter {
   held = false;
-  constructor(
-    readonly gate: Gate,
-    readonly subscriber: Subscriber<any>,
-    readonly emitsUnlock: boolean,
-  ) {
-    super();
+  declare readonly gate: Gate;
+  /** `emitsValue` here: whether the emission is an Unlock (or undefined). */
+  constructor(gate: Gate, subscriber: Subscriber<any>, emitsUnlock: boolean) {
+    super(subscriber, emitsUnlock);
+    this.gate = gate;
   }
   /** The hold counts from the grant; the emission goes through the trampoline. */
-  commit(): void {
+  override commit(): void {
     this.held = true;
-    deliver(this, COMMITTED);
+    super.commit();
   }
-  fail(error: unknown): void {
-    deliver(this, error);
-  }
-  deliver(arg: unknown): void {
+  override deliver(arg: unknown): void {
     if (arg !== COMMITTED) return this.subscriber.error(arg);
     // Released before the emission came round (the subscriber left): nothing to emit.
     if (!this.held) return;
-    if (!this.emitsUnlock) return this.subscriber.next(undefined);
+    if (!this.emitsValue) return this.subscriber.next(undefined);
     const unlock = (() => this.release()) as Unlock;
     unlock[DISPOSE] = unlock;
     this.subscriber.next(unlock);
@@ -187,7 +199,7 @@ class HoldWaiter extends Waiter implements Delivery {
     this.subscriber.complete();
   }
   /** Teardown: withdraws a pending hold, or releases a granted one. */
-  unsubscribe(): void {
+  override unsubscribe(): void {
     if (this.queue !== null) withdraw(this);
     else this.release();
   }
