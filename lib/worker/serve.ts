@@ -60,8 +60,12 @@ class TaskCtx extends CancelCtx {
     super(background(), deadline);
     if (deadline === undefined) return;
     const expire = () => this.cancel(new DeadlineExceededError(), undefined);
-    if (deadline <= now()) expire();
-    else this.alarm = alarm(expire, deadline);
+    if (deadline <= now()) {
+      expire();
+      return;
+    }
+    const timer = alarm(expire, deadline);
+    this.onCancel = () => timer.cancel();
   }
 
   override get err(): ContextError | undefined {

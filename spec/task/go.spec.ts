@@ -187,7 +187,7 @@ describe('go', () => {
     const seen: unknown[] = [];
     ch.recv$().subscribe(() => {
       cancel();
-      seen.push(ctx.err, ctx.done.tryRecv().ok, ctx.signal.aborted);
+      seen.push(ctx.err, ctx.done.tryRecv()?.ok, ctx.signal.aborted);
     });
     ch.trySend(1);
     expect(seen).toEqual([root.err, false, true]);
