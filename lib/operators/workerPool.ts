@@ -6,7 +6,8 @@
 //   delivered downstream; the pool asks its source for one value per freed slot, so at most
 //   `concurrency` values are taken and not yet delivered (ordered mode included);
 // - results are delivered only while the downstream has demand (unlimited for a plain
-//   subscriber); undelivered ones wait in `out` (unordered) or in their task (ordered);
+//   subscriber); every result waits in its task's `results` until it is delivered, and, unordered,
+//   `out` names the task of each waiting result in arrival order;
 // - once `stopped`, nothing is delivered: every task context is cancelled, every inner
 //   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn; a task
 //   that reports afterwards (a Promise settling) finds the pool stopped and is ignored.
@@ -92,10 +93,9 @@ class Run<R> {
   // class-field definitions.
   declare sub: { unsubscribe(): void } | null;
   declare done: boolean;
-  /** Unordered: results of this task waiting in the pool's `out`. */
-  declare buffered: number;
-  /** Ordered: results waiting for this task to reach the head, and the next task in order. */
-  declare results: Ring<R> | null;
+  /** The results not yet delivered. */
+  declare readonly results: Ring<R>;
+  /** Ordered: the next task in source order. */
   declare nextInOrder: Run<R> | null;
   declare readonly pool: Pool<any, R>;
   declare readonly ctx: CancelCtx;
@@ -103,9 +103,9 @@ class Run<R> {
   constructor(pool: Pool<any, R>, ctx: CancelCtx) {
     this.pool = pool;
     this.ctx = ctx;
-    this.sub = this.results = this.nextInOrder = null;
+    this.sub = this.nextInOrder = null;
     this.done = false;
-    this.buffered = 0;
+    this.results = new Ring<R>(1);
   }
   next(value: R): void {
     this.pool.result(this, value);
@@ -129,6 +129,11 @@ class Pool<T, R> implements Sink<T>, Feed {
   readonly #up: Feed;
   /** The running tasks, unsubscribed when the pool stops. */
   readonly #running = new Set<Run<R>>();
+  /** Unordered: the task of each undelivered result, in arrival order. */
+  readonly #out = new Ring<Run<R>>();
+  /** Ordered: the tasks in source order, from the oldest one not yet released. */
+  #head: Run<R> | null = null;
+  #tail: Run<R> | null = null;
   #demand = 0;
   #slots = 0;
   #index = 0;
@@ -137,11 +142,6 @@ class Pool<T, R> implements Sink<T>, Feed {
   #sourceDone = false;
   #flushing = false;
   #watcher: CallbackWaiter | null = null;
-  /** Unordered: undelivered results, as (run, value) pairs. */
-  #out: Ring<unknown> | null = null;
-  /** Ordered: the tasks in source order. */
-  #head: Run<R> | null = null;
-  #tail: Run<R> | null = null;
   #finished: CanceledError | null = null;
 
   constructor(
@@ -214,32 +214,13 @@ class Pool<T, R> implements Sink<T>, Feed {
 
   complete(): void {
     this.#sourceDone = true;
-    this.#checkEnd();
+    this.#flush();
   }
 
   result(run: Run<R>, value: R): void {
     if (this.#stopped) return;
-    if (this.#ordered) {
-      const q = run.results;
-      if (run === this.#head && (q === null || q.length === 0) && this.#demand > 0 && !this.#flushing) {
-        return this.#deliver(value);
-      }
-      (run.results ??= new Ring<R>(1)).push(value);
-      return;
-    }
-    const out = this.#out;
-    if (this.#demand > 0 && !this.#flushing && (out === null || out.length === 0))
-      return this.#deliver(value);
-    run.buffered++;
-    (this.#out ??= new Ring<unknown>()).push(run);
-    this.#out.push(value);
-  }
-
-  #deliver(value: R): void {
-    this.#demand--;
-    this.#flushing = true;
-    this.#down.next(value);
-    this.#flushing = false;
+    run.results.push(value);
+    if (!this.#ordered) this.#out.push(run);
     this.#flush();
   }
 
@@ -249,9 +230,8 @@ class Pool<T, R> implements Sink<T>, Feed {
     run.sub = null;
     this.#running.delete(run);
     run.ctx.cancel((this.#finished ??= canceled(undefined)), undefined);
-    if (this.#ordered) return this.#flush();
-    if (run.buffered === 0) this.#release();
-    this.#checkEnd();
+    if (!this.#ordered && run.results.length === 0) this.#release();
+    this.#flush();
   }
 
   /** A slot is free: ask the source for one more value. */
@@ -260,41 +240,36 @@ class Pool<T, R> implements Sink<T>, Feed {
     if (!this.#sourceDone) this.#up.request(1);
   }
 
+  /** Delivers what the demand allows, then completes once the source and every task are done. */
   #flush(): void {
     if (this.#flushing || this.#stopped) return;
     this.#flushing = true;
     if (this.#ordered) {
       for (let run = this.#head; run !== null && !this.#stopped; run = this.#head) {
-        for (let q = run.results; q !== null && q.length > 0 && this.#demand > 0; q = run.results) {
+        if (run.results.length > 0) {
+          if (this.#demand <= 0) break;
           this.#demand--;
-          this.#down.next(q.shift());
-          if (this.#stopped) return;
-        }
-        const q = run.results;
-        if (!run.done || (q !== null && q.length > 0)) break;
-        this.#head = run.nextInOrder;
-        if (this.#head === null) this.#tail = null;
-        this.#release();
+          this.#down.next(run.results.shift());
+        } else if (run.done) {
+          this.#head = run.nextInOrder;
+          if (this.#head === null) this.#tail = null;
+          this.#release();
+        } else break;
       }
     } else {
       const out = this.#out;
-      while (out !== null && out.length > 0 && this.#demand > 0 && !this.#stopped) {
-        const run = out.shift() as Run<R>;
-        const value = out.shift() as R;
-        run.buffered--;
+      while (out.length > 0 && this.#demand > 0 && !this.#stopped) {
+        const run = out.shift();
         this.#demand--;
-        this.#down.next(value);
-        if (run.done && run.buffered === 0) this.#release();
+        this.#down.next(run.results.shift());
+        if (run.done && run.results.length === 0) this.#release();
       }
     }
     this.#flushing = false;
-    this.#checkEnd();
-  }
-
-  #checkEnd(): void {
-    if (!this.#sourceDone || this.#slots > 0 || this.#stopped) return;
-    this.#stop(undefined);
-    this.#down.complete();
+    if (this.#sourceDone && this.#slots === 0 && !this.#stopped) {
+      this.#stop(undefined);
+      this.#down.complete();
+    }
   }
 
   fail(error: unknown): void {
@@ -315,7 +290,6 @@ class Pool<T, R> implements Sink<T>, Feed {
     this.#ctx.cancel(canceled(why), why);
     for (const run of this.#running) run.sub?.unsubscribe();
     this.#running.clear();
-    this.#out = null;
     this.#head = this.#tail = null;
   }
 }
