@@ -11,8 +11,7 @@ import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { reportPanic } from '../internal/report.js';
 import { recvPortOrNil } from '../internal/validate.js';
-import { Waiter } from '../internal/WaitQueue.js';
-import { type Feed, openFeed, type Sink } from './internal.js';
+import { type Feed, openFeed, Relay, type SendOwner, type Sink } from './internal.js';
 
 /**
  * Merges channels into one unbuffered channel: Go's fan-in (`merge`), one forwarder per input.
@@ -77,24 +76,11 @@ class Merge<T> {
   }
 }
 
-/** The blocked send of a forwarder. */
-class ForwardSend<T> extends Waiter {
-  constructor(readonly forwarder: Forwarder<T>) {
-    super();
-  }
-  commit(): void {
-    this.forwarder.sent();
-  }
-  fail(error: unknown): void {
-    this.forwarder.lost(error);
-  }
-}
-
 /** One input's forwarder: `for v := range in { out <- v }`. */
-class Forwarder<T> implements Sink<T> {
+class Forwarder<T> implements Sink<T>, SendOwner {
   readonly #merge: Merge<T>;
   readonly #feed: Feed;
-  readonly #w = new ForwardSend<T>(this);
+  readonly #w = new Relay(this);
   #holding = false;
   #done = false;
 

@@ -87,20 +87,19 @@ export function openFeed<T>(source: ObservableInput<T>, sink: Sink<T>): Feed {
  */
 abstract class Feeder<T, S> extends Waiter implements Feed {
   declare readonly src: S;
-  declare readonly sink: Sink<T>;
   declare readonly pull: boolean;
-  declare demand: number;
   declare stopped: boolean;
   /** A value (or CLOSED) that arrived while the loop waited; BLOCKED when there is none. */
   declare held: T | BLOCKED | CLOSED;
+  readonly #sink: Sink<T>;
+  #demand = 0;
   #draining = false;
 
   constructor(src: S, sink: Sink<T>, pull = true) {
     super();
     this.src = src;
-    this.sink = sink;
+    this.#sink = sink;
     this.pull = pull;
-    this.demand = 0;
     this.stopped = false;
     this.held = BLOCKED;
   }
@@ -115,7 +114,7 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
   abstract close(): void;
 
   request(n: number): void {
-    this.demand += n;
+    this.#demand += n;
     this.drain();
   }
 
@@ -126,7 +125,7 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
       let r = this.held;
       this.held = BLOCKED;
       try {
-        if (r === BLOCKED) r = this.demand > 0 ? this.take() : this.idle();
+        if (r === BLOCKED) r = this.#demand > 0 ? this.take() : this.idle();
       } catch (error) {
         this.fail(error);
         break;
@@ -134,11 +133,11 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
       if (r === BLOCKED) break;
       if (r === CLOSED) {
         this.stopped = true;
-        this.sink.complete();
+        this.#sink.complete();
         break;
       }
-      this.demand--;
-      this.sink.next(r);
+      this.#demand--;
+      this.#sink.next(r);
     }
     this.#draining = false;
   }
@@ -153,7 +152,7 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
   fail(error: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.sink.error(error);
+    this.#sink.error(error);
   }
 
   cancel(): void {
@@ -191,9 +190,10 @@ class PushFeed<T> extends Feeder<T, ObservableInput<T>> {
   #done = false;
 
   override request(n: number): void {
-    if (this.#started) return super.request(n);
+    // The demand is counted first, so that a synchronous source delivers as it emits.
+    super.request(n);
+    if (this.#started || this.stopped) return;
     this.#started = true;
-    this.demand += n;
     // takeWhile lets a synchronous source stop as soon as this feed is cancelled.
     this.#sub = from(this.src)
       .pipe(takeWhile(() => !this.stopped))
@@ -252,6 +252,27 @@ class AsyncIterFeed<T> extends Feeder<T, AsyncIterable<T>> {
   }
   close(): void {
     this.#it?.return?.().then(undefined, () => {});
+  }
+}
+
+/** What a Relay reports to: its owner's send committed, or failed. */
+export interface SendOwner {
+  sent(): void;
+  lost(error: unknown): void;
+}
+
+/** The one parked send of an operator that sends values on a channel, one at a time. */
+export class Relay extends Waiter {
+  declare readonly owner: SendOwner;
+  constructor(owner: SendOwner) {
+    super();
+    this.owner = owner;
+  }
+  commit(): void {
+    this.owner.sent();
+  }
+  fail(error: unknown): void {
+    this.owner.lost(error);
   }
 }
 

@@ -3,7 +3,7 @@
 // Invariants:
 // - at most one value has been taken from the source and not yet sent (`busy`); the next one is
 //   asked for only after the send committed and the value was mirrored downstream;
-// - one SendWaiter per subscription is re-parked for every blocked send;
+// - one Relay per subscription is re-parked for every blocked send;
 // - once `stopped`, the parked send is withdrawn (that value was not sent), the source feed is
 //   cancelled and the ctx watcher withdrawn.
 import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
@@ -14,8 +14,17 @@ import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { flag, options, present, show } from '../internal/validate.js';
-import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type Feed, GorxSource, guard, openFeed, type Sink, unwatch } from './internal.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import {
+  type Feed,
+  GorxSource,
+  guard,
+  openFeed,
+  Relay,
+  type SendOwner,
+  type Sink,
+  unwatch,
+} from './internal.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
@@ -67,27 +76,14 @@ export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOpe
   return (source) => new GorxSource((sink) => new Sender(source, ch as Channel<T>, close, token, sink));
 }
 
-/** The parked send of a Sender. */
-class SendWaiter<T> extends Waiter {
-  constructor(readonly sender: Sender<T>) {
-    super();
-  }
-  commit(): void {
-    this.sender.sent();
-  }
-  fail(error: unknown): void {
-    this.sender.abort(error, false);
-  }
-}
-
-class Sender<T> implements Sink<T>, Feed {
+class Sender<T> implements Sink<T>, Feed, SendOwner {
   readonly pull = true;
   readonly #up: Feed;
   readonly #ch: Channel<T>;
   readonly #close: boolean;
   readonly #token: Token | null;
   readonly #down: Sink<T>;
-  readonly #w = new SendWaiter<T>(this);
+  readonly #w = new Relay(this);
   #demand = 0;
   #asked = false;
   #busy = false;
@@ -109,7 +105,7 @@ class Sender<T> implements Sink<T>, Feed {
     this.#demand += n;
     if (!this.#started) {
       this.#started = true;
-      this.#watcher = guard(this.#token, (error) => this.abort(error, true));
+      this.#watcher = guard(this.#token, (error) => this.error(error));
     }
     this.#ask();
   }
@@ -129,7 +125,7 @@ class Sender<T> implements Sink<T>, Feed {
     try {
       sent = this.#ch.offerNow(value);
     } catch (error) {
-      return this.abort(error, false);
+      return this.lost(error);
     }
     if (sent) return this.sent();
     this.#w.value = value;
@@ -146,8 +142,13 @@ class Sender<T> implements Sink<T>, Feed {
     else this.#ask();
   }
 
+  /** The send failed: `ch` was closed. */
+  lost(error: unknown): void {
+    this.#abort(error, false);
+  }
+
   error(error: unknown): void {
-    this.abort(error, true);
+    this.#abort(error, true);
   }
 
   complete(): void {
@@ -168,7 +169,7 @@ class Sender<T> implements Sink<T>, Feed {
     this.#down.complete();
   }
 
-  abort(error: unknown, closeCh: boolean): void {
+  #abort(error: unknown, closeCh: boolean): void {
     if (this.#stopped) return;
     this.#stop();
     const ch = this.#ch;

@@ -16,11 +16,9 @@ import { background, CancelCtx, type Context } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { canceled } from '../context/withCancel.js';
 import type { CanceledError } from '../errors.js';
-import type { CallbackWaiter } from '../internal/blocking.js';
-import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { flag, fn, limit, options } from '../internal/validate.js';
-import { type Feed, GorxSource, guard, openFeed, type Sink, unwatch } from './internal.js';
+import { type Feed, GorxSource, openFeed, type Sink } from './internal.js';
 
 /** The work of one task: the value, the task's context and the value's index in the source. */
 export type Work<T, R> = (value: T, ctx: Context, index: number) => ObservableInput<R>;
@@ -122,7 +120,6 @@ class Pool<T, R> implements Sink<T>, Feed {
   readonly pull = true;
   readonly #limit: number;
   readonly #work: Work<T, R>;
-  readonly #parent: Context | undefined;
   readonly #ordered: boolean;
   readonly #down: Sink<R>;
   readonly #ctx: CancelCtx;
@@ -141,7 +138,6 @@ class Pool<T, R> implements Sink<T>, Feed {
   #stopped = false;
   #sourceDone = false;
   #flushing = false;
-  #watcher: CallbackWaiter | null = null;
   #finished: CanceledError | null = null;
 
   constructor(
@@ -154,7 +150,6 @@ class Pool<T, R> implements Sink<T>, Feed {
   ) {
     this.#limit = limit;
     this.#work = work;
-    this.#parent = parent;
     this.#ordered = ordered;
     this.#down = down;
     const p = parent ?? background();
@@ -166,9 +161,10 @@ class Pool<T, R> implements Sink<T>, Feed {
     this.#demand += n;
     if (this.#started) return this.#flush();
     this.#started = true;
-    // Attached before the watch, so that the tasks' contexts learn of the parent's end first.
+    // The parent's end cancels the pool's context, its tasks' contexts first (CX16); then the
+    // pool fails with the parent's error. When the pool stops itself, this finds it stopped.
+    this.#ctx.onCancel = () => this.fail(this.#ctx.err);
     this.#ctx.attach();
-    this.#watcher = guard(toToken(this.#parent), (error) => this.fail(error));
     if (!this.#stopped) this.#up.request(this.#limit);
   }
 
@@ -285,7 +281,6 @@ class Pool<T, R> implements Sink<T>, Feed {
   /** Cancels every task (their contexts first, so they see the abort), then unsubscribes them. */
   #stop(why: unknown): void {
     this.#stopped = true;
-    unwatch(this.#watcher);
     this.#up.cancel();
     this.#ctx.cancel(canceled(why), why);
     for (const run of this.#running) run.sub?.unsubscribe();
