@@ -6,8 +6,8 @@
 //   delivered downstream; the pool asks its source for one value per freed slot, so at most
 //   `concurrency` values are taken and not yet delivered (ordered mode included);
 // - results are delivered only while the downstream has demand (unlimited for a plain
-//   subscriber); every result waits in its task's `results` until it is delivered, and, unordered,
-//   `out` names the task of each waiting result in arrival order;
+//   subscriber); a result that cannot go down at once waits in its task's `results` and,
+//   unordered, `out` names the task of each waiting result in arrival order;
 // - once `stopped`, nothing is delivered: every task context is cancelled, every inner
 //   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn; a task
 //   that reports afterwards (a Promise settling) finds the pool stopped and is ignored.
@@ -85,25 +85,29 @@ export function workerPool<T, R>(
   return (source) => new GorxSource((sink) => new Pool(source, concurrency, work, ctx, ordered, sink));
 }
 
-/** One task: the observer of its inner subscription, or of its Promise. */
+/**
+ * One task: the observer of its inner subscription, or of its Promise. The live tasks form an
+ * intrusive list on the pool, and results get a buffer only when they must wait, so a task that
+ * delivers at once allocates nothing but itself.
+ */
 class Run<R> {
   // Assigned in the constructor: one Run per task, and plain stores build it faster than
   // class-field definitions.
   declare sub: { unsubscribe(): void } | null;
   declare done: boolean;
-  /** The results not yet delivered. */
-  declare readonly results: Ring<R>;
-  /** Ordered: the next task in source order. */
-  declare nextInOrder: Run<R> | null;
+  /** The results waiting to be delivered; null until one has to wait. */
+  declare results: Ring<R> | null;
+  /** The neighbours in the pool's list of live tasks, in source order. */
+  declare prevTask: Run<R> | null;
+  declare nextTask: Run<R> | null;
   declare readonly pool: Pool<any, R>;
   declare readonly ctx: CancelCtx;
 
   constructor(pool: Pool<any, R>, ctx: CancelCtx) {
     this.pool = pool;
     this.ctx = ctx;
-    this.sub = this.nextInOrder = null;
+    this.sub = this.results = this.prevTask = this.nextTask = null;
     this.done = false;
-    this.results = new Ring<R>(1);
   }
   next(value: R): void {
     this.pool.result(this, value);
@@ -124,15 +128,16 @@ class Pool<T, R> implements Sink<T>, Feed {
   readonly #down: Sink<R>;
   readonly #ctx: CancelCtx;
   readonly #up: Feed;
-  /** The running tasks, unsubscribed when the pool stops. */
-  readonly #running = new Set<Run<R>>();
-  /** Unordered: the task of each undelivered result, in arrival order. */
-  readonly #out = new Ring<Run<R>>();
-  /** Ordered: the tasks in source order, from the oldest one not yet released. */
+  /**
+   * The live tasks, in source order: started and not yet released (a task is released, and its
+   * slot freed, once it is done and its results were delivered). Ordered, results come from the
+   * head only.
+   */
   #head: Run<R> | null = null;
   #tail: Run<R> | null = null;
+  /** Unordered: the task of each waiting result, in arrival order. */
+  readonly #out = new Ring<Run<R>>();
   #demand = 0;
-  #slots = 0;
   #index = 0;
   #started = false;
   #stopped = false;
@@ -172,16 +177,14 @@ class Pool<T, R> implements Sink<T>, Feed {
   next(value: T): void {
     if (this.#stopped) return;
     const index = this.#index++;
-    this.#slots++;
     const ctx = new CancelCtx(this.#ctx, this.#ctx.deadline);
     ctx.attach();
     const run = new Run<R>(this, ctx);
-    this.#running.add(run);
-    if (this.#ordered) {
-      if (this.#tail === null) this.#head = run;
-      else this.#tail.nextInOrder = run;
-      this.#tail = run;
-    }
+    const tail = this.#tail;
+    run.prevTask = tail;
+    if (tail === null) this.#head = run;
+    else tail.nextTask = run;
+    this.#tail = run;
     let sub: { unsubscribe(): void };
     try {
       const input = this.#work(value, ctx, index);
@@ -215,8 +218,21 @@ class Pool<T, R> implements Sink<T>, Feed {
 
   result(run: Run<R>, value: R): void {
     if (this.#stopped) return;
-    run.results.push(value);
-    if (!this.#ordered) this.#out.push(run);
+    const ordered = this.#ordered;
+    if (
+      this.#demand > 0 &&
+      !this.#flushing &&
+      (ordered ? run === this.#head && !run.results?.length : this.#out.length === 0)
+    ) {
+      // No result waits before this one: it goes down at once.
+      this.#demand--;
+      this.#flushing = true;
+      this.#down.next(value);
+      this.#flushing = false;
+    } else {
+      (run.results ??= new Ring<R>(1)).push(value);
+      if (!ordered) this.#out.push(run);
+    }
     this.#flush();
   }
 
@@ -224,15 +240,21 @@ class Pool<T, R> implements Sink<T>, Feed {
     if (this.#stopped) return;
     run.done = true;
     run.sub = null;
-    this.#running.delete(run);
     run.ctx.cancel((this.#finished ??= canceled(undefined)), undefined);
-    if (!this.#ordered && run.results.length === 0) this.#release();
+    if (!this.#ordered && !run.results?.length) this.#release(run);
     this.#flush();
   }
 
-  /** A slot is free: ask the source for one more value. */
-  #release(): void {
-    this.#slots--;
+  /** Frees the slot of a task that is done and delivered, and asks the source for a value. */
+  #release(run: Run<R>): void {
+    const { prevTask: prev, nextTask: next } = run;
+    if (prev === null) this.#head = next;
+    else prev.nextTask = next;
+    if (next === null) this.#tail = prev;
+    else next.prevTask = prev;
+    // Unlinked both ways: a released task that the old generation still holds must not keep
+    // the younger tasks after it alive.
+    run.prevTask = run.nextTask = null;
     if (!this.#sourceDone) this.#up.request(1);
   }
 
@@ -242,27 +264,26 @@ class Pool<T, R> implements Sink<T>, Feed {
     this.#flushing = true;
     if (this.#ordered) {
       for (let run = this.#head; run !== null && !this.#stopped; run = this.#head) {
-        if (run.results.length > 0) {
+        const q = run.results;
+        if (q?.length) {
           if (this.#demand <= 0) break;
           this.#demand--;
-          this.#down.next(run.results.shift());
-        } else if (run.done) {
-          this.#head = run.nextInOrder;
-          if (this.#head === null) this.#tail = null;
-          this.#release();
-        } else break;
+          this.#down.next(q.shift());
+        } else if (run.done) this.#release(run);
+        else break;
       }
     } else {
       const out = this.#out;
       while (out.length > 0 && this.#demand > 0 && !this.#stopped) {
         const run = out.shift();
+        const q = run.results!;
         this.#demand--;
-        this.#down.next(run.results.shift());
-        if (run.done && run.results.length === 0) this.#release();
+        this.#down.next(q.shift());
+        if (run.done && q.length === 0) this.#release(run);
       }
     }
     this.#flushing = false;
-    if (this.#sourceDone && this.#slots === 0 && !this.#stopped) {
+    if (this.#sourceDone && this.#head === null && !this.#stopped) {
       this.#stop(undefined);
       this.#down.complete();
     }
@@ -278,13 +299,14 @@ class Pool<T, R> implements Sink<T>, Feed {
     if (!this.#stopped) this.#stop(undefined);
   }
 
-  /** Cancels every task (their contexts first, so they see the abort), then unsubscribes them. */
+  /**
+   * Cancels every task (their contexts first, so they see the abort), then unsubscribes the
+   * running ones, the newest first.
+   */
   #stop(why: unknown): void {
     this.#stopped = true;
     this.#up.cancel();
     this.#ctx.cancel(canceled(why), why);
-    for (const run of this.#running) run.sub?.unsubscribe();
-    this.#running.clear();
-    this.#head = this.#tail = null;
+    for (let run = this.#tail; run !== null; run = run.prevTask) run.sub?.unsubscribe();
   }
 }
