@@ -88,9 +88,9 @@ export function openFeed<T>(source: ObservableInput<T>, sink: Sink<T>): Feed {
 abstract class Feeder<T, S> extends Waiter implements Feed {
   declare readonly src: S;
   declare readonly pull: boolean;
-  declare stopped: boolean;
+  stopped = false;
   /** A value (or CLOSED) that arrived while the loop waited; BLOCKED when there is none. */
-  declare held: T | BLOCKED | CLOSED;
+  held: T | BLOCKED | CLOSED = BLOCKED;
   readonly #sink: Sink<T>;
   #demand = 0;
   #draining = false;
@@ -100,8 +100,6 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
     this.src = src;
     this.#sink = sink;
     this.pull = pull;
-    this.stopped = false;
-    this.held = BLOCKED;
   }
 
   /** The next value, CLOSED at the end, or BLOCKED until `held` is set; may throw. */

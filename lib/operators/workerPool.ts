@@ -80,7 +80,7 @@ export function workerPool<T, R>(
   limit('workerPool', concurrency);
   fn('workerPool', 'work', work);
   options('workerPool', opts);
-  const ctx = toContext(opts?.ctx, 'workerPool') ?? undefined;
+  const ctx = toContext(opts?.ctx, 'workerPool');
   const ordered = flag('workerPool', 'ordered', opts?.ordered) === true;
   return (source) => new GorxSource((sink) => new Pool(source, concurrency, work, ctx, ordered, sink));
 }
@@ -113,7 +113,7 @@ class Run<R> {
     this.pool.result(this, value);
   }
   error(error: unknown): void {
-    this.pool.fail(error);
+    this.pool.error(error);
   }
   complete(): void {
     this.pool.taskDone(this);
@@ -149,7 +149,7 @@ class Pool<T, R> implements Sink<T>, Feed {
     input: ObservableInput<T>,
     limit: number,
     work: Work<T, R>,
-    parent: Context | undefined,
+    parent: Context | null,
     ordered: boolean,
     down: Sink<R>,
   ) {
@@ -168,7 +168,7 @@ class Pool<T, R> implements Sink<T>, Feed {
     this.#started = true;
     // The parent's end cancels the pool's context, its tasks' contexts first (CX16); then the
     // pool fails with the parent's error. When the pool stops itself, this finds it stopped.
-    this.#ctx.onCancel = () => this.fail(this.#ctx.err);
+    this.#ctx.onCancel = () => this.error(this.#ctx.err);
     this.#ctx.attach();
     if (!this.#stopped) this.#up.request(this.#limit);
   }
@@ -201,14 +201,10 @@ class Pool<T, R> implements Sink<T>, Feed {
       }
       sub = from(input).subscribe(run);
     } catch (error) {
-      return this.fail(error);
+      return this.error(error);
     }
     if (this.#stopped) sub.unsubscribe();
     else if (!run.done) run.sub = sub;
-  }
-
-  error(error: unknown): void {
-    this.fail(error);
   }
 
   complete(): void {
@@ -289,7 +285,8 @@ class Pool<T, R> implements Sink<T>, Feed {
     }
   }
 
-  fail(error: unknown): void {
+  /** The source, a task or the ctx failed: the first error wins. */
+  error(error: unknown): void {
     if (this.#stopped) return;
     this.#stop(error);
     this.#down.error(error);
