@@ -95,7 +95,7 @@ export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions
 
 /** @internal */
 export class Bridge<T> extends ReceivePort<T> {
-  readonly capacity: number;
+  declare readonly capacity: number;
   readonly #overflow: Overflow;
   readonly #buf: Ring<T>;
   readonly #recvq = new WaitQueue();
