@@ -104,10 +104,6 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
 
   /** The next value, CLOSED at the end, or BLOCKED until `held` is set; may throw. */
   abstract take(): T | BLOCKED | CLOSED;
-  /** What there is without demand: only a push source can end then. */
-  idle(): BLOCKED | CLOSED {
-    return BLOCKED;
-  }
   /** Releases the source once the feed is cancelled. */
   abstract close(): void;
 
@@ -120,15 +116,19 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
     if (this.#draining) return;
     this.#draining = true;
     while (!this.stopped) {
+      // A held CLOSED ends the feed with or without demand; a value needs demand.
       let r = this.held;
       this.held = BLOCKED;
-      try {
-        if (r === BLOCKED) r = this.#demand > 0 ? this.take() : this.idle();
-      } catch (error) {
-        this.fail(error);
-        break;
+      if (r === BLOCKED) {
+        if (this.#demand <= 0) break;
+        try {
+          r = this.take();
+        } catch (error) {
+          this.fail(error);
+          break;
+        }
+        if (r === BLOCKED) break;
       }
-      if (r === BLOCKED) break;
       if (r === CLOSED) {
         this.stopped = true;
         this.#sink.complete();
@@ -203,16 +203,19 @@ class PushFeed<T> extends Feeder<T, ObservableInput<T>> {
         error: (error) => this.fail(error),
         complete: () => {
           this.#done = true;
+          if (this.#buf.length === 0) this.held = CLOSED;
           this.drain();
         },
       });
     if (this.stopped) this.#sub.unsubscribe();
   }
-  take(): T | BLOCKED | CLOSED {
-    return this.#buf.length > 0 ? this.#buf.shift() : this.idle();
-  }
-  override idle(): BLOCKED | CLOSED {
-    return this.#done && this.#buf.length === 0 ? CLOSED : BLOCKED;
+  take(): T | BLOCKED {
+    const buf = this.#buf;
+    if (buf.length === 0) return BLOCKED;
+    const value = buf.shift();
+    // The completion of the source follows its last value, with or without demand.
+    if (buf.length === 0 && this.#done) this.held = CLOSED;
+    return value;
   }
   close(): void {
     this.#sub?.unsubscribe();
