@@ -3,8 +3,7 @@ import type { Cancel } from '../channel/types.js';
 import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { present } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
-import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
+import { type Feed, GorxSource, guard, openFeed, type Sink, unwatch } from './internal.js';
 
 /**
  * Mirrors the source until `cancel` (a Context or an AbortSignal) fires, then unsubscribes the
@@ -35,71 +34,56 @@ import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js
 export function cancelWith<T>(cancel: Cancel): MonoTypeOperatorFunction<T> {
   present('cancelWith', 'cancel', cancel);
   const token = toToken(cancel, 'cancelWith');
-  return (source) => new CancelSource(source, token);
-}
-
-class CancelSource<T> extends GorxSource<T> {
-  constructor(
-    readonly input: ObservableInput<T>,
-    readonly token: Token | null,
-  ) {
-    super();
-  }
-  open(sink: Sink<T>): Feed {
-    return new CancelFeed(this, sink);
-  }
+  return (source) => new GorxSource((sink) => new CancelFeed(source, token, sink));
 }
 
 class CancelFeed<T> implements Feed, Sink<T> {
-  readonly up: Feed;
-  readonly token: Token | null;
-  watcher: CallbackWaiter | null = null;
-  started = false;
-  stopped = false;
+  readonly #up: Feed;
+  readonly #token: Token | null;
+  readonly #down: Sink<T>;
+  #watcher: CallbackWaiter | null = null;
+  #started = false;
+  #stopped = false;
 
-  constructor(
-    cfg: CancelSource<T>,
-    readonly down: Sink<T>,
-  ) {
-    this.token = cfg.token;
-    this.up = openFeed(cfg.input, this);
+  constructor(input: ObservableInput<T>, token: Token | null, down: Sink<T>) {
+    this.#token = token;
+    this.#down = down;
+    this.#up = openFeed(input, this);
   }
 
   get pull(): boolean {
-    return this.up.pull;
+    return this.#up.pull;
   }
 
   request(n: number): void {
-    if (this.stopped) return;
-    if (!this.started) {
-      this.started = true;
-      const { token } = this;
-      if (token !== null && token.err !== undefined) return this.error(token.err);
-      this.watcher = watch(token, () => this.error(token!.err));
+    if (this.#stopped) return;
+    if (!this.#started) {
+      this.#started = true;
+      this.#watcher = guard(this.#token, (error) => this.error(error));
+      if (this.#stopped) return;
     }
-    this.up.request(n);
+    this.#up.request(n);
   }
 
   next(value: T): void {
-    if (!this.stopped) this.down.next(value);
+    if (!this.#stopped) this.#down.next(value);
   }
 
   error(error: unknown): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.cancel();
-    this.down.error(error);
+    this.#down.error(error);
   }
 
   complete(): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     this.cancel();
-    this.down.complete();
+    this.#down.complete();
   }
 
   cancel(): void {
-    this.stopped = true;
-    if (this.watcher !== null) withdraw(this.watcher);
-    this.watcher = null;
-    this.up.cancel();
+    this.#stopped = true;
+    unwatch(this.#watcher);
+    this.#up.cancel();
   }
 }

@@ -11,10 +11,7 @@ import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { reportPanic } from '../internal/report.js';
 import { recvPortOrNil } from '../internal/validate.js';
-import { Waiter } from '../internal/WaitQueue.js';
-import { type Feed, openFeed, type Sink } from './internal.js';
-
-const NO_ERROR: unique symbol = Symbol('NO_ERROR');
+import { type Feed, openFeed, Relay, type SendOwner, type Sink } from './internal.js';
 
 /**
  * Merges channels into one unbuffered channel: Go's fan-in (`merge`), one forwarder per input.
@@ -48,112 +45,100 @@ const NO_ERROR: unique symbol = Symbol('NO_ERROR');
  */
 export function fanIn<T>(...sources: (ReceiveChannel<T> | null)[]): ReceiveChannel<T> {
   for (const c of sources) recvPortOrNil('fanIn', c);
-  const out = new Channel<T>();
-  const merge = new Merge<T>(out);
-  for (const c of sources) if (c !== null) merge.forwarders.push(new Forwarder(merge, c));
-  merge.running = merge.forwarders.length;
-  if (merge.running === 0) out.close();
-  for (const f of merge.forwarders) f.start();
-  return out;
+  return new Merge<T>(sources).out;
 }
 
 class Merge<T> {
-  readonly forwarders: Forwarder<T>[] = [];
-  running = 0;
+  readonly out = new Channel<T>();
+  readonly #forwarders: Forwarder<T>[] = [];
+  #running: number;
+  /** The first failure, which `out` will be closed with; the others take nothing more. */
+  #error: unknown = undefined;
   stopping = false;
-  error: unknown = NO_ERROR;
 
-  constructor(readonly out: Channel<T>) {}
+  constructor(sources: (ReceiveChannel<T> | null)[]) {
+    const forwarders = this.#forwarders;
+    for (const c of sources) if (c !== null) forwarders.push(new Forwarder(this, c));
+    this.#running = forwarders.length;
+    if (this.#running === 0) this.out.close();
+    for (const f of forwarders) f.start();
+  }
 
-  /** The first failure: the others take nothing more, and `out` will be closed with it. */
   fail(error: unknown): void {
     if (this.stopping) return;
     this.stopping = true;
-    this.error = error;
-    for (const f of this.forwarders) f.stop();
+    this.#error = error;
+    for (const f of this.#forwarders) f.stop();
   }
 
   finished(): void {
-    if (--this.running > 0) return;
-    this.out.close(this.error === NO_ERROR ? undefined : this.error);
-  }
-}
-
-/** The blocked send of a forwarder. */
-class ForwardSend<T> extends Waiter {
-  constructor(readonly forwarder: Forwarder<T>) {
-    super();
-  }
-  commit(): void {
-    this.forwarder.sent();
-  }
-  fail(error: unknown): void {
-    // `out` is closed only when every forwarder has finished, so this cannot happen.
-    reportPanic(error);
-    this.forwarder.finish();
+    if (--this.#running === 0) this.out.close(this.#error);
   }
 }
 
 /** One input's forwarder: `for v := range in { out <- v }`. */
-class Forwarder<T> implements Sink<T> {
-  readonly feed: Feed;
-  readonly w = new ForwardSend<T>(this);
-  holding = false;
-  done = false;
+class Forwarder<T> implements Sink<T>, SendOwner {
+  readonly #merge: Merge<T>;
+  readonly #feed: Feed;
+  readonly #w = new Relay(this);
+  #holding = false;
+  #done = false;
 
-  constructor(
-    readonly merge: Merge<T>,
-    input: ReceiveChannel<T>,
-  ) {
-    this.feed = openFeed(input, this);
+  constructor(merge: Merge<T>, input: ReceiveChannel<T>) {
+    this.#merge = merge;
+    this.#feed = openFeed(input, this);
   }
 
   start(): void {
-    if (!this.done) this.feed.request(1);
+    if (!this.#done) this.#feed.request(1);
   }
 
   /** A value taken from the input: send it on `out`. */
   next(value: T): void {
-    this.holding = true;
-    const { out } = this.merge;
+    this.#holding = true;
+    const { out } = this.#merge;
     let sent: boolean;
     try {
       sent = out.offerNow(value);
     } catch (error) {
-      // `out` is closed only when every forwarder has finished, so this cannot happen.
-      reportPanic(error);
-      return this.finish();
+      return this.lost(error);
     }
     if (sent) return this.sent();
-    this.w.value = value;
-    out.parkSend(this.w);
+    this.#w.value = value;
+    out.parkSend(this.#w);
   }
 
   /** The value in hand was sent. */
   sent(): void {
-    this.holding = false;
-    if (this.merge.stopping) this.finish();
-    else this.feed.request(1);
+    this.#holding = false;
+    if (this.#merge.stopping) this.#finish();
+    else this.#feed.request(1);
+  }
+
+  /** `out` is closed only when every forwarder has finished, so a send cannot fail: if it does, report it. */
+  lost(error: unknown): void {
+    reportPanic(error);
+    this.#finish();
   }
 
   error(error: unknown): void {
-    this.merge.fail(error);
-    this.finish();
+    this.#merge.fail(error);
+    this.#finish();
   }
 
   complete(): void {
-    this.finish();
+    this.#finish();
   }
 
   /** Takes nothing more; a value in hand is still sent, then the forwarder finishes. */
   stop(): void {
-    if (!this.holding) this.finish();
+    if (!this.#holding) this.#finish();
   }
 
-  finish(): void {
-    if (this.done) return;
-    this.done = true;
-    this.feed.cancel();
-    this.merge.finished();
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#feed.cancel();
+    this.#merge.finished();
   }
 }

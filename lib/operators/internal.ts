@@ -50,12 +50,13 @@ function subscribeFeed<T>(this: GorxSource<T>, subscriber: Subscriber<T>): () =>
  * and cancelWith. Subscribing to it is an ordinary subscription with unlimited demand.
  * @internal
  */
-export abstract class GorxSource<T> extends Observable<T> {
-  constructor() {
-    super(subscribeFeed as (this: Observable<T>, subscriber: Subscriber<T>) => () => void);
-  }
+export class GorxSource<T> extends Observable<T> {
   /** A feed over this source; inert until its first `request`. */
-  abstract open(sink: Sink<T>): Feed;
+  declare readonly open: (sink: Sink<T>) => Feed;
+  constructor(open: (sink: Sink<T>) => Feed) {
+    super(subscribeFeed as (this: Observable<T>, subscriber: Subscriber<T>) => () => void);
+    this.open = open;
+  }
   /** The cross-copy brand (internal/brand.ts). */
   get [SOURCE](): number {
     return PROTOCOL;
@@ -64,92 +65,114 @@ export abstract class GorxSource<T> extends Observable<T> {
 
 /** Opens `source` with demand, choosing the feed by the kind of source. */
 export function openFeed<T>(source: ObservableInput<T>, sink: Sink<T>): Feed {
-  if (isRecvPort(source)) return new PortFeed(source as RecvCore<T>, sink);
+  if (isRecvPort(source)) return new PortFeed(source, sink);
   if (isSource(source)) return (source as GorxSource<T>).open(sink);
   if (source instanceof Observable || typeof source !== 'object' || source === null) {
     return new PushFeed(source, sink, false);
   }
   if (typeof (source as PromiseLike<T>).then === 'function') return new PushFeed(source, sink, true);
-  if (typeof (source as Iterable<T>)[Symbol.iterator] === 'function') {
+  if (typeof (source as Iterable<T>)[Symbol.iterator] === 'function')
     return new IterFeed(source as Iterable<T>, sink);
-  }
   if (typeof (source as AsyncIterable<T>)[Symbol.asyncIterator] === 'function') {
     return new AsyncIterFeed(source as AsyncIterable<T>, sink);
   }
   return new PushFeed(source, sink, false);
 }
 
-/** Receives from a gorx receive port only on demand; the feed is the waiter it parks. */
-class PortFeed<T> extends Waiter implements Feed {
-  readonly pull = true;
-  demand = 0;
-  draining = false;
+/**
+ * The one delivery loop of every feed: while there is demand, take a value from the source and
+ * deliver it. A value that arrives later (a committed receive, a settled `next()`) is `held`
+ * and delivered by the next turn of the loop. A feed is a Waiter so that a port feed parks
+ * itself (PortFeed); the others never park.
+ */
+abstract class Feeder<T, S> extends Waiter implements Feed {
+  declare readonly src: S;
+  declare readonly pull: boolean;
   stopped = false;
-  declare readonly src: RecvCore<T>;
-  declare readonly sink: Sink<T>;
+  /** A value (or CLOSED) that arrived while the loop waited; BLOCKED when there is none. */
+  held: T | BLOCKED | CLOSED = BLOCKED;
+  readonly #sink: Sink<T>;
+  #demand = 0;
+  #draining = false;
 
-  constructor(src: RecvCore<T>, sink: Sink<T>) {
+  constructor(src: S, sink: Sink<T>, pull = true) {
     super();
     this.src = src;
-    this.sink = sink;
+    this.#sink = sink;
+    this.pull = pull;
   }
 
+  /** The next value, CLOSED at the end, or BLOCKED until `held` is set; may throw. */
+  abstract take(): T | BLOCKED | CLOSED;
+  /** Releases the source once the feed is cancelled. */
+  abstract close(): void;
+
   request(n: number): void {
-    this.demand += n;
+    this.#demand += n;
     this.drain();
   }
 
   drain(): void {
-    if (this.draining || this.queue !== null) return;
-    this.draining = true;
-    const { src, sink } = this;
-    while (this.demand > 0 && !this.stopped) {
-      let r: T | BLOCKED | CLOSED;
-      try {
-        r = src.takeNow();
-      } catch (error) {
-        this.stopped = true;
-        sink.error(error);
-        break;
-      }
+    if (this.#draining) return;
+    this.#draining = true;
+    while (!this.stopped) {
+      // A held CLOSED ends the feed with or without demand; a value needs demand.
+      let r = this.held;
+      this.held = BLOCKED;
       if (r === BLOCKED) {
-        src.parkRecv(this);
-        break;
+        if (this.#demand <= 0) break;
+        try {
+          r = this.take();
+        } catch (error) {
+          this.fail(error);
+          break;
+        }
+        if (r === BLOCKED) break;
       }
       if (r === CLOSED) {
         this.stopped = true;
-        sink.complete();
+        this.#sink.complete();
         break;
       }
-      this.demand--;
-      sink.next(r);
+      this.#demand--;
+      this.#sink.next(r);
     }
-    this.draining = false;
+    this.#draining = false;
   }
 
+  /** A port feed's receive committed (`ok` false: the port closed). */
   commit(): void {
-    if (this.stopped) return;
-    if (!this.ok) {
-      this.stopped = true;
-      return this.sink.complete();
-    }
-    const value = this.value as T;
+    this.held = this.ok ? (this.value as T) : CLOSED;
     this.value = undefined;
-    this.demand--;
-    this.draining = true;
-    this.sink.next(value);
-    this.draining = false;
     this.drain();
   }
 
   fail(error: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
-    this.sink.error(error);
+    this.#sink.error(error);
   }
 
   cancel(): void {
+    if (this.stopped) return;
     this.stopped = true;
+    try {
+      this.close();
+    } catch {
+      // The source failed while being released early: nobody is left to receive the error.
+    }
+  }
+}
+
+/** Receives from a gorx receive port only on demand; the feed is the waiter it parks. */
+class PortFeed<T> extends Feeder<T, RecvCore<T>> {
+  take(): T | BLOCKED | CLOSED {
+    if (this.queue !== null) return BLOCKED;
+    const r = this.src.takeNow();
+    if (r === BLOCKED) this.src.parkRecv(this);
+    return r;
+  }
+  close(): void {
     withdraw(this);
   }
 }
@@ -158,202 +181,126 @@ class PortFeed<T> extends Waiter implements Feed {
  * Subscribes to a push source on the first request; values that arrive without demand queue (as
  * mergeMap's pending inputs do). An error is delivered at once; completion after the queue drains.
  */
-class PushFeed<T> implements Feed {
-  demand = 0;
-  draining = false;
-  stopped = false;
-  done = false;
-  queue: Ring<T> | null = null;
-  started = false;
-  sub: Subscription | null = null;
-  declare readonly source: ObservableInput<T>;
-  declare readonly sink: Sink<T>;
-  declare readonly pull: boolean;
+class PushFeed<T> extends Feeder<T, ObservableInput<T>> {
+  readonly #buf = new Ring<T>();
+  #sub: Subscription | null = null;
+  #started = false;
+  #done = false;
 
-  constructor(source: ObservableInput<T>, sink: Sink<T>, pull: boolean) {
-    this.source = source;
-    this.sink = sink;
-    this.pull = pull;
-  }
-
-  request(n: number): void {
-    this.demand += n;
-    if (this.started || this.stopped) return this.drain();
-    this.started = true;
+  override request(n: number): void {
+    // The demand is counted first, so that a synchronous source delivers as it emits.
+    super.request(n);
+    if (this.#started || this.stopped) return;
+    this.#started = true;
     // takeWhile lets a synchronous source stop as soon as this feed is cancelled.
-    this.sub = from(this.source)
+    this.#sub = from(this.src)
       .pipe(takeWhile(() => !this.stopped))
       .subscribe({
-        next: (value) => this.push(value),
+        next: (value) => {
+          this.#buf.push(value);
+          this.drain();
+        },
         error: (error) => this.fail(error),
         complete: () => {
-          this.done = true;
+          this.#done = true;
+          if (this.#buf.length === 0) this.held = CLOSED;
           this.drain();
         },
       });
-    if (this.stopped) this.sub.unsubscribe();
+    if (this.stopped) this.#sub.unsubscribe();
   }
-
-  push(value: T): void {
-    if (this.stopped) return;
-    const queue = this.queue;
-    if (this.demand > 0 && !this.draining && (queue === null || queue.length === 0)) {
-      this.demand--;
-      this.draining = true;
-      this.sink.next(value);
-      this.draining = false;
-      return this.drain();
-    }
-    (this.queue ??= new Ring<T>()).push(value);
+  take(): T | BLOCKED {
+    const buf = this.#buf;
+    if (buf.length === 0) return BLOCKED;
+    const value = buf.shift();
+    // The completion of the source follows its last value, with or without demand.
+    if (buf.length === 0 && this.#done) this.held = CLOSED;
+    return value;
   }
-
-  drain(): void {
-    if (this.draining || this.stopped) return;
-    this.draining = true;
-    const queue = this.queue;
-    if (queue !== null) {
-      while (this.demand > 0 && queue.length > 0 && !this.stopped) {
-        this.demand--;
-        this.sink.next(queue.shift());
-      }
-    }
-    this.draining = false;
-    if (this.done && !this.stopped && (queue === null || queue.length === 0)) {
-      this.stopped = true;
-      this.sink.complete();
-    }
-  }
-
-  fail(error: unknown): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    this.queue = null;
-    this.sink.error(error);
-  }
-
-  cancel(): void {
-    this.stopped = true;
-    this.queue = null;
-    this.sub?.unsubscribe();
+  close(): void {
+    this.#sub?.unsubscribe();
   }
 }
 
 /** Pulls a synchronous iterable: one `next()` per requested value, in a loop. */
-class IterFeed<T> implements Feed {
-  readonly pull = true;
-  demand = 0;
-  draining = false;
-  stopped = false;
-  it: Iterator<T> | null = null;
-  declare readonly source: Iterable<T>;
-  declare readonly sink: Sink<T>;
-
-  constructor(source: Iterable<T>, sink: Sink<T>) {
-    this.source = source;
-    this.sink = sink;
+class IterFeed<T> extends Feeder<T, Iterable<T>> {
+  #it: Iterator<T> | null = null;
+  take(): T | CLOSED {
+    const r = (this.#it ??= this.src[Symbol.iterator]()).next();
+    return r.done ? CLOSED : r.value;
   }
-
-  request(n: number): void {
-    this.demand += n;
-    if (this.draining) return;
-    this.draining = true;
-    while (this.demand > 0 && !this.stopped) {
-      let r: IteratorResult<T>;
-      try {
-        this.it ??= this.source[Symbol.iterator]();
-        r = this.it.next();
-      } catch (error) {
-        this.stopped = true;
-        this.sink.error(error);
-        break;
-      }
-      if (r.done) {
-        this.stopped = true;
-        this.sink.complete();
-        break;
-      }
-      this.demand--;
-      this.sink.next(r.value);
-    }
-    this.draining = false;
-  }
-
-  cancel(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    try {
-      this.it?.return?.();
-    } catch {
-      // The iterator failed while being closed early: nobody is left to receive the error.
-    }
+  close(): void {
+    this.#it?.return?.();
   }
 }
 
 /** Pulls an async iterable: at most one `next()` in flight, only while there is demand. */
-class AsyncIterFeed<T> implements Feed {
-  readonly pull = true;
-  demand = 0;
-  inFlight = false;
-  stopped = false;
-  it: AsyncIterator<T> | null = null;
-  declare readonly source: AsyncIterable<T>;
-  declare readonly sink: Sink<T>;
-
-  constructor(source: AsyncIterable<T>, sink: Sink<T>) {
-    this.source = source;
-    this.sink = sink;
+class AsyncIterFeed<T> extends Feeder<T, AsyncIterable<T>> {
+  #it: AsyncIterator<T> | null = null;
+  #inFlight = false;
+  take(): BLOCKED {
+    if (this.#inFlight) return BLOCKED;
+    this.#inFlight = true;
+    (this.#it ??= this.src[Symbol.asyncIterator]()).next().then(
+      (r) => {
+        this.#inFlight = false;
+        this.held = r.done ? CLOSED : r.value;
+        this.drain();
+      },
+      (error: unknown) => this.fail(error),
+    );
+    return BLOCKED;
   }
-
-  request(n: number): void {
-    this.demand += n;
-    this.pump();
+  close(): void {
+    this.#it?.return?.().then(undefined, () => {});
   }
+}
 
-  pump(): void {
-    if (this.inFlight || this.stopped || this.demand <= 0) return;
-    this.inFlight = true;
-    try {
-      this.it ??= this.source[Symbol.asyncIterator]();
-      this.it.next().then(this.onResult, this.onError);
-    } catch (error) {
-      this.onError(error);
-    }
+/** What a Relay reports to: its owner's send committed, or failed. */
+export interface SendOwner {
+  sent(): void;
+  lost(error: unknown): void;
+}
+
+/** The one parked send of an operator that sends values on a channel, one at a time. */
+export class Relay extends Waiter {
+  declare readonly owner: SendOwner;
+  constructor(owner: SendOwner) {
+    super();
+    this.owner = owner;
   }
-
-  readonly onResult = (r: IteratorResult<T>): void => {
-    this.inFlight = false;
-    if (this.stopped) return;
-    if (r.done) {
-      this.stopped = true;
-      return this.sink.complete();
-    }
-    this.demand--;
-    this.sink.next(r.value);
-    this.pump();
-  };
-
-  readonly onError = (error: unknown): void => {
-    this.inFlight = false;
-    if (this.stopped) return;
-    this.stopped = true;
-    this.sink.error(error);
-  };
-
-  cancel(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    const it = this.it;
-    if (it?.return !== undefined) it.return().then(undefined, () => {});
+  commit(): void {
+    this.owner.sent();
+  }
+  fail(error: unknown): void {
+    this.owner.lost(error);
   }
 }
 
 /**
  * Parks a waiter on the token's `done` that runs `onDone` when the token fires; null when the
- * token can never fire. Withdraw it with `withdraw` when no longer interested.
+ * token can never fire. Withdraw it with `unwatch` when no longer interested.
  */
 export function watch(token: Token | null, onDone: () => void): CallbackWaiter | null {
   if (token === null) return null;
   const w = new CallbackWaiter(onDone);
   (token.done as RecvCore<never>).parkRecv(w);
   return w;
+}
+
+/**
+ * Starts an operator's watch of its token: `fail(token.err)` when the token is done, at once if it
+ * already is (then nothing is parked).
+ */
+export function guard(token: Token | null, fail: (error: unknown) => void): CallbackWaiter | null {
+  if (token !== null && token.err !== undefined) {
+    fail(token.err);
+    return null;
+  }
+  return watch(token, () => fail(token!.err));
+}
+
+/** Withdraws a watch, if any. */
+export function unwatch(w: Waiter | null): void {
+  if (w !== null) withdraw(w);
 }

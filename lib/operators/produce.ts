@@ -6,9 +6,8 @@ import { ClosedChannelError } from '../errors.js';
 import { toToken } from '../internal/cancel.js';
 import { endedByOwnContext, reportPanic } from '../internal/report.js';
 import { count, fn, options } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { watch } from './internal.js';
+import { unwatch, watch } from './internal.js';
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
@@ -57,7 +56,7 @@ export function produce<T>(
   const token = toToken(parent);
   const out = new Channel<T>(capacity);
   const closeWith = (error: unknown): void => {
-    if (watcher !== null) withdraw(watcher);
+    unwatch(watcher);
     if (!out.closed) out.close(error);
   };
   const watcher = watch(token, () => closeWith(token!.err));
@@ -66,7 +65,7 @@ export function produce<T>(
     () => closeWith(undefined),
     (error: unknown) => {
       if (!out.closed) return closeWith(error);
-      if (watcher !== null) withdraw(watcher);
+      unwatch(watcher);
       const ctx = task.ctx;
       const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
       if (!endedByOwnContext(ctx, error) && !interrupted) reportPanic(error);

@@ -3,7 +3,7 @@
 // Invariants:
 // - at most one value has been taken from the source and not yet sent (`busy`); the next one is
 //   asked for only after the send committed and the value was mirrored downstream;
-// - one SendWaiter per subscription is re-parked for every blocked send;
+// - one Relay per subscription is re-parked for every blocked send;
 // - once `stopped`, the parked send is withdrawn (that value was not sent), the source feed is
 //   cancelled and the ctx watcher withdrawn.
 import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
@@ -14,8 +14,17 @@ import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { flag, options, present, show } from '../internal/validate.js';
-import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import {
+  type Feed,
+  GorxSource,
+  guard,
+  openFeed,
+  Relay,
+  type SendOwner,
+  type Sink,
+  unwatch,
+} from './internal.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
@@ -64,139 +73,119 @@ export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOpe
   options('sendTo', opts);
   const close = flag('sendTo', 'close', opts?.close) !== false;
   const token = toToken(opts?.ctx, 'sendTo');
-  return (source) => new SendToSource(source, ch as Channel<T>, close, token);
+  return (source) => new GorxSource((sink) => new Sender(source, ch as Channel<T>, close, token, sink));
 }
 
-class SendToSource<T> extends GorxSource<T> {
-  constructor(
-    readonly input: ObservableInput<T>,
-    readonly ch: Channel<T>,
-    readonly close: boolean,
-    readonly token: Token | null,
-  ) {
-    super();
-  }
-  open(sink: Sink<T>): Feed {
-    return new Sender(this, sink);
-  }
-}
-
-/** The parked send of a Sender. */
-class SendWaiter<T> extends Waiter {
-  constructor(readonly sender: Sender<T>) {
-    super();
-  }
-  commit(): void {
-    this.sender.sent();
-  }
-  fail(error: unknown): void {
-    this.sender.abort(error, false);
-  }
-}
-
-class Sender<T> implements Sink<T>, Feed {
+class Sender<T> implements Sink<T>, Feed, SendOwner {
   readonly pull = true;
-  readonly up: Feed;
-  demand = 0;
-  asked = false;
-  busy = false;
-  held: T | undefined = undefined;
-  started = false;
-  sourceDone = false;
-  stopped = false;
-  watcher: CallbackWaiter | null = null;
-  readonly w = new SendWaiter<T>(this);
+  readonly #up: Feed;
+  readonly #ch: Channel<T>;
+  readonly #close: boolean;
+  readonly #token: Token | null;
+  readonly #down: Sink<T>;
+  readonly #w = new Relay(this);
+  #demand = 0;
+  #asked = false;
+  #busy = false;
+  #held: T | undefined = undefined;
+  #started = false;
+  #sourceDone = false;
+  #stopped = false;
+  #watcher: CallbackWaiter | null = null;
 
-  constructor(
-    readonly cfg: SendToSource<T>,
-    readonly down: Sink<T>,
-  ) {
-    this.up = openFeed(cfg.input, this);
+  constructor(input: ObservableInput<T>, ch: Channel<T>, close: boolean, token: Token | null, down: Sink<T>) {
+    this.#ch = ch;
+    this.#close = close;
+    this.#token = token;
+    this.#down = down;
+    this.#up = openFeed(input, this);
   }
 
   request(n: number): void {
-    this.demand += n;
-    if (!this.started) {
-      this.started = true;
-      const { token } = this.cfg;
-      if (token !== null && token.err !== undefined) return this.abort(token.err, true);
-      this.watcher = watch(token, () => this.abort(token!.err, true));
+    this.#demand += n;
+    if (!this.#started) {
+      this.#started = true;
+      this.#watcher = guard(this.#token, (error) => this.error(error));
     }
-    this.ask();
+    this.#ask();
   }
 
-  ask(): void {
-    if (this.asked || this.busy || this.stopped || this.sourceDone || this.demand <= 0) return;
-    this.asked = true;
-    this.up.request(1);
+  #ask(): void {
+    if (this.#asked || this.#busy || this.#stopped || this.#sourceDone || this.#demand <= 0) return;
+    this.#asked = true;
+    this.#up.request(1);
   }
 
   next(value: T): void {
-    this.asked = false;
-    if (this.stopped) return;
-    this.busy = true;
-    this.held = value;
+    this.#asked = false;
+    if (this.#stopped) return;
+    this.#busy = true;
+    this.#held = value;
     let sent: boolean;
     try {
-      sent = this.cfg.ch.offerNow(value);
+      sent = this.#ch.offerNow(value);
     } catch (error) {
-      return this.abort(error, false);
+      return this.lost(error);
     }
     if (sent) return this.sent();
-    this.w.value = value;
-    this.cfg.ch.parkSend(this.w);
+    this.#w.value = value;
+    this.#ch.parkSend(this.#w);
   }
 
   sent(): void {
-    const value = this.held as T;
-    this.held = undefined;
-    this.busy = false;
-    this.demand--;
-    this.down.next(value);
-    if (this.sourceDone) this.finish();
-    else this.ask();
+    const value = this.#held as T;
+    this.#held = undefined;
+    this.#busy = false;
+    this.#demand--;
+    this.#down.next(value);
+    if (this.#sourceDone) this.#finish();
+    else this.#ask();
+  }
+
+  /** The send failed: `ch` was closed. */
+  lost(error: unknown): void {
+    this.#abort(error, false);
   }
 
   error(error: unknown): void {
-    this.abort(error, true);
+    this.#abort(error, true);
   }
 
   complete(): void {
-    this.sourceDone = true;
-    if (!this.busy) this.finish();
+    this.#sourceDone = true;
+    if (!this.#busy) this.#finish();
   }
 
-  finish(): void {
-    if (this.stopped) return;
-    this.stop();
-    if (this.cfg.close) {
+  #finish(): void {
+    if (this.#stopped) return;
+    this.#stop();
+    if (this.#close) {
       try {
-        this.cfg.ch.close();
+        this.#ch.close();
       } catch (error) {
-        return this.down.error(error);
+        return this.#down.error(error);
       }
     }
-    this.down.complete();
+    this.#down.complete();
   }
 
-  abort(error: unknown, closeCh: boolean): void {
-    if (this.stopped) return;
-    this.stop();
-    const { ch } = this.cfg;
-    if (closeCh && this.cfg.close && !ch.closed) ch.close(error);
-    this.down.error(error);
+  #abort(error: unknown, closeCh: boolean): void {
+    if (this.#stopped) return;
+    this.#stop();
+    const ch = this.#ch;
+    if (closeCh && this.#close && !ch.closed) ch.close(error);
+    this.#down.error(error);
   }
 
   cancel(): void {
-    if (!this.stopped) this.stop();
+    if (!this.#stopped) this.#stop();
   }
 
-  stop(): void {
-    this.stopped = true;
-    withdraw(this.w);
-    this.w.value = this.held = undefined;
-    this.up.cancel();
-    if (this.watcher !== null) withdraw(this.watcher);
-    this.watcher = null;
+  #stop(): void {
+    this.#stopped = true;
+    withdraw(this.#w);
+    this.#w.value = this.#held = undefined;
+    this.#up.cancel();
+    unwatch(this.#watcher);
   }
 }

@@ -21,10 +21,10 @@ import { BufferOverflowError } from '../errors.js';
 import { BLOCKED, type CallbackWaiter, CLOSED, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { reportPanic } from '../internal/report.js';
+import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { count, options, present, show } from '../internal/validate.js';
-import { type Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
-import { type Feed, openFeed, type Sink, watch } from './internal.js';
+import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { type Feed, guard, openFeed, unwatch } from './internal.js';
 
 /**
  * What a bridge does with a pushed value that finds neither a waiting receiver nor room:
@@ -95,6 +95,8 @@ export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions
 
 /** @internal */
 export class Bridge<T> extends ReceivePort<T> {
+  declare readonly capacity: number;
+  readonly #overflow: Overflow;
   readonly #buf: Ring<T>;
   readonly #recvq = new WaitQueue();
   readonly #feed: Feed;
@@ -104,27 +106,19 @@ export class Bridge<T> extends ReceivePort<T> {
   #error: unknown = NO_ERROR;
   #watcher: CallbackWaiter | null = null;
 
-  constructor(
-    source: ObservableInput<T>,
-    readonly capacity: number,
-    readonly overflow: Overflow,
-    token: Token | null,
-  ) {
+  constructor(source: ObservableInput<T>, capacity: number, overflow: Overflow, token: Token | null) {
     super();
+    this.capacity = capacity;
+    this.#overflow = overflow;
     this.#buf = new Ring<T>(Math.min(capacity, 16));
-    const sink: Sink<T> = {
+    this.#feed = openFeed(source, {
       next: (value) => this.#accept(value),
       error: (error) => this.#end(error),
       complete: () => this.#end(undefined),
-    };
-    this.#feed = openFeed(source, sink);
-    if (token !== null && token.err !== undefined) {
-      this.#end(token.err);
-      return;
-    }
-    this.#watcher = watch(token, () => this.#end(token!.err));
+    });
+    this.#watcher = guard(token, (error) => this.#end(error));
     if (this.#feed.pull) this.#fill();
-    else this.#feed.request(Number.POSITIVE_INFINITY);
+    else if (!this.#ended) this.#feed.request(Number.POSITIVE_INFINITY);
   }
 
   /** The number of buffered values (a value in hand is not counted, as Go's blocked senders). */
@@ -146,15 +140,15 @@ export class Bridge<T> extends ReceivePort<T> {
     if (w !== null) {
       w.value = value;
       w.ok = true;
-      this.#commit(w);
+      commitSafely(w);
     } else if (this.#buf.length < this.capacity) this.#buf.push(value);
     else if (this.#feed.pull) this.#pending = value;
-    else this.#overflow(value);
+    else this.#overflowed(value);
     if (this.#feed.pull) this.#fill();
   }
 
-  #overflow(value: T): void {
-    switch (this.overflow) {
+  #overflowed(value: T): void {
+    switch (this.#overflow) {
       case 'unbounded':
         return this.#buf.push(value);
       case 'drop-oldest':
@@ -176,28 +170,14 @@ export class Bridge<T> extends ReceivePort<T> {
     this.#ended = true;
     if (error !== undefined) this.#error = error;
     this.#feed.cancel();
-    if (this.#watcher !== null) withdraw(this.#watcher);
-    this.#watcher = null;
+    unwatch(this.#watcher);
     for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
-      if (error !== undefined) {
-        try {
-          w.fail(error);
-        } catch (e) {
-          reportPanic(e);
-        }
-      } else {
+      if (error !== undefined) failSafely(w, error);
+      else {
         w.value = undefined;
         w.ok = false;
-        this.#commit(w);
+        commitSafely(w);
       }
-    }
-  }
-
-  #commit(w: Waiter): void {
-    try {
-      w.commit();
-    } catch (e) {
-      reportPanic(e);
     }
   }
 

@@ -6,20 +6,19 @@
 //   delivered downstream; the pool asks its source for one value per freed slot, so at most
 //   `concurrency` values are taken and not yet delivered (ordered mode included);
 // - results are delivered only while the downstream has demand (unlimited for a plain
-//   subscriber); undelivered ones wait in `out` (unordered) or in their task (ordered);
+//   subscriber); a result that cannot go down at once waits in its task's `results` and,
+//   unordered, `out` names the task of each waiting result in arrival order;
 // - once `stopped`, nothing is delivered: every task context is cancelled, every inner
-//   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn.
+//   subscription unsubscribed, the source feed cancelled and the ctx watcher withdrawn; a task
+//   that reports afterwards (a Promise settling) finds the pool stopped and is ignored.
 import { from, type ObservableInput, type OperatorFunction } from 'rxjs';
 import { background, CancelCtx, type Context } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { canceled } from '../context/withCancel.js';
 import type { CanceledError } from '../errors.js';
-import type { CallbackWaiter } from '../internal/blocking.js';
-import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
 import { flag, fn, limit, options } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
-import { type Feed, GorxSource, openFeed, type Sink, watch } from './internal.js';
+import { type Feed, GorxSource, openFeed, type Sink } from './internal.js';
 
 /** The work of one task: the value, the task's context and the value's index in the source. */
 export type Work<T, R> = (value: T, ctx: Context, index: number) => ObservableInput<R>;
@@ -81,282 +80,230 @@ export function workerPool<T, R>(
   limit('workerPool', concurrency);
   fn('workerPool', 'work', work);
   options('workerPool', opts);
-  const ctx = toContext(opts?.ctx, 'workerPool') ?? undefined;
+  const ctx = toContext(opts?.ctx, 'workerPool');
   const ordered = flag('workerPool', 'ordered', opts?.ordered) === true;
-  return (source) => new PoolSource(source, concurrency, work, ctx, ordered);
-}
-
-class PoolSource<T, R> extends GorxSource<R> {
-  declare readonly input: ObservableInput<T>;
-  declare readonly concurrency: number;
-  declare readonly work: Work<T, R>;
-  declare readonly ctx: Context | undefined;
-  declare readonly ordered: boolean;
-
-  constructor(
-    input: ObservableInput<T>,
-    concurrency: number,
-    work: Work<T, R>,
-    ctx: Context | undefined,
-    ordered: boolean,
-  ) {
-    super();
-    this.input = input;
-    this.concurrency = concurrency;
-    this.work = work;
-    this.ctx = ctx;
-    this.ordered = ordered;
-  }
-  open(sink: Sink<R>): Feed {
-    return new Pool(this, sink);
-  }
+  return (source) => new GorxSource((sink) => new Pool(source, concurrency, work, ctx, ordered, sink));
 }
 
 /**
- * One task: the observer of its inner subscription, or of its Promise. Running tasks form an
- * intrusive list on the pool, so starting and finishing one allocates no bookkeeping.
+ * One task: the observer of its inner subscription, or of its Promise. The live tasks form an
+ * intrusive list on the pool, and results get a buffer only when they must wait, so a task that
+ * delivers at once allocates nothing but itself.
  */
 class Run<R> {
   // Assigned in the constructor: one Run per task, and plain stores build it faster than
   // class-field definitions.
   declare sub: { unsubscribe(): void } | null;
   declare done: boolean;
-  /** Set when the pool stops: a Promise that settles afterwards is ignored. */
-  declare dropped: boolean;
-  /** Unordered: results of this task waiting in the pool's `out`. */
-  declare buffered: number;
-  /** Ordered: results waiting for this task to reach the head, and the next task in order. */
+  /** The results waiting to be delivered; null until one has to wait. */
   declare results: Ring<R> | null;
-  declare nextInOrder: Run<R> | null;
-  declare prevRunning: Run<R> | null;
-  declare nextRunning: Run<R> | null;
+  /** The neighbours in the pool's list of live tasks, in source order. */
+  declare prevTask: Run<R> | null;
+  declare nextTask: Run<R> | null;
   declare readonly pool: Pool<any, R>;
   declare readonly ctx: CancelCtx;
 
   constructor(pool: Pool<any, R>, ctx: CancelCtx) {
     this.pool = pool;
     this.ctx = ctx;
-    this.sub = null;
-    this.done = this.dropped = false;
-    this.buffered = 0;
-    this.results = this.nextInOrder = this.prevRunning = this.nextRunning = null;
+    this.sub = this.results = this.prevTask = this.nextTask = null;
+    this.done = false;
   }
   next(value: R): void {
     this.pool.result(this, value);
   }
   error(error: unknown): void {
-    this.pool.fail(error);
+    this.pool.error(error);
   }
   complete(): void {
     this.pool.taskDone(this);
-  }
-  /** Follows a native Promise without an RxJS subscription: one value, then complete. */
-  follow(promise: Promise<R>): void {
-    promise.then(
-      (value) => {
-        if (this.dropped) return;
-        this.next(value);
-        if (!this.dropped) this.complete();
-      },
-      (error: unknown) => {
-        if (!this.dropped) this.error(error);
-      },
-    );
   }
 }
 
 class Pool<T, R> implements Sink<T>, Feed {
   readonly pull = true;
-  declare readonly ctx: CancelCtx;
-  declare readonly up: Feed;
-  declare readonly cfg: PoolSource<T, R>;
-  declare readonly down: Sink<R>;
-  /** The running tasks, as an intrusive list through `prevRunning`/`nextRunning`. */
-  running: Run<R> | null = null;
-  demand = 0;
-  slots = 0;
-  index = 0;
-  started = false;
-  stopped = false;
-  sourceDone = false;
-  flushing = false;
-  watcher: CallbackWaiter | null = null;
-  /** Unordered: undelivered results, as (run, value) pairs. */
-  out: Ring<unknown> | null = null;
-  /** Ordered: the tasks in source order. */
-  head: Run<R> | null = null;
-  tail: Run<R> | null = null;
-  finished: CanceledError | null = null;
+  readonly #limit: number;
+  readonly #work: Work<T, R>;
+  readonly #ordered: boolean;
+  readonly #down: Sink<R>;
+  readonly #ctx: CancelCtx;
+  readonly #up: Feed;
+  /**
+   * The live tasks, in source order: started and not yet released (a task is released, and its
+   * slot freed, once it is done and its results were delivered). Ordered, results come from the
+   * head only.
+   */
+  #head: Run<R> | null = null;
+  #tail: Run<R> | null = null;
+  /** Unordered: the task of each waiting result, in arrival order. */
+  readonly #out = new Ring<Run<R>>();
+  #demand = 0;
+  #index = 0;
+  #started = false;
+  #stopped = false;
+  #sourceDone = false;
+  #flushing = false;
+  #finished: CanceledError | null = null;
 
-  constructor(cfg: PoolSource<T, R>, down: Sink<R>) {
-    this.cfg = cfg;
-    this.down = down;
-    const parent = cfg.ctx ?? background();
-    this.ctx = new CancelCtx(parent, parent.deadline);
-    this.up = openFeed(cfg.input, this);
+  constructor(
+    input: ObservableInput<T>,
+    limit: number,
+    work: Work<T, R>,
+    parent: Context | null,
+    ordered: boolean,
+    down: Sink<R>,
+  ) {
+    this.#limit = limit;
+    this.#work = work;
+    this.#ordered = ordered;
+    this.#down = down;
+    const p = parent ?? background();
+    this.#ctx = new CancelCtx(p, p.deadline);
+    this.#up = openFeed(input, this);
   }
 
   request(n: number): void {
-    this.demand += n;
-    if (this.started) return this.flush();
-    this.started = true;
-    const token = toToken(this.cfg.ctx);
-    if (token !== null && token.err !== undefined) return this.fail(token.err);
-    this.ctx.attach();
-    this.watcher = watch(token, () => this.fail(token!.err));
-    this.up.request(this.cfg.concurrency);
+    this.#demand += n;
+    if (this.#started) return this.#flush();
+    this.#started = true;
+    // The parent's end cancels the pool's context, its tasks' contexts first (CX16); then the
+    // pool fails with the parent's error. When the pool stops itself, this finds it stopped.
+    this.#ctx.onCancel = () => this.error(this.#ctx.err);
+    this.#ctx.attach();
+    if (!this.#stopped) this.#up.request(this.#limit);
   }
 
   /** A source value: start its task. */
   next(value: T): void {
-    if (this.stopped) return;
-    const index = this.index++;
-    this.slots++;
-    const ctx = new CancelCtx(this.ctx, this.ctx.deadline);
+    if (this.#stopped) return;
+    const index = this.#index++;
+    const ctx = new CancelCtx(this.#ctx, this.#ctx.deadline);
     ctx.attach();
     const run = new Run<R>(this, ctx);
-    const first = this.running;
-    if (first !== null) {
-      run.nextRunning = first;
-      first.prevRunning = run;
-    }
-    this.running = run;
-    if (this.cfg.ordered) {
-      if (this.tail === null) this.head = run;
-      else this.tail.nextInOrder = run;
-      this.tail = run;
-    }
+    const tail = this.#tail;
+    run.prevTask = tail;
+    if (tail === null) this.#head = run;
+    else tail.nextTask = run;
+    this.#tail = run;
     let sub: { unsubscribe(): void };
     try {
-      const input = this.cfg.work(value, ctx, index);
-      if (input instanceof Promise) return run.follow(input);
+      const input = this.#work(value, ctx, index);
+      // A native Promise is followed without an RxJS subscription: one value, then complete.
+      if (input instanceof Promise) {
+        input.then(
+          (v: R) => {
+            run.next(v);
+            run.complete();
+          },
+          (error: unknown) => run.error(error),
+        );
+        return;
+      }
       sub = from(input).subscribe(run);
     } catch (error) {
-      return this.fail(error);
+      return this.error(error);
     }
-    if (this.stopped) sub.unsubscribe();
+    if (this.#stopped) sub.unsubscribe();
     else if (!run.done) run.sub = sub;
   }
 
-  error(error: unknown): void {
-    this.fail(error);
-  }
-
   complete(): void {
-    this.sourceDone = true;
-    this.checkEnd();
+    this.#sourceDone = true;
+    this.#flush();
   }
 
   result(run: Run<R>, value: R): void {
-    if (this.stopped) return;
-    if (this.cfg.ordered) {
-      const q = run.results;
-      if (run === this.head && (q === null || q.length === 0) && this.demand > 0 && !this.flushing) {
-        return this.deliver(value);
-      }
+    if (this.#stopped) return;
+    const ordered = this.#ordered;
+    if (
+      this.#demand > 0 &&
+      !this.#flushing &&
+      (ordered ? run === this.#head && !run.results?.length : this.#out.length === 0)
+    ) {
+      // No result waits before this one: it goes down at once.
+      this.#demand--;
+      this.#flushing = true;
+      this.#down.next(value);
+      this.#flushing = false;
+    } else {
       (run.results ??= new Ring<R>(1)).push(value);
-      return;
+      if (!ordered) this.#out.push(run);
     }
-    const out = this.out;
-    if (this.demand > 0 && !this.flushing && (out === null || out.length === 0)) return this.deliver(value);
-    run.buffered++;
-    (this.out ??= new Ring<unknown>()).push(run);
-    this.out.push(value);
-  }
-
-  deliver(value: R): void {
-    this.demand--;
-    this.flushing = true;
-    this.down.next(value);
-    this.flushing = false;
-    this.flush();
+    this.#flush();
   }
 
   taskDone(run: Run<R>): void {
-    if (this.stopped) return;
+    if (this.#stopped) return;
     run.done = true;
     run.sub = null;
-    this.unlink(run);
-    run.ctx.cancel((this.finished ??= canceled(undefined)), undefined);
-    if (this.cfg.ordered) return this.flush();
-    if (run.buffered === 0) this.release();
-    this.checkEnd();
+    run.ctx.cancel((this.#finished ??= canceled(undefined)), undefined);
+    if (!this.#ordered && !run.results?.length) this.#release(run);
+    this.#flush();
   }
 
-  unlink(run: Run<R>): void {
-    const { prevRunning: prev, nextRunning: next } = run;
-    if (prev === null) this.running = next;
-    else prev.nextRunning = next;
-    if (next !== null) next.prevRunning = prev;
-    run.prevRunning = run.nextRunning = null;
+  /** Frees the slot of a task that is done and delivered, and asks the source for a value. */
+  #release(run: Run<R>): void {
+    const { prevTask: prev, nextTask: next } = run;
+    if (prev === null) this.#head = next;
+    else prev.nextTask = next;
+    if (next === null) this.#tail = prev;
+    else next.prevTask = prev;
+    // Unlinked both ways: a released task that the old generation still holds must not keep
+    // the younger tasks after it alive.
+    run.prevTask = run.nextTask = null;
+    if (!this.#sourceDone) this.#up.request(1);
   }
 
-  /** A slot is free: ask the source for one more value. */
-  release(): void {
-    this.slots--;
-    if (!this.sourceDone) this.up.request(1);
-  }
-
-  flush(): void {
-    if (this.flushing || this.stopped) return;
-    this.flushing = true;
-    if (this.cfg.ordered) {
-      for (let run = this.head; run !== null && !this.stopped; run = this.head) {
-        for (let q = run.results; q !== null && q.length > 0 && this.demand > 0; q = run.results) {
-          this.demand--;
-          this.down.next(q.shift());
-          if (this.stopped) return;
-        }
+  /** Delivers what the demand allows, then completes once the source and every task are done. */
+  #flush(): void {
+    if (this.#flushing || this.#stopped) return;
+    this.#flushing = true;
+    if (this.#ordered) {
+      for (let run = this.#head; run !== null && !this.#stopped; run = this.#head) {
         const q = run.results;
-        if (!run.done || (q !== null && q.length > 0)) break;
-        this.head = run.nextInOrder;
-        if (this.head === null) this.tail = null;
-        this.release();
+        if (q?.length) {
+          if (this.#demand <= 0) break;
+          this.#demand--;
+          this.#down.next(q.shift());
+        } else if (run.done) this.#release(run);
+        else break;
       }
     } else {
-      const out = this.out;
-      while (out !== null && out.length > 0 && this.demand > 0 && !this.stopped) {
-        const run = out.shift() as Run<R>;
-        const value = out.shift() as R;
-        run.buffered--;
-        this.demand--;
-        this.down.next(value);
-        if (run.done && run.buffered === 0) this.release();
+      const out = this.#out;
+      while (out.length > 0 && this.#demand > 0 && !this.#stopped) {
+        const run = out.shift();
+        const q = run.results!;
+        this.#demand--;
+        this.#down.next(q.shift());
+        if (run.done && q.length === 0) this.#release(run);
       }
     }
-    this.flushing = false;
-    this.checkEnd();
+    this.#flushing = false;
+    if (this.#sourceDone && this.#head === null && !this.#stopped) {
+      this.#stop(undefined);
+      this.#down.complete();
+    }
   }
 
-  checkEnd(): void {
-    if (!this.sourceDone || this.slots > 0 || this.stopped) return;
-    this.stop(undefined);
-    this.down.complete();
-  }
-
-  fail(error: unknown): void {
-    if (this.stopped) return;
-    this.stop(error);
-    this.down.error(error);
+  /** The source, a task or the ctx failed: the first error wins. */
+  error(error: unknown): void {
+    if (this.#stopped) return;
+    this.#stop(error);
+    this.#down.error(error);
   }
 
   cancel(): void {
-    if (!this.stopped) this.stop(undefined);
+    if (!this.#stopped) this.#stop(undefined);
   }
 
-  /** Cancels every task (their contexts first, so they see the abort), then unsubscribes them. */
-  stop(why: unknown): void {
-    this.stopped = true;
-    if (this.watcher !== null) withdraw(this.watcher);
-    this.watcher = null;
-    this.up.cancel();
-    this.ctx.cancel(canceled(why), why);
-    for (let run = this.running; run !== null; run = run.nextRunning) {
-      run.dropped = true;
-      run.sub?.unsubscribe();
-    }
-    this.running = null;
-    this.out = null;
-    this.head = this.tail = null;
+  /**
+   * Cancels every task (their contexts first, so they see the abort), then unsubscribes the
+   * running ones, the newest first.
+   */
+  #stop(why: unknown): void {
+    this.#stopped = true;
+    this.#up.cancel();
+    this.#ctx.cancel(canceled(why), why);
+    for (let run = this.#tail; run !== null; run = run.prevTask) run.sub?.unsubscribe();
   }
 }

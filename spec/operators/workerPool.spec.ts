@@ -37,6 +37,62 @@ describe('workerPool', () => {
     expect(seen.map((c) => c.err)).toEqual([ctx.err, ctx.err]);
   });
 
+  it('EG2 the ctx option ending aborts every task signal before the output errors, whatever the ctx', () => {
+    const done = new Channel<never>();
+    let userErr: Error | undefined;
+    const user = {
+      done,
+      get err() {
+        return userErr;
+      },
+      signal: new AbortController().signal,
+      deadline: undefined,
+      value: () => undefined,
+    } as unknown as Context;
+    const [gorxCtx, cancel] = withCancel(background());
+    const ac = new AbortController();
+    const cases: [Context | AbortSignal, () => void][] = [
+      [gorxCtx, cancel],
+      [ac.signal, () => ac.abort()],
+      [
+        user,
+        () => {
+          userErr = new Error('user context canceled');
+          done.close();
+        },
+      ],
+    ];
+    const errors: unknown[] = [];
+    for (const [ctx, end] of cases) {
+      const signals: AbortSignal[] = [];
+      let abortedAtError: boolean[] = [];
+      let error: unknown;
+      from([1, 2])
+        .pipe(
+          workerPool(
+            2,
+            (_v, taskCtx) => {
+              signals.push(taskCtx.signal);
+              return new Promise<number>(() => {});
+            },
+            { ctx },
+          ),
+        )
+        .subscribe({
+          error: (e: unknown) => {
+            error = e;
+            abortedAtError = signals.map((s) => s.aborted);
+          },
+        });
+      end();
+      errors.push(error);
+      expect(abortedAtError).toEqual([true, true]);
+    }
+    expect(errors[0]).toBe(gorxCtx.err);
+    expect(errors[1]).toBeInstanceOf(CanceledError);
+    expect(errors[2]).toBe(userErr);
+  });
+
   it('EG3 a Promise task settling after the output failed is ignored, its rejection included', async () => {
     const settle: ((ok: boolean) => void)[] = [];
     const seen: unknown[] = [];
