@@ -20,6 +20,7 @@ import { from, Observable, type ObservableInput, type Subscriber, type Subscript
 import { BLOCKED, CallbackWaiter, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { isRecvPort, isSource, PROTOCOL, SOURCE } from '../internal/brand.js';
 import { Ring } from '../internal/Ring.js';
+import { reportPanic } from '../internal/report.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 
 /** Where a feed delivers: a Subscriber is one. */
@@ -158,8 +159,10 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
     this.stopped = true;
     try {
       this.close();
-    } catch {
-      // The source failed while being released early: nobody is left to receive the error.
+    } catch (error) {
+      // The source failed while being released early: nobody is left to receive the error, so it
+      // is reported rather than lost.
+      reportPanic(error);
     }
   }
 }
@@ -252,7 +255,7 @@ class AsyncIterFeed<T> extends Feeder<T, AsyncIterable<T>> {
     return BLOCKED;
   }
   close(): void {
-    this.#it?.return?.().then(undefined, () => {});
+    this.#it?.return?.().then(undefined, reportPanic);
   }
 }
 

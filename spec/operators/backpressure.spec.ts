@@ -11,7 +11,7 @@ import {
 } from 'gorx';
 import { lastValueFrom, of, range, Subject, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { collector, flush, heapUsed } from '../helpers/async.js';
+import { capture, collector, flush, heapUsed } from '../helpers/async.js';
 import { GORX_STRESS } from '../helpers/env.js';
 
 const STRESS = GORX_STRESS !== undefined;
@@ -183,6 +183,41 @@ describe('backpressure', () => {
     expect(returned).toBe(true);
     // the buffered values and the one in hand stay receivable; then the close error.
     expect(drain(ch)).toEqual({ values: [50, 51, 52], error: ctx.err });
+  });
+
+  it('RX5 a generator whose clean-up throws when released early reports the error instead of losing it', async () => {
+    const boom = new Error('clean-up failed');
+    function* naturals() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the clean-up failing is what is tested
+        throw boom;
+      }
+    }
+    async function* later() {
+      try {
+        for (let i = 0; ; i++) yield i;
+      } finally {
+        // biome-ignore lint/correctness/noUnsafeFinally: the clean-up failing is what is tested
+        throw boom;
+      }
+    }
+    const { withCancel, background } = await import('gorx');
+    const uncaught = capture('uncaughtException');
+    try {
+      for (const source of [naturals(), later()]) {
+        const [ctx, cancel] = withCancel(background());
+        const ch = toChannel<number>(source, { capacity: 2, ctx });
+        expect((await ch.recv()).value).toBe(0);
+        cancel();
+        await flush(5);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(uncaught.seen).toEqual([boom, boom]);
+    } finally {
+      uncaught.restore();
+    }
   });
 
   const N = 100;
