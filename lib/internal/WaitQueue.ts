@@ -7,7 +7,7 @@
 // - a Waiter still in a queue has not been committed: committing unlinks it first, and a
 //   select or a cancellable operation withdraws its sibling waiters before any user code runs;
 // - push, shift and unlink are O(1), so abandoned waiters leave nothing behind (G7).
-import { live } from './debug.js';
+import { activity } from './debug.js';
 
 /** Where a parked waiter lives; `withdraw` unlinks it and lets the primitive tidy up. */
 export interface Port {
@@ -67,8 +67,8 @@ export class WaitQueue {
     else tail.next = w;
     this.tail = w;
     this.size++;
-    live.parked++;
-    live.observer?.park(w);
+    activity.parked++;
+    activity.observer?.park(w);
   }
 
   /** Removes and returns the oldest waiter, or null. */
@@ -88,7 +88,7 @@ export class WaitQueue {
     w.prev = w.next = null;
     w.queue = null;
     this.size--;
-    live.parked--;
-    live.observer?.unpark(w);
+    activity.parked--;
+    activity.observer?.unpark(w);
   }
 }

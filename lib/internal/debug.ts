@@ -1,4 +1,4 @@
-// Bookkeeping read by gorx/testing: live tasks and parked operations. Kept to a counter and a
+// Bookkeeping read by gorx/testing: parked operations and live tasks. Kept to counters and a
 // Set so the hot paths pay almost nothing.
 import { reportPanic } from './report.js';
 
@@ -23,19 +23,27 @@ export interface ParkObserver {
   unpark(w: object): void;
 }
 
-export const live = {
+/**
+ * What the engine itself counts, on every park (WaitQueue.ts) and every continuation slice
+ * (resume.ts). Apart from the task registry below: a program that starts no task carries only this.
+ */
+export const activity = {
   /** Waiters currently parked in a WaitQueue. */
   parked: 0,
+  /** Listener for parks and unparks; null unless gorx/testing installs one (hot paths test one field). */
+  observer: null as ParkObserver | null,
+  /** Macrotask slices of continuation work run so far (resume.ts): a harness reads it to see activity. */
+  slices: 0,
+};
+
+/** The registry of tasks, kept by `go`. */
+export const live = {
   /** Tasks started by `go` that have not settled. */
   tasks: new Set<TaskRecord>(),
   /** Whether tasks record their creation stack (costly; on while testing). */
   captureStacks: false,
-  /** Listener for parks and unparks; null unless gorx/testing installs one (hot paths test one field). */
-  observer: null as ParkObserver | null,
   /** Trackers of pending work that every new task reports to (`trackTasks`); null when none. */
   trackers: null as readonly PendingTasksLike[] | null,
-  /** Macrotask slices of continuation work run so far (resume.ts): a harness reads it to see activity. */
-  slices: 0,
 };
 
 /** Reports a new task to every tracker; returns what ends it there, or null when nobody tracks. */

@@ -4,7 +4,7 @@
 // about 4 ms of continuous work, settlements are deferred to the next macrotask, which lets the
 // event loop run its timers phase first.
 
-import { live } from './debug.js';
+import { activity } from './debug.js';
 
 type Resolve = (value: any) => void;
 
@@ -43,7 +43,7 @@ let deferred: unknown[] = [];
 function endSlice(): void {
   sliceStart = -1;
   fairness.budget = 0;
-  live.slices++;
+  activity.slices++;
   const run = deferred;
   deferred = [];
   for (let i = 0; i < run.length; i += 2) (run[i] as Resolve)(run[i + 1]);

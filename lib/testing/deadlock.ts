@@ -1,4 +1,4 @@
-// Wait reasons for the deadlock and leak reports. While a harness listens (`live.observer`), every
+// Wait reasons for the deadlock and leak reports. While a harness listens (`activity.observer`), every
 // park records the waiter (and, with stacks on, an Error made at the park, whose stack is only
 // formatted if a report needs it); every unpark forgets it and bumps `events`, which the harness
 // also reads as a sign of activity. Nothing here runs unless a harness installed the tracker.
@@ -45,7 +45,7 @@ const SYNC_REASONS: Record<string, string> = {
   ErrGroup: 'errgroup.Group.Go',
 };
 
-/** Records parked waiters while installed as `live.observer`. */
+/** Records parked waiters while installed as `activity.observer`. */
 export class WaitTracker implements ParkObserver {
   readonly waits = new Map<Waiter, Error | undefined>();
   /** Parks plus unparks seen: any change means something happened. */

@@ -1,7 +1,7 @@
 // goleak for gorx: the registry of live tasks (`live.tasks`) and the count of parked operations
-// (`live.parked`) are compared with a baseline, retrying with growing real-time sleeps so tasks
+// (`activity.parked`) are compared with a baseline, retrying with growing real-time sleeps so tasks
 // that are on their way out can finish (LK2).
-import { live } from '../internal/debug.js';
+import { activity, live } from '../internal/debug.js';
 import { count, duration, flag, fn, options } from '../internal/validate.js';
 import { liveTasks } from './deadlock.js';
 import { LeakError, type LiveTask } from './errors.js';
@@ -42,7 +42,7 @@ export interface VerifyNoLeaksOptions {
  * Go: `goleak.IgnoreCurrent()`. Rules: LK3.
  */
 export function snapshotLive(): LiveSnapshot {
-  return { tasks: new Set<object>(live.tasks), parked: live.parked };
+  return { tasks: new Set<object>(live.tasks), parked: activity.parked };
 }
 
 /**
@@ -86,7 +86,7 @@ async function verify(
   const checkParked = ignoreTask === undefined;
   for (let attempt = 1, sleep = 1; ; attempt++, sleep = Math.min(sleep * 2, maxSleep)) {
     const tasks = liveTasks(ignored, ignoreTask);
-    const parked = checkParked ? Math.max(0, live.parked - baseline) : 0;
+    const parked = checkParked ? Math.max(0, activity.parked - baseline) : 0;
     if (tasks.length === 0 && parked === 0) return;
     if (attempt >= attempts) throw new LeakError(tasks, parked);
     await new Promise((resolve) => setTimeout(resolve, sleep));

@@ -8,7 +8,7 @@
 //
 // Invariants: at most one bubble at a time; the virtual clock, the wait tracker and stack
 // capture are installed only between the start of `synctest` and its settlement.
-import { live } from '../internal/debug.js';
+import { activity, live } from '../internal/debug.js';
 import { fn as checkFn, count, options, show } from '../internal/validate.js';
 import { WaitTracker } from './deadlock.js';
 import { DeadlockError, LeakError } from './errors.js';
@@ -134,14 +134,14 @@ async function bubble(
   const clock = new VirtualClock();
   const restore = clock.install();
   const tracker = new WaitTracker(stacks);
-  const previousObserver = live.observer;
+  const previousObserver = activity.observer;
   const previousStacks = live.captureStacks;
-  live.observer = tracker;
+  activity.observer = tracker;
   live.captureStacks ||= stacks;
   try {
     await drive(new BubbleImpl(clock), body, tracker, drainSteps);
   } finally {
-    live.observer = previousObserver;
+    activity.observer = previousObserver;
     live.captureStacks = previousStacks;
     restore();
     active = false;
@@ -185,7 +185,7 @@ async function drive(
   };
   const fingerprint = () => [
     tracker.events,
-    live.slices,
+    activity.slices,
     live.tasks.size,
     bubble.clock.pending,
     bubble.waiters.length,

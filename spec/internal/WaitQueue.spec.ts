@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { live } from '../../lib/internal/debug.js';
+import { activity } from '../../lib/internal/debug.js';
 import { type Port, Waiter, WaitQueue, withdraw } from '../../lib/internal/WaitQueue.js';
 
 class TestWaiter extends Waiter {
@@ -105,18 +105,18 @@ describe('WaitQueue', () => {
     expect(port.calls).toBe(1);
   });
 
-  it('G7 live.parked counts every parked waiter', () => {
-    const base = live.parked;
+  it('G7 activity.parked counts every parked waiter', () => {
+    const base = activity.parked;
     const q = new WaitQueue();
     const port = new TestPort();
     const ws = [1, 2, 3].map((i) => new TestWaiter(i));
     for (const w of ws) q.push(w, port);
-    expect(live.parked).toBe(base + 3);
+    expect(activity.parked).toBe(base + 3);
     q.unlink(ws[1]!);
     q.shift();
-    expect(live.parked).toBe(base + 1);
+    expect(activity.parked).toBe(base + 1);
     withdraw(ws[2]!);
-    expect(live.parked).toBe(base);
+    expect(activity.parked).toBe(base);
   });
 
   it('CH5 random push, shift and unlink sequences match an array', () => {

@@ -3,7 +3,7 @@
 // browser path runs only when this file runs in the chromium project.
 import { background, withCancel } from 'gorx';
 import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
-import { live } from '../../lib/internal/debug.js';
+import { activity } from '../../lib/internal/debug.js';
 import { pingPong } from '../helpers/pingpong.js';
 
 const browser = typeof window !== 'undefined';
@@ -36,7 +36,7 @@ describe('G4 continuation hops', () => {
       : vi.spyOn(globalThis as { setImmediate: (fn: () => void) => unknown }, 'setImmediate');
     const [ctx, stop] = withCancel(background());
     const game = pingPong(ctx);
-    const slices = live.slices;
+    const slices = activity.slices;
 
     await timerTurn(); // never resolves if the ping-pong starves the timers
     const atTimer = game.rounds();
@@ -46,7 +46,7 @@ describe('G4 continuation hops', () => {
 
     expect(atTimer).toBeGreaterThan(0);
     expect(game.rounds()).toBeGreaterThan(atTimer); // work deferred to a hop did run: the hop fires
-    expect(live.slices).toBeGreaterThan(slices);
+    expect(activity.slices).toBeGreaterThan(slices);
     expect(hops).toHaveBeenCalled();
     if (browser) expect(hops).toHaveBeenCalledWith(0);
   });

@@ -16,7 +16,7 @@ import {
 } from 'gorx';
 import { EMPTY, filter, from, lastValueFrom, type Observable, of, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { live } from '../../lib/internal/debug.js';
+import { activity, live } from '../../lib/internal/debug.js';
 import { flush } from '../helpers/async.js';
 
 interface Result {
@@ -85,7 +85,7 @@ describe('patterns', () => {
 
   it('PT1 generate → double → filterEven, take 10, cancel: no task and no pending operation remains', async () => {
     await settled();
-    const baseline = live.parked;
+    const baseline = activity.parked;
     const tasksBefore = live.tasks.size;
     const [ctx, cancel] = withCancel(background());
 
@@ -112,16 +112,16 @@ describe('patterns', () => {
     expect(first10).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 32, 36]);
     await settled();
     expect(live.tasks.size).toBeGreaterThan(tasksBefore); // the generator is blocked in a send
-    expect(live.parked).toBeGreaterThan(baseline);
+    expect(activity.parked).toBeGreaterThan(baseline);
     cancel();
     await settled();
     expect(live.tasks.size).toBe(tasksBefore);
-    expect(live.parked).toBe(baseline);
+    expect(activity.parked).toBe(baseline);
   });
 
   it('PT1 the same pipeline with workerPool stages pulls on demand and leaves nothing behind', async () => {
     await settled();
-    const baseline = live.parked;
+    const baseline = activity.parked;
     const tasksBefore = live.tasks.size;
     const [ctx, cancel] = withCancel(background());
     let generated = 0;
@@ -144,7 +144,7 @@ describe('patterns', () => {
     cancel();
     await settled();
     expect(live.tasks.size).toBe(tasksBefore);
-    expect(live.parked).toBe(baseline);
+    expect(activity.parked).toBe(baseline);
   });
 
   it('PT4 errgroup fetchAll: the first failure cancels the other fetches and is the error', async () => {
