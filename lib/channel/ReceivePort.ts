@@ -18,10 +18,15 @@ import { resolved } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
-function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWaiter {
-  const w = new SubscriberWaiter(subscriber, true, this);
-  w.pump(this);
+/** Receives on subscription: one value (recv$), or ranging until closed (subscribe). */
+function receive<T>(port: ReceivePort<T>, subscriber: Subscriber<T>, ranging: boolean): SubscriberWaiter {
+  const w = new SubscriberWaiter(subscriber, true, ranging ? port : null);
+  w.pump(port);
   return w;
+}
+
+function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWaiter {
+  return receive(this, subscriber, true);
 }
 
 /** Drops the committed waiters from `ws`, in place. */
@@ -104,17 +109,7 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Go: `v := <-ch`. Rules: CH4, CH11, RX2.
    */
   recv$(): Observable<T> {
-    return new Observable<T>((subscriber) => {
-      const r = this.takeNow();
-      if (r === BLOCKED) {
-        const w = new SubscriberWaiter(subscriber, true);
-        this.parkRecv(w);
-        return w;
-      }
-      if (r !== CLOSED) subscriber.next(r);
-      subscriber.complete();
-      return undefined;
-    });
+    return new Observable<T>((subscriber) => receive(this, subscriber, false));
   }
 
   /**

@@ -11,7 +11,7 @@
 // - try face: the core's try function.
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
-import { rejected, resolved, resolvedVoid, resolvedWith, settle } from './resume.js';
+import { rejected, resolved, settle } from './resume.js';
 import { COMMITTED, type Delivery, deliver } from './trampoline.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
@@ -72,8 +72,7 @@ export class PromiseWaiter extends Waiter {
   }
   commit(): void {
     if (this.guard !== null) withdraw(this.guard);
-    const { shape } = this;
-    settle(this.resolve, shape === voidShape ? undefined : shape(this.value, this.ok));
+    settle(this.resolve, this.shape(this.value, this.ok));
   }
   fail(error: unknown): void {
     if (this.guard !== null) withdraw(this.guard);
@@ -141,15 +140,15 @@ export function recvPromise<T>(
     return waiterPromise(w, token);
   }
   if (r === CLOSED) return resolved(shape(undefined, false));
-  // The common result is built here rather than by `shape`: V8 then knows its shape (resolvedWith).
-  return resolvedWith(shape === recvShape ? { value: r, ok: true } : shape(r, true));
+  // The common result is built here rather than by `shape`: V8 then knows its shape (resolved).
+  return resolved(shape === recvShape ? { value: r, ok: true } : shape(r, true));
 }
 
 /** Send as a Promise. */
 export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null): Promise<void> {
   if (token !== null && token.err !== undefined) return rejected(token.err);
   try {
-    if (core.offerNow(value)) return resolvedVoid();
+    if (core.offerNow(value)) return resolved(undefined);
   } catch (error) {
     return rejected(error);
   }
@@ -168,7 +167,7 @@ export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null)
  */
 export class SubscriberWaiter extends Waiter implements Delivery {
   declare readonly subscriber: Subscriber<any>;
-  /** Whether `next` gets the committed value (a receive) or undefined (a send). */
+  /** Whether the emission carries a value: read by a subclass that emits something of its own. */
   declare readonly emitsValue: boolean;
   /** The port ranged over; null for one operation. */
   declare readonly ranging: RecvCore<any> | null;
@@ -188,13 +187,17 @@ export class SubscriberWaiter extends Waiter implements Delivery {
     const { subscriber } = this;
     if (arg !== COMMITTED) return subscriber.error(arg);
     if (!this.ok) return subscriber.complete();
+    // A committed send's value was cleared by the port that took it, so a send emits undefined.
     const value = this.value;
     this.value = undefined;
-    subscriber.next(this.emitsValue ? value : undefined);
+    subscriber.next(value);
     if (this.ranging === null) subscriber.complete();
     else this.pump(this.ranging);
   }
-  /** Ranging: receives and emits what is ready, then parks again (or ends). */
+  /**
+   * Receives and emits what is ready (one value, or while ranging every value), then parks this
+   * waiter for the rest (or ends).
+   */
   pump(core: RecvCore<any>): void {
     const { subscriber } = this;
     while (!subscriber.closed) {
@@ -207,6 +210,7 @@ export class SubscriberWaiter extends Waiter implements Delivery {
       if (r === BLOCKED) return core.parkRecv(this);
       if (r === CLOSED) return subscriber.complete();
       subscriber.next(r);
+      if (this.ranging === null) return subscriber.complete();
     }
   }
   /** Teardown: withdraws the operation if it has not happened. */

@@ -76,31 +76,23 @@ export function settle(resolve: Resolve, value: unknown): void {
 
 const VOID: Promise<undefined> = Promise.resolve(undefined);
 
-/** A Promise resolved with `value`, now or at the next macrotask hop (G4). */
-export function resolved<T>(value: T): Promise<T> {
-  if (!mustYield()) return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
-  return later(value, false);
-}
-
 /**
- * `resolved` for a value that is not undefined, small enough for V8 to inline: a hot path passes
- * an object literal it has just made, so V8 knows its shape and builds the Promise inline.
+ * A Promise resolved with `value`, now or at the next macrotask hop (G4). The budget is tested in
+ * place, as in `settle`: the function stays small enough for V8 to inline, so a hot path that
+ * passes an object literal it has just made has the Promise built inline.
  */
-export function resolvedWith<T>(value: T): Promise<T> {
-  if (fairness.budget > 0) {
-    fairness.budget--;
-    return Promise.resolve(value);
-  }
-  return mustYield() ? later(value, false) : Promise.resolve(value);
+export function resolved<T>(value: T): Promise<T> {
+  if (fairness.budget > 0) fairness.budget--;
+  else if (mustYield()) return later(value, false);
+  return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
 }
 
-/** `resolved(undefined)`, apart so that it stays small enough to inline. */
+/** `resolved`, under the name some callers use for a value that is not undefined. */
+export const resolvedWith: <T>(value: T) => Promise<T> = resolved;
+
+/** `resolved(undefined)`. */
 export function resolvedVoid(): Promise<undefined> {
-  if (fairness.budget > 0) {
-    fairness.budget--;
-    return VOID;
-  }
-  return mustYield() ? later(undefined, false) : VOID;
+  return resolved(undefined);
 }
 
 /** A Promise rejected with `error`, now or at the next macrotask hop (G4). */
