@@ -24,11 +24,7 @@ export function brand(err: Error, name: string): void {
  */
 export function isError(ctor: Function, own: Function, name: string, value: unknown): boolean {
   if (ctor !== own) return Function.prototype[Symbol.hasInstance].call(ctor, value);
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[Symbol.for(`gorx.${name}`)] === true
-  );
+  return (value as Record<symbol, unknown> | null | undefined)?.[Symbol.for(`gorx.${name}`)] === true;
 }
 
 /** Assigning `name` makes it an own property, as it would be for a plain Error. @internal */
@@ -45,12 +41,10 @@ abstract class GorxError extends Error {
   /** @internal The class name, which keys the brand. */
   declare static readonly id: string;
   static override [Symbol.hasInstance](value: unknown): boolean {
-    if (!Object.hasOwn(this, 'id')) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return (
-      typeof value === 'object' &&
-      value !== null &&
-      (value as Record<symbol, unknown>)[Symbol.for(`gorx.${this.id}`)] === true
-    );
+    // A subclass of the user's: the ordinary prototype-chain check (Function.prototype's).
+    if (!Object.hasOwn(this, 'id')) return super[Symbol.hasInstance](value);
+    // `?.` reads the brand of any value but null and undefined (a primitive has none).
+    return (value as Record<symbol, unknown> | null | undefined)?.[Symbol.for(`gorx.${this.id}`)] === true;
   }
   override get name(): string {
     return (this.constructor as typeof GorxError).id;

@@ -34,11 +34,8 @@ export const CASE: unique symbol = Symbol.for('gorx.case') as never;
 export const SOURCE: unique symbol = Symbol.for('gorx.source') as never;
 
 function branded(value: unknown, brand: symbol): boolean {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[brand] === PROTOCOL
-  );
+  // `?.` reads the brand of any value but null and undefined (a primitive has none).
+  return (value as Record<symbol, unknown> | null | undefined)?.[brand] === PROTOCOL;
 }
 
 /** Whether `value` is a gorx receive port of any copy that speaks this protocol. */
