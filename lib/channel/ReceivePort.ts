@@ -29,13 +29,6 @@ function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWa
   return receive(this, subscriber, true);
 }
 
-/** Drops the committed waiters from `ws`, in place. */
-function keepParked(ws: PromiseWaiter[]): void {
-  let k = 0;
-  for (const w of ws) if (w.queue !== null) ws[k++] = w;
-  ws.length = k;
-}
-
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
 
@@ -138,12 +131,14 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
   [Symbol.asyncIterator](): AsyncIterator<T> {
     // `return` (a `break`, or a consumer giving up) withdraws every pending `next`, which then
     // resolves done: the receive did not happen, so no value is lost (CH15). `parked` holds the
-    // pending ones (committed ones are dropped from it as it grows); it is null once returned.
+    // pending ones; it is null once returned. A port commits its receivers in FIFO order, so the
+    // committed ones are at the front, where each `next` drops them (one that is not would only
+    // stay until `return`, which skips it).
     let parked: PromiseWaiter[] | null = [];
     return {
       next: (): Promise<IteratorResult<T>> => {
         if (parked === null) return resolved(DONE);
-        if (parked[0]?.queue === null) keepParked(parked);
+        while (parked[0]?.queue === null) parked.shift();
         return recvPromise(this, null, iterShape, parked);
       },
       return: (): Promise<IteratorResult<T>> => {

@@ -139,9 +139,10 @@ export function recvPromise<T>(
     core.parkRecv(w);
     return waiterPromise(w, token);
   }
-  if (r === CLOSED) return resolved(shape(undefined, false));
   // The common result is built here rather than by `shape`: V8 then knows its shape (resolved).
-  return resolved(shape === recvShape ? { value: r, ok: true } : shape(r, true));
+  return resolved(
+    r === CLOSED ? shape(undefined, false) : shape === recvShape ? { value: r, ok: true } : shape(r, true),
+  );
 }
 
 /** Send as a Promise. */

@@ -28,7 +28,7 @@ export function isSignal(value: unknown): value is AbortSignal {
 export function abortError(reason: unknown): CanceledError | DeadlineExceededError {
   const timeout =
     typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-  return timeout ? new DeadlineExceededError({ cause: reason }) : new CanceledError({ cause: reason });
+  return new (timeout ? DeadlineExceededError : CanceledError)({ cause: reason });
 }
 
 /**
