@@ -68,6 +68,14 @@ describe('errors', () => {
     expect(null).not.toBeInstanceOf(CanceledError);
   });
 
+  it('T1 no primitive and no function is an instance, for the classes and their subclasses', () => {
+    class MyCanceled extends CanceledError {}
+    for (const value of [undefined, null, 0, 'CanceledError', true, 1n, Symbol('x'), () => {}]) {
+      for (const [cls] of classes) expect(value instanceof cls).toBe(false);
+      expect(value instanceof MyCanceled).toBe(false);
+    }
+  });
+
   it('T1 instanceof holds across builds and copies: it reads the Symbol.for brand', () => {
     // What an error made by another copy of gorx (the CJS build, a second install) looks like.
     const foreign = Object.assign(Object.create(Error.prototype), {

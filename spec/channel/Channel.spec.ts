@@ -374,6 +374,44 @@ describe('Channel close', () => {
     expect(await r).toEqual({ value: 1, ok: true });
   });
 
+  it('CH15 overlapping nexts: each gets one value in order, and return() withdraws the pending ones', async () => {
+    const ch = new Channel<number>();
+    const it = ch[Symbol.asyncIterator]();
+    const results: Promise<IteratorResult<number>>[] = [];
+    // Two nexts always in flight: each value commits the oldest, then one more is asked for.
+    results.push(it.next(), it.next());
+    for (let i = 0; i < 10; i++) {
+      expect(ch.trySend(i)).toBe(true);
+      results.push(it.next());
+    }
+    expect(inspect(ch).waiting.receivers).toBe(2);
+    await it.return!();
+    expect(inspect(ch).waiting.receivers).toBe(0);
+    const got = await Promise.all(results);
+    expect(got.slice(0, 10)).toEqual([...Array(10).keys()].map((value) => ({ value, done: false })));
+    expect(got.slice(10)).toEqual([
+      { value: undefined, done: true },
+      { value: undefined, done: true },
+    ]);
+    expect(ch.trySend(99)).toBe(false); // nobody is left receiving
+  });
+
+  it('CH4 recv$ emits a ready value and completes at once; a close error after the values is its error', () => {
+    const ch = new Channel<number>(2);
+    ch.trySend(1);
+    const boom = new Error('boom');
+    ch.close(boom);
+    const seen: unknown[] = [];
+    const sink = {
+      next: (v: unknown) => seen.push(v),
+      error: (e: unknown) => seen.push(e),
+      complete: () => seen.push('|'),
+    };
+    ch.recv$().subscribe(sink);
+    ch.recv$().subscribe(sink);
+    expect(seen).toEqual([1, '|', boom]);
+  });
+
   it('CH17 undefined, null, NaN and object identity are ordinary values', async () => {
     const obj = { a: 1 };
     for (const cap of [0, 1, 4]) {
