@@ -18,15 +18,19 @@ import { resolved } from '../internal/resume.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
-/** Receives on subscription: one value (recv$), or ranging until closed (subscribe). */
-function receive<T>(port: ReceivePort<T>, subscriber: Subscriber<T>, ranging: boolean): SubscriberWaiter {
-  const w = new SubscriberWaiter(subscriber, true, ranging ? port : null);
+/** Receives on subscription: one value (recv$, `ranging` null), or ranging until closed (subscribe). */
+function receive<T>(
+  port: ReceivePort<T>,
+  subscriber: Subscriber<T>,
+  ranging: ReceivePort<T> | null,
+): SubscriberWaiter {
+  const w = new SubscriberWaiter(subscriber, true, ranging);
   w.pump(port);
   return w;
 }
 
 function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWaiter {
-  return receive(this, subscriber, true);
+  return receive(this, subscriber, this);
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
@@ -102,7 +106,7 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    * Go: `v := <-ch`. Rules: CH4, CH11, RX2.
    */
   recv$(): Observable<T> {
-    return new Observable<T>((subscriber) => receive(this, subscriber, false));
+    return new Observable<T>((subscriber) => receive(this, subscriber, null));
   }
 
   /**
