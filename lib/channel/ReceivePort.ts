@@ -136,8 +136,8 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
     // `return` (a `break`, or a consumer giving up) withdraws every pending `next`, which then
     // resolves done: the receive did not happen, so no value is lost (CH15). `parked` holds the
     // pending ones; it is null once returned. A port commits its receivers in FIFO order, so the
-    // committed ones are at the front, where each `next` drops them (one that is not would only
-    // stay until `return`, which skips it).
+    // committed ones are at the front, where each `next` drops them. A pending one is never
+    // dropped: were a committed one ever behind it, it would only stay until `return` skips it.
     let parked: PromiseWaiter[] | null = [];
     return {
       next: (): Promise<IteratorResult<T>> => {
