@@ -160,19 +160,15 @@ export class WaitGroup implements Waitable {
   go(fn: (ctx: Context) => unknown): void {
     checkFn('WaitGroup.go', 'fn', fn);
     this.add(1);
+    // An async body: `await` follows a returned thenable (a `then` getter that throws counts as
+    // a throw of fn), and `finally` counts the task done however fn ends.
     go(
-      (ctx) => {
-        let r: unknown;
-        let thenable: boolean;
+      async (ctx) => {
         try {
-          r = fn(ctx);
-          thenable = isThenable(r); // a `then` getter that throws counts as a throw of fn
-        } catch (error) {
+          await fn(ctx);
+        } finally {
           this.done();
-          throw error;
         }
-        if (!thenable) return this.done();
-        return Promise.resolve(r).finally(() => this.done());
       },
       { name: fn.name || 'WaitGroup.go' },
     );
@@ -192,12 +188,4 @@ export class WaitGroup implements Waitable {
   withdraw(w: Waiter): void {
     w.queue?.unlink(w);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
