@@ -18,8 +18,9 @@ import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { Context } from '../context/Context.js';
 import { BufferOverflowError } from '../errors.js';
-import type { CallbackWaiter, Token } from '../internal/blocking.js';
+import type { CallbackWaiter } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
+import { reportPanic } from '../internal/report.js';
 import { count, options, present, show } from '../internal/validate.js';
 import { type Feed, guard, openFeed, Relay, type SendOwner, type Sink, unwatch } from './internal.js';
 
@@ -85,27 +86,49 @@ export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions
   if (!POLICIES.includes(overflow)) {
     throw new TypeError(`toChannel: overflow must be one of ${POLICIES.join(', ')}, got ${show(overflow)}`);
   }
+  const token = toToken(opts?.ctx, 'toChannel');
   const out = new Channel<T>(capacity);
-  new Forwarder(source, out, overflow, toToken(opts?.ctx, 'toChannel'));
+  let watcher: CallbackWaiter | null = null;
+  const forwarder = new Forwarder(source, out, overflow, (error) => {
+    unwatch(watcher);
+    if (!out.closed) out.close(error);
+  });
+  watcher = guard(token, (error) => forwarder.stop(error));
+  forwarder.start();
   return out;
 }
 
-/** The forwarding goroutine: takes values from the source and sends them on `out`. */
-class Forwarder<T> implements Sink<T>, SendOwner {
+/**
+ * Go's forwarding goroutine `for v := range src { out <- v }`: takes a value from `source`, sends
+ * it on `out`, and asks a pull source for the next one only once it was sent; a push source's
+ * value that cannot be sent at once goes through `overflow`. `end` runs once, when the source has
+ * ended (with its error, undefined for none) or the forwarder was stopped, and the value taken
+ * from the source, if any, was sent. toChannel and fanIn are made of forwarders.
+ * @internal
+ */
+export class Forwarder<T> implements Sink<T>, SendOwner {
   readonly #out: Channel<T>;
   readonly #overflow: Overflow;
+  readonly #end: (error: unknown) => void;
   readonly #feed: Feed;
   readonly #w = new Relay(this);
   #sending = false;
   #ended = false;
   #error: unknown = undefined;
-  #watcher: CallbackWaiter | null = null;
 
-  constructor(source: ObservableInput<T>, out: Channel<T>, overflow: Overflow, token: Token | null) {
+  constructor(
+    source: ObservableInput<T>,
+    out: Channel<T>,
+    overflow: Overflow,
+    end: (error: unknown) => void,
+  ) {
     this.#out = out;
     this.#overflow = overflow;
+    this.#end = end;
     this.#feed = openFeed(source, this);
-    this.#watcher = guard(token, (error) => this.error(error));
+  }
+
+  start(): void {
     if (!this.#ended) this.#feed.request(this.#feed.pull ? 1 : Number.POSITIVE_INFINITY);
   }
 
@@ -136,36 +159,37 @@ class Forwarder<T> implements Sink<T>, SendOwner {
       case 'drop-newest':
         return;
       default:
-        this.error(new BufferOverflowError(capacity, value));
+        this.stop(new BufferOverflowError(capacity, value));
     }
   }
 
   sent(): void {
     this.#sending = false;
-    if (this.#ended) this.#close();
+    if (this.#ended) this.#end(this.#error);
     else this.#feed.request(1);
   }
 
-  /** The channel was closed under the parked send: nothing more can enter. */
+  /** The channel was closed under the parked send (by a foreign hand): the value is lost. */
   lost(error: unknown): void {
-    this.#sending = false;
-    this.error(error);
+    reportPanic(error);
+    this.stop(undefined);
+    this.sent();
   }
 
-  error(error: unknown): void {
+  /** Takes nothing more; ends once the value in hand, if any, was sent. Idempotent. */
+  stop(error: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#error = error;
     this.#feed.cancel();
-    unwatch(this.#watcher);
-    if (!this.#sending) this.#close();
+    if (!this.#sending) this.#end(error);
+  }
+
+  error(error: unknown): void {
+    this.stop(error);
   }
 
   complete(): void {
-    this.error(undefined);
-  }
-
-  #close(): void {
-    if (!this.#out.closed) this.#out.close(this.#error);
+    this.stop(undefined);
   }
 }
