@@ -57,11 +57,8 @@ export class WaitGroup implements Waitable {
   add(delta = 1): void {
     const next = this.#counter + integer('WaitGroup.add', 'delta', delta);
     if (next < 0) throw new NegativeCounterError();
-    if (!Number.isSafeInteger(next)) {
-      throw new RangeError(
-        `WaitGroup.add: the counter must stay a safe integer, got ${this.#counter} + ${delta}`,
-      );
-    }
+    // Past Number.MAX_SAFE_INTEGER: the same RangeError as a delta that is no safe integer.
+    integer('WaitGroup.add', 'the new counter', next);
     this.#counter = next;
     if (next !== 0) return;
     const q = this.#waiters;
