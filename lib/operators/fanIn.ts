@@ -71,6 +71,7 @@ class Merge<T> {
       this.#error = error;
       for (const f of this.#forwarders) f.stop(undefined);
     }
-    if (--this.#running === 0) this.out.close(this.#error);
+    // Closed already only by another hand (a cast), which the lost values were reported for.
+    if (--this.#running === 0 && !this.out.closed) this.out.close(this.#error);
   }
 }

@@ -135,7 +135,13 @@ export class Forwarder<T> implements Sink<T>, SendOwner {
   next(value: T): void {
     const out = this.#out;
     if (this.#ended) return;
-    if (out.offerNow(value)) {
+    let sent: boolean;
+    try {
+      sent = out.offerNow(value);
+    } catch (error) {
+      return this.lost(error);
+    }
+    if (sent) {
       if (this.#feed.pull) this.#feed.request(1);
     } else if (this.#feed.pull) {
       this.#sending = true;
@@ -169,11 +175,12 @@ export class Forwarder<T> implements Sink<T>, SendOwner {
     else this.#feed.request(1);
   }
 
-  /** The channel was closed under the parked send (by a foreign hand): the value is lost. */
+  /** `out` was closed by a foreign hand, under the parked send or before it: the value is lost. */
   lost(error: unknown): void {
     reportPanic(error);
-    this.stop(undefined);
-    this.sent();
+    this.#sending = false;
+    if (this.#ended) this.#end(this.#error);
+    else this.stop(undefined);
   }
 
   /** Takes nothing more; ends once the value in hand, if any, was sent. Idempotent. */
