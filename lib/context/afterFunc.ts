@@ -23,9 +23,10 @@ import type { Context } from './Context.js';
 export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
   context('afterFunc', 'context', ctx);
   checkFn('afterFunc', 'fn', fn);
-  let state: 'waiting' | 'fired' | 'stopped' = 'waiting';
+  // Waiting until the call fires or is stopped, whichever comes first.
+  let waiting = true;
   const fire = () => {
-    state = 'fired';
+    waiting = false;
     resolved(undefined).then(fn).catch(reportPanic);
   };
   if (ctx.err !== undefined) {
@@ -35,8 +36,8 @@ export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
   const w = new CallbackWaiter(fire);
   (ctx.done as unknown as RecvCore<never>).parkRecv(w);
   return () => {
-    if (state !== 'waiting') return false;
-    state = 'stopped';
+    if (!waiting) return false;
+    waiting = false;
     withdraw(w);
     return true;
   };

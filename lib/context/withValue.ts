@@ -9,11 +9,14 @@ import { type Context, type ContextError, type ContextKey, INHERIT, lookup, STEP
 class ValueCtx implements Context {
   /** The nearest ancestor that is not a ValueCtx: answers done, signal, err and deadline. */
   readonly #base: Context;
-  constructor(
-    readonly parent: Context,
-    readonly key: ContextKey<unknown>,
-    readonly val: unknown,
-  ) {
+  declare readonly parent: Context;
+  declare readonly key: ContextKey<unknown>;
+  declare readonly val: unknown;
+
+  constructor(parent: Context, key: ContextKey<unknown>, val: unknown) {
+    this.parent = parent;
+    this.key = key;
+    this.val = val;
     this.#base = parent instanceof ValueCtx ? parent.#base : parent;
   }
   /** @internal The cross-copy brand (internal/brand.ts). */

@@ -2,8 +2,10 @@ import { context } from '../internal/validate.js';
 import { CANCEL_KEY, type Context, type ContextKey, INHERIT, STEP, Uncancellable } from './Context.js';
 
 class WithoutCancelCtx extends Uncancellable {
-  constructor(readonly parent: Context) {
+  declare readonly parent: Context;
+  constructor(parent: Context) {
     super();
+    this.parent = parent;
   }
   /** The parent's values, but no cancellation node (CX12). */
   [STEP](key: ContextKey<unknown>): unknown {

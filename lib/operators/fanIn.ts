@@ -9,9 +9,8 @@
 //   finish when it is sent; then `out` is closed with that error.
 import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
-import { reportPanic } from '../internal/report.js';
 import { recvPortOrNil } from '../internal/validate.js';
-import { type Feed, openFeed, Relay, type SendOwner, type Sink } from './internal.js';
+import { Forwarder } from './toChannel.js';
 
 /**
  * Merges channels into one unbuffered channel: Go's fan-in (`merge`), one forwarder per input.
@@ -51,94 +50,28 @@ export function fanIn<T>(...sources: (ReceiveChannel<T> | null)[]): ReceiveChann
 class Merge<T> {
   readonly out = new Channel<T>();
   readonly #forwarders: Forwarder<T>[] = [];
-  #running: number;
-  /** The first failure, which `out` will be closed with; the others take nothing more. */
+  #running = 0;
+  #failed = false;
   #error: unknown = undefined;
-  stopping = false;
 
   constructor(sources: (ReceiveChannel<T> | null)[]) {
     const forwarders = this.#forwarders;
-    for (const c of sources) if (c !== null) forwarders.push(new Forwarder(this, c));
+    // The inputs are receive channels, always pulled: the overflow policy never applies.
+    const end = (error: unknown) => this.#finished(error);
+    for (const c of sources) if (c !== null) forwarders.push(new Forwarder(c, this.out, 'error', end));
     this.#running = forwarders.length;
     if (this.#running === 0) this.out.close();
     for (const f of forwarders) f.start();
   }
 
-  fail(error: unknown): void {
-    if (this.stopping) return;
-    this.stopping = true;
-    this.#error = error;
-    for (const f of this.#forwarders) f.stop();
-  }
-
-  finished(): void {
-    if (--this.#running === 0) this.out.close(this.#error);
-  }
-}
-
-/** One input's forwarder: `for v := range in { out <- v }`. */
-class Forwarder<T> implements Sink<T>, SendOwner {
-  readonly #merge: Merge<T>;
-  readonly #feed: Feed;
-  readonly #w = new Relay(this);
-  #holding = false;
-  #done = false;
-
-  constructor(merge: Merge<T>, input: ReceiveChannel<T>) {
-    this.#merge = merge;
-    this.#feed = openFeed(input, this);
-  }
-
-  start(): void {
-    if (!this.#done) this.#feed.request(1);
-  }
-
-  /** A value taken from the input: send it on `out`. */
-  next(value: T): void {
-    this.#holding = true;
-    const { out } = this.#merge;
-    let sent: boolean;
-    try {
-      sent = out.offerNow(value);
-    } catch (error) {
-      return this.lost(error);
+  /** A forwarder finished; the first that failed stops the others. */
+  #finished(error: unknown): void {
+    if (error !== undefined && !this.#failed) {
+      this.#failed = true;
+      this.#error = error;
+      for (const f of this.#forwarders) f.stop(undefined);
     }
-    if (sent) return this.sent();
-    this.#w.value = value;
-    out.parkSend(this.#w);
-  }
-
-  /** The value in hand was sent. */
-  sent(): void {
-    this.#holding = false;
-    if (this.#merge.stopping) this.#finish();
-    else this.#feed.request(1);
-  }
-
-  /** `out` is closed only when every forwarder has finished, so a send cannot fail: if it does, report it. */
-  lost(error: unknown): void {
-    reportPanic(error);
-    this.#finish();
-  }
-
-  error(error: unknown): void {
-    this.#merge.fail(error);
-    this.#finish();
-  }
-
-  complete(): void {
-    this.#finish();
-  }
-
-  /** Takes nothing more; a value in hand is still sent, then the forwarder finishes. */
-  stop(): void {
-    if (!this.#holding) this.#finish();
-  }
-
-  #finish(): void {
-    if (this.#done) return;
-    this.#done = true;
-    this.#feed.cancel();
-    this.#merge.finished();
+    // Closed already only by another hand (a cast), which the lost values were reported for.
+    if (--this.#running === 0 && !this.out.closed) this.out.close(this.#error);
   }
 }

@@ -1,30 +1,28 @@
 // toChannel: a receive channel fed by any ObservableInput, with real backpressure for pull sources
 // and an explicit overflow policy for push sources.
 //
-// The bridge is a receive port with its own buffer, like a channel whose only sender is the
-// forwarding goroutine `go func() { for v := range src { out <- v } }()`: `pending` is that
-// goroutine's value in hand, blocked in `out <- v`.
+// The result is a Channel whose only sender is a forwarder, Go's forwarding goroutine
+// `go func() { for v := range src { out <- v } }()`: a value it cannot hand over or buffer is
+// that goroutine's value in hand, its send parked in the channel's send queue.
 //
-// Invariants (those of Go's channel, CH7):
-// - pending set ⇒ buffer full; recvq non-empty ⇒ buffer empty and pending unset;
-// - a pull source is asked for one value at a time, only while pending is unset, so at most
-//   capacity + 1 values were pulled and not yet received;
+// Invariants (the channel keeps CH7):
+// - a pull source is asked for one value at a time, only once the previous value was sent, so at
+//   most capacity + 1 values were pulled and not yet received;
 // - a push source is asked for everything; a value that finds no receiver and no room goes
 //   through the overflow policy (the buffer exceeds capacity only under 'unbounded');
-// - `ended`: no value will enter any more (source done, overflow error, ctx done); receivers see
-//   the close (or its error) once the buffer and pending are drained.
+// - `ended`: no value will enter any more (source done, overflow error, ctx done); the channel is
+//   closed then, or once the value in hand was sent, so receivers see the close (or its error)
+//   after every value taken from the source.
 import type { ObservableInput } from 'rxjs';
-import { ReceivePort } from '../channel/ReceivePort.js';
+import { Channel } from '../channel/Channel.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { Context } from '../context/Context.js';
 import { BufferOverflowError } from '../errors.js';
-import { BLOCKED, type CallbackWaiter, CLOSED, type Token } from '../internal/blocking.js';
+import type { CallbackWaiter } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { Ring } from '../internal/Ring.js';
-import { commitSafely, failSafely } from '../internal/trampoline.js';
+import { reportPanic } from '../internal/report.js';
 import { count, options, present, show } from '../internal/validate.js';
-import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
-import { type Feed, guard, openFeed, unwatch } from './internal.js';
+import { type Feed, guard, openFeed, Relay, type SendOwner, type Sink, unwatch } from './internal.js';
 
 /**
  * What a bridge does with a pushed value that finds neither a waiting receiver nor room:
@@ -45,8 +43,6 @@ export interface ToChannelOptions {
 }
 
 const POLICIES: readonly Overflow[] = ['error', 'drop-newest', 'drop-oldest', 'unbounded'];
-const NONE: unique symbol = Symbol('NONE');
-const NO_ERROR: unique symbol = Symbol('NO_ERROR');
 
 /**
  * A receive channel fed by `source`, started at the call like Go's `go func() { … }()`, so no
@@ -90,130 +86,117 @@ export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions
   if (!POLICIES.includes(overflow)) {
     throw new TypeError(`toChannel: overflow must be one of ${POLICIES.join(', ')}, got ${show(overflow)}`);
   }
-  return new Bridge(source, capacity, overflow, toToken(opts?.ctx, 'toChannel'));
+  const token = toToken(opts?.ctx, 'toChannel');
+  const out = new Channel<T>(capacity);
+  let watcher: CallbackWaiter | null = null;
+  const forwarder = new Forwarder(source, out, overflow, (error) => {
+    unwatch(watcher);
+    if (!out.closed) out.close(error);
+  });
+  watcher = guard(token, (error) => forwarder.stop(error));
+  forwarder.start();
+  return out;
 }
 
-/** @internal */
-export class Bridge<T> extends ReceivePort<T> {
-  declare readonly capacity: number;
+/**
+ * Go's forwarding goroutine `for v := range src { out <- v }`: takes a value from `source`, sends
+ * it on `out`, and asks a pull source for the next one only once it was sent; a push source's
+ * value that cannot be sent at once goes through `overflow`. `end` runs once, when the source has
+ * ended (with its error, undefined for none) or the forwarder was stopped, and the value taken
+ * from the source, if any, was sent. toChannel and fanIn are made of forwarders.
+ * @internal
+ */
+export class Forwarder<T> implements Sink<T>, SendOwner {
+  readonly #out: Channel<T>;
   readonly #overflow: Overflow;
-  readonly #buf: Ring<T>;
-  readonly #recvq = new WaitQueue();
+  readonly #end: (error: unknown) => void;
   readonly #feed: Feed;
-  #pending: T | typeof NONE = NONE;
-  #asked = false;
+  readonly #w = new Relay(this);
+  #sending = false;
   #ended = false;
-  #error: unknown = NO_ERROR;
-  #watcher: CallbackWaiter | null = null;
+  #error: unknown = undefined;
 
-  constructor(source: ObservableInput<T>, capacity: number, overflow: Overflow, token: Token | null) {
-    super();
-    this.capacity = capacity;
+  constructor(
+    source: ObservableInput<T>,
+    out: Channel<T>,
+    overflow: Overflow,
+    end: (error: unknown) => void,
+  ) {
+    this.#out = out;
     this.#overflow = overflow;
-    this.#buf = new Ring<T>(Math.min(capacity, 16));
-    this.#feed = openFeed(source, {
-      next: (value) => this.#accept(value),
-      error: (error) => this.#end(error),
-      complete: () => this.#end(undefined),
-    });
-    this.#watcher = guard(token, (error) => this.#end(error));
-    if (this.#feed.pull) this.#fill();
-    else if (!this.#ended) this.#feed.request(Number.POSITIVE_INFINITY);
+    this.#end = end;
+    this.#feed = openFeed(source, this);
   }
 
-  /** The number of buffered values (a value in hand is not counted, as Go's blocked senders). */
-  get length(): number {
-    return this.#buf.length;
+  start(): void {
+    if (!this.#ended) this.#feed.request(this.#feed.pull ? 1 : Number.POSITIVE_INFINITY);
   }
 
-  /** Asks a pull source for one more value when there is no value in hand. */
-  #fill(): void {
-    if (this.#ended || this.#asked || this.#pending !== NONE) return;
-    this.#asked = true;
-    this.#feed.request(1);
-  }
-
-  #accept(value: T): void {
-    this.#asked = false;
+  next(value: T): void {
+    const out = this.#out;
     if (this.#ended) return;
-    const w = this.#recvq.shift();
-    if (w !== null) {
-      w.value = value;
-      w.ok = true;
-      commitSafely(w);
-    } else if (this.#buf.length < this.capacity) this.#buf.push(value);
-    else if (this.#feed.pull) this.#pending = value;
-    else this.#overflowed(value);
-    if (this.#feed.pull) this.#fill();
+    let sent: boolean;
+    try {
+      sent = out.offerNow(value);
+    } catch (error) {
+      return this.lost(error);
+    }
+    if (sent) {
+      if (this.#feed.pull) this.#feed.request(1);
+    } else if (this.#feed.pull) {
+      this.#sending = true;
+      this.#w.value = value;
+      out.parkSend(this.#w);
+    } else this.#overflowed(value);
   }
 
   #overflowed(value: T): void {
+    const { capacity } = this.#out;
     switch (this.#overflow) {
       case 'unbounded':
-        return this.#buf.push(value);
+        return this.#out.queues()[0].push(value);
       case 'drop-oldest':
-        if (this.capacity > 0) {
-          this.#buf.shift();
-          this.#buf.push(value);
+        if (capacity > 0) {
+          const buf = this.#out.queues()[0];
+          buf.shift();
+          buf.push(value);
         }
         return;
       case 'drop-newest':
         return;
       default:
-        this.#end(new BufferOverflowError(this.capacity, value));
+        this.stop(new BufferOverflowError(capacity, value));
     }
   }
 
-  /** No value will enter any more: release the source, wake receivers if nothing is left. */
-  #end(error: unknown): void {
+  sent(): void {
+    this.#sending = false;
+    if (this.#ended) this.#end(this.#error);
+    else this.#feed.request(1);
+  }
+
+  /** `out` was closed by a foreign hand, under the parked send or before it: the value is lost. */
+  lost(error: unknown): void {
+    reportPanic(error);
+    this.#sending = false;
+    if (this.#ended) this.#end(this.#error);
+    else this.stop(undefined);
+  }
+
+  /** Takes nothing more; ends once the value in hand, if any, was sent. Idempotent. */
+  stop(error: unknown): void {
     if (this.#ended) return;
     this.#ended = true;
-    if (error !== undefined) this.#error = error;
+    this.#error = error;
     this.#feed.cancel();
-    unwatch(this.#watcher);
-    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
-      if (error !== undefined) failSafely(w, error);
-      else {
-        w.value = undefined;
-        w.ok = false;
-        commitSafely(w);
-      }
-    }
+    if (!this.#sending) this.#end(error);
   }
 
-  /** @internal */
-  readyRecv(): boolean {
-    return this.#buf.length > 0 || this.#pending !== NONE || this.#ended;
+  error(error: unknown): void {
+    this.stop(error);
   }
 
-  /** @internal */
-  takeNow(): T | BLOCKED | CLOSED {
-    const buf = this.#buf;
-    let value: T;
-    if (buf.length > 0) {
-      value = buf.shift();
-      if (this.#pending !== NONE) {
-        buf.push(this.#pending);
-        this.#pending = NONE;
-      }
-    } else if (this.#pending !== NONE) {
-      value = this.#pending;
-      this.#pending = NONE;
-    } else if (this.#ended) {
-      if (this.#error !== NO_ERROR) throw this.#error;
-      return CLOSED;
-    } else return BLOCKED;
-    if (this.#feed.pull) this.#fill();
-    return value;
-  }
-
-  /** @internal */
-  parkRecv(w: Waiter): void {
-    this.#recvq.push(w, this);
-  }
-
-  /** @internal */
-  withdraw(w: Waiter): void {
-    w.queue?.unlink(w);
+  complete(): void {
+    this.stop(undefined);
   }
 }

@@ -12,7 +12,7 @@ import { map, type Observable } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { background, type Context } from '../context/Context.js';
 import { withCancelCause } from '../context/withCancel.js';
-import { PromiseWaiter, voidShape, waiterPromise } from '../internal/blocking.js';
+import { PromiseWaiter, waiterPromise } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved } from '../internal/resume.js';
 import { fn as checkFn, context, integer } from '../internal/validate.js';
@@ -89,10 +89,11 @@ export class ErrGroup {
     const sem = this.#sem;
     this.#enter();
     if (sem === null || sem.take(1)) {
-      this.start(fn, sem);
+      this.#start(fn, sem);
       return resolved(undefined);
     }
-    const w = new LaunchWaiter(this, fn, sem);
+    // Granted a slot, the waiter starts the task, then resolves the call.
+    const w = new PromiseWaiter(() => this.#start(fn, sem));
     w.weight = 1;
     sem.park(w);
     const started = waiterPromise(w, token);
@@ -123,7 +124,7 @@ export class ErrGroup {
     const sem = this.#sem;
     if (sem !== null && !sem.take(1)) return false;
     this.#enter();
-    this.start(fn, sem);
+    this.#start(fn, sem);
     return true;
   }
 
@@ -199,8 +200,8 @@ export class ErrGroup {
     return this.#wg.wait$().pipe(map(() => this.#result()));
   }
 
-  /** @internal Starts a task that holds a slot of `sem` (if any). */
-  start(fn: Work, sem: Semaphore | null): void {
+  /** Starts a task that holds a slot of `sem` (if any). */
+  #start(fn: Work, sem: Semaphore | null): void {
     const ctx = this.#ctx ?? background();
     go(() => fn(ctx), { ctx, name: fn.name || 'ErrGroup.go' }).then(
       () => this.#end(sem),
@@ -233,21 +234,6 @@ export class ErrGroup {
   #result(): void {
     this.#cancel?.(this.#failed ? this.#err : undefined);
     if (this.#failed) throw this.#err;
-  }
-}
-
-/** A `go` call waiting for a slot: granted, it starts the task, then resolves the call. */
-class LaunchWaiter extends PromiseWaiter {
-  constructor(
-    readonly group: ErrGroup,
-    readonly fn: Work,
-    readonly sem: Semaphore,
-  ) {
-    super(voidShape);
-  }
-  override commit(): void {
-    this.group.start(this.fn, this.sem);
-    super.commit();
   }
 }
 

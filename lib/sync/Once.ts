@@ -5,7 +5,8 @@
 // - waiters are parked only while that function runs (a returned Promise is pending); when it
 //   finishes, the state becomes done before every waiter is committed (ON1, MM4);
 // - a function that throws or rejects still counts as done (ON2).
-// onceValue is a Once plus a cached result; onceFunc is onceValue over the first call's arguments.
+// onceValue caches one synchronous call (no waiting, so no Once); onceFunc is onceValue over the
+// first call's arguments.
 import type { Cancel } from '../channel/types.js';
 import { voidShape } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
@@ -102,11 +103,6 @@ export class Once implements Waitable {
     w.queue?.unlink(w);
   }
 
-  /** @internal Whether the function is running now (a nested synchronous call). */
-  get running(): boolean {
-    return this.#state === RUNNING;
-  }
-
   #finish(): void {
     this.#state = DONE;
     const q = this.#waiters;
@@ -132,24 +128,24 @@ export class Once implements Waitable {
  */
 export function onceValue<T>(fn: () => T): () => T {
   checkFn('onceValue', 'fn', fn);
-  const once = new Once();
   let f: (() => T) | null = fn;
+  let running = false;
   let result: T;
   let failed = false;
   let error: unknown;
-  const run = (): void => {
-    const g = f!;
-    f = null;
-    try {
-      result = g();
-    } catch (e) {
-      failed = true;
-      error = e;
-    }
-  };
   return () => {
-    if (f !== null) once.do(run);
-    else if (once.running) throw new Error('sync: onceValue function called itself (deadlock)');
+    if (f !== null) {
+      const g = f;
+      f = null;
+      running = true;
+      try {
+        result = g();
+      } catch (e) {
+        failed = true;
+        error = e;
+      }
+      running = false;
+    } else if (running) throw new Error('sync: onceValue function called itself (deadlock)');
     if (failed) throw error;
     return result;
   };

@@ -57,11 +57,8 @@ export class WaitGroup implements Waitable {
   add(delta = 1): void {
     const next = this.#counter + integer('WaitGroup.add', 'delta', delta);
     if (next < 0) throw new NegativeCounterError();
-    if (!Number.isSafeInteger(next)) {
-      throw new RangeError(
-        `WaitGroup.add: the counter must stay a safe integer, got ${this.#counter} + ${delta}`,
-      );
-    }
+    // Past Number.MAX_SAFE_INTEGER: the same RangeError as a delta that is no safe integer.
+    integer('WaitGroup.add', 'the new counter', next);
     this.#counter = next;
     if (next !== 0) return;
     const q = this.#waiters;
@@ -160,19 +157,15 @@ export class WaitGroup implements Waitable {
   go(fn: (ctx: Context) => unknown): void {
     checkFn('WaitGroup.go', 'fn', fn);
     this.add(1);
+    // An async body: `await` follows a returned thenable (a `then` getter that throws counts as
+    // a throw of fn), and `finally` counts the task done however fn ends.
     go(
-      (ctx) => {
-        let r: unknown;
-        let thenable: boolean;
+      async (ctx) => {
         try {
-          r = fn(ctx);
-          thenable = isThenable(r); // a `then` getter that throws counts as a throw of fn
-        } catch (error) {
+          await fn(ctx);
+        } finally {
           this.done();
-          throw error;
         }
-        if (!thenable) return this.done();
-        return Promise.resolve(r).finally(() => this.done());
       },
       { name: fn.name || 'WaitGroup.go' },
     );
@@ -192,12 +185,4 @@ export class WaitGroup implements Waitable {
   withdraw(w: Waiter): void {
     w.queue?.unlink(w);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

@@ -129,8 +129,8 @@ export abstract class Permits implements Gate {
   }
 }
 
-/** Makes the Unlock of one hold of `n` on `gate`. */
-export function makeUnlock(gate: Gate, n: number): Unlock {
+/** Makes the Unlock of one hold of `n` on `gate` (or on a subscriber's hold, HoldWaiter). */
+export function makeUnlock(gate: Pick<Gate, 'give'>, n: number): Unlock {
   let held = true;
   const unlock = (() => {
     if (!held) return;
@@ -187,12 +187,10 @@ class HoldWaiter extends SubscriberWaiter {
     if (arg !== COMMITTED) return this.subscriber.error(arg);
     // Released before the emission came round (the subscriber left): nothing to emit.
     if (!this.held) return;
-    if (!this.emitsValue) return this.subscriber.next(undefined);
-    const unlock = (() => this.release()) as Unlock;
-    unlock[DISPOSE] = unlock;
-    this.subscriber.next(unlock);
+    this.subscriber.next(this.emitsValue ? makeUnlock(this, this.weight) : undefined);
   }
-  release(): void {
+  /** Releases a granted hold and completes: what the emitted Unlock and the teardown call. */
+  give(): void {
     if (!this.held) return;
     this.held = false;
     this.gate.give(this.weight);
@@ -201,7 +199,7 @@ class HoldWaiter extends SubscriberWaiter {
   /** Teardown: withdraws a pending hold, or releases a granted one. */
   override unsubscribe(): void {
     if (this.queue !== null) withdraw(this);
-    else this.release();
+    else this.give();
   }
 }
 

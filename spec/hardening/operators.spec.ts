@@ -1,7 +1,7 @@
 // The operators never drop a value whose sender was told "sent", and their tasks follow the rule
 // of API.md "Tasks and failure": ending with their own context's error is ending normally; any
 // other failure with nowhere to go is reported.
-import { background, Channel, fanIn, produce, withCancel } from 'gorx';
+import { background, Channel, ClosedChannelError, fanIn, produce, withCancel } from 'gorx';
 import { describe, expect, it } from 'vitest';
 import { capture, flush, track } from '../helpers/async.js';
 
@@ -31,6 +31,28 @@ describe('fanIn', () => {
     expect(out.tryRecv()).toBeUndefined();
     b.close();
     expect(out.tryRecv()).toEqual({ value: undefined, ok: false });
+  });
+
+  it('RX5 a value lost because another hand closed the output is reported, once per lost value', async () => {
+    const seen = capture('uncaughtException');
+    try {
+      const a = new Channel<number>(1);
+      const b = new Channel<number>(1);
+      const out = fanIn(a, b) as Channel<number>;
+      a.trySend(1);
+      await flush();
+      out.close(); // not the forwarders' close: fails the parked send of 1
+      b.trySend(2); // b's forwarder finds the output closed when it tries to send
+      a.close();
+      b.close();
+      await flush(5);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(seen.seen).toHaveLength(2);
+      expect(seen.seen.every((e) => e instanceof ClosedChannelError)).toBe(true);
+      expect(out.tryRecv()).toEqual({ value: undefined, ok: false });
+    } finally {
+      seen.restore();
+    }
   });
 });
 

@@ -246,6 +246,22 @@ describe('backpressure', () => {
     });
   }
 
+  it("CH19 with capacity 0, 'unbounded' keeps every pushed value and 'drop-oldest' drops each one", () => {
+    const kept = new Subject<number>();
+    const unbounded = toChannel(kept, { capacity: 0, overflow: 'unbounded' });
+    const dropped = new Subject<number>();
+    const dropOldest = toChannel(dropped, { capacity: 0, overflow: 'drop-oldest' });
+    for (let i = 0; i < 3; i++) {
+      kept.next(i);
+      dropped.next(i);
+    }
+    kept.complete();
+    dropped.complete();
+    expect(unbounded.capacity).toBe(0);
+    expect(drain(unbounded)).toEqual({ values: [0, 1, 2], error: undefined });
+    expect(drain(dropOldest)).toEqual({ values: [], error: undefined });
+  });
+
   it('CH19 a waiting receiver takes a pushed value before any overflow applies', async () => {
     const source = new Subject<number>();
     const ch = toChannel(source, { capacity: 1, overflow: 'drop-newest' });

@@ -187,6 +187,21 @@ describe('WaitGroup', () => {
     expect(() => wg.done()).toThrow(NegativeCounterError); // both dones ran, once each
   });
 
+  it('WG5 a result whose then getter throws counts as a throw of fn: done runs once and the error surfaces', async () => {
+    const boom = new Error('then getter');
+    const wg = new WaitGroup();
+    const seen = await unhandledRejections(async () => {
+      wg.go(() => ({
+        get then(): never {
+          throw boom;
+        },
+      }));
+      await wg.wait();
+    });
+    expect(seen).toContain(boom);
+    expect(() => wg.done()).toThrow(NegativeCounterError); // done ran exactly once
+  });
+
   it('WG5 go with a non-function throws TypeError and leaves the counter unchanged', async () => {
     const wg = new WaitGroup();
     expect(() => wg.go(null as never)).toThrow(TypeError);
