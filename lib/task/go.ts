@@ -76,9 +76,9 @@ export class TaskCtx implements Context {
   #abort: AbortController | null = null;
   /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
   #guard: Guard | null = null;
-  #onCancel: (() => void) | null = null;
   /** The parent for `value`; none for a signal (which holds no values). */
   readonly #parent: Context | null | undefined;
+  #onCancel: (() => void) | null = null;
   declare readonly deadline: number | undefined;
 
   constructor(parent: Context | AbortSignal | null | undefined, token: Token | null) {
@@ -154,16 +154,19 @@ export class TaskCtx implements Context {
     this.#why = why ?? err;
     if (this.#guard !== null) withdraw(this.#guard);
     this.#guard = null;
+    // The effects, as the general context's (Context.ts): `done` closes, the signal aborts, then
+    // the clean-up runs.
     if (this.#done !== null) closeDone(this.#done);
-    const onCancel = this.#onCancel;
-    this.#onCancel = null;
     try {
-      this.#abort?.abort(err);
+      this.#abort?.abort(this.#err);
     } catch (error) {
       reportPanic(error);
     }
+    const onCancel = this.#onCancel;
+    this.#onCancel = null;
+    if (onCancel === null) return;
     try {
-      onCancel?.();
+      onCancel();
     } catch (error) {
       reportPanic(error);
     }
