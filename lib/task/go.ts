@@ -42,8 +42,10 @@ const CANCEL_KEY = Symbol.for('gorx.cancelCtx') as unknown as ContextKey<{ reado
  * (CX2), without growing the stack with it.
  */
 class Guard extends Waiter {
-  constructor(readonly follow: () => void) {
+  declare readonly follow: () => void;
+  constructor(follow: () => void) {
     super();
+    this.follow = follow;
   }
   commit(): void {
     if (depth >= MAX_DEPTH) {
