@@ -19,7 +19,7 @@ import { TimerPort } from './TimerPort.js';
 export class Timer {
   readonly #port: TimerPort;
   /** Receives the fire time, once. */
-  readonly c: ReceiveChannel<number>;
+  declare readonly c: ReceiveChannel<number>;
 
   /** @internal */
   constructor(ms: number) {
