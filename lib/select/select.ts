@@ -51,9 +51,7 @@ function readCases(where: string, cases: Cases): unknown[] {
     const c: unknown = cases[key];
     if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
     if (!isCaseRecord(c)) {
-      throw new TypeError(
-        `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(c)}`,
-      );
+      throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
     if (c.port !== null) list.push(key, c);
   }
