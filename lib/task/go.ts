@@ -78,14 +78,17 @@ export class TaskCtx implements Context {
   #abort: AbortController | null = null;
   /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
   #guard: Guard | null = null;
-  /** The parent for `value`; none for a signal (which holds no values). */
-  readonly #parent: Context | null | undefined;
+  /**
+   * The nearest ancestor that is not a task's context, which answers `value` for this one (a
+   * task's context holds no values); none for a signal (which holds no values either).
+   */
+  readonly #holder: Context | null | undefined;
   #onCancel: (() => void) | null = null;
   declare readonly deadline: number | undefined;
 
   constructor(parent: Context | AbortSignal | null | undefined, token: Token | null) {
     const ctx = isSignal(parent) ? undefined : parent;
-    this.#parent = ctx;
+    this.#holder = ctx instanceof TaskCtx ? ctx.#holder : ctx;
     this.deadline = ctx?.deadline;
     if (token === null) return;
     // A context's error carries its cause (CX16: `ctx.err.cause` is `cause(ctx)`, or absent when
@@ -137,12 +140,10 @@ export class TaskCtx implements Context {
     return this.#abort.signal;
   }
 
-  /** Its own node under the cause key, else the nearest ancestor's answer (a loop over tasks). */
+  /** Its own node under the cause key, else the answer of the nearest ancestor that holds values. */
   value<T>(key: ContextKey<T>): T | undefined {
     if (key === CANCEL_KEY) return this as never;
-    let parent = this.#parent;
-    while (parent instanceof TaskCtx) parent = parent.#parent;
-    return parent?.value(key);
+    return this.#holder?.value(key);
   }
 
   /**
