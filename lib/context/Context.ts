@@ -199,8 +199,8 @@ export function cause(ctx: Context): unknown {
  */
 export class CancelCtx implements Context {
   // Every mutable field is private, so a frozen context (Object.freeze) still works.
-  #err: ContextError | undefined = undefined;
-  #why: unknown = undefined;
+  #err: ContextError | undefined;
+  #why: unknown;
   #done: DonePort | null = null;
   #abort: AbortController | null = null;
   /** Children that propagate through this node; null until the first. */

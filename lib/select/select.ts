@@ -51,9 +51,7 @@ function readCases(where: string, cases: Cases): unknown[] {
     const c: unknown = cases[key];
     if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
     if (!isCaseRecord(c)) {
-      throw new TypeError(
-        `${where}: case ${JSON.stringify(key)} must be made by recv() or send(), got ${show(c)}`,
-      );
+      throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
     if (c.port !== null) list.push(key, c);
   }
@@ -116,14 +114,21 @@ function commitReady(list: unknown[]): unknown {
   return commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
 
-/** A parked select: a waiter per case (and one on the cancel token), and where its outcome goes. */
-abstract class Group {
+/**
+ * A parked select: a waiter per case (and one on the cancel token), and where its outcome goes:
+ * the Promise of `select` (a `select$` subscriber overrides `finish`).
+ */
+class Group {
   declare readonly waiters: CaseWaiter[];
   declare readonly token: Token | null;
+  readonly #resolve: (value: unknown) => void;
+  readonly #reject: (error: unknown) => void;
 
-  constructor(token: Token | null) {
+  constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
     this.waiters = [];
     this.token = token;
+    this.#resolve = resolve;
+    this.#reject = reject;
   }
 
   /** Withdraws every waiter but `winner` (all of them for null). */
@@ -132,7 +137,9 @@ abstract class Group {
   }
 
   /** Hands on the outcome (a result, or the error when `failed`) once the others are withdrawn. */
-  abstract finish(failed: boolean, outcome: unknown): void;
+  finish(failed: boolean, outcome: unknown): void {
+    settle(failed ? this.#reject : this.#resolve, outcome);
+  }
 }
 
 /** One case of a parked select; `key` null marks the cancellation case. */
@@ -190,19 +197,8 @@ function park(group: Group, list: unknown[]): void {
   }
 }
 
-class PromiseGroup extends Group {
-  readonly #resolve: (value: unknown) => void;
-  readonly #reject: (error: unknown) => void;
-
-  constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
-    super(token);
-    this.#resolve = resolve;
-    this.#reject = reject;
-  }
-  finish(failed: boolean, outcome: unknown): void {
-    settle(failed ? this.#reject : this.#resolve, outcome);
-  }
-}
+/** A `select$` group hands its outcome to its subscriber, never to a Promise. */
+function noop(): void {}
 
 /** Emits a `select$` result and completes. */
 function emit(subscriber: Subscriber<unknown>, result: unknown): void {
@@ -220,10 +216,10 @@ class SubscriberGroup extends Group implements Delivery {
   #failed = false;
 
   constructor(subscriber: Subscriber<unknown>) {
-    super(null);
+    super(null, noop, noop);
     this.#subscriber = subscriber;
   }
-  finish(failed: boolean, outcome: unknown): void {
+  override finish(failed: boolean, outcome: unknown): void {
     this.#failed = failed;
     deliver(this, outcome);
   }
@@ -279,7 +275,7 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   }
   if (r !== BLOCKED) return resolvedWith(r as Selected<C>);
   noSymbolKeys('select', cases);
-  return new Promise((resolve, reject) => park(new PromiseGroup(token, resolve as never, reject), list));
+  return new Promise((resolve, reject) => park(new Group(token, resolve as never, reject), list));
 }
 
 /**

@@ -42,8 +42,10 @@ const CANCEL_KEY = Symbol.for('gorx.cancelCtx') as unknown as ContextKey<{ reado
  * (CX2), without growing the stack with it.
  */
 class Guard extends Waiter {
-  constructor(readonly follow: () => void) {
+  declare readonly follow: () => void;
+  constructor(follow: () => void) {
     super();
+    this.follow = follow;
   }
   commit(): void {
     if (depth >= MAX_DEPTH) {
@@ -76,14 +78,17 @@ export class TaskCtx implements Context {
   #abort: AbortController | null = null;
   /** Where this context waits for its parent to be done; null when it cannot be or it is over. */
   #guard: Guard | null = null;
+  /**
+   * The nearest ancestor that is not a task's context, which answers `value` for this one (a
+   * task's context holds no values); none for a signal (which holds no values either).
+   */
+  readonly #holder: Context | null | undefined;
   #onCancel: (() => void) | null = null;
-  /** The parent for `value`; none for a signal (which holds no values). */
-  readonly #parent: Context | null | undefined;
   declare readonly deadline: number | undefined;
 
   constructor(parent: Context | AbortSignal | null | undefined, token: Token | null) {
     const ctx = isSignal(parent) ? undefined : parent;
-    this.#parent = ctx;
+    this.#holder = ctx instanceof TaskCtx ? ctx.#holder : ctx;
     this.deadline = ctx?.deadline;
     if (token === null) return;
     // A context's error carries its cause (CX16: `ctx.err.cause` is `cause(ctx)`, or absent when
@@ -135,12 +140,10 @@ export class TaskCtx implements Context {
     return this.#abort.signal;
   }
 
-  /** Its own node under the cause key, else the nearest ancestor's answer (a loop over tasks). */
+  /** Its own node under the cause key, else the answer of the nearest ancestor that holds values. */
   value<T>(key: ContextKey<T>): T | undefined {
     if (key === CANCEL_KEY) return this as never;
-    let parent = this.#parent;
-    while (parent instanceof TaskCtx) parent = parent.#parent;
-    return parent?.value(key);
+    return this.#holder?.value(key);
   }
 
   /**
@@ -154,16 +157,19 @@ export class TaskCtx implements Context {
     this.#why = why ?? err;
     if (this.#guard !== null) withdraw(this.#guard);
     this.#guard = null;
+    // The effects, as the general context's (Context.ts): `done` closes, the signal aborts, then
+    // the clean-up runs.
     if (this.#done !== null) closeDone(this.#done);
-    const onCancel = this.#onCancel;
-    this.#onCancel = null;
     try {
-      this.#abort?.abort(err);
+      this.#abort?.abort(this.#err);
     } catch (error) {
       reportPanic(error);
     }
+    const onCancel = this.#onCancel;
+    this.#onCancel = null;
+    if (onCancel === null) return;
     try {
-      onCancel?.();
+      onCancel();
     } catch (error) {
       reportPanic(error);
     }

@@ -10,6 +10,16 @@ import { TimerPort } from './TimerPort.js';
  */
 const MIN_PERIOD = 0.001;
 
+/** Moves a ticker's port to its next tick once a tick is taken: the first one due after now (TK2). */
+function nextTick(port: TimerPort): void {
+  const { period, when } = port;
+  const t = now();
+  const next = when + period * (Math.floor((t - when) / period) + 1);
+  // Rounding can leave `next` at `t` (a late tick on a large clock): the next tick is then a
+  // full period away, so the ticker is never due twice at one instant.
+  port.set(next > t ? next : t + period);
+}
+
 /**
  * Delivers the clock time every `period` ms on `c`. A slow receiver gets at most one pending
  * tick: ticks are dropped, never queued. `stop` does not close `c`.
@@ -31,6 +41,7 @@ export class Ticker {
 
   /** @internal */
   constructor(ms: number) {
+    this.#port.advance = nextTick;
     this.#start('NewTicker', 'newTicker', ms);
   }
 
@@ -56,7 +67,8 @@ export class Ticker {
     const p = period(where, ms);
     if (p < MIN_PERIOD)
       throw new RangeError(`${where}: period must be at least ${MIN_PERIOD} ms (1 µs), got ${p}`);
-    this.#port.set(now() + p, p);
+    this.#port.period = p;
+    this.#port.set(now() + p);
   }
 }
 

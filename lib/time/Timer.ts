@@ -19,7 +19,7 @@ import { TimerPort } from './TimerPort.js';
 export class Timer {
   readonly #port: TimerPort;
   /** Receives the fire time, once. */
-  readonly c: ReceiveChannel<number>;
+  declare readonly c: ReceiveChannel<number>;
 
   /** @internal */
   constructor(ms: number) {
@@ -40,7 +40,7 @@ export class Timer {
    * No value from the earlier setting is ever received afterwards.
    */
   reset(ms: number): boolean {
-    return this.#port.set(due('Timer.reset', ms), 0);
+    return this.#port.set(due('Timer.reset', ms));
   }
 }
 
@@ -52,7 +52,7 @@ function due(where: string, ms: number): number {
 /** The channel of a one-shot timer that fires `ms` from now: a Timer's, `after`'s, `sleep`'s. @internal */
 export function timerPort(where: string, ms: number): TimerPort {
   const port = new TimerPort();
-  port.set(due(where, ms), 0);
+  port.set(due(where, ms));
   return port;
 }
 

@@ -18,6 +18,8 @@ export class TimerPort extends ReceivePort<number> {
   /** When the value is due, and the ticker period (0 for a one-shot timer). */
   when = 0;
   period = 0;
+  /** A ticker's move to its next tick once a tick is taken (Ticker.ts); null for a timer. */
+  advance: ((port: TimerPort) => void) | null = null;
   #active = false;
   readonly #recvq = new WaitQueue();
   #armed: Alarm | null = null;
@@ -40,12 +42,11 @@ export class TimerPort extends ReceivePort<number> {
     if (this.#recvq.size === 0) this.#disarm();
   }
 
-  /** Arms at `at` (now + d) with `period`; returns whether the timer was active. */
-  set(at: number, period: number): boolean {
+  /** Arms at `at` (now + d); returns whether the timer was active. */
+  set(at: number): boolean {
     const was = this.stop();
     this.#active = true;
     this.when = at;
-    this.period = period;
     this.#arm();
     return was;
   }
@@ -57,19 +58,11 @@ export class TimerPort extends ReceivePort<number> {
     return was;
   }
 
-  /** Consumes the due value: a timer goes inactive, a ticker moves to its next tick (TK2). */
+  /** Consumes the due value: a timer goes inactive, a ticker moves to its next tick (`advance`). */
   #fire(value: number): number {
     this.#disarm();
-    const { period, when } = this;
-    if (period === 0) this.#active = false;
-    else {
-      const t = now();
-      const next = when + period * (Math.floor((t - when) / period) + 1);
-      // Rounding can leave `next` at `t` (a late tick on a large clock): the next tick is then a
-      // full period away, so the ticker is never due twice at one instant.
-      this.when = next > t ? next : t + period;
-      this.#arm();
-    }
+    this.#active = false;
+    this.advance?.(this);
     return value;
   }
 

@@ -382,4 +382,11 @@ describe('select', () => {
       ok: true,
     });
   });
+
+  it('SE1 the name of a forged case is quoted in the error, a long one cut short', () => {
+    const name = 'x'.repeat(1000);
+    expect(() => select({ [name]: 42 } as never)).toThrow(
+      new TypeError(`select: case "${'x'.repeat(40)}…" must be made by recv() or send(), got 42`),
+    );
+  });
 });
