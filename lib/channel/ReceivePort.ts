@@ -24,7 +24,7 @@ function receive<T>(
   subscriber: Subscriber<T>,
   ranging: ReceivePort<T> | null,
 ): SubscriberWaiter {
-  const w = new SubscriberWaiter(subscriber, true, ranging);
+  const w = new SubscriberWaiter(subscriber, ranging);
   w.pump(port);
   return w;
 }

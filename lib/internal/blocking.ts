@@ -168,14 +168,11 @@ export function sendPromise<T>(core: SendCore<T>, value: T, token: Token | null)
  */
 export class SubscriberWaiter extends Waiter implements Delivery {
   declare readonly subscriber: Subscriber<any>;
-  /** Whether the emission carries a value: read by a subclass that emits something of its own. */
-  declare readonly emitsValue: boolean;
   /** The port ranged over; null for one operation. */
   declare readonly ranging: RecvCore<any> | null;
-  constructor(subscriber: Subscriber<any>, emitsValue: boolean, ranging: RecvCore<any> | null = null) {
+  constructor(subscriber: Subscriber<any>, ranging: RecvCore<any> | null = null) {
     super();
     this.subscriber = subscriber;
-    this.emitsValue = emitsValue;
     this.ranging = ranging;
   }
   commit(): void {
@@ -231,7 +228,7 @@ export function sendSubscribe<T>(
     subscriber.complete();
     return undefined;
   }
-  const w = new SubscriberWaiter(subscriber, false);
+  const w = new SubscriberWaiter(subscriber);
   w.value = value;
   core.parkSend(w);
   return w;

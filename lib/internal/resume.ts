@@ -87,14 +87,6 @@ export function resolved<T>(value: T): Promise<T> {
   return value === undefined ? (VOID as Promise<T>) : Promise.resolve(value);
 }
 
-/** `resolved`, under the name some callers use for a value that is not undefined. */
-export const resolvedWith: <T>(value: T) => Promise<T> = resolved;
-
-/** `resolved(undefined)`. */
-export function resolvedVoid(): Promise<undefined> {
-  return resolved(undefined);
-}
-
 /** A Promise rejected with `error`, now or at the next macrotask hop (G4). */
 export function rejected(error: unknown): Promise<never> {
   if (!mustYield()) return Promise.reject(error);

@@ -10,7 +10,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { rejected, resolvedWith, settle } from '../internal/resume.js';
+import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
@@ -273,7 +273,7 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   } catch (error) {
     return rejected(error);
   }
-  if (r !== BLOCKED) return resolvedWith(r as Selected<C>);
+  if (r !== BLOCKED) return resolved(r as Selected<C>);
   noSymbolKeys('select', cases);
   return new Promise((resolve, reject) => park(new Group(token, resolve as never, reject), list));
 }

@@ -129,7 +129,7 @@ export class WaitGroup implements Waitable {
         subscriber.complete();
         return undefined;
       }
-      const w = new SubscriberWaiter(subscriber, false);
+      const w = new SubscriberWaiter(subscriber);
       this.park(w);
       return w;
     });

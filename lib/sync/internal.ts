@@ -23,7 +23,7 @@ import {
   waiterPromise,
 } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
-import { rejected, resolved, resolvedVoid } from '../internal/resume.js';
+import { rejected, resolved } from '../internal/resume.js';
 import { COMMITTED, commitSafely } from '../internal/trampoline.js';
 import { type Port, type Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 
@@ -158,7 +158,7 @@ export function gatePromise(
 ): Promise<any> {
   const token = toToken(cancel);
   if (token !== null && token.err !== undefined) return rejected(token.err);
-  if (gate.take(n)) return shape === voidShape ? resolvedVoid() : resolved(shape(gate, true));
+  if (gate.take(n)) return resolved(shape === voidShape ? undefined : shape(gate, true));
   const w = new PromiseWaiter(shape);
   w.weight = n;
   w.value = gate;
@@ -173,10 +173,12 @@ export function gatePromise(
 class HoldWaiter extends SubscriberWaiter {
   held = false;
   declare readonly gate: Gate;
-  /** `emitsValue` here: whether the emission is an Unlock (or undefined). */
+  /** Whether the emission is an Unlock (or undefined). */
+  declare readonly emitsUnlock: boolean;
   constructor(gate: Gate, subscriber: Subscriber<any>, emitsUnlock: boolean) {
-    super(subscriber, emitsUnlock);
+    super(subscriber);
     this.gate = gate;
+    this.emitsUnlock = emitsUnlock;
   }
   /** The hold counts from the grant; the emission goes through the trampoline. */
   override commit(): void {
@@ -187,7 +189,7 @@ class HoldWaiter extends SubscriberWaiter {
     if (arg !== COMMITTED) return this.subscriber.error(arg);
     // Released before the emission came round (the subscriber left): nothing to emit.
     if (!this.held) return;
-    this.subscriber.next(this.emitsValue ? makeUnlock(this, this.weight) : undefined);
+    this.subscriber.next(this.emitsUnlock ? makeUnlock(this, this.weight) : undefined);
   }
   /** Releases a granted hold and completes: what the emitted Unlock and the teardown call. */
   give(): void {
