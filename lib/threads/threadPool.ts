@@ -80,23 +80,21 @@ const MIN_DEPTH = 2;
 /** A task this long (µs) is "long": near the end of a run it waits for a free thread instead. */
 const LONG = 200;
 
-class Job {
-  state = QUEUED;
-  thread: Thread | null = null;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+interface Job {
+  readonly id: number;
+  readonly name: string;
+  readonly args: unknown[];
+  readonly moves: Transferable[];
+  /** The links of the channels among its arguments. */
+  readonly peers: Peer[];
+  readonly ctx: TaskCtx;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  state: number;
+  thread: Thread | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
   /** Its cancel word, where memory is shared. */
-  word: Int32Array | undefined = undefined;
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly args: unknown[],
-    readonly moves: Transferable[],
-    /** The links of the channels among its arguments. */
-    readonly peers: Peer[],
-    readonly ctx: TaskCtx,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
+  word: Int32Array | undefined;
 }
 
 class Thread {
@@ -110,11 +108,11 @@ class Thread {
   load = 0;
   depth = MIN_DEPTH;
   /** The cancel words of its running jobs (one per job it may run at once), and the free ones. */
-  words: Int32Array | undefined = undefined;
-  free: number[] = [];
-  used = 0;
+  #words: Int32Array | undefined = undefined;
+  #free: number[] = [];
+  #used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
-  mean = -1;
+  #mean = -1;
   long = false;
   /** Left the pool (died, or terminated by it). */
   gone = false;
@@ -150,9 +148,9 @@ class Thread {
     this.jobs.set(job.id, job);
     for (const p of job.peers) this.peers.set(p.key, p);
     if (host.shared) {
-      this.words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
-      const i = this.free.pop() ?? this.used++;
-      job.word = this.words.subarray(i, i + 1);
+      this.#words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      const i = this.#free.pop() ?? this.#used++;
+      job.word = this.#words.subarray(i, i + 1);
       Atomics.store(job.word, 0, 0);
     }
     if (this.load++ === 0) this.endpoint.ref(true);
@@ -162,12 +160,12 @@ class Thread {
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
-    if (job.word !== undefined) this.free.push(job.word.byteOffset >> 2);
+    if (job.word !== undefined) this.#free.push(job.word.byteOffset >> 2);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
-    this.mean = this.mean < 0 ? micros : this.mean + (micros - this.mean) / 4;
-    this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.mean, 1))));
-    this.long = this.mean > LONG;
+    this.#mean = this.#mean < 0 ? micros : this.#mean + (micros - this.#mean) / 4;
+    this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.#mean, 1))));
+    this.long = this.#mean > LONG;
   }
 }
 
@@ -232,7 +230,20 @@ class Pool implements ThreadPool {
     result.catch(() => {});
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
     const ctx = task.ctx as TaskCtx;
-    const job = new Job(this.#nextId++, name, copy, moves, peers, ctx, resolve, reject);
+    const job: Job = {
+      id: this.#nextId++,
+      name,
+      args: copy,
+      moves,
+      peers,
+      ctx,
+      resolve,
+      reject,
+      state: QUEUED,
+      thread: null,
+      timer: undefined,
+      word: undefined,
+    };
     if (ctx.err !== undefined) {
       job.state = DONE;
       reject(ctx.err);
