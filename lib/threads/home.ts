@@ -448,7 +448,8 @@ class HomeLink implements Side, Peer {
    * arrived) or duplicated (taken there, not reported).
    */
   lost(): number {
-    if (this.gone) return 0;
+    // What it posted before it died is read first, where the host can (Node): nothing of it is lost.
+    if (!this.sync()) return 0;
     const ch = this.#ch;
     const back = this.#drain();
     const credit = this.credit;

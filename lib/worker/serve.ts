@@ -17,7 +17,7 @@ import { background, CancelCtx, type ContextError } from '../context/Context.js'
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { fence, type Gate, gate, type Peer } from '../threads/link.js';
+import { fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
 import {
   type Batch,
   CANCEL,
@@ -278,4 +278,10 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   }
   server.outbox.push([READY]);
   server.outbox.flush();
+  // A Node thread that ends by an uncaught error or process.exit() still posts what its channels
+  // did in its last turn, so the values sent there are not lost.
+  (globalThis as { process?: { on?(event: 'exit', listener: () => void): unknown } }).process?.on?.(
+    'exit',
+    flushNow,
+  );
 }
