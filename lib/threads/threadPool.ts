@@ -17,6 +17,7 @@ import { afterFunc } from '../context/afterFunc.js';
 import { background, type Context, cause } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { ClosedChannelError, DeadlineExceededError } from '../errors.js';
+import { Ring } from '../internal/Ring.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task, type TaskCtx } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
@@ -174,9 +175,8 @@ class Pool implements ThreadPool {
   readonly #terminateAfter: number;
   readonly #ctx: Context;
   #threads: Thread[] = [];
-  /** Jobs waiting for a thread, from `#head` on (done ones are skipped). */
-  #queue: Job[] = [];
-  #head = 0;
+  /** Jobs waiting for a thread, in order (done ones are skipped). */
+  readonly #queue = new Ring<Job>();
   readonly #jobs = new Set<Job>();
   #nextId = 1;
   #closed = false;
@@ -315,31 +315,18 @@ class Pool implements ThreadPool {
   /** Starts queued jobs on threads with room. */
   #pump(): void {
     const queue = this.#queue;
-    while (this.#head < queue.length) {
-      const job = queue[this.#head]!;
-      if (job.state !== QUEUED) {
-        this.#head++;
-        continue;
-      }
+    while (queue.length > 0) {
       let thread: Thread | undefined;
       try {
-        thread = this.#pick(queue.length - this.#head);
+        thread = this.#pick(queue.length);
       } catch (error) {
-        // The spawn function failed and no thread has room: this job cannot run.
-        this.#head++;
-        this.#settle(job, false, error);
+        // The spawn function failed and no thread has room: the next job cannot run.
+        this.#settle(queue.shift(), false, error);
         continue;
       }
-      if (thread === undefined) break;
-      this.#head++;
-      thread.start(job);
-    }
-    if (this.#head === queue.length) {
-      queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
+      if (thread === undefined) return;
+      const job = queue.shift();
+      if (job.state === QUEUED) thread.start(job);
     }
   }
 
