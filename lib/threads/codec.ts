@@ -135,22 +135,13 @@ function builtinOf(err: Error): string | undefined {
   return typeof ctor === 'function' && ctor.prototype === proto ? (name as string) : undefined;
 }
 
-/** Whether structured clone accepts `value`. Primitives are checked by type, objects by trying. */
+/** Whether structured clone accepts `value` (it refuses functions, symbols and objects holding them). */
 function cloneable(value: unknown): boolean {
-  switch (typeof value) {
-    case 'function':
-    case 'symbol':
-      return false;
-    case 'object':
-      if (value === null) return true;
-      try {
-        structuredClone(value);
-        return true;
-      } catch {
-        return false;
-      }
-    default:
-      return true;
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -237,12 +228,8 @@ function rebuild(w: WireError): Error {
       (w.b === undefined
         ? undefined
         : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
-    if (w.b === 'AggregateError' && ctor !== undefined) args.unshift([]);
-    err = Reflect.construct(
-      w.b === 'AggregateError' && ctor !== undefined ? ctor : Error,
-      args,
-      ctor ?? Error,
-    );
+    // An Error made with the class's prototype (an AggregateError's `errors` are defined below).
+    err = Reflect.construct(Error, args, ctor ?? Error);
     // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
     if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
     if (err.name !== w.n) define(err, 'name', w.n, false);
