@@ -230,17 +230,15 @@ class HomeLink implements Side, Peer {
    * host's error (a DataCloneError), so that neither side waits for them.
    */
   #refused(values: unknown[], error: unknown): void {
-    const kept: unknown[] = [];
     const before = this.out.length;
     for (const v of this.#drain()) {
       const i = values.indexOf(v);
-      if (i < 0) kept.push(v);
+      if (i < 0) this.out.push(v);
       else values.splice(i, 1);
     }
-    for (const v of kept) this.out.push(v);
     const ch = this.#ch;
     if (!ch.closed) ch.close(error);
-    release(ch, before - kept.length, [], false);
+    release(ch, before - this.out.length, [], false);
   }
 
   #receive(batch: Msg[]): void {
