@@ -149,7 +149,7 @@ export class Outbox {
   readonly #post: Post;
   readonly #refused: (envelope: Envelope, error: unknown) => void;
   /** The fence of the next batch (link.ts). */
-  readonly #fence: () => number[] | undefined;
+  readonly #nextFence: () => number[] | undefined;
 
   constructor(
     post: Post,
@@ -158,7 +158,7 @@ export class Outbox {
   ) {
     this.#post = post;
     this.#refused = refused;
-    this.#fence = fence;
+    this.#nextFence = fence;
   }
 
   get length(): number {
@@ -185,7 +185,7 @@ export class Outbox {
     this.#moves = null;
     // The channel traffic of this turn leaves first, and the batch is fenced behind it.
     flushNow();
-    const f = this.#fence();
+    const f = this.#nextFence();
     try {
       this.#post({ gorx: WIRE, m: queue, f }, moves === null ? [] : (moves.flat() as Transferable[]));
     } catch {

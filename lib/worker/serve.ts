@@ -4,7 +4,7 @@
 // browser bundle stays clean) or a Web Worker's global scope.
 //
 // Invariants:
-// - each running task has exactly one context in `live`, removed when the task settles; the
+// - each running task has exactly one context in `running`, removed when the task settles; the
 //   context is cancelled when the task ends, as `go` does;
 // - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
 //   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
@@ -95,10 +95,10 @@ interface WebPort {
 }
 
 class Server {
-  readonly #live = new Map<number, TaskCtx>();
+  readonly #running = new Map<number, TaskCtx>();
   /** The channels linked to the pool's thread, by key (link.ts). */
   readonly #peers = new Map<number, Peer>();
-  readonly #gate: Gate = gate(this.#peers);
+  readonly #inOrder: Gate = gate(this.#peers);
   readonly #handlers: Map<string, Handler>;
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
@@ -118,7 +118,7 @@ class Server {
     if (batch === undefined) return;
     // Channels among the arguments are taken in first, so that the fence waits for their links too.
     for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
-    this.#gate((data as Batch).f, () => {
+    this.#inOrder((data as Batch).f, () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
         else if (env[0] === CANCEL) this.#cancel(env);
@@ -136,7 +136,7 @@ class Server {
   #run(env: Run): void {
     const [, id, name, args, deadline, word] = env;
     const ctx = new TaskCtx(deadline, word);
-    this.#live.set(id, ctx);
+    this.#running.set(id, ctx);
     const t0 = performance.now();
     const handler = this.#handlers.get(name);
     if (handler === undefined) {
@@ -163,7 +163,7 @@ class Server {
   #done(id: number, ctx: TaskCtx, ok: boolean, value: unknown, t0: number): void {
     const now = performance.now();
     const t = (now - t0) * 1000;
-    this.#live.delete(id);
+    this.#running.delete(id);
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];
@@ -180,7 +180,7 @@ class Server {
 
   #cancel(env: Cancel): void {
     const [, id, e, c] = env;
-    const ctx = this.#live.get(id);
+    const ctx = this.#running.get(id);
     if (ctx === undefined) return;
     const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
