@@ -5,7 +5,8 @@
 //
 // - a class gorx knows (its own errors) or one the application registered on both sides travels by
 //   its registry key and is rebuilt with that class's prototype, without running its constructor;
-// - a built-in class (TypeError, RangeError, …, AggregateError) travels by its global name;
+// - a built-in class (TypeError, RangeError, …, AggregateError: any global class) travels by its
+//   global name;
 // - a DOMException (AbortError, TimeoutError, DataCloneError, …) is rebuilt with `new DOMException`;
 // - anything else arrives as a plain `Error` that keeps the original `name`.
 //
@@ -49,30 +50,22 @@ export interface WireError {
 /** A value that may be an error: `{ x }` for an encoded error, `{ v }` for a value as it is. */
 export type Wired = { readonly x: WireError } | { readonly v: unknown };
 
-/** gorx's own classes: recognised by their cross-copy brand, so another copy's errors count too. */
-const gorxClasses: readonly (readonly [ErrorClass, string])[] = [
-  [CanceledError, 'gorx.CanceledError'],
-  [DeadlineExceededError, 'gorx.DeadlineExceededError'],
-  [ClosedChannelError, 'gorx.ClosedChannelError'],
-  [WorkerExitError, 'gorx.WorkerExitError'],
-  [NegativeCounterError, 'gorx.NegativeCounterError'],
-  [UnlockError, 'gorx.UnlockError'],
-  [BufferOverflowError, 'gorx.BufferOverflowError'],
+/**
+ * gorx's own classes, keyed `gorx.<id>`: recognised by their cross-copy brand, so another copy's
+ * errors count too.
+ */
+const gorxClasses: readonly (ErrorClass & { readonly id: string })[] = [
+  CanceledError,
+  DeadlineExceededError,
+  ClosedChannelError,
+  WorkerExitError,
+  NegativeCounterError,
+  UnlockError,
+  BufferOverflowError,
 ];
 
-const byKey = new Map<string, ErrorClass>(gorxClasses.map(([ctor, key]) => [key, ctor]));
+const byKey = new Map<string, ErrorClass>(gorxClasses.map((ctor) => [`gorx.${ctor.id}`, ctor]));
 const byClass = new Map<Function, string>();
-
-const builtins = [
-  'Error',
-  'TypeError',
-  'RangeError',
-  'ReferenceError',
-  'SyntaxError',
-  'EvalError',
-  'URIError',
-  'AggregateError',
-] as const;
 
 /** Causes and properties nest; a chain deeper than this is cut (the rest arrives as its text). */
 const MAX_DEPTH = 16;
@@ -121,7 +114,7 @@ function isDOMException(value: unknown): value is DOMException {
 
 /** The registry key of `err`'s class: gorx's brand first, then the nearest registered class. */
 function keyOf(err: Error): string | undefined {
-  for (const [ctor, key] of gorxClasses) if (err instanceof ctor) return key;
+  for (const ctor of gorxClasses) if (err instanceof ctor) return `gorx.${ctor.id}`;
   if (byClass.size === 0) return undefined;
   for (
     let p = Object.getPrototypeOf(err);
@@ -134,32 +127,21 @@ function keyOf(err: Error): string | undefined {
   return undefined;
 }
 
-/** The built-in class `err` is a direct instance of, if any. */
+/** The name of the global class (TypeError, AggregateError, …) `err` is a direct instance of, if any. */
 function builtinOf(err: Error): string | undefined {
   const proto = Object.getPrototypeOf(err);
-  for (const name of builtins) {
-    const ctor = (globalThis as Record<string, unknown>)[name] as Function | undefined;
-    if (ctor !== undefined && proto === ctor.prototype) return name;
-  }
-  return undefined;
+  const name: unknown = Object.hasOwn(proto, 'constructor') ? proto.constructor.name : undefined;
+  const ctor = typeof name === 'string' ? (globalThis as Record<string, unknown>)[name] : undefined;
+  return typeof ctor === 'function' && ctor.prototype === proto ? (name as string) : undefined;
 }
 
-/** Whether structured clone accepts `value`. Primitives are checked by type, objects by trying. */
+/** Whether structured clone accepts `value` (it refuses functions, symbols and objects holding them). */
 function cloneable(value: unknown): boolean {
-  switch (typeof value) {
-    case 'function':
-    case 'symbol':
-      return false;
-    case 'object':
-      if (value === null) return true;
-      try {
-        structuredClone(value);
-        return true;
-      } catch {
-        return false;
-      }
-    default:
-      return true;
+  try {
+    structuredClone(value);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -246,12 +228,8 @@ function rebuild(w: WireError): Error {
       (w.b === undefined
         ? undefined
         : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
-    if (w.b === 'AggregateError' && ctor !== undefined) args.unshift([]);
-    err = Reflect.construct(
-      w.b === 'AggregateError' && ctor !== undefined ? ctor : Error,
-      args,
-      ctor ?? Error,
-    );
+    // An Error made with the class's prototype (an AggregateError's `errors` are defined below).
+    err = Reflect.construct(Error, args, ctor ?? Error);
     // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
     if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
     if (err.name !== w.n) define(err, 'name', w.n, false);

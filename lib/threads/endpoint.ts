@@ -37,30 +37,24 @@ interface WebWorkerLike {
   terminate(): void;
 }
 
-function isNodeWorker(w: object): w is NodeWorkerLike {
-  return (
-    typeof (w as NodeWorkerLike).on === 'function' && typeof (w as NodeWorkerLike).terminate === 'function'
-  );
-}
-
-function isWebWorker(w: object): w is WebWorkerLike {
-  return (
-    typeof (w as WebWorkerLike).addEventListener === 'function' &&
-    typeof (w as WebWorkerLike).terminate === 'function'
-  );
-}
-
 /**
  * Listens to the thread `worker` and returns how to talk to it.
  * @throws TypeError when `worker` is neither a Node Worker nor a Web Worker.
  */
 export function connect(worker: unknown, on: EndpointEvents): Endpoint {
-  if (typeof worker !== 'object' || worker === null || typeof (worker as any).postMessage !== 'function') {
-    throw new TypeError(`threadPool: spawn must return a Worker, got ${show(worker)}`);
+  const w = worker as Partial<NodeWorkerLike & WebWorkerLike> | null;
+  if (
+    typeof w === 'object' &&
+    w !== null &&
+    typeof w.postMessage === 'function' &&
+    typeof w.terminate === 'function'
+  ) {
+    if (typeof w.on === 'function') return nodeEndpoint(w as NodeWorkerLike, on);
+    if (typeof w.addEventListener === 'function') return webEndpoint(w as WebWorkerLike, on);
   }
-  if (isNodeWorker(worker)) return nodeEndpoint(worker, on);
-  if (isWebWorker(worker)) return webEndpoint(worker, on);
-  throw new TypeError('threadPool: spawn must return a Worker (worker_threads or Web Worker)');
+  throw new TypeError(
+    `threadPool: spawn must return a Worker (worker_threads or Web Worker), got ${show(worker)}`,
+  );
 }
 
 function nodeEndpoint(w: NodeWorkerLike, on: EndpointEvents): Endpoint {

@@ -22,6 +22,8 @@ import { brand, isError, rename } from '../errors.js';
  * Rules: R2 (no Promise hangs when a thread dies).
  */
 export class WorkerExitError extends Error {
+  /** @internal The class name, which keys the brand (as for the classes of errors.ts). */
+  static readonly id = 'WorkerExitError';
   static override [Symbol.hasInstance](value: unknown): boolean {
     return isError(this, WorkerExitError, 'WorkerExitError', value);
   }

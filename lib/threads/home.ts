@@ -79,14 +79,16 @@ function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boole
 
 /** A receiver parked in the home channel on behalf of an endpoint's demand. */
 class Agent extends Waiter {
-  constructor(readonly link: HomeLink) {
+  readonly #link: HomeLink;
+  constructor(link: HomeLink) {
     super();
+    this.#link = link;
   }
   commit(): void {
-    this.link.taken(this.ok, this.value, undefined);
+    this.#link.taken(this.ok, this.value, undefined);
   }
   fail(error: unknown): void {
-    this.link.taken(false, undefined, error);
+    this.#link.taken(false, undefined, error);
   }
 }
 
@@ -165,58 +167,61 @@ class Home implements Side {
 /** The home's end of one endpoint's link. */
 class HomeLink implements Side, Peer {
   queued = false;
-  q: Msg[] = [];
+  #q: Msg[] = [];
   /** Credits granted and not used (values in flight count until they arrive). */
   credit = 0;
   /** Values pushed to the endpoint and not reported taken, in order. */
   out = new Ring<unknown>();
   /** Values the endpoint asked for and was not sent yet. */
-  demand = 0;
+  #demand = 0;
   /** Capacity 0: sends waiting there for a receiver. */
-  want = 0;
+  #want = 0;
   /** Capacity > 0: the endpoint sends (wants credits until it gives them back). */
   sender = false;
   starving = false;
   needed = false;
   spared = false;
-  ended = false;
+  #ended = false;
   gone = false;
   /** Values received from the endpoint. */
-  got = 0;
+  #got = 0;
   sent = 0;
   seen = 0;
   fenced = 0;
-  proxy: Agent | null = null;
+  #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
-  readonly reserved = new WaitQueue();
+  readonly #reserved = new WaitQueue();
 
-  constructor(
-    readonly home: Home,
-    readonly port: MessagePort,
-    readonly key: number,
-  ) {
-    listen(port, (batch) => this.receive(batch));
+  readonly #home: Home;
+  readonly #port: MessagePort;
+  readonly key: number;
+
+  constructor(home: Home, port: MessagePort, key: number) {
+    this.#home = home;
+    this.#port = port;
+    this.key = key;
+    listen(port, (batch) => this.#receive(batch));
   }
 
   sync(): boolean {
-    if (!this.gone) drain(this.port, (batch) => this.receive(batch));
+    if (!this.gone) drain(this.#port, (batch) => this.#receive(batch));
     return !this.gone;
   }
 
-  get ch(): Channel<unknown> {
-    return this.home.ch;
+  get #ch(): Channel<unknown> {
+    return this.#home.ch;
   }
 
   send(m: Msg): void {
-    this.q.push(m);
+    this.#q.push(m);
     later(this);
   }
 
   flush(): void {
-    if (this.gone || this.q.length === 0) return;
-    const q = this.q;
-    this.q = [];
-    const refused = post(this, this.port, q);
+    if (this.gone || this.#q.length === 0) return;
+    const q = this.#q;
+    this.#q = [];
+    const refused = post(this, this.#port, q);
     if (refused !== undefined) this.#refused(refused.values, refused.error);
   }
 
@@ -225,30 +230,28 @@ class HomeLink implements Side, Peer {
    * host's error (a DataCloneError), so that neither side waits for them.
    */
   #refused(values: unknown[], error: unknown): void {
-    const kept: unknown[] = [];
     const before = this.out.length;
     for (const v of this.#drain()) {
       const i = values.indexOf(v);
-      if (i < 0) kept.push(v);
+      if (i < 0) this.out.push(v);
       else values.splice(i, 1);
     }
-    for (const v of kept) this.out.push(v);
-    const ch = this.ch;
+    const ch = this.#ch;
     if (!ch.closed) ch.close(error);
-    release(ch, before - kept.length, [], false);
+    release(ch, before - this.out.length, [], false);
   }
 
-  receive(batch: Msg[]): void {
+  #receive(batch: Msg[]): void {
     this.seen++;
     if (this.gone) return;
-    const ch = this.ch;
+    const ch = this.#ch;
     const c = ch.capacity;
     for (const m of batch) {
       switch (m[0]) {
         case VALS: {
           const vs = m[1] as unknown[];
           this.credit -= vs.length;
-          this.got += vs.length;
+          this.#got += vs.length;
           if (c > 0) release(ch, vs.length, vs, false);
           else for (const v of vs) this.#deliver(v);
           break;
@@ -256,16 +259,16 @@ class HomeLink implements Side, Peer {
         case TAKE: {
           const took = m[1] as number;
           for (let i = 0; i < took; i++) this.out.shift();
-          this.demand = Math.max(0, this.demand + (m[2] as number));
+          this.#demand = Math.max(0, this.#demand + (m[2] as number));
           this.starving = m[3] === 1;
           this.needed = false;
-          if (this.demand === 0) this.unpark();
+          if (this.#demand === 0) this.unpark();
           if (took > 0) release(ch, took, [], false);
           break;
         }
         case WANT:
           if (c > 0) this.sender = true;
-          else this.want = Math.max(0, this.want + (m[1] as number));
+          else this.#want = Math.max(0, this.#want + (m[1] as number));
           break;
         case RET:
           this.sender = false;
@@ -275,7 +278,7 @@ class HomeLink implements Side, Peer {
         case BACK: {
           // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
           const back = this.#drain(m[1] as number);
-          this.demand = 0;
+          this.#demand = 0;
           this.needed = false;
           release(ch, back.length, back, true);
           break;
@@ -288,7 +291,7 @@ class HomeLink implements Side, Peer {
       }
     }
     this.#finish();
-    this.home.wake();
+    this.#home.wake();
   }
 
   /** The first `n` values pushed and not taken (all by default), oldest first, out of `out`. */
@@ -300,9 +303,9 @@ class HomeLink implements Side, Peer {
 
   /** Sends the channel's values to the endpoint while it wants them. */
   pump(): void {
-    const ch = this.ch;
+    const ch = this.#ch;
     const c = ch.capacity;
-    while (this.demand > 0 && !this.ended && this.proxy === null) {
+    while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
       let r: unknown;
       if (c > 0 && ch.length > 0) {
         ch.held++;
@@ -317,8 +320,8 @@ class HomeLink implements Side, Peer {
         }
         if (r === CLOSED) return this.#end(undefined);
         if (r === BLOCKED) {
-          const p = (this.proxy = new Agent(this));
-          this.home.proxies++;
+          const p = (this.#proxy = new Agent(this));
+          this.#home.proxies++;
           if (c > 0) ch.held++;
           ch.parkRecv(p);
           return;
@@ -330,72 +333,72 @@ class HomeLink implements Side, Peer {
 
   #push(v: unknown): void {
     // With a buffer, the value's slot was held before it was taken.
-    if (this.ch.capacity === 0) this.ch.held++;
+    if (this.#ch.capacity === 0) this.#ch.held++;
     this.out.push(v);
-    this.demand--;
-    const last = this.q[this.q.length - 1];
+    this.#demand--;
+    const last = this.#q[this.#q.length - 1];
     if (last !== undefined && last[0] === PUSH) (last[1] as unknown[]).push(v);
     else this.send([PUSH, [v]]);
   }
 
   #end(error: unknown): void {
-    this.ended = true;
+    this.#ended = true;
     this.send([END, error === undefined ? undefined : encodeError(error)]);
     this.#finish();
   }
 
   /** The proxy was committed: a value (it holds its slot already), the close, or its error. */
   taken(ok: boolean, value: unknown, error: unknown): void {
-    this.proxy = null;
-    this.home.proxies--;
+    this.#proxy = null;
+    this.#home.proxies--;
     if (ok) this.#push(value);
     else this.#end(error);
-    this.home.wake();
+    this.#home.wake();
   }
 
   /** Takes the proxy out of the channel (a close, or the endpoint is gone). */
   unpark(): void {
-    const p = this.proxy;
+    const p = this.#proxy;
     if (p === null) return;
-    this.proxy = null;
-    this.home.proxies--;
-    this.ch.withdraw(p);
-    if (this.ch.capacity > 0) release(this.ch, 1, [], false);
+    this.#proxy = null;
+    this.#home.proxies--;
+    this.#ch.withdraw(p);
+    if (this.#ch.capacity > 0) release(this.#ch, 1, [], false);
   }
 
   grant(n: number): void {
     this.credit += n;
-    this.ch.held += n;
-    this.send([CREDIT, n, this.got]);
+    this.#ch.held += n;
+    this.send([CREDIT, n, this.#got]);
   }
 
   /** Capacity 0: sets receivers aside for the endpoint's waiting sends. */
   reserve(): void {
-    while (this.want > 0 && !this.ch.closed) {
-      const r = this.ch.queues()[1].shift();
+    while (this.#want > 0 && !this.#ch.closed) {
+      const r = this.#ch.queues()[1].shift();
       if (r === null) return;
-      this.reserved.push(r, this);
-      this.want--;
+      this.#reserved.push(r, this);
+      this.#want--;
       this.credit++;
-      this.send([CREDIT, 1, this.got]);
+      this.send([CREDIT, 1, this.#got]);
     }
   }
 
   /** A receiver set aside gave up (its context, or another case of its select). */
   withdraw(w: Waiter): void {
-    this.reserved.unlink(w);
+    this.#reserved.unlink(w);
   }
 
   /** `n` credits come back unused. */
   #unreserve(n: number): void {
     this.credit -= n;
-    const ch = this.ch;
+    const ch = this.#ch;
     if (ch.capacity > 0) {
       if (n > 0) release(ch, n, [], false);
       return;
     }
     for (let i = 0; i < n; i++) {
-      const r = this.reserved.shift();
+      const r = this.#reserved.shift();
       if (r === null) continue;
       let v: unknown;
       try {
@@ -415,15 +418,15 @@ class HomeLink implements Side, Peer {
 
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
-    const r = this.reserved.shift();
-    if (r === null) return release(this.ch, 0, [v], false);
+    const r = this.#reserved.shift();
+    if (r === null) return release(this.#ch, 0, [v], false);
     r.value = v;
     r.ok = true;
     commitSafely(r);
   }
 
   #finish(): void {
-    if (this.home.shut && this.ended && this.credit === 0 && this.out.length === 0) this.#leave();
+    if (this.#home.shut && this.#ended && this.credit === 0 && this.out.length === 0) this.#leave();
   }
 
   #leave(): void {
@@ -431,10 +434,10 @@ class HomeLink implements Side, Peer {
     this.unpark();
     this.flush();
     this.gone = true;
-    const links = this.home.links;
+    const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
-    if (links.length === 0) this.ch.crossing = null;
-    this.port.close();
+    if (links.length === 0) this.#ch.crossing = null;
+    this.#port.close();
   }
 
   /**
@@ -443,15 +446,16 @@ class HomeLink implements Side, Peer {
    * arrived) or duplicated (taken there, not reported).
    */
   lost(): number {
-    if (this.gone) return 0;
-    const ch = this.ch;
+    // What it posted before it died is read first, where the host can (Node): nothing of it is lost.
+    if (!this.sync()) return 0;
+    const ch = this.#ch;
     const back = this.#drain();
     const credit = this.credit;
     this.credit = 0;
     this.#leave();
     if (ch.capacity > 0) release(ch, credit + back.length, back, true);
     else {
-      this.credit = this.reserved.size;
+      this.credit = this.#reserved.size;
       this.#unreserve(this.credit);
       release(ch, back.length, back, true);
     }

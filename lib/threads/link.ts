@@ -186,36 +186,30 @@ export function later(side: Side): void {
 }
 
 /**
- * Posts `batch` on `port`. A batch the host cannot clone is posted message by message, and the
- * values of a PUSH or VALS message value by value: returns the values that could not be cloned
- * (dropped) and the host's error, or undefined when all went.
+ * Posts `batch` on `port`. A batch the host cannot clone is posted message by message, the values
+ * of a PUSH or VALS message one by one: returns the values that could not be cloned (dropped) and
+ * the host's error, or undefined when all went.
  */
 export function post(
   link: Counts,
   port: MessagePort,
   batch: Msg[],
 ): { values: unknown[]; error: unknown } | undefined {
-  const send = (b: Msg[]) => {
-    port.postMessage(b);
-    link.sent++;
-  };
   try {
-    send(batch);
+    port.postMessage(batch);
+    link.sent++;
     return undefined;
   } catch (error) {
     const values: unknown[] = [];
     for (const m of batch) {
-      try {
-        send([m]);
-      } catch {
-        // PUSH and VALS are both kind 0; every other message is plain numbers or an encoded error.
-        if (m[0] !== PUSH) continue;
-        for (const v of m[1] as unknown[]) {
-          try {
-            send([[PUSH, [v]]]);
-          } catch {
-            values.push(v);
-          }
+      // PUSH and VALS are both kind 0; every other message is plain numbers or an encoded error.
+      const parts: Msg[] = m[0] === PUSH ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
+      for (const part of parts) {
+        try {
+          port.postMessage([part]);
+          link.sent++;
+        } catch {
+          if (m[0] === PUSH) values.push((part[1] as unknown[])[0]);
         }
       }
     }

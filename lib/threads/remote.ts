@@ -411,7 +411,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
    * of values sent here that the home may not have received.
    */
   lost(error: unknown): number {
-    if (this.#death !== undefined) return 0;
+    // What the home posted before it died is read first, where the host can (Node).
+    if (!this.sync()) return 0;
     // After the home said "closed and drained", every value sent here had arrived.
     const uncertain = this.#ended ? 0 : this.#sent - this.#acked;
     this.#death = error;

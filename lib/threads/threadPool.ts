@@ -17,6 +17,7 @@ import { afterFunc } from '../context/afterFunc.js';
 import { background, type Context, cause } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { ClosedChannelError, DeadlineExceededError } from '../errors.js';
+import { Ring } from '../internal/Ring.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task, type TaskCtx } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
@@ -80,23 +81,21 @@ const MIN_DEPTH = 2;
 /** A task this long (µs) is "long": near the end of a run it waits for a free thread instead. */
 const LONG = 200;
 
-class Job {
-  state = QUEUED;
-  thread: Thread | null = null;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+interface Job {
+  readonly id: number;
+  readonly name: string;
+  readonly args: unknown[];
+  readonly moves: Transferable[];
+  /** The links of the channels among its arguments. */
+  readonly peers: Peer[];
+  readonly ctx: TaskCtx;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  state: number;
+  thread: Thread | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
   /** Its cancel word, where memory is shared. */
-  word: Int32Array | undefined = undefined;
-  constructor(
-    readonly id: number,
-    readonly name: string,
-    readonly args: unknown[],
-    readonly moves: Transferable[],
-    /** The links of the channels among its arguments. */
-    readonly peers: Peer[],
-    readonly ctx: TaskCtx,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
+  word: Int32Array | undefined;
 }
 
 class Thread {
@@ -110,11 +109,11 @@ class Thread {
   load = 0;
   depth = MIN_DEPTH;
   /** The cancel words of its running jobs (one per job it may run at once), and the free ones. */
-  words: Int32Array | undefined = undefined;
-  free: number[] = [];
-  used = 0;
+  #words: Int32Array | undefined = undefined;
+  #free: number[] = [];
+  #used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
-  mean = -1;
+  #mean = -1;
   long = false;
   /** Left the pool (died, or terminated by it). */
   gone = false;
@@ -150,9 +149,9 @@ class Thread {
     this.jobs.set(job.id, job);
     for (const p of job.peers) this.peers.set(p.key, p);
     if (host.shared) {
-      this.words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
-      const i = this.free.pop() ?? this.used++;
-      job.word = this.words.subarray(i, i + 1);
+      this.#words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      const i = this.#free.pop() ?? this.#used++;
+      job.word = this.#words.subarray(i, i + 1);
       Atomics.store(job.word, 0, 0);
     }
     if (this.load++ === 0) this.endpoint.ref(true);
@@ -162,12 +161,12 @@ class Thread {
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
-    if (job.word !== undefined) this.free.push(job.word.byteOffset >> 2);
+    if (job.word !== undefined) this.#free.push(job.word.byteOffset >> 2);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
-    this.mean = this.mean < 0 ? micros : this.mean + (micros - this.mean) / 4;
-    this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.mean, 1))));
-    this.long = this.mean > LONG;
+    this.#mean = this.#mean < 0 ? micros : this.#mean + (micros - this.#mean) / 4;
+    this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.#mean, 1))));
+    this.long = this.#mean > LONG;
   }
 }
 
@@ -176,9 +175,8 @@ class Pool implements ThreadPool {
   readonly #terminateAfter: number;
   readonly #ctx: Context;
   #threads: Thread[] = [];
-  /** Jobs waiting for a thread, from `#head` on (done ones are skipped). */
-  #queue: Job[] = [];
-  #head = 0;
+  /** Jobs waiting for a thread, in order (done ones are skipped). */
+  readonly #queue = new Ring<Job>();
   readonly #jobs = new Set<Job>();
   #nextId = 1;
   #closed = false;
@@ -232,7 +230,20 @@ class Pool implements ThreadPool {
     result.catch(() => {});
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
     const ctx = task.ctx as TaskCtx;
-    const job = new Job(this.#nextId++, name, copy, moves, peers, ctx, resolve, reject);
+    const job: Job = {
+      id: this.#nextId++,
+      name,
+      args: copy,
+      moves,
+      peers,
+      ctx,
+      resolve,
+      reject,
+      state: QUEUED,
+      thread: null,
+      timer: undefined,
+      word: undefined,
+    };
     if (ctx.err !== undefined) {
       job.state = DONE;
       reject(ctx.err);
@@ -304,31 +315,18 @@ class Pool implements ThreadPool {
   /** Starts queued jobs on threads with room. */
   #pump(): void {
     const queue = this.#queue;
-    while (this.#head < queue.length) {
-      const job = queue[this.#head]!;
-      if (job.state !== QUEUED) {
-        this.#head++;
-        continue;
-      }
+    while (queue.length > 0) {
       let thread: Thread | undefined;
       try {
-        thread = this.#pick(queue.length - this.#head);
+        thread = this.#pick(queue.length);
       } catch (error) {
-        // The spawn function failed and no thread has room: this job cannot run.
-        this.#head++;
-        this.#settle(job, false, error);
+        // The spawn function failed and no thread has room: the next job cannot run.
+        this.#settle(queue.shift(), false, error);
         continue;
       }
-      if (thread === undefined) break;
-      this.#head++;
-      thread.start(job);
-    }
-    if (this.#head === queue.length) {
-      queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > queue.length) {
-      this.#queue = queue.slice(this.#head);
-      this.#head = 0;
+      if (thread === undefined) return;
+      const job = queue.shift();
+      if (job.state === QUEUED) thread.start(job);
     }
   }
 

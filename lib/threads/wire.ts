@@ -146,12 +146,20 @@ export class Outbox {
     this.flush();
   };
 
+  readonly #post: Post;
+  readonly #refused: (envelope: Envelope, error: unknown) => void;
+  /** The fence of the next batch (link.ts). */
+  readonly #nextFence: () => number[] | undefined;
+
   constructor(
-    private readonly post: Post,
-    private readonly refused: (envelope: Envelope, error: unknown) => void,
-    /** The fence of the next batch (link.ts). */
-    private readonly fence: () => number[] | undefined,
-  ) {}
+    post: Post,
+    refused: (envelope: Envelope, error: unknown) => void,
+    fence: () => number[] | undefined,
+  ) {
+    this.#post = post;
+    this.#refused = refused;
+    this.#nextFence = fence;
+  }
 
   get length(): number {
     return this.#queue.length;
@@ -177,17 +185,17 @@ export class Outbox {
     this.#moves = null;
     // The channel traffic of this turn leaves first, and the batch is fenced behind it.
     flushNow();
-    const f = this.fence();
+    const f = this.#nextFence();
     try {
-      this.post({ gorx: WIRE, m: queue, f }, moves === null ? [] : (moves.flat() as Transferable[]));
+      this.#post({ gorx: WIRE, m: queue, f }, moves === null ? [] : (moves.flat() as Transferable[]));
     } catch {
       // Something in the batch cannot be cloned: find it by posting one envelope at a time.
       for (let i = 0; i < queue.length; i++) {
         const envelope = queue[i]!;
         try {
-          this.post({ gorx: WIRE, m: [envelope], f }, moves?.[i] ?? []);
+          this.#post({ gorx: WIRE, m: [envelope], f }, moves?.[i] ?? []);
         } catch (error) {
-          this.refused(envelope, error);
+          this.#refused(envelope, error);
         }
       }
     }

@@ -4,7 +4,7 @@
 // browser bundle stays clean) or a Web Worker's global scope.
 //
 // Invariants:
-// - each running task has exactly one context in `live`, removed when the task settles; the
+// - each running task has exactly one context in `running`, removed when the task settles; the
 //   context is cancelled when the task ends, as `go` does;
 // - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
 //   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
@@ -17,7 +17,7 @@ import { background, CancelCtx, type ContextError } from '../context/Context.js'
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { fence, type Gate, gate, type Peer } from '../threads/link.js';
+import { fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
 import {
   type Batch,
   CANCEL,
@@ -53,11 +53,11 @@ class TaskCtx extends CancelCtx {
   /** The error `err` showed from the word, before the cancel message came. */
   early: ContextError | undefined = undefined;
 
-  constructor(
-    deadline: number | undefined,
-    readonly word: Int32Array | undefined,
-  ) {
+  readonly #word: Int32Array | undefined;
+
+  constructor(deadline: number | undefined, word: Int32Array | undefined) {
     super(background(), deadline);
+    this.#word = word;
     if (deadline === undefined) return;
     const expire = () => this.cancel(new DeadlineExceededError(), undefined);
     if (deadline <= now()) {
@@ -70,7 +70,7 @@ class TaskCtx extends CancelCtx {
 
   override get err(): ContextError | undefined {
     const err = super.err;
-    const w = err === undefined && this.word !== undefined ? Atomics.load(this.word, 0) : 0;
+    const w = err === undefined && this.#word !== undefined ? Atomics.load(this.#word, 0) : 0;
     if (w === 0) return err;
     this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
     return this.early;
@@ -95,22 +95,21 @@ interface WebPort {
 }
 
 class Server {
-  readonly live = new Map<number, TaskCtx>();
+  readonly #running = new Map<number, TaskCtx>();
   /** The channels linked to the pool's thread, by key (link.ts). */
-  readonly peers = new Map<number, Peer>();
-  readonly gate: Gate = gate(this.peers);
+  readonly #peers = new Map<number, Peer>();
+  readonly #inOrder: Gate = gate(this.#peers);
+  readonly #handlers: Map<string, Handler>;
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
   #opened = 0;
 
-  constructor(
-    readonly handlers: Map<string, Handler>,
-    post: Post,
-  ) {
+  constructor(handlers: Map<string, Handler>, post: Post) {
+    this.#handlers = handlers;
     this.outbox = new Outbox(
       post,
       (envelope, error) => this.#refused(envelope, error),
-      () => fence(this.peers),
+      () => fence(this.#peers),
     );
   }
 
@@ -119,7 +118,7 @@ class Server {
     if (batch === undefined) return;
     // Channels among the arguments are taken in first, so that the fence waits for their links too.
     for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
-    this.gate((data as Batch).f, () => {
+    this.#inOrder((data as Batch).f, () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
         else if (env[0] === CANCEL) this.#cancel(env);
@@ -131,17 +130,17 @@ class Server {
   #take(values: unknown[]): void {
     const peers: Peer[] = [];
     for (let i = 0; i < values.length; i++) values[i] = incoming(values[i], peers);
-    for (const p of peers) this.peers.set(p.key, p);
+    for (const p of peers) this.#peers.set(p.key, p);
   }
 
   #run(env: Run): void {
     const [, id, name, args, deadline, word] = env;
     const ctx = new TaskCtx(deadline, word);
-    this.live.set(id, ctx);
+    this.#running.set(id, ctx);
     const t0 = performance.now();
-    const handler = this.handlers.get(name);
+    const handler = this.#handlers.get(name);
     if (handler === undefined) {
-      const names = [...this.handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
+      const names = [...this.#handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
       const err = new TypeError(`serve: no handler named ${show(name)} (handlers: ${names || 'none'})`);
       return this.#done(id, ctx, false, err, t0);
     }
@@ -164,13 +163,13 @@ class Server {
   #done(id: number, ctx: TaskCtx, ok: boolean, value: unknown, t0: number): void {
     const now = performance.now();
     const t = (now - t0) * 1000;
-    this.live.delete(id);
+    this.#running.delete(id);
     if (this.outbox.length === 0) this.#opened = now;
     if (ok) {
       const moves: Transferable[] = [];
       const peers: Peer[] = [];
       this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
-      for (const p of peers) this.peers.set(p.key, p);
+      for (const p of peers) this.#peers.set(p.key, p);
     } else {
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
       this.outbox.push([ERR, id, encodeError(value), t, own ? 1 : 0]);
@@ -181,7 +180,7 @@ class Server {
 
   #cancel(env: Cancel): void {
     const [, id, e, c] = env;
-    const ctx = this.live.get(id);
+    const ctx = this.#running.get(id);
     if (ctx === undefined) return;
     const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
@@ -203,13 +202,9 @@ function hostPort(): unknown {
     process?: { getBuiltinModule?: (id: string) => { parentPort?: unknown } | undefined };
     WorkerGlobalScope?: Function;
   };
-  const threads = host.process?.getBuiltinModule?.('node:worker_threads');
-  if (threads !== undefined) {
-    if (threads.parentPort === null || threads.parentPort === undefined) {
-      throw new Error('serve: not in a worker thread (worker_threads has no parentPort)');
-    }
-    return threads.parentPort;
-  }
+  // Node: the thread's parentPort (null on the main thread); browsers: the worker's global scope.
+  const port = host.process?.getBuiltinModule?.('node:worker_threads')?.parentPort;
+  if (port !== undefined && port !== null) return port;
   if (typeof host.WorkerGlobalScope === 'function' && globalThis instanceof host.WorkerGlobalScope) {
     return globalThis;
   }
@@ -283,4 +278,10 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   }
   server.outbox.push([READY]);
   server.outbox.flush();
+  // A Node thread that ends by an uncaught error or process.exit() still posts what its channels
+  // did in its last turn, so the values sent there are not lost.
+  (globalThis as { process?: { on?(event: 'exit', listener: () => void): unknown } }).process?.on?.(
+    'exit',
+    flushNow,
+  );
 }

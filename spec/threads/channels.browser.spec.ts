@@ -26,6 +26,7 @@ channelSuite({
       w.addEventListener('error', () => resolve(performance.now()));
     }),
   deaths: ['throw'],
+  lossless: [],
   sizes: {
     order: 10_000,
     fanOut: 5_000,

@@ -24,6 +24,7 @@ channelSuite({
   noticed: (worker) =>
     new Promise((resolve) => (worker as Worker).once('exit', () => resolve(performance.now()))),
   deaths: ['throw', 'exit'],
+  lossless: ['throw', 'exit'],
   sizes: {
     order: 100_000,
     fanOut: 20_000,

@@ -202,6 +202,23 @@ describe('threadPool', () => {
     });
   });
 
+  for (const when of ['once the task runs', 'before the task starts in its thread']) {
+    it(`CX2 C2 contexts derived from a task's context in its thread are cancelled with it, in the same turn, with its cause (cancelled ${when})`, async () => {
+      const [ctx, cancel] = withCancelCause(background());
+      const task = shared.pool.go('observeChildren', [], ctx);
+      if (when === 'once the task runs') await flush();
+      cancel(new QuotaError(4));
+      const seen = {
+        err: 'CanceledError',
+        canceled: true,
+        cause: 'QuotaError',
+        causeIsQuota: true,
+        errCauseIsCause: true,
+      };
+      expect(await task).toMatchObject({ child: seen, grandchild: seen });
+    });
+  }
+
   it("C2 a deadline crosses: the thread's context has the caller's deadline and expires with DeadlineExceededError", async () => {
     const [ctx, cancel] = withTimeout(background(), 40);
     expect(await shared.pool.go('deadline', [], ctx)).toBe(ctx.deadline);

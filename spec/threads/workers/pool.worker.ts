@@ -8,6 +8,8 @@ import {
   DeadlineExceededError,
   NegativeCounterError,
   UnlockError,
+  withCancel,
+  withTimeout,
 } from '../../../lib/index.js';
 import {
   type Context,
@@ -136,6 +138,21 @@ serve({
   /** Honours its context and reports what reached it. */
   observe: (ctx: Context) =>
     new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(describe(ctx)))),
+  /**
+   * Honours its context through a child and a grandchild of it, and reports what they show when
+   * the task's own context is cancelled (in the same turn).
+   */
+  observeChildren: (ctx: Context) => {
+    const [child, cancelChild] = withCancel(ctx);
+    const [grandchild, cancelGrandchild] = withTimeout(child, 60_000);
+    return new Promise((resolve) =>
+      ctx.signal.addEventListener('abort', () => {
+        resolve({ child: describe(child), grandchild: describe(grandchild) });
+        cancelGrandchild();
+        cancelChild();
+      }),
+    );
+  },
   deadline: (ctx: Context) => ctx.deadline,
   ignore: forever,
   /** Dies a few ms after starting: by an uncaught throw, or process.exit(code). */
