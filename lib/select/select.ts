@@ -90,27 +90,19 @@ function commitCase(key: string, c: CaseRecord): unknown {
   return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
+/** The indices in `list` of the ready cases, refilled by every commitReady (no user code runs meanwhile). */
+const readyAt: number[] = [];
+
 /**
  * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
  * (SE3); BLOCKED when none is.
  */
 function commitReady(list: unknown[]): unknown {
-  const n = list.length;
-  let ready = 0;
-  let last = 0;
-  for (let i = 1; i < n; i += 2) {
-    if (isReady(list[i] as CaseRecord)) {
-      ready++;
-      last = i;
-    }
-  }
+  readyAt.length = 0;
+  for (let i = 1; i < list.length; i += 2) if (isReady(list[i] as CaseRecord)) readyAt.push(i);
+  const ready = readyAt.length;
   if (ready === 0) return BLOCKED;
-  let i = last;
-  if (ready > 1) {
-    let pick = Math.floor(random() * ready);
-    for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
-    if (i >= n) return BLOCKED;
-  }
+  const i = readyAt[ready > 1 ? Math.floor(random() * ready) : 0]!;
   return commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
 
