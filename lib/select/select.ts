@@ -166,15 +166,15 @@ class CaseWaiter extends Waiter {
 // same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
 function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
+  const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
     const c = list[i] as CaseRecord;
-    ws.push(new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value));
-  }
-  const order = ws.length > 1 ? ws.slice() : ws;
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const w = order[i]!;
-    order[i] = order[j]!;
+    const w = new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value);
+    ws.push(w);
+    // Shuffled as it is dealt (Fisher–Yates, inside out): `w` takes a random place among the
+    // waiters so far, and the one it displaces moves to the end.
+    const j = Math.floor(random() * (order.length + 1));
+    order.push(order[j]!);
     order[j] = w;
   }
   for (const w of order) {
