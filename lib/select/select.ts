@@ -47,9 +47,9 @@ function readCases(where: string, cases: Cases): unknown[] {
     );
   }
   const list: unknown[] = [];
-  for (const key in cases) {
+  for (const key of Object.keys(cases)) {
     const c: unknown = cases[key];
-    if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
+    if (c === null || c === undefined) continue;
     if (!isCaseRecord(c)) {
       throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
