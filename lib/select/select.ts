@@ -13,8 +13,8 @@ import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
-import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
 let random: () => number = Math.random;
@@ -141,13 +141,13 @@ class CaseWaiter extends Waiter {
   declare readonly op: number;
 
   /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
-  constructor(group: Group, key: string | null, op: number, port: Port, value: unknown) {
+  constructor(group: Group, key: string | null, c: CaseRecord) {
     super();
     this.group = group;
     this.key = key;
-    this.op = op;
-    this.port = port;
-    this.value = value;
+    this.op = c.op;
+    this.port = c.port;
+    this.value = c.value;
   }
   commit(): void {
     const { group, key } = this;
@@ -168,8 +168,7 @@ function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
   const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
-    const c = list[i] as CaseRecord;
-    const w = new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value);
+    const w = new CaseWaiter(group, list[i - 1] as string, list[i] as CaseRecord);
     ws.push(w);
     // Shuffled as it is dealt (Fisher–Yates, inside out): `w` takes a random place among the
     // waiters so far, and the one it displaces moves to the end.
@@ -183,7 +182,7 @@ function park(group: Group, list: unknown[]): void {
   }
   const token = group.token;
   if (token !== null) {
-    const w = new CaseWaiter(group, null, RECV, token.done as RecvCore<never>, undefined);
+    const w = new CaseWaiter(group, null, new CaseRecord(RECV, token.done as RecvCore<never>, undefined));
     ws.push(w);
     (token.done as RecvCore<never>).parkRecv(w);
   }
