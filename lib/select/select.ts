@@ -14,7 +14,7 @@ import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
-import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
+import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
 let random: () => number = Math.random;
@@ -107,16 +107,18 @@ function commitReady(list: unknown[]): unknown {
 }
 
 /**
- * A parked select: a waiter per case (and one on the cancel token), and where its outcome goes:
- * the Promise of `select` (a `select$` subscriber overrides `finish`).
+ * A parked select: a waiter per case, and where its outcome goes: the Promise of `select` (a
+ * `select$` subscriber overrides `finish`). With a cancel token the group itself is the waiter on
+ * the token's `done`, listed after the cases: it has no case to commit, only the token's error.
  */
-class Group {
-  declare readonly waiters: CaseWaiter[];
+class Group extends Waiter {
+  declare readonly waiters: Waiter[];
   declare readonly token: Token | null;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
 
   constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
+    super();
     this.waiters = [];
     this.token = token;
     this.#resolve = resolve;
@@ -124,8 +126,17 @@ class Group {
   }
 
   /** Withdraws every waiter but `winner` (all of them for null). */
-  drop(winner: CaseWaiter | null): void {
+  drop(winner: Waiter | null): void {
     for (const w of this.waiters) if (w !== winner) withdraw(w);
+  }
+
+  /** The token is done: no case happened. */
+  commit(): void {
+    this.drop(this);
+    this.finish(true, this.token!.err);
+  }
+  fail(): void {
+    this.commit();
   }
 
   /** Hands on the outcome (a result, or the error when `failed`) once the others are withdrawn. */
@@ -134,14 +145,14 @@ class Group {
   }
 }
 
-/** One case of a parked select; `key` null marks the cancellation case. */
+/** One case of a parked select. */
 class CaseWaiter extends Waiter {
   declare readonly group: Group;
-  declare readonly key: string | null;
+  declare readonly key: string;
   declare readonly op: number;
 
   /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
-  constructor(group: Group, key: string | null, c: CaseRecord) {
+  constructor(group: Group, key: string, c: CaseRecord) {
     super();
     this.group = group;
     this.key = key;
@@ -152,8 +163,7 @@ class CaseWaiter extends Waiter {
   commit(): void {
     const { group, key } = this;
     group.drop(this);
-    if (key === null) group.finish(true, group.token!.err);
-    else group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
+    group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
   }
   fail(error: unknown): void {
     this.group.drop(this);
@@ -182,9 +192,8 @@ function park(group: Group, list: unknown[]): void {
   }
   const token = group.token;
   if (token !== null) {
-    const w = new CaseWaiter(group, null, new CaseRecord(RECV, token.done as RecvCore<never>, undefined));
-    ws.push(w);
-    (token.done as RecvCore<never>).parkRecv(w);
+    ws.push(group);
+    (token.done as RecvCore<never>).parkRecv(group);
   }
 }
 
