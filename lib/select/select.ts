@@ -125,22 +125,25 @@ class Group extends Waiter {
     this.#reject = reject;
   }
 
-  /** Withdraws every waiter but `winner` (all of them for null). */
-  drop(winner: Waiter | null): void {
-    for (const w of this.waiters) if (w !== winner) withdraw(w);
+  /**
+   * Withdraws every waiter still parked. The one that won needs no withdrawing: the port that
+   * committed it has unlinked it already.
+   */
+  drop(): void {
+    for (const w of this.waiters) withdraw(w);
   }
 
   /** The token is done: no case happened. */
   commit(): void {
-    this.drop(this);
     this.finish(true, this.token!.err);
   }
   fail(): void {
     this.commit();
   }
 
-  /** Hands on the outcome (a result, or the error when `failed`) once the others are withdrawn. */
+  /** Withdraws the others, then hands on the outcome (a result, or the error when `failed`). */
   finish(failed: boolean, outcome: unknown): void {
+    this.drop();
     settle(failed ? this.#reject : this.#resolve, outcome);
   }
 }
@@ -161,12 +164,10 @@ class CaseWaiter extends Waiter {
     this.value = c.value;
   }
   commit(): void {
-    const { group, key } = this;
-    group.drop(this);
-    group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
+    const { key } = this;
+    this.group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
   }
   fail(error: unknown): void {
-    this.group.drop(this);
     this.group.finish(true, error);
   }
 }
@@ -220,6 +221,7 @@ class SubscriberGroup extends Group implements Delivery {
     this.#subscriber = subscriber;
   }
   override finish(failed: boolean, outcome: unknown): void {
+    this.drop();
     this.#failed = failed;
     deliver(this, outcome);
   }
@@ -228,7 +230,7 @@ class SubscriberGroup extends Group implements Delivery {
     else emit(this.#subscriber, outcome);
   }
   unsubscribe(): void {
-    this.drop(null);
+    this.drop();
   }
 }
 
