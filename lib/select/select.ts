@@ -69,41 +69,35 @@ function noSymbolKeys(where: string, cases: Cases): void {
   }
 }
 
-function isReady(c: CaseRecord): boolean {
-  return c.op === RECV
-    ? (c.port as RecvCore<unknown>).readyRecv()
-    : (c.port as SendCore<unknown>).readySend();
-}
-
 /** The result of a receive case. */
 function received(key: string, value: unknown, ok: boolean): unknown {
   return { case: key, value: ok ? value : undefined, ok };
-}
-
-/**
- * Commits a ready case and returns the select's result; BLOCKED (no case could commit) if the
- * port turned out not to be ready; throws for a closed send case or a close error.
- */
-function commitCase(key: string, c: CaseRecord): unknown {
-  if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
-  const r = (c.port as RecvCore<unknown>).takeNow();
-  return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
 /** The indices in `list` of the ready cases, refilled by every commitReady (no user code runs meanwhile). */
 const readyAt: number[] = [];
 
 /**
- * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
- * (SE3); BLOCKED when none is.
+ * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random (SE3),
+ * and returns the select's result; BLOCKED when none is ready, or when the chosen port turned
+ * out not to be. Throws for a closed send case or a close error.
  */
 function commitReady(list: unknown[]): unknown {
   readyAt.length = 0;
-  for (let i = 1; i < list.length; i += 2) if (isReady(list[i] as CaseRecord)) readyAt.push(i);
-  const ready = readyAt.length;
-  if (ready === 0) return BLOCKED;
-  const i = readyAt[ready > 1 ? Math.floor(random() * ready) : 0]!;
-  return commitCase(list[i - 1] as string, list[i] as CaseRecord);
+  for (let i = 1; i < list.length; i += 2) {
+    const c = list[i] as CaseRecord;
+    const ready =
+      c.op === RECV ? (c.port as RecvCore<unknown>).readyRecv() : (c.port as SendCore<unknown>).readySend();
+    if (ready) readyAt.push(i);
+  }
+  const n = readyAt.length;
+  if (n === 0) return BLOCKED;
+  const i = readyAt[n > 1 ? Math.floor(random() * n) : 0]!;
+  const key = list[i - 1] as string;
+  const c = list[i] as CaseRecord;
+  if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
+  const r = (c.port as RecvCore<unknown>).takeNow();
+  return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
 /**
