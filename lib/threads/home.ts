@@ -48,19 +48,20 @@ import {
  * Room held for another thread comes back: `n` held slots are freed and `values` (sent from there
  * under a credit, or given back untaken) go to waiting receivers, then to the buffer, at its head
  * when `head` is set. They enter even after a close: they were sent before it. Parked senders take
- * the room left; receivers see a close once nothing is held. Every waiter is committed after the
- * channel's state is final.
+ * the room left; receivers see a close once nothing is held. Each waiter is committed as it is
+ * reached, as a local send commits the receiver it hands its value to.
  */
 function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boolean): void {
   ch.held -= n;
   const [buf, recvq, sendq] = ch.queues();
-  const woken: Waiter[] = [];
+  // One waiter at a time, committed at once, as a local send does: a select with two cases on
+  // this channel is finished by the first, which withdraws the other before it is reached (SE1).
   let i = 0;
-  while (i < values.length && recvq.head !== null) {
-    const r = recvq.shift()!;
+  for (let r = recvq.head; r !== null && i < values.length; r = recvq.head) {
+    recvq.unlink(r);
     r.value = values[i++];
     r.ok = true;
-    woken.push(r);
+    commitSafely(r);
   }
   const rest: T[] = [];
   if (head && i < values.length) while (buf.length > 0) rest.push(buf.shift());
@@ -70,9 +71,8 @@ function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boole
     sendq.unlink(s);
     buf.push(s.value as T);
     s.value = undefined;
-    woken.push(s);
+    commitSafely(s);
   }
-  for (const w of woken) commitSafely(w);
   if (ch.closed && ch.held === 0 && buf.length === 0) ch.end();
   ch.crossing?.wake();
 }

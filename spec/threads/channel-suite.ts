@@ -412,6 +412,20 @@ export function channelSuite(platform: ChannelPlatform): void {
   });
 
   describe(`select across ${threads} (R3)`, () => {
+    it(`SE1 a select with two receive cases on one channel takes one value of a batch sent from ${thread}; the other stays in the channel`, async () => {
+      for (const capacity of [0, 4]) {
+        const ch = new Channel<number>(capacity);
+        const picked = select({ a: recv(ch), b: recv(ch) });
+        await flush(2);
+        const task = pool.go('produce', [ch, 2]);
+        const first = await picked;
+        const rest: number[] = [];
+        for (let r = await ch.recv(); r.ok; r = await ch.recv()) rest.push(r.value);
+        expect(await task).toBe(2);
+        expect([first.value, ...rest]).toEqual([0, 1]);
+      }
+    });
+
     async function mixed(capA: number, capB: number, rounds: number, seed: number) {
       const random = rng(seed);
       const a = new Channel<number>(capA); // main sends, the worker receives in its selects
