@@ -49,7 +49,6 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'channel',
     title: '`Channel` send/recv',
     budget: 3.5 * kB,
-    ceiling: 3_770,
     gorx: `import { Channel } from 'gorx';
 const ch = new Channel(1);
 await ch.send(1);
@@ -75,7 +74,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
-    ceiling: 6_846,
+    ceiling: 5_588,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
@@ -105,7 +104,6 @@ of(1)
     id: 'workerPool',
     title: '`workerPool`',
     budget: 6 * kB,
-    ceiling: 6_171,
     gorx: `import { workerPool } from 'gorx';
 import { range } from 'rxjs';
 range(1, 10)
@@ -122,7 +120,6 @@ range(1, 10)
     id: 'context',
     title: 'Context: `background`, `withCancel`, `withTimeout`',
     budget: 4 * kB,
-    ceiling: 4_230,
     gorx: `import { background, withCancel, withTimeout } from 'gorx';
 const [ctx, cancel] = withCancel(background());
 const [timed] = withTimeout(ctx, 100);
@@ -134,7 +131,7 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
-    ceiling: 13_821,
+    ceiling: 12_391,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -143,7 +140,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 21_395,
+    ceiling: 20_108,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
