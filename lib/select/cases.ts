@@ -52,9 +52,9 @@ export class CaseRecord {
   }
 }
 
-/** Whether `value` was made by `recv()` or `send()` (of any copy of gorx: by its brand). @internal */
+/** Whether `value` was made by `recv()` or `send()` (of any copy of gorx). @internal */
 export function isCaseRecord(value: unknown): value is CaseRecord {
-  return isCase(value);
+  return value instanceof CaseRecord || isCase(value);
 }
 
 /** The cases of a select: a name per case; `null` disables a case. */

@@ -13,7 +13,7 @@ import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
-import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
 import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
@@ -47,9 +47,9 @@ function readCases(where: string, cases: Cases): unknown[] {
     );
   }
   const list: unknown[] = [];
-  for (const key of Object.keys(cases)) {
+  for (const key in cases) {
     const c: unknown = cases[key];
-    if (c === null || c === undefined) continue;
+    if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
     if (!isCaseRecord(c)) {
       throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
@@ -69,99 +69,102 @@ function noSymbolKeys(where: string, cases: Cases): void {
   }
 }
 
+function isReady(c: CaseRecord): boolean {
+  return c.op === RECV
+    ? (c.port as RecvCore<unknown>).readyRecv()
+    : (c.port as SendCore<unknown>).readySend();
+}
+
 /** The result of a receive case. */
 function received(key: string, value: unknown, ok: boolean): unknown {
   return { case: key, value: ok ? value : undefined, ok };
 }
 
-/** The indices in `list` of the ready cases, refilled by every commitReady (no user code runs meanwhile). */
-const readyAt: number[] = [];
-
 /**
- * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random (SE3),
- * and returns the select's result; BLOCKED when none is ready, or when the chosen port turned
- * out not to be. Throws for a closed send case or a close error.
+ * Commits a ready case and returns the select's result; BLOCKED (no case could commit) if the
+ * port turned out not to be ready; throws for a closed send case or a close error.
  */
-function commitReady(list: unknown[]): unknown {
-  readyAt.length = 0;
-  for (let i = 1; i < list.length; i += 2) {
-    const c = list[i] as CaseRecord;
-    const ready =
-      c.op === RECV ? (c.port as RecvCore<unknown>).readyRecv() : (c.port as SendCore<unknown>).readySend();
-    if (ready) readyAt.push(i);
-  }
-  const n = readyAt.length;
-  if (n === 0) return BLOCKED;
-  const i = readyAt[n > 1 ? Math.floor(random() * n) : 0]!;
-  const key = list[i - 1] as string;
-  const c = list[i] as CaseRecord;
+function commitCase(key: string, c: CaseRecord): unknown {
   if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
   const r = (c.port as RecvCore<unknown>).takeNow();
   return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
 /**
- * A parked select: a waiter per case, and where its outcome goes: the Promise of `select` (a
- * `select$` subscriber overrides `finish`). With a cancel token the group itself is the waiter on
- * the token's `done`, listed after the cases: it has no case to commit, only the token's error.
+ * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
+ * (SE3); BLOCKED when none is.
  */
-class Group extends Waiter {
-  declare readonly waiters: Waiter[];
+function commitReady(list: unknown[]): unknown {
+  const n = list.length;
+  let ready = 0;
+  let last = 0;
+  for (let i = 1; i < n; i += 2) {
+    if (isReady(list[i] as CaseRecord)) {
+      ready++;
+      last = i;
+    }
+  }
+  if (ready === 0) return BLOCKED;
+  let i = last;
+  if (ready > 1) {
+    let pick = Math.floor(random() * ready);
+    for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
+    if (i >= n) return BLOCKED;
+  }
+  return commitCase(list[i - 1] as string, list[i] as CaseRecord);
+}
+
+/**
+ * A parked select: a waiter per case (and one on the cancel token), and where its outcome goes:
+ * the Promise of `select` (a `select$` subscriber overrides `finish`).
+ */
+class Group {
+  declare readonly waiters: CaseWaiter[];
   declare readonly token: Token | null;
   readonly #resolve: (value: unknown) => void;
   readonly #reject: (error: unknown) => void;
 
   constructor(token: Token | null, resolve: (value: unknown) => void, reject: (error: unknown) => void) {
-    super();
     this.waiters = [];
     this.token = token;
     this.#resolve = resolve;
     this.#reject = reject;
   }
 
-  /**
-   * Withdraws every waiter still parked. The one that won needs no withdrawing: the port that
-   * committed it has unlinked it already.
-   */
-  drop(): void {
-    for (const w of this.waiters) withdraw(w);
+  /** Withdraws every waiter but `winner` (all of them for null). */
+  drop(winner: CaseWaiter | null): void {
+    for (const w of this.waiters) if (w !== winner) withdraw(w);
   }
 
-  /** The token is done: no case happened. */
-  commit(): void {
-    this.finish(true, this.token!.err);
-  }
-  fail(): void {
-    this.commit();
-  }
-
-  /** Withdraws the others, then hands on the outcome (a result, or the error when `failed`). */
+  /** Hands on the outcome (a result, or the error when `failed`) once the others are withdrawn. */
   finish(failed: boolean, outcome: unknown): void {
-    this.drop();
     settle(failed ? this.#reject : this.#resolve, outcome);
   }
 }
 
-/** One case of a parked select. */
+/** One case of a parked select; `key` null marks the cancellation case. */
 class CaseWaiter extends Waiter {
   declare readonly group: Group;
-  declare readonly key: string;
+  declare readonly key: string | null;
   declare readonly op: number;
 
   /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
-  constructor(group: Group, key: string, c: CaseRecord) {
+  constructor(group: Group, key: string | null, op: number, port: Port, value: unknown) {
     super();
     this.group = group;
     this.key = key;
-    this.op = c.op;
-    this.port = c.port;
-    this.value = c.value;
+    this.op = op;
+    this.port = port;
+    this.value = value;
   }
   commit(): void {
-    const { key } = this;
-    this.group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
+    const { group, key } = this;
+    group.drop(this);
+    if (key === null) group.finish(true, group.token!.err);
+    else group.finish(false, this.op === RECV ? received(key, this.value, this.ok) : { case: key });
   }
   fail(error: unknown): void {
+    this.group.drop(this);
     this.group.finish(true, error);
   }
 }
@@ -171,14 +174,15 @@ class CaseWaiter extends Waiter {
 // same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
 function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
-  const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
-    const w = new CaseWaiter(group, list[i - 1] as string, list[i] as CaseRecord);
-    ws.push(w);
-    // Shuffled as it is dealt (Fisher–Yates, inside out): `w` takes a random place among the
-    // waiters so far, and the one it displaces moves to the end.
-    const j = Math.floor(random() * (order.length + 1));
-    order.push(order[j]!);
+    const c = list[i] as CaseRecord;
+    ws.push(new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value));
+  }
+  const order = ws.length > 1 ? ws.slice() : ws;
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const w = order[i]!;
+    order[i] = order[j]!;
     order[j] = w;
   }
   for (const w of order) {
@@ -187,8 +191,9 @@ function park(group: Group, list: unknown[]): void {
   }
   const token = group.token;
   if (token !== null) {
-    ws.push(group);
-    (token.done as RecvCore<never>).parkRecv(group);
+    const w = new CaseWaiter(group, null, RECV, token.done as RecvCore<never>, undefined);
+    ws.push(w);
+    (token.done as RecvCore<never>).parkRecv(w);
   }
 }
 
@@ -215,7 +220,6 @@ class SubscriberGroup extends Group implements Delivery {
     this.#subscriber = subscriber;
   }
   override finish(failed: boolean, outcome: unknown): void {
-    this.drop();
     this.#failed = failed;
     deliver(this, outcome);
   }
@@ -224,7 +228,7 @@ class SubscriberGroup extends Group implements Delivery {
     else emit(this.#subscriber, outcome);
   }
   unsubscribe(): void {
-    this.drop();
+    this.drop(null);
   }
 }
 

@@ -83,6 +83,7 @@ export class WaitTracker implements ParkObserver {
       if (w.queue === null || w.port === null) continue;
       const at = userFrame(made?.stack);
       if (isCase(w)) {
+        if (w.key === null) continue; // the cancellation half of a select
         let s = selects.get(w.group);
         if (s === undefined) selects.set(w.group, (s = { cases: [], at }));
         // Cases park in a random order; list them in the order the select names them.
@@ -104,7 +105,7 @@ export class WaitTracker implements ParkObserver {
 
 interface CaseLike extends Waiter {
   readonly group: object;
-  readonly key: string;
+  readonly key: string | null;
   readonly op: number;
 }
 
@@ -115,8 +116,7 @@ function isCase(w: Waiter): w is CaseLike {
 /** Go's wait reason for a parked waiter; undefined for the engine's own bookkeeping waiters. */
 function reasonOf(w: Waiter): string | undefined {
   if (w instanceof CallbackWaiter) return undefined; // context propagation, bridges
-  // The cancellation half of a wait (its guard) or of a select (the group): it holds the token.
-  if ('token' in w) return undefined;
+  if ('target' in w && 'token' in w) return undefined; // the cancellation half of a wait
   const port = w.port!;
   if (isTimer(port)) {
     return w instanceof PromiseWaiter && w.shape === voidShape ? 'sleep' : 'chan receive (timer)';

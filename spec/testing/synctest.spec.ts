@@ -140,21 +140,6 @@ describe('synctest', () => {
     ]);
   });
 
-  test('DL1 a select guarded by a context is one line: waiting for the cancellation is no wait of its own', async () => {
-    const e = await failure(
-      synctest(async () => {
-        const [ctx] = withCancel(background());
-        const a = new Channel<string>();
-        await select({ x: recv(a), y: send(a, 'v') }, ctx);
-      }),
-    );
-    expect((e as DeadlockError).waits).toEqual([
-      expect.stringMatching(
-        /^select \{ x: receive from Channel#1\(0\); y: send to Channel#1\(0\) \}, parked at /,
-      ),
-    ]);
-  });
-
   test('DL1 the report lists every blocked task and operation: send, select and sleep-free waits', async () => {
     const e = await failure(
       synctest(async () => {
