@@ -94,8 +94,8 @@ interface Job {
   state: number;
   thread: Thread | null;
   timer: ReturnType<typeof setTimeout> | undefined;
-  /** Its cancel word, where memory is shared. */
-  word: Int32Array | undefined;
+  /** The index of its cancel word in its thread's words, where memory is shared. */
+  word: number | undefined;
 }
 
 class Thread {
@@ -148,20 +148,27 @@ class Thread {
     job.thread = this;
     this.jobs.set(job.id, job);
     for (const p of job.peers) this.peers.set(p.key, p);
+    // The words cross once, with the thread's first task; a task is told only its index.
+    let words: Int32Array | undefined;
     if (host.shared) {
-      this.#words ??= new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
-      const i = this.#free.pop() ?? this.#used++;
-      job.word = this.#words.subarray(i, i + 1);
-      Atomics.store(job.word, 0, 0);
+      if (this.#words === undefined)
+        words = this.#words = new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      job.word = this.#free.pop() ?? this.#used++;
+      Atomics.store(this.#words, job.word, 0);
     }
     if (this.load++ === 0) this.endpoint.ref(true);
-    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline, job.word], job.moves);
+    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline, job.word, words], job.moves);
+  }
+
+  /** Sets the cancel word at `index` (1: canceled, 2: deadline). */
+  signal(index: number, value: number): void {
+    Atomics.store(this.#words!, index, value);
   }
 
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
-    if (job.word !== undefined) this.#free.push(job.word.byteOffset >> 2);
+    if (job.word !== undefined) this.#free.push(job.word);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
     this.#mean = this.#mean < 0 ? micros : this.#mean + (micros - this.#mean) / 4;
@@ -374,7 +381,7 @@ class Pool implements ThreadPool {
     const err = job.ctx.err!;
     const why = job.ctx.cause;
     // Seen at once by a task that never yields; the error and its cause follow by message.
-    if (job.word !== undefined) Atomics.store(job.word, 0, err instanceof DeadlineExceededError ? 2 : 1);
+    if (job.word !== undefined) thread.signal(job.word, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
     thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
     const ms = this.#terminateAfter;

@@ -5,10 +5,12 @@
 // whose first element is its kind (tuples clone several times faster than objects with keys);
 // channel endpoints add their own kinds later without touching these.
 //
-//   main → worker   [RUN, id, f, a, d, w]    start handler `f` with args `a`; `d` is the deadline of
+//   main → worker   [RUN, id, f, a, d, w, s] start handler `f` with args `a`; `d` is the deadline of
 //                                            the task's context (library-clock ms), or undefined;
-//                                            `w`: where memory is shared, an Int32Array of one word
-//                                            set on cancel (1, or 2 for a deadline), else undefined
+//                                            `w`: where memory is shared, the index of the task's
+//                                            word, set on cancel (1, or 2 for a deadline), else
+//                                            undefined; `s`: the thread's shared words, with its
+//                                            first task only (one view, not one per task)
 //                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
 //                                            when it is `e.cause`, else the encoded cause
@@ -40,7 +42,15 @@ export const ERR = 4;
 export const SAME = 1;
 
 export type Envelope =
-  | readonly [k: typeof RUN, id: number, f: string, a: unknown[], d: number | undefined, w?: Int32Array]
+  | readonly [
+      k: typeof RUN,
+      id: number,
+      f: string,
+      a: unknown[],
+      d: number | undefined,
+      w?: number,
+      s?: Int32Array,
+    ]
   | readonly [k: typeof CANCEL, id: number, e: Wired, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]

@@ -53,11 +53,14 @@ class TaskCtx extends CancelCtx {
   /** The error `err` showed from the word, before the cancel message came. */
   early: ContextError | undefined = undefined;
 
-  readonly #word: Int32Array | undefined;
+  /** The thread's shared words, and the index of this task's one in them. */
+  readonly #words: Int32Array | undefined;
+  readonly #word: number;
 
-  constructor(deadline: number | undefined, word: Int32Array | undefined) {
+  constructor(deadline: number | undefined, words: Int32Array | undefined, word: number | undefined) {
     super(background(), deadline);
-    this.#word = word;
+    this.#words = word === undefined ? undefined : words;
+    this.#word = word ?? 0;
     if (deadline === undefined) return;
     const expire = () => this.cancel(new DeadlineExceededError(), undefined);
     if (deadline <= now()) {
@@ -70,7 +73,7 @@ class TaskCtx extends CancelCtx {
 
   override get err(): ContextError | undefined {
     const err = super.err;
-    const w = err === undefined && this.#word !== undefined ? Atomics.load(this.#word, 0) : 0;
+    const w = err === undefined && this.#words !== undefined ? Atomics.load(this.#words, this.#word) : 0;
     if (w === 0) return err;
     this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
     return this.early;
@@ -96,6 +99,8 @@ interface WebPort {
 
 class Server {
   readonly #running = new Map<number, TaskCtx>();
+  /** The thread's shared cancel words, once the pool has sent them (where memory is shared). */
+  #words: Int32Array | undefined = undefined;
   /** The channels linked to the pool's thread, by key (link.ts). */
   readonly #peers = new Map<number, Peer>();
   readonly #inOrder: Gate = gate(this.#peers);
@@ -134,8 +139,9 @@ class Server {
   }
 
   #run(env: Run): void {
-    const [, id, name, args, deadline, word] = env;
-    const ctx = new TaskCtx(deadline, word);
+    const [, id, name, args, deadline, word, words] = env;
+    if (words !== undefined) this.#words = words;
+    const ctx = new TaskCtx(deadline, this.#words, word);
     this.#running.set(id, ctx);
     const t0 = performance.now();
     const handler = this.#handlers.get(name);
