@@ -140,7 +140,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 20_212,
+    ceiling: 20_208,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
