@@ -4,18 +4,16 @@
 // every tile of a view rendered, then a view replaced part-way (its other tiles cancelled through
 // its Context, no thread terminated), then the view that replaced it rendered in full; once served
 // plain and once with the COOP/COEP headers of cross-origin isolation.
-import { copyFileSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize } from 'node:path';
+import { copyFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright';
+import { serveFolder } from '../../spec/helpers/static.node.js';
 import type { Report } from './main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TIMEOUT_MS = 30_000;
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
 
 /** Builds the page and its worker into `out` (ES modules, side by side, as a bundler emits them). */
 async function bundle(out: string): Promise<void> {
@@ -30,30 +28,6 @@ async function bundle(out: string): Promise<void> {
     logLevel: 'warning',
   });
   copyFileSync(join(here, 'index.html'), join(out, 'index.html'));
-}
-
-/**
- * Serves the files of `dir` on a free local port; with `isolated`, with the COOP and COEP headers
- * that make the page and its workers cross-origin isolated.
- */
-async function serve(dir: string, isolated: boolean): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (isolated) {
-      res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-      res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
-    }
-    const path = normalize(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
-    try {
-      const body = readFileSync(join(dir, path));
-      res.setHeader('Content-Type', TYPES[extname(path)] ?? 'application/octet-stream');
-      res.end(body);
-    } catch {
-      res.statusCode = 404;
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return server;
 }
 
 /** What is wrong with the self-test's report; empty when it is as it must be. */
@@ -84,7 +58,7 @@ export async function checkThreads(browser: Browser, out: string): Promise<strin
 }
 
 async function load(browser: Browser, out: string, isolated: boolean): Promise<string[]> {
-  const server = await serve(out, isolated);
+  const server = await serveFolder(out, isolated);
   const where = `threads page${isolated ? ' (with COOP/COEP)' : ''}`;
   const errors: string[] = [];
   try {
@@ -93,8 +67,7 @@ async function load(browser: Browser, out: string, isolated: boolean): Promise<s
       if (m.type() === 'error') errors.push(`${where}: console error: ${m.text()}`);
     });
     page.on('pageerror', (e) => errors.push(`${where}: page error: ${e.stack ?? e.message}`));
-    const { port } = server.address() as AddressInfo;
-    await page.goto(`http://127.0.0.1:${port}/index.html#selftest`);
+    await page.goto(`${server.url}index.html#selftest`);
     const status = page.locator('#status[data-state="done"]');
     const done = await status.waitFor({ timeout: TIMEOUT_MS }).then(
       () => true,
@@ -113,7 +86,6 @@ async function load(browser: Browser, out: string, isolated: boolean): Promise<s
     errors.push(...judge(report).map((e) => `${where}: ${e}`));
     return errors;
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }

@@ -1,6 +1,6 @@
 // The one headless Chromium that the browser specs and the browser demo run in: the binary that the
 // @sparticuz/chromium package ships (so `npm ci` alone provides it), driven by Playwright. Node only:
-// the Vitest config and demos/browser/check.ts import it; no spec does.
+// the Vitest config, demos/browser/check.ts and the Angular CLI spec import it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
