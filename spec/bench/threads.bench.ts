@@ -77,6 +77,8 @@ const workerpoolPool = lazy(async () =>
 );
 /** The floor pool: 2 tasks in flight per thread for CPU-bound work (one runs, one travels)... */
 const floorCpu = lazy(async () => new FloorPool((await workerFiles()).floor, THREADS, 2));
+/** ...1, as `workerPool(2)` on 2 threads allows: a thread waits a round trip between tasks... */
+const floorCpu1 = lazy(async () => new FloorPool((await workerFiles()).floor, THREADS, 1));
 /** ...and 64 for tiny tasks, where the round trip is all there is. */
 const floorTiny = lazy(async () => new FloorPool((await workerFiles()).floor, THREADS, 64));
 
@@ -144,6 +146,20 @@ function poolCases(name: 'fib' | 'noop', args: readonly number[], concurrency: n
         await all((x) => pool.run(name === 'fib' ? FIB : NOOP, x));
       },
     },
+    ...(name === 'fib'
+      ? [
+          {
+            kind: 'floor',
+            lib: 'floor',
+            variant: 'floor pool, 1 task in flight per thread',
+            ops,
+            run: async () => {
+              const pool = await floorCpu1();
+              await all((x) => pool.run(FIB, x));
+            },
+          } satisfies Case,
+        ]
+      : []),
   ];
 }
 
