@@ -92,6 +92,16 @@ function poolCases(name: 'fib' | 'noop', args: readonly number[], concurrency: n
   const all = async (run: (x: number) => PromiseLike<unknown>) => {
     await Promise.all(args.map(run));
   };
+  const floorCase = (variant: string, floor: () => Promise<FloorPool>): Case => ({
+    kind: 'floor',
+    lib: 'floor',
+    variant,
+    ops,
+    run: async () => {
+      const pool = await floor();
+      await all((x) => pool.run(name === 'fib' ? FIB : NOOP, x));
+    },
+  });
   return [
     {
       kind: 'gorx',
@@ -136,30 +146,8 @@ function poolCases(name: 'fib' | 'noop', args: readonly number[], concurrency: n
         await all((x) => pool.exec(name, [x]));
       },
     },
-    {
-      kind: 'floor',
-      lib: 'floor',
-      variant: 'floor pool',
-      ops,
-      run: async () => {
-        const pool = await (name === 'fib' ? floorCpu() : floorTiny());
-        await all((x) => pool.run(name === 'fib' ? FIB : NOOP, x));
-      },
-    },
-    ...(name === 'fib'
-      ? [
-          {
-            kind: 'floor',
-            lib: 'floor',
-            variant: 'floor pool, 1 task in flight per thread',
-            ops,
-            run: async () => {
-              const pool = await floorCpu1();
-              await all((x) => pool.run(FIB, x));
-            },
-          } satisfies Case,
-        ]
-      : []),
+    floorCase('floor pool', name === 'fib' ? floorCpu : floorTiny),
+    ...(name === 'fib' ? [floorCase('floor pool, 1 task in flight per thread', floorCpu1)] : []),
   ];
 }
 
