@@ -13,7 +13,7 @@ import type { Context } from '../context/Context.js';
 import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { flag, options, present, show } from '../internal/validate.js';
+import { flag, options, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import {
   type Feed,
@@ -68,7 +68,7 @@ export interface SendToOptions {
  * Go: `for v := range in { ch <- v }; close(ch)`. Rules: CH2, CH9, CH12, PT1, G5.
  */
 export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOperatorFunction<T> {
-  present('sendTo', 'channel', ch);
+  // A missing channel is no gorx channel either: one check, one message.
   if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx Channel, got ${show(ch)}`);
   options('sendTo', opts);
   const close = flag('sendTo', 'close', opts?.close) !== false;
