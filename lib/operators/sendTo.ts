@@ -69,7 +69,7 @@ export interface SendToOptions {
  */
 export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOperatorFunction<T> {
   // A missing channel is no gorx channel either: one check, one message.
-  if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx Channel, got ${show(ch)}`);
+  if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx channel, got ${show(ch)}`);
   options('sendTo', opts);
   const close = flag('sendTo', 'close', opts?.close) !== false;
   const token = toToken(opts?.ctx, 'sendTo');

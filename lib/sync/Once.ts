@@ -158,24 +158,24 @@ export function onceFunc<F extends (...args: any[]) => any>(fn: F): F {
  * function and is cleared before the call, so the function can be collected afterwards (ON4).
  */
 function callOnce<R>(f: ((...args: any[]) => R) | null): (...args: any[]) => R {
-  let running = false;
-  let result: R;
+  let state = IDLE;
   let failed = false;
-  let error: unknown;
+  /** The result, or the error when `failed`. */
+  let outcome: unknown;
   return function (this: unknown, ...args: unknown[]) {
     if (f !== null) {
       const g = f;
       f = null;
-      running = true;
+      state = RUNNING;
       try {
-        result = g.apply(this, args);
+        outcome = g.apply(this, args);
       } catch (e) {
         failed = true;
-        error = e;
+        outcome = e;
       }
-      running = false;
-    } else if (running) throw new Error('sync: onceValue function called itself (deadlock)');
-    if (failed) throw error;
-    return result;
+      state = DONE;
+    } else if (state === RUNNING) throw new Error('sync: onceValue function called itself (deadlock)');
+    if (failed) throw outcome;
+    return outcome as R;
   };
 }
