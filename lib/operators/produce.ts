@@ -64,11 +64,11 @@ export function produce<T>(
   task.then(
     () => closeWith(undefined),
     (error: unknown) => {
-      if (!out.closed) return closeWith(error);
-      unwatch(watcher);
-      const ctx = task.ctx;
-      const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
-      if (!endedByOwnContext(ctx, error) && !interrupted) reportPanic(error);
+      const carried = !out.closed;
+      closeWith(error);
+      if (carried || endedByOwnContext(task.ctx, error)) return;
+      // The ClosedChannelError of a send that the context's end interrupted is that end too.
+      if (!(error instanceof ClosedChannelError && token !== null && token.err !== undefined)) reportPanic(error);
     },
   );
   return out;

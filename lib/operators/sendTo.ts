@@ -142,13 +142,17 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
     else this.#ask();
   }
 
-  /** The send failed: `ch` was closed. */
+  /** The send failed: `ch` was closed, so the error (a ClosedChannelError) only goes down. */
   lost(error: unknown): void {
-    this.#abort(error, false);
+    this.error(error);
   }
 
   error(error: unknown): void {
-    this.#abort(error, true);
+    if (this.#stopped) return;
+    this.cancel();
+    const ch = this.#ch;
+    if (this.#close && !ch.closed) ch.close(error);
+    this.#down.error(error);
   }
 
   complete(): void {
@@ -158,7 +162,7 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
 
   #finish(): void {
     if (this.#stopped) return;
-    this.#stop();
+    this.cancel();
     if (this.#close) {
       try {
         this.#ch.close();
@@ -169,19 +173,8 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
     this.#down.complete();
   }
 
-  #abort(error: unknown, closeCh: boolean): void {
-    if (this.#stopped) return;
-    this.#stop();
-    const ch = this.#ch;
-    if (closeCh && this.#close && !ch.closed) ch.close(error);
-    this.#down.error(error);
-  }
-
+  /** Stops: the parked send is withdrawn (that value was not sent). Idempotent. */
   cancel(): void {
-    if (!this.#stopped) this.#stop();
-  }
-
-  #stop(): void {
     this.#stopped = true;
     withdraw(this.#w);
     this.#w.value = this.#held = undefined;
