@@ -68,7 +68,8 @@ export function produce<T>(
       closeWith(error);
       if (carried || endedByOwnContext(task.ctx, error)) return;
       // The ClosedChannelError of a send that the context's end interrupted is that end too.
-      if (!(error instanceof ClosedChannelError && token !== null && token.err !== undefined)) reportPanic(error);
+      const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
+      if (!interrupted) reportPanic(error);
     },
   );
   return out;
