@@ -65,27 +65,24 @@ export class Once implements Waitable {
       return gatePromise(this, 0, cancel, voidShape);
     }
     this.#state = RUNNING;
-    let r: void | PromiseLike<void>;
-    let thenable: boolean;
     try {
-      r = fn();
+      const r = fn();
       // A `then` getter that throws counts as a throw of fn.
-      thenable = r !== null && typeof r === 'object' && typeof r.then === 'function';
+      if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+        return Promise.resolve(r).then(
+          () => this.#finish(),
+          (error) => {
+            this.#finish();
+            throw error;
+          },
+        );
+      }
     } catch (error) {
       this.#finish();
       return rejected(error);
     }
-    if (!thenable) {
-      this.#finish();
-      return resolved(undefined);
-    }
-    return Promise.resolve(r).then(
-      () => this.#finish(),
-      (error) => {
-        this.#finish();
-        throw error;
-      },
-    );
+    this.#finish();
+    return resolved(undefined);
   }
 
   /** @internal Waiting is over once the function has finished. */
