@@ -44,34 +44,24 @@ import { Forwarder } from './toChannel.js';
  */
 export function fanIn<T>(...sources: (ReceiveChannel<T> | null)[]): ReceiveChannel<T> {
   for (const c of sources) recvPortOrNil('fanIn', c);
-  return new Merge<T>(sources).out;
-}
-
-class Merge<T> {
-  readonly out = new Channel<T>();
-  readonly #forwarders: Forwarder<T>[] = [];
-  #running = 0;
-  #failed = false;
-  #error: unknown = undefined;
-
-  constructor(sources: (ReceiveChannel<T> | null)[]) {
-    const forwarders = this.#forwarders;
-    // The inputs are receive channels, always pulled: the overflow policy never applies.
-    const end = (error: unknown) => this.#finished(error);
-    for (const c of sources) if (c !== null) forwarders.push(new Forwarder(c, this.out, 'error', end));
-    this.#running = forwarders.length;
-    if (this.#running === 0) this.out.close();
-    for (const f of forwarders) f.start();
-  }
-
-  /** A forwarder finished; the first that failed stops the others. */
-  #finished(error: unknown): void {
-    if (error !== undefined && !this.#failed) {
-      this.#failed = true;
-      this.#error = error;
-      for (const f of this.#forwarders) f.stop(undefined);
+  const out = new Channel<T>();
+  const forwarders: Forwarder<T>[] = [];
+  /** The first failure; a forwarder ends with undefined when its input did not fail. */
+  let error: unknown;
+  let running = 0;
+  // A forwarder finished; the first that failed stops the others.
+  const finished = (failure: unknown): void => {
+    if (failure !== undefined && error === undefined) {
+      error = failure;
+      for (const f of forwarders) f.stop(undefined);
     }
     // Closed already only by another hand (a cast), which the lost values were reported for.
-    if (--this.#running === 0 && !this.out.closed) this.out.close(this.#error);
-  }
+    if (--running === 0 && !out.closed) out.close(error);
+  };
+  // The inputs are receive channels, always pulled: the overflow policy never applies.
+  for (const c of sources) if (c !== null) forwarders.push(new Forwarder(c, out, 'error', finished));
+  running = forwarders.length;
+  if (running === 0) out.close();
+  for (const f of forwarders) f.start();
+  return out;
 }

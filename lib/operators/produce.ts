@@ -64,11 +64,12 @@ export function produce<T>(
   task.then(
     () => closeWith(undefined),
     (error: unknown) => {
-      if (!out.closed) return closeWith(error);
-      unwatch(watcher);
-      const ctx = task.ctx;
+      const carried = !out.closed;
+      closeWith(error);
+      if (carried || endedByOwnContext(task.ctx, error)) return;
+      // The ClosedChannelError of a send that the context's end interrupted is that end too.
       const interrupted = error instanceof ClosedChannelError && token !== null && token.err !== undefined;
-      if (!endedByOwnContext(ctx, error) && !interrupted) reportPanic(error);
+      if (!interrupted) reportPanic(error);
     },
   );
   return out;

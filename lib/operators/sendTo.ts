@@ -13,7 +13,7 @@ import type { Context } from '../context/Context.js';
 import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { flag, options, present, show } from '../internal/validate.js';
+import { flag, options, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
 import {
   type Feed,
@@ -68,8 +68,8 @@ export interface SendToOptions {
  * Go: `for v := range in { ch <- v }; close(ch)`. Rules: CH2, CH9, CH12, PT1, G5.
  */
 export function sendTo<T>(ch: SendChannel<T>, opts?: SendToOptions): MonoTypeOperatorFunction<T> {
-  present('sendTo', 'channel', ch);
-  if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx Channel, got ${show(ch)}`);
+  // A missing channel is no gorx channel either: one check, one message.
+  if (!isSendPort(ch)) throw new TypeError(`sendTo: channel must be a gorx channel, got ${show(ch)}`);
   options('sendTo', opts);
   const close = flag('sendTo', 'close', opts?.close) !== false;
   const token = toToken(opts?.ctx, 'sendTo');
@@ -142,13 +142,17 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
     else this.#ask();
   }
 
-  /** The send failed: `ch` was closed. */
+  /** The send failed: `ch` was closed, so the error (a ClosedChannelError) only goes down. */
   lost(error: unknown): void {
-    this.#abort(error, false);
+    this.error(error);
   }
 
   error(error: unknown): void {
-    this.#abort(error, true);
+    if (this.#stopped) return;
+    this.cancel();
+    const ch = this.#ch;
+    if (this.#close && !ch.closed) ch.close(error);
+    this.#down.error(error);
   }
 
   complete(): void {
@@ -158,7 +162,7 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
 
   #finish(): void {
     if (this.#stopped) return;
-    this.#stop();
+    this.cancel();
     if (this.#close) {
       try {
         this.#ch.close();
@@ -169,19 +173,8 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
     this.#down.complete();
   }
 
-  #abort(error: unknown, closeCh: boolean): void {
-    if (this.#stopped) return;
-    this.#stop();
-    const ch = this.#ch;
-    if (closeCh && this.#close && !ch.closed) ch.close(error);
-    this.#down.error(error);
-  }
-
+  /** Stops: the parked send is withdrawn (that value was not sent). Idempotent. */
   cancel(): void {
-    if (!this.#stopped) this.#stop();
-  }
-
-  #stop(): void {
     this.#stopped = true;
     withdraw(this.#w);
     this.#w.value = this.#held = undefined;

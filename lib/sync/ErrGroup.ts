@@ -2,8 +2,8 @@
 // Semaphore for the limit.
 //
 // Invariants:
-// - `#tasks` counts what the WaitGroup counts: started tasks plus `go` calls waiting for a slot
-//   (so `wait` also waits for those, whether or not their `go` Promise was awaited);
+// - the WaitGroup counts started tasks plus `go` calls waiting for a slot (so `wait` also waits
+//   for those, whether or not their `go` Promise was awaited);
 // - a task holds one permit of the Semaphore it started under until it settles, and gives it
 //   back to that Semaphore even if the limit was replaced meanwhile;
 // - the first failure (by completion time) is recorded once and cancels the context with it as
@@ -53,7 +53,6 @@ export class ErrGroup {
   #cancel: ((cause?: unknown) => void) | null = null;
   #failed = false;
   #err: unknown = undefined;
-  #tasks = 0;
 
   static {
     attach = (group, ctx, cancel) => {
@@ -87,7 +86,7 @@ export class ErrGroup {
     const token = toToken(cancel);
     if (token !== null && token.err !== undefined) return rejected(token.err);
     const sem = this.#sem;
-    this.#enter();
+    this.#wg.add(1);
     if (sem === null || sem.take(1)) {
       this.#start(fn, sem);
       return resolved(undefined);
@@ -99,7 +98,7 @@ export class ErrGroup {
     const started = waiterPromise(w, token);
     if (token === null) return started;
     return started.catch((error) => {
-      this.#leave();
+      this.#wg.done();
       throw error;
     });
   }
@@ -123,7 +122,7 @@ export class ErrGroup {
     checkFn('ErrGroup.tryGo', 'fn', fn);
     const sem = this.#sem;
     if (sem !== null && !sem.take(1)) return false;
-    this.#enter();
+    this.#wg.add(1);
     this.#start(fn, sem);
     return true;
   }
@@ -150,8 +149,9 @@ export class ErrGroup {
       this.#sem = null;
       return;
     }
-    if (this.#tasks !== 0) {
-      throw new Error(`errgroup: modify limit while ${this.#tasks} goroutines in the group are still active`);
+    const active = this.#wg.count;
+    if (active !== 0) {
+      throw new Error(`errgroup: modify limit while ${active} goroutines in the group are still active`);
     }
     this.#sem = new Semaphore(n);
   }
@@ -216,18 +216,8 @@ export class ErrGroup {
     );
   }
 
-  #enter(): void {
-    this.#tasks++;
-    this.#wg.add(1);
-  }
-
   #end(sem: Semaphore | null): void {
     sem?.give(1);
-    this.#leave();
-  }
-
-  #leave(): void {
-    this.#tasks--;
     this.#wg.done();
   }
 

@@ -5,8 +5,8 @@
 // - waiters are parked only while that function runs (a returned Promise is pending); when it
 //   finishes, the state becomes done before every waiter is committed (ON1, MM4);
 // - a function that throws or rejects still counts as done (ON2).
-// onceValue caches one synchronous call (no waiting, so no Once); onceFunc is onceValue over the
-// first call's arguments.
+// onceValue and onceFunc cache one synchronous call (no waiting, so no Once): the same once-call,
+// given the first call's arguments by onceFunc and none by onceValue.
 import type { Cancel } from '../channel/types.js';
 import { voidShape } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
@@ -65,27 +65,24 @@ export class Once implements Waitable {
       return gatePromise(this, 0, cancel, voidShape);
     }
     this.#state = RUNNING;
-    let r: void | PromiseLike<void>;
-    let thenable: boolean;
     try {
-      r = fn();
+      const r = fn();
       // A `then` getter that throws counts as a throw of fn.
-      thenable = r !== null && typeof r === 'object' && typeof r.then === 'function';
+      if (r !== null && typeof r === 'object' && typeof r.then === 'function') {
+        return Promise.resolve(r).then(
+          () => this.#finish(),
+          (error) => {
+            this.#finish();
+            throw error;
+          },
+        );
+      }
     } catch (error) {
       this.#finish();
       return rejected(error);
     }
-    if (!thenable) {
-      this.#finish();
-      return resolved(undefined);
-    }
-    return Promise.resolve(r).then(
-      () => this.#finish(),
-      (error) => {
-        this.#finish();
-        throw error;
-      },
-    );
+    this.#finish();
+    return resolved(undefined);
   }
 
   /** @internal Waiting is over once the function has finished. */
@@ -127,28 +124,9 @@ export class Once implements Waitable {
  * Go: `sync.OnceValue(f)`. Rules: ON4.
  */
 export function onceValue<T>(fn: () => T): () => T {
-  checkFn('onceValue', 'fn', fn);
-  let f: (() => T) | null = fn;
-  let running = false;
-  let result: T;
-  let failed = false;
-  let error: unknown;
-  return () => {
-    if (f !== null) {
-      const g = f;
-      f = null;
-      running = true;
-      try {
-        result = g();
-      } catch (e) {
-        failed = true;
-        error = e;
-      }
-      running = false;
-    } else if (running) throw new Error('sync: onceValue function called itself (deadlock)');
-    if (failed) throw error;
-    return result;
-  };
+  const call = callOnce(checkFn('onceValue', 'fn', fn));
+  // The caller's receiver and arguments are not passed on: `fn` is called with none.
+  return () => call();
 }
 
 /**
@@ -168,32 +146,33 @@ export function onceValue<T>(fn: () => T): () => T {
  * Go: `sync.OnceFunc(f)`. Rules: ON4.
  */
 export function onceFunc<F extends (...args: any[]) => any>(fn: F): F {
-  checkFn('onceFunc', 'fn', fn);
-  const first: FirstCall = { pending: true, self: undefined, args: undefined };
-  const call = onceValue(applyFirst(fn, first));
-  return function (this: unknown, ...a: unknown[]) {
-    if (first.pending) {
-      first.pending = false;
-      first.self = this;
-      first.args = a;
-    }
-    return call();
-  } as F;
+  return callOnce(checkFn('onceFunc', 'fn', fn)) as F;
 }
 
-/** The first call's receiver and arguments, held until `fn` runs. */
-interface FirstCall {
-  pending: boolean;
-  self: unknown;
-  args: unknown[] | undefined;
-}
-
-// Apart from onceFunc so that the function it returns does not share a scope with `fn`: once
-// onceValue drops this closure after the first call, `fn` can be collected (ON4).
-function applyFirst<R>(fn: (...args: any[]) => R, first: FirstCall): () => R {
-  return () => {
-    const { self, args } = first;
-    first.self = first.args = undefined;
-    return fn.apply(self, args!);
+/**
+ * The once-call of onceValue and onceFunc: calls `f` on the first call, with that call's receiver
+ * and arguments, and answers every call with its result or error. `f` is the only reference to the
+ * function and is cleared before the call, so the function can be collected afterwards (ON4).
+ */
+function callOnce<R>(f: ((...args: any[]) => R) | null): (...args: any[]) => R {
+  let state = IDLE;
+  let failed = false;
+  /** The result, or the error when `failed`. */
+  let outcome: unknown;
+  return function (this: unknown, ...args: unknown[]) {
+    if (f !== null) {
+      const g = f;
+      f = null;
+      state = RUNNING;
+      try {
+        outcome = g.apply(this, args);
+      } catch (e) {
+        failed = true;
+        outcome = e;
+      }
+      state = DONE;
+    } else if (state === RUNNING) throw new Error('sync: onceValue function called itself (deadlock)');
+    if (failed) throw outcome;
+    return outcome as R;
   };
 }

@@ -171,6 +171,11 @@ export class WaitGroup implements Waitable {
     );
   }
 
+  /** @internal The counter (what errgroup's limit check reports). */
+  get count(): number {
+    return this.#counter;
+  }
+
   /** @internal Waiting is over once the counter is zero. */
   take(): boolean {
     return this.#counter === 0;

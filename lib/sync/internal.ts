@@ -171,31 +171,31 @@ export function gatePromise(
  * subscription ends (or, when it emits an Unlock, until that is called, which also completes).
  */
 class HoldWaiter extends SubscriberWaiter {
-  held = false;
-  declare readonly gate: Gate;
+  #held = false;
+  readonly #gate: Gate;
   /** Whether the emission is an Unlock (or undefined). */
-  declare readonly emitsUnlock: boolean;
+  readonly #emitsUnlock: boolean;
   constructor(gate: Gate, subscriber: Subscriber<any>, emitsUnlock: boolean) {
     super(subscriber);
-    this.gate = gate;
-    this.emitsUnlock = emitsUnlock;
+    this.#gate = gate;
+    this.#emitsUnlock = emitsUnlock;
   }
   /** The hold counts from the grant; the emission goes through the trampoline. */
   override commit(): void {
-    this.held = true;
+    this.#held = true;
     super.commit();
   }
   override deliver(arg: unknown): void {
     if (arg !== COMMITTED) return this.subscriber.error(arg);
     // Released before the emission came round (the subscriber left): nothing to emit.
-    if (!this.held) return;
-    this.subscriber.next(this.emitsUnlock ? makeUnlock(this, this.weight) : undefined);
+    if (!this.#held) return;
+    this.subscriber.next(this.#emitsUnlock ? makeUnlock(this, this.weight) : undefined);
   }
   /** Releases a granted hold and completes: what the emitted Unlock and the teardown call. */
   give(): void {
-    if (!this.held) return;
-    this.held = false;
-    this.gate.give(this.weight);
+    if (!this.#held) return;
+    this.#held = false;
+    this.#gate.give(this.weight);
     this.subscriber.complete();
   }
   /** Teardown: withdraws a pending hold, or releases a granted one. */

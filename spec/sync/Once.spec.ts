@@ -219,6 +219,31 @@ describe('onceValue and onceFunc', () => {
     expect(() => get()).toThrow('sync: onceValue function called itself (deadlock)');
   });
 
+  it('ON3 a onceFunc function that calls itself throws, and the first call keeps its outcome', () => {
+    let calls = 0;
+    const f: (n: number) => number = onceFunc((n: number) => {
+      calls++;
+      try {
+        return f(n + 1);
+      } catch {
+        return n;
+      }
+    });
+    expect(f(1)).toBe(1);
+    expect(f(7)).toBe(1);
+    expect(calls).toBe(1);
+  });
+
+  it('ON4 onceValue calls fn with no receiver and no arguments, whatever its caller passes', () => {
+    const seen: unknown[] = [];
+    const get = onceValue(function (this: unknown, ...args: unknown[]) {
+      seen.push(this, args.length);
+      return 1;
+    }) as (...args: unknown[]) => number;
+    expect(get.call({}, 1, 2)).toBe(1);
+    expect(seen).toEqual([undefined, 0]);
+  });
+
   it('T1 onceValue and onceFunc reject a non-function at the call', () => {
     expect(() => onceValue(1 as never)).toThrow(TypeError);
     expect(() => onceFunc(undefined as never)).toThrow(TypeError);
