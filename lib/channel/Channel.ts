@@ -63,7 +63,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   constructor(capacity = 0) {
     super();
     this.capacity = count('Channel', 'capacity', capacity);
-    this.#buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+    this.#buf = capacity > 0 ? new Ring<T>() : null;
   }
 
   /** @internal The cross-copy brand: the version of the port protocol (internal/brand.ts). */
