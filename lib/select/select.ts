@@ -14,7 +14,7 @@ import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
+import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
 let random: () => number = Math.random;
@@ -176,7 +176,7 @@ function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
   for (let i = 1; i < list.length; i += 2) {
     const c = list[i] as CaseRecord;
-    ws.push(new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value));
+    ws.push(new CaseWaiter(group, list[i - 1] as string | null, c.op, c.port!, c.value));
   }
   const order = ws.length > 1 ? ws.slice() : ws;
   for (let i = order.length - 1; i > 0; i--) {
@@ -188,12 +188,6 @@ function park(group: Group, list: unknown[]): void {
   for (const w of order) {
     if (w.op === RECV) (w.port as RecvCore<unknown>).parkRecv(w);
     else (w.port as SendCore<unknown>).parkSend(w);
-  }
-  const token = group.token;
-  if (token !== null) {
-    const w = new CaseWaiter(group, null, RECV, token.done as RecvCore<never>, undefined);
-    ws.push(w);
-    (token.done as RecvCore<never>).parkRecv(w);
   }
 }
 
@@ -275,6 +269,8 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   }
   if (r !== BLOCKED) return resolved(r as Selected<C>);
   noSymbolKeys('select', cases);
+  // The cancellation is one more receive case, on the token's `done`, without a name.
+  if (token !== null) list.push(null, new CaseRecord(RECV, token.done as RecvCore<never>, undefined));
   return new Promise((resolve, reject) => park(new Group(token, resolve as never, reject), list));
 }
 
