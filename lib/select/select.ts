@@ -39,7 +39,8 @@ export function setRandom(fn: () => number): () => number {
  * that `recv()` or `send()` did not make.
  */
 function readCases(where: string, cases: Cases): unknown[] {
-  const proto = typeof cases === 'object' && cases !== null ? Object.getPrototypeOf(cases) : undefined;
+  // A primitive's prototype (String.prototype, …) fails the check as a class instance's does.
+  const proto = cases == null ? undefined : Object.getPrototypeOf(cases);
   if (proto !== Object.prototype && proto !== null) {
     const got = show(cases);
     throw new TypeError(
