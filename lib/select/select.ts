@@ -13,7 +13,7 @@ import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
-import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
@@ -50,7 +50,7 @@ function readCases(where: string, cases: Cases): unknown[] {
   const list: unknown[] = [];
   for (const key in cases) {
     const c: unknown = cases[key];
-    if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
+    if (!Object.hasOwn(cases, key) || c == null) continue;
     if (!isCaseRecord(c)) {
       throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
@@ -150,13 +150,13 @@ class CaseWaiter extends Waiter {
   declare readonly op: number;
 
   /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
-  constructor(group: Group, key: string | null, op: number, port: Port, value: unknown) {
+  constructor(group: Group, key: string | null, c: CaseRecord) {
     super();
     this.group = group;
     this.key = key;
-    this.op = op;
-    this.port = port;
-    this.value = value;
+    this.op = c.op;
+    this.port = c.port;
+    this.value = c.value;
   }
   commit(): void {
     const { group, key } = this;
@@ -176,8 +176,7 @@ class CaseWaiter extends Waiter {
 function park(group: Group, list: unknown[]): void {
   const ws = group.waiters;
   for (let i = 1; i < list.length; i += 2) {
-    const c = list[i] as CaseRecord;
-    ws.push(new CaseWaiter(group, list[i - 1] as string | null, c.op, c.port!, c.value));
+    ws.push(new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord));
   }
   const order = ws.length > 1 ? ws.slice() : ws;
   for (let i = order.length - 1; i > 0; i--) {
