@@ -172,17 +172,16 @@ class CaseWaiter extends Waiter {
 
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
-// same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
+// same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order; `order` is
+// shuffled as it is filled (Fisher-Yates, inside-out): each new waiter takes a random place, and
+// the one it displaces moves to the end.
 function park(group: Group, list: unknown[]): void {
-  const ws = group.waiters;
+  const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
-    ws.push(new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord));
-  }
-  const order = ws.length > 1 ? ws.slice() : ws;
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const w = order[i]!;
-    order[i] = order[j]!;
+    const w = new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord);
+    group.waiters.push(w);
+    const j = Math.floor(random() * (order.length + 1));
+    order.push(order[j]!);
     order[j] = w;
   }
   for (const w of order) {
