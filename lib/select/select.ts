@@ -42,10 +42,7 @@ function readCases(where: string, cases: Cases): unknown[] {
   // A primitive's prototype (String.prototype, …) fails the check as a class instance's does.
   const proto = cases == null ? undefined : Object.getPrototypeOf(cases);
   if (proto !== Object.prototype && proto !== null) {
-    const got = show(cases);
-    throw new TypeError(
-      `${where}: cases must be a plain object, got ${got === 'an object' ? 'a Map or a class instance' : got}`,
-    );
+    throw new TypeError(`${where}: cases must be a plain object, got ${show(cases)}`);
   }
   const list: unknown[] = [];
   for (const key in cases) {
