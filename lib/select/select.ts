@@ -170,15 +170,16 @@ class CaseWaiter extends Waiter {
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
 // same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order; `order` is
-// shuffled as it is filled (Fisher-Yates, inside-out): each new waiter takes a random place, and
-// the one it displaces moves to the end.
+// shuffled as it is filled (Fisher-Yates, inside-out): each new waiter joins at the end and
+// swaps places with a random one, itself included.
 function park(group: Group, list: unknown[]): void {
   const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
     const w = new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord);
     group.waiters.push(w);
-    const j = Math.floor(random() * (order.length + 1));
-    order.push(order[j]!);
+    const last = order.push(w) - 1;
+    const j = Math.floor(random() * (last + 1));
+    order[last] = order[j]!;
     order[j] = w;
   }
   for (const w of order) {
