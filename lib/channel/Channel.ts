@@ -12,7 +12,7 @@ import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blockin
 import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { Ring } from '../internal/Ring.js';
-import { commitSafely, failSafely, wakeAll } from '../internal/trampoline.js';
+import { commitSafely, wakeAll } from '../internal/trampoline.js';
 import { count } from '../internal/validate.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { ReceivePort } from './ReceivePort.js';
@@ -63,7 +63,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   constructor(capacity = 0) {
     super();
     this.capacity = count('Channel', 'capacity', capacity);
-    this.#buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+    this.#buf = capacity > 0 ? new Ring<T>() : null;
   }
 
   /** @internal The cross-copy brand: the version of the port protocol (internal/brand.ts). */
@@ -158,8 +158,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
     this.#closed = true;
     this.#error = error ?? undefined; // null, Go's nil, is no error
     if (this.held === 0) this.end();
-    for (let w = this.#sendq.shift(); w !== null; w = this.#sendq.shift())
-      failSafely(w, new ClosedChannelError());
+    wakeAll(this.#sendq, new ClosedChannelError());
     this.crossing?.wake();
   }
 

@@ -12,9 +12,8 @@ export class Ring<T> {
   #head = 0;
   length = 0;
 
-  constructor(initial = 4) {
-    let size = 1;
-    while (size < initial) size <<= 1;
+  /** `size`, the initial storage, is a power of two. */
+  constructor(size = 4) {
     this.slots = new Array(size);
     this.#mask = size - 1;
   }

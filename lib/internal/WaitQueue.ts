@@ -3,7 +3,8 @@
 // WaitGroup) parks a Waiter in a WaitQueue; there is no second waiting mechanism.
 //
 // Invariants:
-// - a Waiter is in at most one queue, and `w.queue` names it (null when not parked);
+// - a Waiter is in at most one queue, and `w.queue` names it (null when not parked, and then
+//   `prev` and `next` are null too);
 // - a Waiter still in a queue has not been committed: committing unlinks it first, and a
 //   select or a cancellable operation withdraws its sibling waiters before any user code runs;
 // - push, shift and unlink are O(1), so abandoned waiters leave nothing behind (G7).
@@ -61,7 +62,7 @@ export class WaitQueue {
   push(w: Waiter, port: Port): void {
     w.queue = this;
     w.port = port;
-    w.next = null;
+    // `next` is already null: a waiter that is in no queue links to nothing (unlink clears it).
     const tail = (w.prev = this.tail);
     if (tail === null) this.head = w;
     else tail.next = w;

@@ -49,12 +49,8 @@ function endSlice(): void {
   for (let i = 0; i < run.length; i += 2) (run[i] as Resolve)(run[i + 1]);
 }
 
-/** Whether a settlement must wait for the next macrotask hop. */
+/** Whether a settlement must wait for the next macrotask hop, once the budget has run out. */
 export function mustYield(): boolean {
-  if (fairness.budget > 0) {
-    fairness.budget--;
-    return false;
-  }
   if (sliceStart < 0) {
     sliceStart = performance.now();
     hop(endSlice);
@@ -89,8 +85,9 @@ export function resolved<T>(value: T): Promise<T> {
 
 /** A Promise rejected with `error`, now or at the next macrotask hop (G4). */
 export function rejected(error: unknown): Promise<never> {
-  if (!mustYield()) return Promise.reject(error);
-  return later(error, true);
+  if (fairness.budget > 0) fairness.budget--;
+  else if (mustYield()) return later(error, true);
+  return Promise.reject(error);
 }
 
 /**

@@ -13,8 +13,8 @@ import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
-import { type Port, Waiter, withdraw } from '../internal/WaitQueue.js';
-import { type CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
+import { Waiter, withdraw } from '../internal/WaitQueue.js';
+import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
 import { RECV } from './kinds.js';
 
 let random: () => number = Math.random;
@@ -39,17 +39,15 @@ export function setRandom(fn: () => number): () => number {
  * that `recv()` or `send()` did not make.
  */
 function readCases(where: string, cases: Cases): unknown[] {
-  const proto = typeof cases === 'object' && cases !== null ? Object.getPrototypeOf(cases) : undefined;
+  // A primitive's prototype (String.prototype, …) fails the check as a class instance's does.
+  const proto = cases == null ? undefined : Object.getPrototypeOf(cases);
   if (proto !== Object.prototype && proto !== null) {
-    const got = show(cases);
-    throw new TypeError(
-      `${where}: cases must be a plain object, got ${got === 'an object' ? 'a Map or a class instance' : got}`,
-    );
+    throw new TypeError(`${where}: cases must be a plain object, got ${show(cases)}`);
   }
   const list: unknown[] = [];
   for (const key in cases) {
     const c: unknown = cases[key];
-    if (!Object.hasOwn(cases, key) || c === null || c === undefined) continue;
+    if (!Object.hasOwn(cases, key) || c == null) continue;
     if (!isCaseRecord(c)) {
       throw new TypeError(`${where}: case ${show(key)} must be made by recv() or send(), got ${show(c)}`);
     }
@@ -149,13 +147,13 @@ class CaseWaiter extends Waiter {
   declare readonly op: number;
 
   /** `port` is set before it parks, so that `park` knows where to; parking sets it again. */
-  constructor(group: Group, key: string | null, op: number, port: Port, value: unknown) {
+  constructor(group: Group, key: string | null, c: CaseRecord) {
     super();
     this.group = group;
     this.key = key;
-    this.op = op;
-    this.port = port;
-    this.value = value;
+    this.op = c.op;
+    this.port = c.port;
+    this.value = c.value;
   }
   commit(): void {
     const { group, key } = this;
@@ -171,29 +169,22 @@ class CaseWaiter extends Waiter {
 
 // Parks in a random order (Go's pollorder): when several cases sit on one channel, the first
 // partner to arrive meets whichever was parked first, so a fixed order would always pick the
-// same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order.
+// same case (SE3, TestPseudoRandomSend). `group.waiters` keeps the source order; `order` is
+// shuffled as it is filled (Fisher-Yates, inside-out): each new waiter joins at the end and
+// swaps places with a random one, itself included.
 function park(group: Group, list: unknown[]): void {
-  const ws = group.waiters;
+  const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
-    const c = list[i] as CaseRecord;
-    ws.push(new CaseWaiter(group, list[i - 1] as string, c.op, c.port!, c.value));
-  }
-  const order = ws.length > 1 ? ws.slice() : ws;
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const w = order[i]!;
-    order[i] = order[j]!;
+    const w = new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord);
+    group.waiters.push(w);
+    const last = order.push(w) - 1;
+    const j = Math.floor(random() * (last + 1));
+    order[last] = order[j]!;
     order[j] = w;
   }
   for (const w of order) {
     if (w.op === RECV) (w.port as RecvCore<unknown>).parkRecv(w);
     else (w.port as SendCore<unknown>).parkSend(w);
-  }
-  const token = group.token;
-  if (token !== null) {
-    const w = new CaseWaiter(group, null, RECV, token.done as RecvCore<never>, undefined);
-    ws.push(w);
-    (token.done as RecvCore<never>).parkRecv(w);
   }
 }
 
@@ -275,6 +266,8 @@ export function select<C extends Cases>(cases: C, cancel?: Cancel): Promise<Sele
   }
   if (r !== BLOCKED) return resolved(r as Selected<C>);
   noSymbolKeys('select', cases);
+  // The cancellation is one more receive case, on the token's `done`, without a name.
+  if (token !== null) list.push(null, new CaseRecord(RECV, token.done as RecvCore<never>, undefined));
   return new Promise((resolve, reject) => park(new Group(token, resolve as never, reject), list));
 }
 

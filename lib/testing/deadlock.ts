@@ -31,7 +31,7 @@ function isDone(port: object): boolean {
 
 /** The channel of a timer or ticker (TimerPort). */
 function isTimer(port: object): boolean {
-  return isRecvPort(port) && 'period' in port && 'when' in port;
+  return isRecvPort(port) && 'advance' in port && 'when' in port;
 }
 
 /** Go's wait reasons for the sync primitives, by the class that owns the queue. */

@@ -11,8 +11,8 @@ import { TimerPort } from './TimerPort.js';
 const MIN_PERIOD = 0.001;
 
 /** Moves a ticker's port to its next tick once a tick is taken: the first one due after now (TK2). */
-function nextTick(port: TimerPort): void {
-  const { period, when } = port;
+function nextTick(port: TimerPort, period: number): void {
+  const when = port.when;
   const t = now();
   const next = when + period * (Math.floor((t - when) / period) + 1);
   // Rounding can leave `next` at `t` (a late tick on a large clock): the next tick is then a
@@ -41,7 +41,6 @@ export class Ticker {
 
   /** @internal */
   constructor(ms: number) {
-    this.#port.advance = nextTick;
     this.#start('NewTicker', 'newTicker', ms);
   }
 
@@ -67,7 +66,7 @@ export class Ticker {
     const p = period(where, ms);
     if (p < MIN_PERIOD)
       throw new RangeError(`${where}: period must be at least ${MIN_PERIOD} ms (1 µs), got ${p}`);
-    this.#port.period = p;
+    this.#port.advance = (port) => nextTick(port, p);
     this.#port.set(now() + p);
   }
 }

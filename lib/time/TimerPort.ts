@@ -15,9 +15,8 @@ import { type Alarm, alarm, now } from './clock.js';
 export class TimerPort extends ReceivePort<number> {
   readonly capacity = 0;
   readonly length = 0;
-  /** When the value is due, and the ticker period (0 for a one-shot timer). */
+  /** When the value is due. */
   when = 0;
-  period = 0;
   /** A ticker's move to its next tick once a tick is taken (Ticker.ts); null for a timer. */
   advance: ((port: TimerPort) => void) | null = null;
   #active = false;

@@ -54,23 +54,19 @@ describe('Ring', () => {
 
   it('CH4 random push and shift sequences match an array', () => {
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 9 }),
-        fc.array(fc.boolean(), { maxLength: 300 }),
-        (initial, ops) => {
-          const r = new Ring<number>(initial);
-          const model: number[] = [];
-          let next = 0;
-          for (const push of ops) {
-            if (push || model.length === 0) {
-              r.push(next);
-              model.push(next++);
-            } else expect(r.shift()).toBe(model.shift());
-            expect(r.length).toBe(model.length);
-          }
-          expect(ringValues(r)).toEqual(model);
-        },
-      ),
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.array(fc.boolean(), { maxLength: 300 }), (log2, ops) => {
+        const r = new Ring<number>(2 ** log2);
+        const model: number[] = [];
+        let next = 0;
+        for (const push of ops) {
+          if (push || model.length === 0) {
+            r.push(next);
+            model.push(next++);
+          } else expect(r.shift()).toBe(model.shift());
+          expect(r.length).toBe(model.length);
+        }
+        expect(ringValues(r)).toEqual(model);
+      }),
     );
   });
 });
