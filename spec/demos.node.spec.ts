@@ -1,7 +1,6 @@
 // Runs every demo's main() and compares what it prints with demos/expected/<name>.txt, so the demos
 // cannot rot. Each demo runs twice: in a synctest bubble (virtual time: fast, and it also proves the
-// demo leaves no task behind) and on the real clock, as `npm run demo` runs it. Demos that run work
-// on real threads run on the real clock only (ON_THREADS).
+// demo leaves no task behind) and on the real clock, as `npm run demo` runs it.
 // Regenerate the expected files after an intended change with `npx vitest run spec/demos.node.spec.ts -u`.
 
 import { pathToFileURL } from 'node:url';
@@ -23,13 +22,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/**
- * Demos whose tasks wait for answers from other threads. A bubble sees such a task as blocked on
- * something it cannot see, and with no timer pending it reports a deadlock while the thread is
- * still computing; so these demos run on the real clock only.
- */
-const ON_THREADS = new Set(['16-thread-pool']);
-
 describe('demos', () => {
   const files = demoFiles();
 
@@ -43,13 +35,11 @@ describe('demos', () => {
     const expected = `../demos/expected/${name.replace('/', '-')}.txt`;
     const load = async () => (await import(pathToFileURL(file).href)) as { main: () => Promise<void> };
 
-    if (!ON_THREADS.has(name)) {
-      it(`${name} prints the expected output in virtual time`, async () => {
-        const { main } = await load();
-        const output = await capture(() => synctest(() => main()));
-        await expect(output).toMatchFileSnapshot(expected);
-      });
-    }
+    it(`${name} prints the expected output in virtual time`, async () => {
+      const { main } = await load();
+      const output = await capture(() => synctest(() => main()));
+      await expect(output).toMatchFileSnapshot(expected);
+    });
 
     it(`${name} prints the same output on the real clock`, async () => {
       const { main } = await load();

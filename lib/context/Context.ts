@@ -5,21 +5,16 @@
  * parent at once.
  */
 //
-// Invariants:
-// - `err` is undefined until the context is done, then fixed: the first cancellation wins (CX5);
-// - a done CancelCtx has no children and is in no parent's children set (CX3);
-// - `done` and `signal` are made on first use; made after cancellation they are already closed
-//   or aborted, so laziness is invisible.
-import { closeDone, DonePort } from '../channel/DonePort.js';
+// The cancellable node lives in CancelCtx.ts, which a task's context uses without this file.
 import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
-import { CanceledError, type DeadlineExceededError } from '../errors.js';
-import { CallbackWaiter, type RecvCore, type Token } from '../internal/blocking.js';
+import type { CanceledError, DeadlineExceededError } from '../errors.js';
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
-import { toToken } from '../internal/cancel.js';
-import { reportPanic } from '../internal/report.js';
 import { context, show } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
+import { CANCEL_KEY, CancelCtx } from './CancelCtx.js';
+
+/** @internal The cancellable node and its key, where the library's other parts know them from. */
+export { CANCEL_KEY, CancelCtx } from './CancelCtx.js';
 
 /** The error of a done context. */
 export type ContextError = CanceledError | DeadlineExceededError;
@@ -80,12 +75,6 @@ export function contextKey<T>(name: string): ContextKey<T> {
   return Object.freeze({ name, toString: () => `contextKey(${name})` });
 }
 
-/**
- * The key under which a CancelCtx answers for itself (Go's `&cancelCtxKey`). Shared by every copy
- * of gorx, so `cause` finds the node of a context made by another copy (CX14).
- */
-export const CANCEL_KEY: ContextKey<CancelCtx> = Symbol.for('gorx.cancelCtx') as never;
-
 /** What a context of this copy answers for a key that is not its own: ask the parent. @internal */
 export const INHERIT: unique symbol = Symbol('INHERIT');
 
@@ -100,10 +89,18 @@ interface Step {
 
 /**
  * The value under `key`, walking outwards with a loop through this copy's contexts (a chain can
- * be 10^5 deep); only a context of another kind (the user's, another copy's) is asked itself.
+ * be 10^5 deep); only a context of another kind (the user's, another copy's) is asked itself. A
+ * cancel node holds only its own node, under the cause key, and may have no parent (below a
+ * signal, which holds no values).
  */
-export function lookup(ctx: Context, key: ContextKey<unknown>): unknown {
+export function lookup(ctx: Context | undefined, key: ContextKey<unknown>): unknown {
   for (;;) {
+    if (ctx instanceof CancelCtx) {
+      if (key === CANCEL_KEY) return ctx;
+      ctx = ctx.parent;
+      continue;
+    }
+    if (ctx === undefined) return undefined;
     if (!(STEP in ctx)) return ctx.value(key);
     const found = (ctx as unknown as Step)[STEP](key);
     if (found !== INHERIT) return found;
@@ -191,164 +188,4 @@ export function cause(ctx: Context): unknown {
   context('cause', 'context', ctx);
   const node = ctx.value(CANCEL_KEY);
   return node !== undefined ? node.cause : ctx.err;
-}
-
-/**
- * The cancellable context: withCancel, withCancelCause, withDeadline, withTimeout, fromSignal.
- * @internal
- */
-export class CancelCtx implements Context {
-  // Every mutable field is private, so a frozen context (Object.freeze) still works.
-  #err: ContextError | undefined;
-  #why: unknown;
-  #done: DonePort | null = null;
-  #abort: AbortController | null = null;
-  /** Children that propagate through this node; null until the first. */
-  #children: Set<CancelCtx> | null = null;
-  /** Where this node is registered: a gorx parent's children, or a waiter on a foreign `done`. */
-  #link: CancelCtx | CallbackWaiter | null = null;
-  // Private fields are not named after an export of the package (`#alarm`, `#cause`): esbuild's
-  // CommonJS chunks rewrite a write to such a field into a write to that export as well.
-  #onCancel: (() => void) | null = null;
-
-  declare readonly parent: Context;
-  declare readonly deadline: number | undefined;
-
-  constructor(parent: Context, deadline: number | undefined) {
-    this.parent = parent;
-    this.deadline = deadline;
-  }
-
-  /** @internal The cross-copy brand (internal/brand.ts). */
-  get [CONTEXT](): number {
-    return PROTOCOL;
-  }
-
-  /** @internal A cancellable context is its own token: its `err` and its `done`. */
-  get [TOKEN](): Token {
-    return this;
-  }
-
-  get err(): ContextError | undefined {
-    return this.#err;
-  }
-
-  /** The cancellation cause (`cause()`); undefined until done. */
-  get cause(): unknown {
-    return this.#why;
-  }
-
-  /** Children that propagate through this node; null until the first. */
-  get children(): ReadonlySet<CancelCtx> | null {
-    return this.#children;
-  }
-
-  /** Runs once on cancellation (the deadline's timer, interop clean-ups); a throw is reported. */
-  set onCancel(fn: (() => void) | null) {
-    this.#onCancel = fn;
-  }
-
-  /** A receive-only view: nothing can send on it or close it but this context. */
-  get done(): ReceiveChannel<never> {
-    if (this.#done === null) {
-      this.#done = new DonePort();
-      if (this.#err !== undefined) closeDone(this.#done);
-    }
-    return this.#done;
-  }
-
-  get signal(): AbortSignal {
-    if (this.#abort === null) {
-      this.#abort = new AbortController();
-      if (this.#err !== undefined) this.#abort.abort(this.#err);
-    }
-    return this.#abort.signal;
-  }
-
-  value<T>(key: ContextKey<T>): T | undefined {
-    return lookup(this, key) as T | undefined;
-  }
-  [STEP](key: ContextKey<unknown>): unknown {
-    return key === CANCEL_KEY ? this : INHERIT;
-  }
-
-  /**
-   * Links this node under `parent` so that cancellation propagates down (Go's propagateCancel):
-   * into the children of the parent's node when that is one of this copy, else (a context of the
-   * user's, CX14, or of another copy) as a waiter on the parent's `done`.
-   */
-  attach(): void {
-    const parent = this.parent;
-    const token = toToken(parent);
-    if (token === null) return;
-    if (token instanceof CancelCtx) {
-      if (token.#err !== undefined) return this.cancel(token.#err, token.#why);
-      (token.#children ??= new Set()).add(this);
-      this.#link = token;
-      return;
-    }
-    if (parent.err !== undefined) return this.cancel(parent.err, cause(parent));
-    const w = new CallbackWaiter(() => {
-      this.#link = null;
-      this.cancel(parent.err ?? new CanceledError(), cause(parent));
-    });
-    (token.done as RecvCore<never>).parkRecv(w);
-    this.#link = w;
-  }
-
-  /**
-   * Cancels this node and its subtree; the first cancellation wins. The subtree is walked with a
-   * work list, not recursion (a chain can be 10^5 deep). Every node's state is settled first;
-   * then each node's `done` closes, its signal aborts and its clean-up runs. Code reached from
-   * there (a waiter's delivery, a clean-up) that throws is reported after (RX5) and stops
-   * nothing: every node is cancelled and every waiter released. Never throws.
-   */
-  cancel(err: ContextError, why: unknown): void {
-    if (this.#err !== undefined) return;
-    this.#settle(err, why === undefined || why === null ? err : why);
-    if (this.#children === null) return this.#notify();
-    const nodes: CancelCtx[] = [this];
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i]!;
-      const children = node.#children;
-      node.#children = null;
-      if (children === null) continue;
-      for (const child of children) {
-        // A done node is in no children set (CX3), so every child here is still live; its
-        // parent's set is already taken, so settling it unlinks nothing more.
-        child.#settle(err, this.#why);
-        nodes.push(child);
-      }
-    }
-    // Leaves first: a child's signal has aborted by the time its parent's listeners run (CX16).
-    for (let i = nodes.length - 1; i >= 0; i--) nodes[i]!.#notify();
-  }
-
-  /** The state half of a cancellation, which unlinks this node: no code outside the engine runs here. */
-  #settle(err: ContextError, cause: unknown): void {
-    this.#err = err;
-    this.#why = cause;
-    const link = this.#link;
-    this.#link = null;
-    if (link instanceof CancelCtx) link.#children?.delete(this);
-    else if (link !== null) withdraw(link);
-  }
-
-  /** The effects half: closes `done`, aborts the signal, runs the clean-up. */
-  #notify(): void {
-    if (this.#done !== null) closeDone(this.#done);
-    try {
-      this.#abort?.abort(this.#err);
-    } catch (error) {
-      reportPanic(error);
-    }
-    const onCancel = this.#onCancel;
-    this.#onCancel = null;
-    if (onCancel === null) return;
-    try {
-      onCancel();
-    } catch (error) {
-      reportPanic(error);
-    }
-  }
 }

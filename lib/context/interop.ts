@@ -32,7 +32,7 @@ export function fromSignal(signal: AbortSignal, parent: Context = background()):
   if (!isSignal(signal))
     throw new TypeError(`fromSignal: signal must be an AbortSignal, got ${show(signal)}`);
   context('fromSignal', 'parent context', parent);
-  const ctx = new CancelCtx(parent, parent.deadline);
+  const ctx = new CancelCtx(parent);
   ctx.attach();
   if (ctx.err !== undefined) return ctx;
   // The signal's token carries the one listener; this context waits on it like a guard.

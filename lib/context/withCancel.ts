@@ -31,9 +31,9 @@ export function canceled<E extends ContextError = CanceledError>(
  */
 export function withCancel(parent: Context): [ctx: Context, cancel: () => void] {
   context('withCancel', 'parent context', parent);
-  const ctx = new CancelCtx(parent, parent.deadline);
+  const ctx = new CancelCtx(parent);
   ctx.attach();
-  return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
+  return [ctx, () => ctx.cancel(canceled(undefined))];
 }
 
 /**
@@ -52,7 +52,7 @@ export function withCancel(parent: Context): [ctx: Context, cancel: () => void] 
  */
 export function withCancelCause(parent: Context): [ctx: Context, cancel: (cause?: unknown) => void] {
   context('withCancelCause', 'parent context', parent);
-  const ctx = new CancelCtx(parent, parent.deadline);
+  const ctx = new CancelCtx(parent);
   ctx.attach();
   return [ctx, (why?: unknown) => ctx.cancel(canceled(why), why)];
 }

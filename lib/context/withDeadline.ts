@@ -37,7 +37,7 @@ export function withDeadline(
       ctx.onCancel = () => timer.cancel();
     }
   }
-  return [ctx, () => ctx.cancel(canceled(undefined), undefined)];
+  return [ctx, () => ctx.cancel(canceled(undefined))];
 }
 
 /**

@@ -21,6 +21,8 @@ export interface PendingTasksLike {
 export interface ParkObserver {
   park(w: object): void;
   unpark(w: object): void;
+  /** Work on another thread that tasks here may wait for (a pool's job, a thread's exit). */
+  external?(work: PromiseLike<unknown>): void;
 }
 
 /**

@@ -50,6 +50,8 @@ export class WaitTracker implements ParkObserver {
   readonly waits = new Map<Waiter, Error | undefined>();
   /** Parks plus unparks seen: any change means something happened. */
   events = 0;
+  /** Told of work on other threads (ParkObserver); set by the bubble that installs this tracker. */
+  external: ((work: PromiseLike<unknown>) => void) | undefined = undefined;
   constructor(readonly stacks: boolean) {}
 
   park(w: object): void {

@@ -87,8 +87,9 @@ const hop: () => Promise<void> =
  *
  * A task counts as blocked when it waits on anything gorx can see (channels, select, timers,
  * contexts, the sync kit) or on a Promise that only such a wait can settle. Work gorx cannot see
- * must be wrapped in `t.external(…)`. The bubble swaps the gorx library clock, not RxJS's
- * schedulers.
+ * must be wrapped in `t.external(…)`; a thread pool's jobs and a closing pool's threads are
+ * external work of their own accord (time stands still while a thread computes). The bubble swaps
+ * the gorx library clock, not RxJS's schedulers (nor the clocks of other threads).
  *
  * - When every task is blocked and no timer is pending while `body` runs, it rejects with
  *   `DeadlockError`, listing each blocked operation.
@@ -136,10 +137,15 @@ async function bubble(
   const tracker = new WaitTracker(stacks);
   const previousObserver = activity.observer;
   const previousStacks = live.captureStacks;
+  const impl = new BubbleImpl(clock);
+  tracker.external = (work) => {
+    // Its outcome is the pool's to report; the bubble only waits for it.
+    impl.external(work).catch(() => {});
+  };
   activity.observer = tracker;
   live.captureStacks ||= stacks;
   try {
-    await drive(new BubbleImpl(clock), body, tracker, drainSteps);
+    await drive(impl, body, tracker, drainSteps);
   } finally {
     activity.observer = previousObserver;
     live.captureStacks = previousStacks;

@@ -8,6 +8,7 @@ import {
   cause,
   contextKey,
   DeadlineExceededError,
+  go,
   recv,
   trySelect,
   withCancel,
@@ -438,6 +439,32 @@ describe('custom contexts', () => {
     expect(child.err).toBeInstanceOf(CanceledError);
     expect(grandchild.err).toBeInstanceOf(CanceledError);
     expect(cause(child)).toBe(custom.err);
+  });
+
+  it('CX11 CX14 a task under a custom wrapper takes the cause of the cancel node above the wrapper', async () => {
+    const why = new Error('wrapped');
+    const [ctx1, cancel1] = withCancelCause(background());
+    const ctx2 = new CustomContext(ctx1);
+    const task = go((ctx) => ctx.done.recv(), { ctx: ctx2 });
+    cancel1(why);
+    expect(task.ctx.err).toBeUndefined(); // ctx2's own done has not closed yet
+    ctx2.cancel();
+    expect(task.ctx.err).toBeInstanceOf(CanceledError);
+    expect(cause(task.ctx)).toBe(why);
+    await task;
+  });
+
+  it('CX9 a value lookup through 10^5 nested cancel and task contexts walks the whole chain', () => {
+    const key = contextKey<string>('k');
+    const [root, cancel] = withCancel(withValue(background(), key, 'root'));
+    let ctx = root;
+    for (let i = 0; i < 100_000; i++) ctx = i % 2 === 0 ? withCancel(ctx)[0] : go(() => {}, { ctx }).ctx;
+    expect(ctx.value(key)).toBe('root');
+    expect(ctx.value(contextKey('missing'))).toBeUndefined();
+    expect(cause(ctx)).toBeUndefined();
+    cancel();
+    expect(ctx.err).toBeInstanceOf(CanceledError);
+    expect(cause(ctx)).toBe(ctx.err);
   });
 
   it('CX14 the cause crosses a custom wrapper (Go TestCustomContextPropagation)', () => {

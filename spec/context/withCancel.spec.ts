@@ -15,9 +15,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { rng } from '../helpers/async.js';
 
-/** The size of a cancel node's children set, read through a cast (null and empty are both 0). */
+/** The contexts (and other waiters) parked on a context's `done`: its live children, read through a cast. */
 function children(ctx: Context): number {
-  return (ctx as unknown as { children: Set<unknown> | null }).children?.size ?? 0;
+  return (ctx.done as unknown as { waiting: { receivers: number } }).waiting.receivers;
 }
 
 function isDone(ctx: Context): boolean {

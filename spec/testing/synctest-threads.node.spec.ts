@@ -1,0 +1,60 @@
+// synctest with a thread pool: a task waiting for another thread waits on work the bubble cannot
+// see, so the bubble waits for it in real time (time stands still meanwhile) rather than report a
+// deadlock; the pool's jobs and its closing threads are external work of their own accord.
+import { Worker } from 'node:worker_threads';
+import { after, background, Channel, go, recv, select, threadPool, withTimeout } from 'gorx';
+import { DeadlockError, synctest } from 'gorx/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../threads/workers/bundle.js';
+import { registerClasses } from '../threads/workers/classes.js';
+
+registerClasses();
+
+let url: URL;
+let remove: () => void;
+beforeAll(async () => {
+  ({ url, remove } = await bundleWorker('pool.worker.ts'));
+});
+afterAll(() => remove());
+
+describe('synctest with a thread pool', () => {
+  it('DL1 a task awaiting a pool job is not deadlocked: the bubble waits for the thread, and virtual time stands still', async () => {
+    await synctest(async (t) => {
+      const pool = threadPool(() => new Worker(url), { size: 1 });
+      const start = t.now();
+      expect(await pool.go('fib', [24])).toBe(46368);
+      expect(t.now()).toBe(start);
+      await pool.close();
+    });
+  });
+
+  it('DL1 channels crossing to a thread in a bubble: a task sends, the thread ranges, timers still run in virtual time', async () => {
+    await synctest(async (t) => {
+      const pool = threadPool(() => new Worker(url), { size: 1 });
+      const ch = new Channel<number>(4);
+      const counted = pool.go<number>('countRange', [ch]);
+      const sender = go(async () => {
+        for (let i = 0; i < 100; i++) await ch.send(i);
+        ch.close();
+      });
+      await sender;
+      expect(await counted).toBe(100);
+      const start = t.now();
+      const [ctx, cancel] = withTimeout(background(), 60_000);
+      expect((await select({ done: recv(ctx.done), late: recv(after(120_000)) })).case).toBe('done');
+      expect(t.now() - start).toBe(60_000);
+      cancel();
+      await pool.close();
+    });
+  });
+
+  it('DL1 a real deadlock beside a pool is still reported once its jobs are over', async () => {
+    const run = synctest(async () => {
+      const pool = threadPool(() => new Worker(url), { size: 1 });
+      expect(await pool.go('echo', ['x'])).toBe('x');
+      await pool.close();
+      await new Channel<number>().recv();
+    });
+    await expect(run).rejects.toBeInstanceOf(DeadlockError);
+  });
+});
