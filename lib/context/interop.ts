@@ -44,7 +44,7 @@ export function fromSignal(signal: AbortSignal, parent: Context = background()):
   }
   const w = new CallbackWaiter(follow);
   token.parkRecv(w);
-  ctx.onCancel = () => token.leave(w);
+  ctx.onCancel = () => token.withdraw(w);
   return ctx;
 }
 

@@ -73,11 +73,6 @@ export class SignalToken implements Token {
       hop(this.#sweep);
     }
   }
-  /** Unlinks a follower that leaves for good (a context following the signal): no waiting for a turn. */
-  leave(w: Waiter): void {
-    this.#waiters.unlink(w);
-    if (this.#waiters.head === null) this.#unlisten();
-  }
   readonly #sweep = (): void => {
     this.#sweeping = false;
     if (this.#waiters.head === null) this.#unlisten();

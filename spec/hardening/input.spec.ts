@@ -293,7 +293,7 @@ describe('fromSignal', () => {
     cancel();
   });
 
-  it('CX16 contexts following one signal share one listener, released when they are done', () => {
+  it('CX16 contexts following one signal share one listener, released within a turn of the last one being done', async () => {
     const { controller, signal, listeners } = countedSignal();
     const cancels: (() => void)[] = [];
     const ctxs: Context[] = [];
@@ -306,6 +306,7 @@ describe('fromSignal', () => {
     for (const cancel of cancels.slice(0, 999)) cancel();
     expect(listeners.removed).toBe(0);
     cancels[999]!();
+    await flush();
     expect(listeners.removed).toBe(1);
     // A new follower after that registers again, and the abort reaches it.
     const late = fromSignal(signal);
