@@ -1,6 +1,5 @@
 // Bookkeeping read by gorx/testing: parked operations and live tasks. Kept to counters and a
 // Set so the hot paths pay almost nothing.
-import { reportPanic } from './report.js';
 
 /** What a live task looks like to the leak and deadlock reports. */
 export interface TaskRecord {
@@ -44,30 +43,9 @@ export const live = {
   tasks: new Set<TaskRecord>(),
   /** Whether tasks record their creation stack (costly; on while testing). */
   captureStacks: false,
-  /** Trackers of pending work that every new task reports to (`trackTasks`); null when none. */
-  trackers: null as readonly PendingTasksLike[] | null,
+  /**
+   * Called as each task starts while trackers of pending work are registered (`trackTasks`, which
+   * installs it): returns what ends the task's entry there. Null when none is.
+   */
+  begin: null as (() => () => void) | null,
 };
-
-/** Reports a new task to every tracker; returns what ends it there, or null when nobody tracks. */
-export function beginPending(): (() => void) | null {
-  const trackers = live.trackers;
-  if (trackers === null) return null;
-  const ends: (() => void)[] = [];
-  for (const t of trackers) {
-    try {
-      const end = t.add();
-      if (typeof end === 'function') ends.push(end);
-    } catch (error) {
-      reportPanic(error);
-    }
-  }
-  return () => {
-    for (const end of ends) {
-      try {
-        end();
-      } catch (error) {
-        reportPanic(error);
-      }
-    }
-  };
-}

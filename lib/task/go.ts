@@ -5,7 +5,7 @@ import { CancelCtx } from '../context/CancelCtx.js';
 import type { Context } from '../context/Context.js';
 import { CanceledError } from '../errors.js';
 import { isSignal, toToken } from '../internal/cancel.js';
-import { beginPending, live, type TaskRecord } from '../internal/debug.js';
+import { live, type TaskRecord } from '../internal/debug.js';
 import { endedByOwnContext, handled } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn, options, show } from '../internal/validate.js';
@@ -43,7 +43,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     this.ctx = ctx;
     this.name = name;
     live.tasks.add(this);
-    this.#pending = beginPending();
+    this.#pending = live.begin === null ? null : live.begin();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
     this.#promise = resolved(undefined)
       .then(() => body(ctx))

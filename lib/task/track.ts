@@ -1,4 +1,5 @@
 import { live, type PendingTasksLike } from '../internal/debug.js';
+import { reportPanic } from '../internal/report.js';
 
 export type { PendingTasksLike } from '../internal/debug.js';
 
@@ -30,14 +31,41 @@ export function trackTasks(tracker: PendingTasksLike): () => void {
   if (typeof tracker !== 'object' || tracker === null || typeof tracker.add !== 'function') {
     throw new TypeError('trackTasks: tracker must be an object with an add() method');
   }
-  live.trackers = [...(live.trackers ?? []), tracker];
+  trackers = [...trackers, tracker];
+  live.begin = begin;
   let tracking = true;
   return () => {
     if (!tracking) return;
     tracking = false;
     // Still registered while tracking, so the list holds it.
-    const rest = live.trackers!.slice();
+    const rest = trackers.slice();
     rest.splice(rest.indexOf(tracker), 1);
-    live.trackers = rest.length === 0 ? null : rest;
+    trackers = rest;
+    if (rest.length === 0) live.begin = null;
+  };
+}
+
+/** The trackers every new task reports to. Replaced, never changed, so a running `begin` reads one list. */
+let trackers: readonly PendingTasksLike[] = [];
+
+/** Reports a new task to every tracker; returns what ends it there. A tracker's throw is reported. */
+function begin(): () => void {
+  const ends: (() => void)[] = [];
+  for (const t of trackers) {
+    try {
+      const end = t.add();
+      if (typeof end === 'function') ends.push(end);
+    } catch (error) {
+      reportPanic(error);
+    }
+  }
+  return () => {
+    for (const end of ends) {
+      try {
+        end();
+      } catch (error) {
+        reportPanic(error);
+      }
+    }
   };
 }
