@@ -93,23 +93,13 @@ function commitCase(key: string, c: CaseRecord): unknown {
  * (SE3); BLOCKED when none is.
  */
 function commitReady(list: unknown[]): unknown {
-  const n = list.length;
   let ready = 0;
-  let last = 0;
-  for (let i = 1; i < n; i += 2) {
-    if (isReady(list[i] as CaseRecord)) {
-      ready++;
-      last = i;
-    }
+  let chosen = 0;
+  for (let i = 1; i < list.length; i += 2) {
+    // One pass, reservoir sampling: the k-th ready case takes the choice with probability 1/k.
+    if (isReady(list[i] as CaseRecord) && (++ready === 1 || random() * ready < 1)) chosen = i;
   }
-  if (ready === 0) return BLOCKED;
-  let i = last;
-  if (ready > 1) {
-    let pick = Math.floor(random() * ready);
-    for (i = 1; i < n; i += 2) if (isReady(list[i] as CaseRecord) && pick-- === 0) break;
-    if (i >= n) return BLOCKED;
-  }
-  return commitCase(list[i - 1] as string, list[i] as CaseRecord);
+  return ready === 0 ? BLOCKED : commitCase(list[chosen - 1] as string, list[chosen] as CaseRecord);
 }
 
 /**
