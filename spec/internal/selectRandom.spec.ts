@@ -37,25 +37,42 @@ describe('select with an injected RNG', () => {
     expect(new Set(first)).toEqual(new Set(['a', 'b', 'c']));
   });
 
-  it('SE3 the choice is the k-th ready case for a random draw in [k/n, (k+1)/n)', () => {
+  it('SE3 one pass of reservoir sampling: the k-th ready case takes the choice when its draw is under 1/k', () => {
     const a = new Channel<number>(1);
     const idle = new Channel<number>();
     const b = new Channel<number>(1);
+    const c = new Channel<number>(1);
+    // The same draw for every ready case after the first: b takes it under 1/2, c under 1/3.
     for (const [draw, expected] of [
-      [0, 'a'],
-      [0.49, 'a'],
-      [0.5, 'b'],
-      [0.99, 'b'],
+      [0, 'c'],
+      [0.33, 'c'],
+      [0.34, 'b'],
+      [0.49, 'b'],
+      [0.5, 'a'],
+      [0.99, 'a'],
     ] as const) {
       restore = setRandom(() => draw);
       a.trySend(1);
       b.trySend(2);
-      expect(trySelect({ a: recv(a), idle: recv(idle), b: recv(b) })?.case).toBe(expected);
-      a.tryRecv();
-      b.tryRecv();
+      c.trySend(3);
+      expect(trySelect({ a: recv(a), idle: recv(idle), b: recv(b), c: recv(c) })?.case).toBe(expected);
+      for (const ch of [a, b, c]) ch.tryRecv();
       setRandom(restore);
       restore = null;
     }
+  });
+
+  it('SE3 a single ready case is chosen without a draw', () => {
+    const a = new Channel<number>(1);
+    const idle = new Channel<number>();
+    let draws = 0;
+    restore = setRandom(() => {
+      draws++;
+      return 0;
+    });
+    a.trySend(1);
+    expect(trySelect({ idle: recv(idle), a: recv(a) })?.case).toBe('a');
+    expect(draws).toBe(0);
   });
 
   it('SE3 a blocked select parks its cases in a random order (Go pollorder)', async () => {
