@@ -255,6 +255,34 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(sink).not.toBeNaN();
     });
 
+    it(`P9 backpressure over a long stream: ${power(sizes.backpressure)} values worker → main, a consumer 10× slower; values held anywhere ≤ capacity at every sample, the sending thread's heap grows ≤ 1 MB where it can be read`, async () => {
+      const cap = 256;
+      const n = sizes.backpressure * STRESS_SCALE;
+      const results = new Channel<number>(cap);
+      let maxHeld = 0;
+      const sample = () => {
+        maxHeld = Math.max(maxHeld, heldIn(results));
+      };
+      const timer = setInterval(sample, 1);
+      const task = pool.go<{ growth: number | null }>('slowSource', [results, n]);
+      let next = 0;
+      let inOrder = true;
+      let sink = 0;
+      for await (const v of results) {
+        if (v !== next) inOrder = false;
+        next++;
+        sink ^= work(10);
+        sample();
+      }
+      const r = await task;
+      clearInterval(timer);
+      expect({ received: next, inOrder }).toEqual({ received: n, inOrder: true });
+      expect(maxHeld).toBeLessThanOrEqual(cap);
+      expect(maxHeld).toBeGreaterThan(cap / 2); // the consumer lagged: the channel was full
+      if (r.growth !== null) expect(r.growth).toBeLessThanOrEqual(2 ** 20);
+      expect(sink).not.toBeNaN();
+    });
+
     it('CH11 close is delivered after the values sent before it, both ways', async () => {
       // main closes: the worker receives every value, then the end.
       const jobs = new Channel<number>(4);

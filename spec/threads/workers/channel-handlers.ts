@@ -5,6 +5,7 @@
 // gets its context after its arguments, so callers pass every argument.
 import { CanceledError, Channel, ClosedChannelError, go, recv, select, send } from '../../../lib/index.js';
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
+import { collector, heapUsed } from '../../helpers/async.js';
 import { work } from '../channel-helpers.js';
 import { QuotaError } from './classes.js';
 
@@ -112,6 +113,36 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         maxLength = Math.max(maxLength, jobs.length);
       }
       return { n, maxLength, inOrder, sink };
+    },
+    /**
+     * Sends 0…n-1 on `out` with trySend first, one unit of work per value, then closes it; samples
+     * this thread's heap after a full collection every tenth of the stream where the host can
+     * (null elsewhere: a Web Worker has no heap figure).
+     */
+    slowSource: async (out: SendChannel<number>, n: number) => {
+      let gc: (() => void) | undefined;
+      try {
+        gc = collector();
+        heapUsed();
+      } catch {
+        gc = undefined;
+      }
+      const heap: number[] = [];
+      let sink = 0;
+      for (let i = 0; i < n; i++) {
+        sink ^= work(1);
+        if (!out.trySend(i)) await out.send(i);
+        if (gc !== undefined && i % (n / 10) === 0) {
+          gc();
+          heap.push(heapUsed());
+        }
+      }
+      out.close();
+      if (gc === undefined) return { growth: null, sink };
+      gc();
+      heap.push(heapUsed());
+      // From the sample after the first tenth (the channel and its link warmed up) to the end.
+      return { growth: heap[heap.length - 1]! - heap[1]!, sink };
     },
     /** Sends `value` once and then says so on `acks`. */
     sendThenAck: async (ch: SendChannel<string>, acks: SendChannel<string>, value: string) => {
