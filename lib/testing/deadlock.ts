@@ -80,14 +80,18 @@ export class WaitTracker implements ParkObserver {
       return l;
     };
     const lines: string[] = [];
-    const selects = new Map<object, { cases: [number, string][]; at: string | undefined }>();
+    const selects = new Map<object, { cases: [number, string][]; at: string | undefined; guard: string }>();
     for (const [w, made] of this.waits) {
       if (w.queue === null || w.port === null) continue;
       const at = userFrame(made?.stack);
       if (isCase(w)) {
-        if (w.key === null) continue; // the cancellation half of a select
         let s = selects.get(w.group);
-        if (s === undefined) selects.set(w.group, (s = { cases: [], at }));
+        if (s === undefined) selects.set(w.group, (s = { cases: [], at, guard: '' }));
+        if (w.key === null) {
+          // The cancellation half of a select: its token's `done`, shown beside the cases.
+          s.guard = `, guarded by ${label(w.port)}`;
+          continue;
+        }
         // Cases park in a random order; list them in the order the select names them.
         const index = (w.group as { waiters?: unknown[] }).waiters?.indexOf(w) ?? s.cases.length;
         s.cases.push([index, `${w.key}: ${w.op === RECV ? 'receive from' : 'send to'} ${label(w.port)}`]);
@@ -99,7 +103,9 @@ export class WaitTracker implements ParkObserver {
     }
     for (const s of selects.values()) {
       const cases = s.cases.sort((a, b) => a[0] - b[0]).map((c) => c[1]);
-      lines.push(`select { ${cases.join('; ')} }${s.at === undefined ? '' : `, parked at ${s.at}`}`);
+      lines.push(
+        `select { ${cases.join('; ')} }${s.guard}${s.at === undefined ? '' : `, parked at ${s.at}`}`,
+      );
     }
     return lines;
   }

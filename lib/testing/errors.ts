@@ -56,7 +56,7 @@ export class DeadlockError extends Error {
       [
         'all goroutines are asleep - deadlock!',
         '',
-        `${parked} blocked operation(s):`,
+        `${waits.length} blocked operation(s):`,
         ...waits.map((w) => `  ${w}`),
         tasks.length === 0
           ? 'no task is alive besides the test body'

@@ -140,6 +140,23 @@ describe('synctest', () => {
     ]);
   });
 
+  test('DL1 a select guarded by a context is one blocked operation, its context shown beside its cases', async () => {
+    const e = await failure(
+      synctest(async () => {
+        const [ctx] = withCancel(background());
+        await select({ v: recv(new Channel<number>()) }, ctx);
+      }),
+    );
+    const d = e as DeadlockError;
+    expect(d).toBeInstanceOf(DeadlockError);
+    expect(d.waits).toEqual([
+      expect.stringMatching(
+        /^select \{ v: receive from Channel#\d\(0\) \}, guarded by Context\.done#\d, parked at /,
+      ),
+    ]);
+    expect(d.message).toContain('1 blocked operation(s):');
+  });
+
   test('DL1 the report lists every blocked task and operation: send, select and sleep-free waits', async () => {
     const e = await failure(
       synctest(async () => {
