@@ -17,7 +17,6 @@
 // buffer for such values only), so it is received before a close.
 import type { Channel } from '../channel/Channel.js';
 import { BLOCKED, CLOSED } from '../internal/blocking.js';
-import { Ring } from '../internal/Ring.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
@@ -43,6 +42,7 @@ import {
   VALS,
   WANT,
 } from './link.js';
+import { Batches } from './remote.js';
 
 /**
  * Room held for another thread comes back: `n` held slots are freed and `values` (sent from there
@@ -170,8 +170,8 @@ class HomeLink implements Side, Peer {
   #q: Msg[] = [];
   /** Credits granted and not used (values in flight count until they arrive). */
   credit = 0;
-  /** Values pushed to the endpoint and not reported taken, in order. */
-  out = new Ring<unknown>();
+  /** Values pushed to the endpoint and not reported taken, in order (the arrays posted). */
+  out = new Batches<unknown>();
   /** Values the endpoint asked for and was not sent yet. */
   #demand = 0;
   /** Capacity 0: sends waiting there for a receiver. */
@@ -231,11 +231,13 @@ class HomeLink implements Side, Peer {
    */
   #refused(values: unknown[], error: unknown): void {
     const before = this.out.length;
-    for (const v of this.#drain()) {
+    const kept: unknown[] = [];
+    for (const v of this.out.take()) {
       const i = values.indexOf(v);
-      if (i < 0) this.out.push(v);
+      if (i < 0) kept.push(v);
       else values.splice(i, 1);
     }
+    if (kept.length > 0) this.out.add(kept);
     const ch = this.#ch;
     if (!ch.closed) ch.close(error);
     release(ch, before - this.out.length, [], false);
@@ -258,7 +260,7 @@ class HomeLink implements Side, Peer {
         }
         case TAKE: {
           const took = m[1] as number;
-          for (let i = 0; i < took; i++) this.out.shift();
+          this.out.skip(took);
           this.#demand = Math.max(0, this.#demand + (m[2] as number));
           this.starving = m[3] === 1;
           this.needed = false;
@@ -277,7 +279,7 @@ class HomeLink implements Side, Peer {
           break;
         case BACK: {
           // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
-          const back = this.#drain(m[1] as number);
+          const back = this.out.take(m[1] as number);
           this.#demand = 0;
           this.needed = false;
           release(ch, back.length, back, true);
@@ -294,38 +296,38 @@ class HomeLink implements Side, Peer {
     this.#home.wake();
   }
 
-  /** The first `n` values pushed and not taken (all by default), oldest first, out of `out`. */
-  #drain(n = this.out.length): unknown[] {
-    const vs: unknown[] = [];
-    while (vs.length < n && this.out.length > 0) vs.push(this.out.shift());
-    return vs;
-  }
-
   /** Sends the channel's values to the endpoint while it wants them. */
   pump(): void {
     const ch = this.#ch;
     const c = ch.capacity;
     while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
-      let r: unknown;
       if (c > 0 && ch.length > 0) {
-        ch.held++;
-        r = ch.takeNow();
-      } else {
-        // With a buffer, a value can only come through a proxy, which needs a free slot.
-        if (c > 0 && (ch.closed ? ch.held > 0 : ch.held >= c)) return;
-        try {
-          r = c > 0 && !ch.closed ? BLOCKED : ch.takeNow();
-        } catch (error) {
-          return this.#end(error);
-        }
-        if (r === CLOSED) return this.#end(undefined);
-        if (r === BLOCKED) {
-          const p = (this.#proxy = new Agent(this));
-          this.#home.proxies++;
-          if (c > 0) ch.held++;
-          ch.parkRecv(p);
-          return;
-        }
+        // Buffered values go as they are, their slots held: no parked sender moves in.
+        const buf = ch.queues()[0];
+        const n = Math.min(this.#demand, buf.length);
+        const vs = this.#pushing();
+        ch.held += n;
+        this.#demand -= n;
+        this.out.length += n;
+        for (let i = 0; i < n; i++) vs.push(buf.shift());
+        continue;
+      }
+      // With a buffer, a value can only come through a proxy, which needs a free slot.
+      if (c > 0 && (ch.closed ? ch.held > 0 : ch.held >= c)) return;
+      let r: unknown;
+      try {
+        r = c > 0 && !ch.closed ? BLOCKED : ch.takeNow();
+      } catch (error) {
+        return this.#end(error);
+      }
+      if (r === CLOSED) return this.#end(undefined);
+      if (r === BLOCKED) {
+        // Parked without waking the home: it needs no news of its own receiver.
+        const p = (this.#proxy = new Agent(this));
+        this.#home.proxies++;
+        if (c > 0) ch.held++;
+        ch.queues()[1].push(p, ch);
+        return;
       }
       this.#push(r);
     }
@@ -334,11 +336,23 @@ class HomeLink implements Side, Peer {
   #push(v: unknown): void {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
-    this.out.push(v);
     this.#demand--;
+    this.#pushing().push(v);
+    this.out.length++;
+  }
+
+  /**
+   * The values of the turn's last message, a PUSH (made if needed), the last array of `out` (its
+   * earlier arrays left first, so none is taken out of it before it is posted): a value pushed to
+   * it is counted in `out.length` by the caller.
+   */
+  #pushing(): unknown[] {
     const last = this.#q[this.#q.length - 1];
-    if (last !== undefined && last[0] === PUSH) (last[1] as unknown[]).push(v);
-    else this.send([PUSH, [v]]);
+    if (last !== undefined && last[0] === PUSH) return last[1] as unknown[];
+    const vs: unknown[] = [];
+    this.send([PUSH, vs]);
+    this.out.add(vs);
+    return vs;
   }
 
   #end(error: unknown): void {
@@ -449,7 +463,7 @@ class HomeLink implements Side, Peer {
     // What it posted before it died is read first, where the host can (Node): nothing of it is lost.
     if (!this.sync()) return 0;
     const ch = this.#ch;
-    const back = this.#drain();
+    const back = this.out.take();
     const credit = this.credit;
     this.credit = 0;
     this.#leave();

@@ -5,7 +5,9 @@
 //   endpoint → home  [VALS, [v…]]            values sent under credits, in order
 //                    [TAKE, took, want, b]   `took` prefetched values were taken there; it wants
 //                                            `want` more (may be negative: a receiver gave up);
-//                                            b = 1: a receiver there found nothing
+//                                            b = 1: receivers there find nothing (sent
+//                                            again only when it changes); early, at half
+//                                            the window taken, it repeats the last b
 //                    [WANT, n]               capacity > 0: it sends and wants credits (standing);
 //                                            capacity 0: n more (or fewer) senders wait there
 //                    [RET, n]                n unused credits come back

@@ -11,6 +11,9 @@
 // - parked senders are served in FIFO order before any new send uses a credit;
 // - `asked` values were asked of the home and not received; with capacity c > 0 the endpoint keeps
 //   prefetched + asked at c while it receives (each value taken is asked again);
+// - takes are reported once per turn, or at once when half the window was taken, so the home
+//   refills while the rest is taken here; whether receivers here find nothing is said again
+//   only when it changes (`told`);
 // - once the home said the channel is closed and drained (`ended`), receives end after the
 //   prefetched values, with the close error if there was one.
 
@@ -21,7 +24,6 @@ import { ClosedChannelError } from '../errors.js';
 import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blocking.js';
 import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
-import { Ring } from '../internal/Ring.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
@@ -46,6 +48,57 @@ import {
 } from './link.js';
 
 const NONE: unique symbol = Symbol('NONE');
+
+/**
+ * @internal Values in the arrays a link carries, first in first out. Each array is kept as it was
+ * posted or received, not copied value by value; values pushed to the last array later are
+ * counted by adding to `length`.
+ */
+export class Batches<T> {
+  readonly #arrays: T[][] = [];
+  /** The first value is `#arrays[0][#i]`. */
+  #i = 0;
+  length = 0;
+
+  add(values: T[]): void {
+    this.#arrays.push(values);
+    this.length += values.length;
+  }
+
+  /** Removes the first value; its slot is cleared, so that it is not retained. */
+  shift(): T {
+    const a = this.#arrays[0]!;
+    const i = this.#i;
+    const v = a[i]!;
+    a[i] = undefined as T;
+    this.#i = i + 1;
+    if (i + 1 === a.length) {
+      this.#arrays.shift();
+      this.#i = 0;
+    }
+    this.length--;
+    return v;
+  }
+
+  /** Drops the first `n` values. */
+  skip(n: number): void {
+    this.length -= n;
+    let i = this.#i + n;
+    const arrays = this.#arrays;
+    while (arrays.length > 0 && i >= arrays[0]!.length) {
+      i -= arrays[0]!.length;
+      arrays.shift();
+    }
+    this.#i = i;
+  }
+
+  /** Removes the first `n` values (all by default) and returns them, oldest first. */
+  take(n = this.length): T[] {
+    const vs: T[] = [];
+    while (vs.length < n && this.length > 0) vs.push(this.shift());
+    return vs;
+  }
+}
 
 /**
  * A channel whose home is another thread: what a `Channel` passed to `pool.go` (or returned by a
@@ -83,7 +136,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   queued = false;
   readonly #port: MessagePort;
   #q: Msg[] = [];
-  readonly #pre = new Ring<T>();
+  readonly #pre = new Batches<T>();
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
   #credit = 0;
@@ -92,7 +145,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #asked = 0;
   #took = 0;
   #want = 0;
+  /** A receiver found nothing here since the last report. */
   #starving = false;
+  /** The home was last told that receivers here find nothing. */
+  #told = false;
   #sent = 0;
   #acked = 0;
   #shut = false;
@@ -177,9 +233,9 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     later(this);
   }
 
-  /** @internal */
-  flush(): void {
-    this.#report();
+  /** @internal Posts the turn's messages (`early`: before its end, see `#report`). */
+  flush(early = false): void {
+    this.#report(early);
     if (this.#q.length === 0) return;
     const q = this.#q;
     this.#q = [];
@@ -193,22 +249,38 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (!this.#shut) this.close(refused.error);
   }
 
-  /** Queues what receivers did since the last report. */
-  #report(): void {
-    if (this.#took === 0 && this.#want === 0 && !this.#starving) return;
-    this.#q.push([TAKE, this.#took, this.#want, this.#starving ? 1 : 0]);
+  /**
+   * Queues what receivers did since the last report, and whether one found nothing here since
+   * then or waits (the home's last word on it, `#told`, when `early`): a report goes only when
+   * there is something new to say.
+   */
+  #report(early = false): void {
+    let starving = this.#told;
+    if (!early) {
+      starving = this.#starving || this.#recvq.head !== null;
+      this.#starving = false;
+    }
+    if (this.#took === 0 && this.#want === 0 && starving === this.#told) return;
+    this.#q.push([TAKE, this.#took, this.#want, starving ? 1 : 0]);
     this.#took = this.#want = 0;
-    this.#starving = false;
+    this.#told = starving;
   }
 
-  /** A value was taken here; with a buffer it is asked again, to keep the window full. */
+  /**
+   * A value was taken here; with a buffer it is asked again, to keep the window full. Once half
+   * the window was taken, the home hears of it at once rather than at the end of the turn, so
+   * that it refills while the rest is taken here (a window that waits for the turn to end runs
+   * half empty).
+   */
   #taken(): void {
-    this.#took++;
+    const took = ++this.#took;
     if (this.capacity > 0 && !this.#ended) {
       this.#asked++;
       this.#want++;
     }
-    later(this);
+    // Only a report of takes leaves early: anything else queued keeps its place in the turn's batch.
+    if (took >= (this.capacity >> 1 || 1) && this.#q.length === 0) this.flush(true);
+    else later(this);
   }
 
   /** Nothing here for a receiver: asks for a window of values (with a buffer). */
@@ -288,8 +360,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       }
       // No receiver waits here any more: the home may ask for the prefetched values back.
       if (this.#recvq.head === null) {
-        this.#report();
-        this.#send([TAKE, 0, 0, 0]);
+        this.#starving = false;
+        later(this);
       }
     } else if (this.capacity === 0) this.#send([WANT, -1]);
   }
@@ -340,7 +412,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           // Values in flight when this endpoint gave its demand back still arrive.
           this.#asked = Math.max(0, this.#asked - vs.length);
           const pre = this.#pre;
-          for (const v of vs) pre.push(v);
+          if (vs.length > 0) pre.add(vs);
           for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
             this.#recvq.unlink(w);
             this.#taken();
@@ -393,7 +465,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #giveBack(): void {
     this.#report();
     const n = this.#pre.length;
-    while (this.#pre.length > 0) this.#pre.shift();
+    this.#pre.skip(n);
     this.#asked = 0;
     this.#send([BACK, n]);
   }

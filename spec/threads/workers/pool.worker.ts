@@ -97,6 +97,33 @@ const floors = {
         }
       };
     }),
+  /**
+   * The receiving side of the bare credit protocol: counts the numbers arriving in arrays on
+   * `port` and grants their slots back as credits, once per batch, or at once when half the
+   * window `c` is free; says so when `n` arrived.
+   */
+  floorCredit: (port: MessagePort, n: number, c: number) =>
+    new Promise<number>((resolve) => {
+      let got = 0;
+      let free = 0;
+      const half = Math.max(1, c >> 1);
+      port.onmessage = (e: MessageEvent<number[]>) => {
+        const vs = e.data;
+        for (let i = 0; i < vs.length; i++) {
+          got++;
+          if (++free >= half) {
+            port.postMessage(free);
+            free = 0;
+          }
+        }
+        if (free > 0) port.postMessage(free);
+        free = 0;
+        if (got >= n) {
+          port.close();
+          resolve(got);
+        }
+      };
+    }),
   /** Counts a channel's values, ranging by subscription. */
   countRange: (ch: ReceiveChannel<number>) =>
     new Promise<number>((resolve, reject) => {

@@ -1,0 +1,111 @@
+// The cases of the cross-thread channel benchmark (channels.ts) and of its profiler
+// (profile-channel.ts), each run once on a pool of one thread whose worker file is pool.worker.ts:
+// bare MessagePort floors written by hand, and gorx channels main → worker.
+
+import { Channel } from '../../lib/channel/Channel.js';
+import type { ThreadPool } from '../../lib/threads/threadPool.js';
+import { transfer } from '../../lib/threads/wire.js';
+
+export const N = Number(process.env.N ?? 1_000_000);
+export const RT = Number(process.env.RT ?? 20_000);
+
+/** Runs `run` and returns `count` per second. */
+export async function rate(count: number, run: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await run();
+  return count / ((performance.now() - t0) / 1000);
+}
+
+export async function floorOneWay(pool: ThreadPool): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  const task = pool.go('floorSink', [transfer(port2, [port2]), N]);
+  const batch = Array.from({ length: 256 }, (_, i) => i);
+  return rate(N, async () => {
+    for (let sent = 0; sent < N; sent += 256) port1.postMessage(batch);
+    await task;
+    port1.close();
+  });
+}
+
+/**
+ * The bare credit protocol at capacity `c`, written by hand: the sender holds `c` credits, puts a
+ * value in this turn's batch per credit, posts the batch when it runs out and waits for credits;
+ * the worker counts the values and grants their slots back (pool.worker.ts, `floorCredit`).
+ */
+export async function floorCredit(pool: ThreadPool, c: number): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  const task = pool.go('floorCredit', [transfer(port2, [port2]), N, c]);
+  let credit = c;
+  let wake: (() => void) | null = null;
+  port1.onmessage = (e: MessageEvent<number>) => {
+    credit += e.data;
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  return rate(N, async () => {
+    let batch: number[] = [];
+    for (let i = 0; i < N; i++) {
+      if (credit === 0) {
+        port1.postMessage(batch);
+        batch = [];
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+      }
+      credit--;
+      batch.push(i);
+    }
+    port1.postMessage(batch);
+    await task;
+    port1.close();
+  });
+}
+
+export async function floorRoundTrip(pool: ThreadPool): Promise<number> {
+  const { port1, port2 } = new MessageChannel();
+  const task = pool.go('floorEcho', [transfer(port2, [port2]), RT]);
+  return rate(RT, async () => {
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      port1.onmessage = () => {
+        if (++n === RT) return resolve();
+        port1.postMessage(n);
+      };
+      port1.postMessage(0);
+    });
+    await task;
+    port1.close();
+  });
+}
+
+export async function buffered(
+  pool: ThreadPool,
+  capacity: number,
+  faces: 'ranging' | 'promise',
+): Promise<number> {
+  const ch = new Channel<number>(capacity);
+  const task = pool.go<number>(faces === 'ranging' ? 'countRange' : 'countRecv', [ch]);
+  return rate(N, async () => {
+    if (faces === 'ranging') {
+      for (let i = 0; i < N; i++) if (!ch.trySend(i)) await ch.send(i);
+    } else for (let i = 0; i < N; i++) await ch.send(i);
+    ch.close();
+    const n = await task;
+    if (n !== N) throw new Error(`received ${n} of ${N}`);
+  });
+}
+
+export async function unbuffered(pool: ThreadPool): Promise<number> {
+  const a = new Channel<number>();
+  const b = new Channel<number>();
+  const task = pool.go('pong', [a, b]);
+  return rate(RT, async () => {
+    for (let i = 0; i < RT; i++) {
+      await a.send(i);
+      await b.recv();
+    }
+    a.close();
+    await task;
+  });
+}

@@ -1,0 +1,79 @@
+// The credit window of a cross-thread channel, message by message: one side is the real home or
+// endpoint, the other is played here on the far port of its link, so every message it posts is
+// seen as it was posted (one batch per postMessage). No worker: both ports live in this thread.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Channel } from '../../lib/channel/Channel.js';
+import { cross } from '../../lib/threads/home.js';
+import { type Msg, PUSH, TAKE } from '../../lib/threads/link.js';
+import { RemoteChannel } from '../../lib/threads/remote.js';
+import { flush } from '../helpers/async.js';
+
+/** The far side of a link: what it receives, batch by batch, and a way to answer. */
+function farSide(port: MessagePort) {
+  const batches: Msg[][] = [];
+  port.onmessage = (e: MessageEvent<Msg[]>) => batches.push(e.data);
+  return { batches, post: (...batch: Msg[]) => port.postMessage(batch) };
+}
+
+const ports: MessagePort[] = [];
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
+
+describe('the credit window across threads', () => {
+  it('P1 a receiving endpoint reports half its window taken at once, and the rest once taken', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const home = farSide(port1);
+    const ep = new RemoteChannel<number>(8, port2, 1);
+    const got: number[] = [];
+    const sub = ep.subscribe((v) => got.push(v));
+    await flush();
+    // The ranging receiver found nothing: it asks for the whole window, and says it waits.
+    expect(home.batches).toEqual([[[TAKE, 0, 8, 1]]]);
+    home.post([PUSH, [0, 1, 2, 3, 4, 5, 6, 7]]);
+    await flush();
+    // Each half leaves as its own batch while the values are taken, in the same turn; the
+    // receiver still waits, which the home knows already: nothing more is said.
+    expect(got).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(home.batches.slice(1)).toEqual([[[TAKE, 4, 4, 1]], [[TAKE, 4, 4, 1]]]);
+    sub.unsubscribe();
+    await flush();
+    // No receiver waits any more: the home hears it, so that it may ask for values back.
+    expect(home.batches.slice(3)).toEqual([[[TAKE, 0, 0, 0]]]);
+  });
+
+  it('P1 a ranging receiver costs one report per half window, however many windows go by', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const home = farSide(port1);
+    const ep = new RemoteChannel<number>(4, port2, 1);
+    let n = 0;
+    const sub = ep.subscribe(() => n++);
+    await flush();
+    for (let w = 0; w < 5; w++) {
+      home.post([PUSH, [0, 1]]);
+      await flush();
+    }
+    expect(n).toBe(10);
+    expect(home.batches).toEqual([[[TAKE, 0, 4, 1]], ...Array(5).fill([[TAKE, 2, 2, 1]])]);
+    sub.unsubscribe();
+  });
+
+  it('P1 I1 the home pushes its buffer in one message, every value still counted in the channel until taken', async () => {
+    const ch = new Channel<number>(8);
+    for (let i = 0; i < 8; i++) ch.trySend(i);
+    const moves: Transferable[] = [];
+    const { token } = cross(ch as Channel<unknown>, moves);
+    ports.push(token.p);
+    const ep = farSide(token.p);
+    ep.post([TAKE, 0, 8, 1]);
+    await flush();
+    expect(ep.batches).toEqual([[[PUSH, [0, 1, 2, 3, 4, 5, 6, 7]]]]);
+    expect([ch.length, ch.held, ch.trySend(8)]).toEqual([0, 8, false]);
+    // Half of them taken there: their room comes back, and the sender fills it.
+    ep.post([TAKE, 4, 0, 1]);
+    await flush();
+    expect([ch.held, ch.trySend(8)]).toEqual([4, true]);
+  });
+});
