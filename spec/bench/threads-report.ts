@@ -22,7 +22,10 @@ const find = (m: Measured | undefined, name: string): Row | undefined =>
 
 const gorxRow = (m: Measured | undefined): Row | undefined => m?.rows.find((r) => r.case.kind === 'gorx');
 
-function rateTable(m: Measured, columns: readonly (readonly [string, Row | undefined])[]): string[] {
+/** A column of ratios: to one row, or to the row a function picks for each row (its own floor). */
+type Base = Row | undefined | ((row: Row) => Row | undefined);
+
+function rateTable(m: Measured, columns: readonly (readonly [string, Base])[]): string[] {
   const cells = (values: readonly string[]): string => values.map((v) => ` ${v} |`).join('');
   const lines = [
     `| library | ${m.workload.unit}/s (median) | ± (MAD) |${cells(columns.map(([name]) => name))}`,
@@ -36,7 +39,10 @@ function rateTable(m: Measured, columns: readonly (readonly [string, Row | undef
       lines.push(`| ${shown} | ${o.status}: ${message} | |${cells(columns.map(() => ''))}`);
       continue;
     }
-    const ratios = columns.map(([, base]) => (base === row ? '' : times(ratio(o.hz, hzOf(base)))));
+    const ratios = columns.map(([, b]) => {
+      const base = typeof b === 'function' ? b(row) : b;
+      return base === row ? '' : times(ratio(o.hz, hzOf(base)));
+    });
     lines.push(`| ${shown} | ${formatRate(o.hz)} | ${o.spread.toFixed(1)}% |${cells(ratios)}`);
   }
   return lines;
@@ -85,6 +91,26 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
     }
   }
 
+  const buffered = byId('threads-buffered');
+  const unbuffered = byId('threads-unbuffered');
+  const channelGoal = (
+    id: string,
+    m: Measured | undefined,
+    name: string,
+    base: string,
+    goal: number,
+  ): void => {
+    if (m === undefined) return;
+    const r = ratio(hzOf(find(m, name)), hzOf(find(m, base)));
+    goals.push(`| ${id} | ${name} ÷ ${base} | ${times(r)} | ≥ ${goal.toFixed(1)}× | ${verdict(r, goal)} |`);
+  };
+  channelGoal('P1', buffered, 'Channel(256), ranging', 'bare credit protocol, c = 256', 0.9);
+  channelGoal('P1', buffered, 'Channel(4096), ranging', 'bare credit protocol, c = 4096', 0.9);
+  channelGoal('P1', buffered, 'Channel(4096), ranging', '256 values per message', 1);
+  channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
+  channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
+  channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
+
   const out = [
     '## Threads',
     '',
@@ -106,9 +132,9 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
     '1.78× / 1.88×, Go (GOMAXPROCS 2 vs 1) 1.82× / 2.02×; no-op tasks: piscina 41k/s, workerpool',
     '32k/s, a hand-written pool with 64 in flight 711k/s; raw round trip 19–59k/s; one way 2.5M / 9.0M',
     '/ 16–24M values/s at 1 / 16 / 256 per message.',
-    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P7, P8)', '', ...goals] : []),
+    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P4, P7, P8)', '', ...goals] : []),
   ];
-  const table = (m: Measured | undefined, columns: readonly (readonly [string, Row | undefined])[]): void => {
+  const table = (m: Measured | undefined, columns: readonly (readonly [string, Base])[]): void => {
     if (m === undefined) return;
     const title = m.workload.title.replace('Threads: ', '');
     out.push('', `### ${title}`, '', m.workload.description, '', ...rateTable(m, columns));
@@ -126,5 +152,16 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
   ]);
   table(byId('threads-roundtrip'), []);
   table(byId('threads-oneway'), []);
+  const ownFloor =
+    (m: Measured) =>
+    (row: Row): Row | undefined =>
+      row.case.floor === undefined ? undefined : find(m, row.case.floor);
+  if (buffered !== undefined) {
+    table(buffered, [
+      ['vs bare credit protocol (same c)', ownFloor(buffered)],
+      ['vs 256 values per message', find(buffered, '256 values per message')],
+    ]);
+  }
+  if (unbuffered !== undefined) table(unbuffered, [['vs raw round trip', ownFloor(unbuffered)]]);
   return `${out.join('\n')}\n`;
 }

@@ -10,6 +10,17 @@ import { build } from 'esbuild';
 import { Piscina } from 'piscina';
 import { from, lastValueFrom } from 'rxjs';
 import workerpool from 'workerpool';
+import { threadPool as sourceThreadPool } from '../../lib/threads/threadPool.js';
+import {
+  buffered as bufferedChannel,
+  RT as CHANNEL_ROUND_TRIPS,
+  N as CHANNEL_VALUES,
+  floorCredit,
+  floorOneWay,
+  floorRoundTrip,
+  unbuffered,
+} from '../threads/channel-cases.js';
+import { bundleWorker } from '../threads/workers/bundle.js';
 import { gorxEnv } from './gorx.js';
 import { type Case, range, type Workload } from './harness.js';
 import { fib } from './threads/work.js';
@@ -229,6 +240,75 @@ const oneWayWorkload: Workload = {
   ),
 };
 
+/**
+ * The pool of one thread the channel workloads run on: gorx from `lib/` (the channel cases and the
+ * spec worker file share it), the worker file of the thread specs, which also serves the floors.
+ */
+const channelPool = lazy(async () => {
+  const { url } = await bundleWorker('pool.worker.ts');
+  return sourceThreadPool(() => new Worker(url), { size: 1 });
+});
+
+/** A gorx channel case against the floor named `floor`. */
+const channelCase = (variant: string, ops: number, floor: string, run: () => Promise<unknown>): Case => ({
+  kind: 'gorx',
+  lib: 'gorx',
+  variant,
+  ops,
+  floor,
+  run,
+});
+const floorCase = (variant: string, ops: number, run: () => Promise<unknown>): Case => ({
+  kind: 'floor',
+  lib: 'floor',
+  variant,
+  ops,
+  run,
+});
+
+/** Buffered channels main → one thread, next to the bare credit protocol and the raw one-way floor. */
+const bufferedWorkload: Workload = {
+  id: 'threads-buffered',
+  title: 'Threads: buffered channel, main → one thread',
+  unit: 'values',
+  description: `One sample sends ${CHANNEL_VALUES.toLocaleString('en-US')} numbers on a \`Channel(c)\` to a task on the thread, which counts them: ranging faces (the sender uses \`trySend\` first, the thread subscribes) and Promise faces (\`await send\` per value, \`await recv\` per value). Floors written by hand on a MessagePort: the bare credit protocol at the same capacity (the sender holds c credits, the thread grants them back), and 256 numbers per message with no flow control.`,
+  minSamples: 5,
+  cases: [
+    ...[256, 4096].flatMap((c) => [
+      channelCase(`Channel(${c}), ranging`, CHANNEL_VALUES, `bare credit protocol, c = ${c}`, async () =>
+        bufferedChannel(await channelPool(), c, 'ranging'),
+      ),
+      channelCase(
+        `Channel(${c}), Promise faces`,
+        CHANNEL_VALUES,
+        `bare credit protocol, c = ${c}`,
+        async () => bufferedChannel(await channelPool(), c, 'promise'),
+      ),
+      floorCase(`bare credit protocol, c = ${c}`, CHANNEL_VALUES, async () =>
+        floorCredit(await channelPool(), c),
+      ),
+    ]),
+    floorCase('256 values per message', CHANNEL_VALUES, async () => floorOneWay(await channelPool())),
+  ],
+};
+
+/** Unbuffered round trips: main sends, the thread answers on another unbuffered channel. */
+const unbufferedWorkload: Workload = {
+  id: 'threads-unbuffered',
+  title: 'Threads: unbuffered channel round trip, main ↔ one thread',
+  unit: 'round trips',
+  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again; the floor is a number echoed over a raw MessagePort.`,
+  minSamples: 5,
+  cases: [
+    channelCase('Channel(0) ping-pong', CHANNEL_ROUND_TRIPS, 'raw MessagePort round trip', async () =>
+      unbuffered(await channelPool()),
+    ),
+    floorCase('raw MessagePort round trip', CHANNEL_ROUND_TRIPS, async () =>
+      floorRoundTrip(await channelPool()),
+    ),
+  ],
+};
+
 /** The thread workloads, in the order the report shows them. */
 export const threadWorkloads: readonly Workload[] = [
   cpuWorkload(400, 25),
@@ -236,4 +316,6 @@ export const threadWorkloads: readonly Workload[] = [
   tiny,
   roundTrip,
   oneWayWorkload,
+  bufferedWorkload,
+  unbufferedWorkload,
 ];
