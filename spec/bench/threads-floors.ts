@@ -137,3 +137,47 @@ export async function oneWay(worker: Worker, values: number, perMessage: number)
   const [got] = (await counted) as [number];
   if (got !== values) throw new Error(`the thread counted ${got} of ${values} values`);
 }
+
+/** `Atomics.waitAsync` (Node 16+), which the ES2022 lib does not declare. */
+interface AtomicsWaitAsync {
+  waitAsync(
+    array: Int32Array,
+    index: number,
+    value: number,
+  ): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
+/** A thread that reads numbers from a SharedArrayBuffer ring (the floor worker in `ring` mode). */
+export function ringThread(url: URL): Worker {
+  const worker = new Worker(url, { workerData: 'ring' });
+  worker.unref();
+  return worker;
+}
+
+/**
+ * Sends `values` numbers through a SharedArrayBuffer ring of `capacity` slots (a power of two):
+ * the sender fills what room there is, publishes its tail and wakes the reader; when the ring is
+ * full it waits (`Atomics.waitAsync`) for the reader's head to move. Resolves when all were read.
+ */
+export async function ringOneWay(worker: Worker, values: number, capacity: number): Promise<void> {
+  const header = new Int32Array(new SharedArrayBuffer(8)); // [head, tail]
+  const slots = new Int32Array(new SharedArrayBuffer(4 * capacity));
+  const mask = capacity - 1;
+  const read = once(worker, 'message');
+  worker.postMessage({ header, slots, values });
+  let tail = 0;
+  while (tail < values) {
+    const head = Atomics.load(header, 0);
+    if (tail - head === capacity) {
+      const wait = (Atomics as unknown as AtomicsWaitAsync).waitAsync(header, 0, head);
+      if (wait.async) await wait.value;
+      continue;
+    }
+    const end = Math.min(values, head + capacity);
+    for (; tail < end; tail++) slots[tail & mask] = tail;
+    Atomics.store(header, 1, tail);
+    Atomics.notify(header, 1);
+  }
+  const [got] = (await read) as [number];
+  if (got !== values) throw new Error(`the thread read ${got} of ${values} values`);
+}

@@ -24,7 +24,17 @@ import { bundleWorker } from '../threads/workers/bundle.js';
 import { gorxEnv } from './gorx.js';
 import { type Case, range, type Workload } from './harness.js';
 import { fib } from './threads/work.js';
-import { countingThread, echoThread, FIB, FloorPool, NOOP, oneWay, roundTrips } from './threads-floors.js';
+import {
+  countingThread,
+  echoThread,
+  FIB,
+  FloorPool,
+  NOOP,
+  oneWay,
+  ringOneWay,
+  ringThread,
+  roundTrips,
+} from './threads-floors.js';
 
 /** Threads per pool. */
 export const THREADS = 2;
@@ -221,23 +231,34 @@ const roundTrip: Workload = {
 
 const VALUES = 1 << 17;
 const counter = lazy(async () => countingThread((await workerFiles()).floor));
+const RING = 1024;
+const ring = lazy(async () => ringThread((await workerFiles()).floor));
 
 /** One-way rates at 1, 16 and 256 values per message. */
 const oneWayWorkload: Workload = {
   id: 'threads-oneway',
   title: 'Threads: MessagePort one way, main → one thread',
   unit: 'values',
-  description: `One sample sends ${VALUES.toLocaleString('en-US')} numbers to a thread that counts them, k to a message, and waits for its count: the floor a buffered cross-thread channel batches towards.`,
+  description: `One sample sends ${VALUES.toLocaleString('en-US')} numbers to a thread that counts them, k to a message, and waits for its count: the floor a buffered cross-thread channel batches towards; and the same numbers through a SharedArrayBuffer ring, the floor of a shared-memory transport.`,
   minSamples: 5,
-  cases: [1, 16, 256].map(
-    (k): Case => ({
+  cases: [
+    ...[1, 16, 256].map(
+      (k): Case => ({
+        kind: 'floor',
+        lib: 'floor',
+        variant: `${k} value${k === 1 ? '' : 's'} per message`,
+        ops: VALUES,
+        run: async () => oneWay(await counter(), VALUES, k),
+      }),
+    ),
+    {
       kind: 'floor',
       lib: 'floor',
-      variant: `${k} value${k === 1 ? '' : 's'} per message`,
+      variant: `SharedArrayBuffer ring, ${RING} slots`,
       ops: VALUES,
-      run: async () => oneWay(await counter(), VALUES, k),
-    }),
-  ),
+      run: async () => ringOneWay(await ring(), VALUES, RING),
+    },
+  ],
 };
 
 /**

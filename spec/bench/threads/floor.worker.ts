@@ -4,7 +4,10 @@
 //          long is posted at once, so the pool can refill the thread while it works on the next;
 //   echo   every message goes straight back (the round-trip floor);
 //   count  counts the values it receives (a number is one value, an array its length) and, on
-//          'end', posts the count and starts again (the one-way floors).
+//          'end', posts the count and starts again (the one-way floors);
+//   ring   reads numbers from a SharedArrayBuffer ring the message hands it (a header of two
+//          positions, head and tail, and the slots), sleeping on the tail while the ring is empty,
+//          and posts how many it read (the shared-memory floor).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fib, noop } from './work.js';
 
@@ -28,6 +31,26 @@ if (workerData === 'pool') {
   });
 } else if (workerData === 'echo') {
   port.on('message', (m: unknown) => port.postMessage(m));
+} else if (workerData === 'ring') {
+  port.on(
+    'message',
+    ({ header, slots, values }: { header: Int32Array; slots: Int32Array; values: number }) => {
+      const mask = slots.length - 1;
+      let head = 0;
+      let seen = 0;
+      while (head < values) {
+        const tail = Atomics.load(header, 1);
+        if (tail === head) {
+          Atomics.wait(header, 1, tail);
+          continue;
+        }
+        for (; head < tail; head++) seen ^= slots[head & mask]!;
+        Atomics.store(header, 0, head);
+        Atomics.notify(header, 0);
+      }
+      port.postMessage(seen === -1 ? -1 : head);
+    },
+  );
 } else {
   let count = 0;
   port.on('message', (m: number | number[] | 'end') => {
