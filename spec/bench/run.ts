@@ -24,7 +24,7 @@ import { pool } from './pool.bench.js';
 import { type Measured, type Reasons, type Reference, renderReport } from './report.js';
 import { selectWorkload } from './select.bench.js';
 import { mutex, semaphore } from './sync.bench.js';
-import { threadWorkloads } from './threads.bench.js';
+import { type LatencyRow, measureCancel, threadWorkloads } from './threads.bench.js';
 import { renderThreads } from './threads-report.js';
 
 const WORKLOADS: readonly Workload[] = [pingpong, buffered, fanin, selectWorkload, pool, mutex, semaphore];
@@ -103,7 +103,7 @@ const option = (name: string): string | undefined =>
 const log = (line: string): void => console.log(line);
 
 /** What a child process hands back: the rows of one workload, or the memory rows. */
-type Result = { rows: Row[] } | { memory: MemoryRow[] | undefined };
+type Result = { rows: Row[] } | { memory: MemoryRow[] | undefined } | { cancel: LatencyRow[] };
 
 /** Rows without their functions, as they cross the process boundary. */
 const plain = <R extends { case: object }>(rows: readonly R[]): R[] =>
@@ -116,6 +116,9 @@ async function child(id: string, resultFile: string): Promise<void> {
     log('Memory (heap bytes)');
     const rows = await measureMemory(log);
     result = { memory: rows && plain(rows) };
+  } else if (id === 'threads-cancel') {
+    log('Threads: cancellation latency (ms)');
+    result = { cancel: await measureCancel(log) };
   } else {
     const workload = [...WORKLOADS, ...threadWorkloads].find((w) => w.id === id)!;
     log(`${workload.title} (${workload.unit}/s)`);
@@ -185,6 +188,12 @@ async function parent(): Promise<void> {
     threadLoads.push(os.loadavg()[0]!);
     threads.push(measure(workload));
   }
+  let cancel: LatencyRow[] | undefined;
+  if (!only || only.includes('threads-cancel')) {
+    await waitQuiet();
+    const result = inChild('threads-cancel');
+    cancel = result !== undefined && 'cancel' in result ? result.cancel : undefined;
+  }
   let memory: Parameters<typeof renderReport>[2] = 'Not measured in this run.';
   if (!only || only.includes('memory')) {
     const result = inChild('memory');
@@ -220,7 +229,7 @@ async function parent(): Promise<void> {
     REFERENCES,
     REASONS,
     sizeSection(),
-    threads.length > 0 ? renderThreads(threads, threadLoads) : undefined,
+    threads.length > 0 || cancel !== undefined ? renderThreads(threads, threadLoads, cancel) : undefined,
   );
   if (only) {
     console.log(`\n${report}`);

@@ -181,3 +181,32 @@ export async function ringOneWay(worker: Worker, values: number, capacity: numbe
   const [got] = (await read) as [number];
   if (got !== values) throw new Error(`the thread read ${got} of ${values} values`);
 }
+
+/** A thread that spins on a shared word until it is set, then answers (the floor worker in `spin` mode). */
+export function spinThread(url: URL): Worker {
+  const worker = new Worker(url, { workerData: 'spin' });
+  worker.unref();
+  return worker;
+}
+
+/** Milliseconds from setting a shared word to the answer of a thread spinning on it. */
+export async function wordSeen(worker: Worker): Promise<number> {
+  const word = new Int32Array(new SharedArrayBuffer(4));
+  const answered = once(worker, 'message');
+  worker.postMessage(word);
+  await new Promise((resolve) => setTimeout(resolve, 2)); // the thread is spinning by then
+  const t0 = performance.now();
+  Atomics.store(word, 0, 1);
+  await answered;
+  return performance.now() - t0;
+}
+
+/** Milliseconds of one message round trip to an idle thread (`echoThread`). */
+export async function messageSeen(worker: Worker): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, 2)); // idle, as a waiting task's thread is
+  const answered = once(worker, 'message');
+  const t0 = performance.now();
+  worker.postMessage(0);
+  await answered;
+  return performance.now() - t0;
+}

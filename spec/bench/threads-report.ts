@@ -3,7 +3,7 @@
 // THREADS.md goals P7 and P8 checked against them.
 import { formatRate, label, type Row } from './harness.js';
 import type { Measured } from './report.js';
-import { THREADS } from './threads.bench.js';
+import { type LatencyRow, THREADS } from './threads.bench.js';
 
 const hzOf = (row: Row | undefined): number | undefined =>
   row?.outcome.status === 'ok' ? row.outcome.hz : undefined;
@@ -52,7 +52,11 @@ function rateTable(m: Measured, columns: readonly (readonly [string, Base])[]): 
  * Renders the section from the thread workloads that ran (any subset of them); `loads` is the
  * 1-minute load average when each began.
  */
-export function renderThreads(measured: readonly Measured[], loads: readonly number[]): string {
+export function renderThreads(
+  measured: readonly Measured[],
+  loads: readonly number[],
+  cancel?: readonly LatencyRow[],
+): string {
   const byId = (id: string) => measured.find((m) => m.workload.id === id);
   const cpu = measured.filter((m) => m.workload.id.startsWith('threads-fib'));
   const tiny = byId('threads-noop');
@@ -110,6 +114,17 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
   channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
   channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
   channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
+  for (const row of cancel ?? []) {
+    if (row.kind !== 'gorx') continue;
+    const floor = cancel!.find((r) => r.variant === row.floor);
+    const r = floor === undefined ? undefined : row.p99 / floor.p99;
+    // Lower is better here: the goal is met at 2× the floor's p99 or under.
+    const met = r === undefined ? '—' : r <= 2 ? 'met' : '**not met**';
+    goals.push(`| C1 | cancellation p99, ${row.variant} ÷ ${row.floor} | ${times(r)} | ≤ 2.0× | ${met} |`);
+    goals.push(
+      `| C1 | threads terminated, ${row.variant} (${row.samples} cancellations) | ${row.terminated ?? '—'} | 0 | ${row.terminated === 0 ? 'met' : '**not met**'} |`,
+    );
+  }
 
   const out = [
     '## Threads',
@@ -132,7 +147,7 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
     '1.78× / 1.88×, Go (GOMAXPROCS 2 vs 1) 1.82× / 2.02×; no-op tasks: piscina 41k/s, workerpool',
     '32k/s, a hand-written pool with 64 in flight 711k/s; raw round trip 19–59k/s; one way 2.5M / 9.0M',
     '/ 16–24M values/s at 1 / 16 / 256 per message.',
-    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P4, P7, P8)', '', ...goals] : []),
+    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P4, P7, P8, C1)', '', ...goals] : []),
   ];
   const table = (m: Measured | undefined, columns: readonly (readonly [string, Base])[]): void => {
     if (m === undefined) return;
@@ -163,5 +178,26 @@ export function renderThreads(measured: readonly Measured[], loads: readonly num
     ]);
   }
   if (unbuffered !== undefined) table(unbuffered, [['vs raw round trip', ownFloor(unbuffered)]]);
+  if (cancel !== undefined) {
+    const µs = (ms: number): string => `${Math.round(ms * 1000).toLocaleString('en-US')} µs`;
+    out.push(
+      '',
+      '### Cancellation latency, main → one thread',
+      '',
+      'From `cancel()` to the settlement of a task that honours it, next to the floors of the same run',
+      '(a message round trip to an idle thread; a shared word set under a thread spinning on it, which',
+      `answers when it sees it); ${cancel[0]?.samples ?? 0} cancellations each, interleaved, after a warm-up.`,
+      '',
+      '| way | p50 | p99 | p99 vs floor |',
+      '| --- | ---: | ---: | ---: |',
+    );
+    for (const row of cancel) {
+      const floor = cancel.find((r) => r.variant === row.floor);
+      const shown = row.kind === 'gorx' ? `**gorx (${row.variant})**` : `floor (${row.variant})`;
+      out.push(
+        `| ${shown} | ${µs(row.p50)} | ${µs(row.p99)} | ${floor === undefined ? '' : times(row.p99 / floor.p99)} |`,
+      );
+    }
+  }
   return `${out.join('\n')}\n`;
 }

@@ -29,11 +29,14 @@ import {
   echoThread,
   FIB,
   FloorPool,
+  messageSeen,
   NOOP,
   oneWay,
   ringOneWay,
   ringThread,
   roundTrips,
+  spinThread,
+  wordSeen,
 } from './threads-floors.js';
 
 /** Threads per pool. */
@@ -340,3 +343,91 @@ export const threadWorkloads: readonly Workload[] = [
   bufferedWorkload,
   unbufferedWorkload,
 ];
+
+/** Cancellation latencies of one way of cancelling: median and 99th percentile, in ms. */
+export interface LatencyRow {
+  readonly kind: 'gorx' | 'floor';
+  readonly variant: string;
+  /** The floor row (by variant) it is held to. */
+  readonly floor?: string;
+  readonly p50: number;
+  readonly p99: number;
+  readonly samples: number;
+  /** Tasks whose thread was terminated instead of the task ending by its context (gorx rows). */
+  readonly terminated?: number;
+}
+
+/** Cancellations measured per way, interleaved round by round after a warm-up. */
+export const CANCELS = 300;
+
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.floor(p * (sorted.length - 1))] ?? Number.NaN;
+
+/**
+ * Cancellation latency (THREADS.md C1): from `cancel()` to the settlement of a task that honours
+ * it — one awaiting `ctx.done`, one spinning on `ctx.err` in a synchronous loop (the shared cancel
+ * word) — next to the floors of the same run: a message round trip to an idle thread, and a shared
+ * word set under a spinning thread that answers when it sees it. Each sample starts from a thread
+ * that has been waiting (or spinning) for 2 ms.
+ */
+export async function measureCancel(log: (line: string) => void): Promise<LatencyRow[]> {
+  const files = await workerFiles();
+  const { background, threadPool, withCancel, WorkerExitError } = await loadGorx();
+  const pool = threadPool(() => new Worker(files.gorx), { size: 1 });
+  const echo = echoThread(files.floor);
+  const spin = spinThread(files.floor);
+  const terminated = { awaitCancel: 0, spinUntilCancel: 0 };
+  const gorxSeen = async (handler: 'awaitCancel' | 'spinUntilCancel'): Promise<number> => {
+    const [ctx, cancel] = withCancel(background());
+    const task = pool.go(handler, [], ctx);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    const t0 = performance.now();
+    cancel();
+    await task.then(undefined, (error: unknown) => {
+      if (error instanceof WorkerExitError) terminated[handler]++;
+    });
+    return performance.now() - t0;
+  };
+  const ways = [
+    { kind: 'floor', variant: 'message to an idle thread', seen: () => messageSeen(echo) },
+    { kind: 'floor', variant: 'shared word under a spinning thread', seen: () => wordSeen(spin) },
+    {
+      kind: 'gorx',
+      variant: 'a task awaiting ctx.done',
+      floor: 'message to an idle thread',
+      seen: () => gorxSeen('awaitCancel'),
+      handler: 'awaitCancel',
+    },
+    {
+      kind: 'gorx',
+      variant: 'a synchronous loop reading ctx.err',
+      floor: 'shared word under a spinning thread',
+      seen: () => gorxSeen('spinUntilCancel'),
+      handler: 'spinUntilCancel',
+    },
+  ] as const;
+  const times = ways.map((): number[] => []);
+  for (let round = -30; round < CANCELS; round++) {
+    for (const [i, way] of ways.entries()) {
+      const ms = await way.seen();
+      if (round >= 0) times[i]!.push(ms);
+    }
+  }
+  await pool.close();
+  await Promise.all([echo.terminate(), spin.terminate()]);
+  return ways.map((way, i) => {
+    const sorted = times[i]!.sort((a, b) => a - b);
+    const row: LatencyRow = {
+      kind: way.kind,
+      variant: way.variant,
+      ...('floor' in way ? { floor: way.floor, terminated: terminated[way.handler] } : {}),
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      samples: sorted.length,
+    };
+    log(
+      `  ${way.kind} (${way.variant}): p50 ${(row.p50 * 1000).toFixed(0)} µs, p99 ${(row.p99 * 1000).toFixed(0)} µs`,
+    );
+    return row;
+  });
+}

@@ -7,7 +7,9 @@
 //          'end', posts the count and starts again (the one-way floors);
 //   ring   reads numbers from a SharedArrayBuffer ring the message hands it (a header of two
 //          positions, head and tail, and the slots), sleeping on the tail while the ring is empty,
-//          and posts how many it read (the shared-memory floor).
+//          and posts how many it read (the shared-memory floor);
+//   spin   on a message carrying a shared word, spins until the word is set, then answers (the
+//          floor of a cancellation seen by a synchronous loop).
 import { parentPort, workerData } from 'node:worker_threads';
 import { fib, noop } from './work.js';
 
@@ -31,6 +33,11 @@ if (workerData === 'pool') {
   });
 } else if (workerData === 'echo') {
   port.on('message', (m: unknown) => port.postMessage(m));
+} else if (workerData === 'spin') {
+  port.on('message', (word: Int32Array) => {
+    while (Atomics.load(word, 0) === 0);
+    port.postMessage(0);
+  });
 } else if (workerData === 'ring') {
   port.on(
     'message',
