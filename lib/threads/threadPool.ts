@@ -94,9 +94,9 @@ interface Job {
   readonly reject: (error: unknown) => void;
   state: number;
   thread: Thread | null;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer?: ReturnType<typeof setTimeout>;
   /** The index of its cancel word in its thread's words, where memory is shared. */
-  word: number | undefined;
+  word?: number;
 }
 
 class Thread {
@@ -249,8 +249,6 @@ class Pool implements ThreadPool {
       reject,
       state: QUEUED,
       thread: null,
-      timer: undefined,
-      word: undefined,
     };
     if (ctx.err !== undefined) {
       job.state = DONE;
@@ -269,14 +267,8 @@ class Pool implements ThreadPool {
 
   fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R> {
     if (typeof name !== 'string') throw new TypeError(`pool.fn: name must be a string, got ${show(name)}`);
-    return (arg, ctx) => {
-      try {
-        // A Task's then() is its Promise's.
-        return this.go<R>(name, [arg], ctx).then() as Promise<R>;
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
+    // async: what go() throws at the call (a closed pool, a bad ctx) becomes the Promise's rejection.
+    return async (arg, ctx) => this.go<R>(name, [arg], ctx);
   }
 
   close(cancel?: Cancel): Promise<void> {
@@ -531,7 +523,7 @@ export function threadPool(spawn: () => unknown, opts?: ThreadPoolOptions): Thre
   }
   if (!(terminateAfter >= 0)) {
     throw new RangeError(
-      `threadPool: terminateAfter must be a non-negative number of ms, got ${show(terminateAfter)}`,
+      `threadPool: terminateAfter must be a non-negative number, got ${show(terminateAfter)}`,
     );
   }
   const ctx = toContext(opts?.ctx, 'threadPool') ?? background();
