@@ -105,11 +105,7 @@ export function registerError(ctor: ErrorClass, opts?: { name?: string }): void 
 }
 
 function isError(value: unknown): value is Error {
-  return value instanceof Error || isDOMException(value);
-}
-
-function isDOMException(value: unknown): value is DOMException {
-  return typeof DOMException === 'function' && value instanceof DOMException;
+  return value instanceof Error || value instanceof DOMException;
 }
 
 /** The registry key of `err`'s class: gorx's brand first, then the nearest registered class. */
@@ -175,7 +171,7 @@ function encode(err: Error, depth: number, seen: Set<unknown>): WireError {
     e?: Wired[];
   } = { n: text(err.name), m: text(err.message) };
   if (typeof err.stack === 'string') out.s = err.stack;
-  if (isDOMException(err)) out.d = 1;
+  if (err instanceof DOMException) out.d = 1;
   else {
     const key = keyOf(err);
     if (key !== undefined) out.k = key;
@@ -188,7 +184,7 @@ function encode(err: Error, depth: number, seen: Set<unknown>): WireError {
     const c = wire(err.cause, depth, seen);
     out.c = c ?? { v: text(err.cause) };
   }
-  if (typeof AggregateError === 'function' && err instanceof AggregateError && Array.isArray(err.errors)) {
+  if (err instanceof AggregateError && Array.isArray(err.errors)) {
     out.e = err.errors.map((e) => wire(e, depth, seen) ?? { v: text(e) });
   }
   for (const name of Object.keys(err)) {
@@ -217,9 +213,8 @@ function define(target: object, name: string | symbol, value: unknown, enumerabl
 
 function rebuild(w: WireError): Error {
   const cause = w.c === undefined ? undefined : decodeError(w.c);
-  const args: unknown[] = w.c === undefined ? [w.m] : [w.m, { cause }];
   let err: Error;
-  if (w.d === 1 && typeof DOMException === 'function') {
+  if (w.d === 1) {
     err = new DOMException(w.m, w.n);
     if (w.c !== undefined) define(err, 'cause', cause, false);
   } else {
@@ -229,7 +224,7 @@ function rebuild(w: WireError): Error {
         ? undefined
         : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
     // An Error made with the class's prototype (an AggregateError's `errors` are defined below).
-    err = Reflect.construct(Error, args, ctor ?? Error);
+    err = Reflect.construct(Error, w.c === undefined ? [w.m] : [w.m, { cause }], ctor ?? Error);
     // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
     if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
     if (err.name !== w.n) define(err, 'name', w.n, false);
