@@ -117,7 +117,8 @@ function keyOf(err: Error): string | undefined {
     p !== null && p !== Error.prototype;
     p = Object.getPrototypeOf(p)
   ) {
-    const key = Object.hasOwn(p, 'constructor') ? byClass.get(p.constructor) : undefined;
+    // An inherited constructor is that of a prototype further down: the answer is the same.
+    const key = byClass.get(p.constructor);
     if (key !== undefined) return key;
   }
   return undefined;
@@ -126,7 +127,8 @@ function keyOf(err: Error): string | undefined {
 /** The name of the global class (TypeError, AggregateError, …) `err` is a direct instance of, if any. */
 function builtinOf(err: Error): string | undefined {
   const proto = Object.getPrototypeOf(err);
-  const name: unknown = Object.hasOwn(proto, 'constructor') ? proto.constructor.name : undefined;
+  // An inherited constructor fails the prototype test below.
+  const name: unknown = proto.constructor?.name;
   const ctor = typeof name === 'string' ? (globalThis as Record<string, unknown>)[name] : undefined;
   return typeof ctor === 'function' && ctor.prototype === proto ? (name as string) : undefined;
 }
