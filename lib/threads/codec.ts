@@ -105,11 +105,7 @@ export function registerError(ctor: ErrorClass, opts?: { name?: string }): void 
 }
 
 function isError(value: unknown): value is Error {
-  return value instanceof Error || isDOMException(value);
-}
-
-function isDOMException(value: unknown): value is DOMException {
-  return typeof DOMException === 'function' && value instanceof DOMException;
+  return value instanceof Error || value instanceof DOMException;
 }
 
 /** The registry key of `err`'s class: gorx's brand first, then the nearest registered class. */
@@ -121,7 +117,8 @@ function keyOf(err: Error): string | undefined {
     p !== null && p !== Error.prototype;
     p = Object.getPrototypeOf(p)
   ) {
-    const key = Object.hasOwn(p, 'constructor') ? byClass.get(p.constructor) : undefined;
+    // An inherited constructor is that of a prototype further down: the answer is the same.
+    const key = byClass.get(p.constructor);
     if (key !== undefined) return key;
   }
   return undefined;
@@ -130,7 +127,8 @@ function keyOf(err: Error): string | undefined {
 /** The name of the global class (TypeError, AggregateError, …) `err` is a direct instance of, if any. */
 function builtinOf(err: Error): string | undefined {
   const proto = Object.getPrototypeOf(err);
-  const name: unknown = Object.hasOwn(proto, 'constructor') ? proto.constructor.name : undefined;
+  // An inherited constructor fails the prototype test below.
+  const name: unknown = proto.constructor?.name;
   const ctor = typeof name === 'string' ? (globalThis as Record<string, unknown>)[name] : undefined;
   return typeof ctor === 'function' && ctor.prototype === proto ? (name as string) : undefined;
 }
@@ -175,7 +173,7 @@ function encode(err: Error, depth: number, seen: Set<unknown>): WireError {
     e?: Wired[];
   } = { n: text(err.name), m: text(err.message) };
   if (typeof err.stack === 'string') out.s = err.stack;
-  if (isDOMException(err)) out.d = 1;
+  if (err instanceof DOMException) out.d = 1;
   else {
     const key = keyOf(err);
     if (key !== undefined) out.k = key;
@@ -188,7 +186,7 @@ function encode(err: Error, depth: number, seen: Set<unknown>): WireError {
     const c = wire(err.cause, depth, seen);
     out.c = c ?? { v: text(err.cause) };
   }
-  if (typeof AggregateError === 'function' && err instanceof AggregateError && Array.isArray(err.errors)) {
+  if (err instanceof AggregateError && Array.isArray(err.errors)) {
     out.e = err.errors.map((e) => wire(e, depth, seen) ?? { v: text(e) });
   }
   for (const name of Object.keys(err)) {
@@ -217,9 +215,8 @@ function define(target: object, name: string | symbol, value: unknown, enumerabl
 
 function rebuild(w: WireError): Error {
   const cause = w.c === undefined ? undefined : decodeError(w.c);
-  const args: unknown[] = w.c === undefined ? [w.m] : [w.m, { cause }];
   let err: Error;
-  if (w.d === 1 && typeof DOMException === 'function') {
+  if (w.d === 1) {
     err = new DOMException(w.m, w.n);
     if (w.c !== undefined) define(err, 'cause', cause, false);
   } else {
@@ -229,7 +226,7 @@ function rebuild(w: WireError): Error {
         ? undefined
         : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
     // An Error made with the class's prototype (an AggregateError's `errors` are defined below).
-    err = Reflect.construct(Error, args, ctor ?? Error);
+    err = Reflect.construct(Error, w.c === undefined ? [w.m] : [w.m, { cause }], ctor ?? Error);
     // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
     if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
     if (err.name !== w.n) define(err, 'name', w.n, false);

@@ -52,9 +52,7 @@ export function connect(worker: unknown, on: EndpointEvents): Endpoint {
     if (typeof w.on === 'function') return nodeEndpoint(w as NodeWorkerLike, on);
     if (typeof w.addEventListener === 'function') return webEndpoint(w as WebWorkerLike, on);
   }
-  throw new TypeError(
-    `threadPool: spawn must return a Worker (worker_threads or Web Worker), got ${show(worker)}`,
-  );
+  throw new TypeError(`threadPool: spawn must return a Worker, got ${show(worker)}`);
 }
 
 function nodeEndpoint(w: NodeWorkerLike, on: EndpointEvents): Endpoint {

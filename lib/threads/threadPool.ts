@@ -70,10 +70,6 @@ export interface ThreadPool {
   close(cancel?: Cancel): Promise<void>;
 }
 
-const QUEUED = 0;
-const RUNNING = 1;
-const DONE = 2;
-
 /** A thread holds enough queued work to keep it busy for about this long (µs)... */
 const BUDGET = 1000;
 /** ...but never more than this many tasks, and at least two (one runs while one travels). */
@@ -92,11 +88,11 @@ interface Job {
   readonly ctx: TaskCtx;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-  state: number;
+  /** Where it runs; null while it is queued. */
   thread: Thread | null;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer?: ReturnType<typeof setTimeout>;
   /** The index of its cancel word in its thread's words, where memory is shared. */
-  word: number | undefined;
+  word?: number;
 }
 
 class Thread {
@@ -145,7 +141,6 @@ class Thread {
   }
 
   start(job: Job): void {
-    job.state = RUNNING;
     job.thread = this;
     this.jobs.set(job.id, job);
     for (const p of job.peers) this.peers.set(p.key, p);
@@ -238,6 +233,10 @@ class Pool implements ThreadPool {
     result.catch(() => {});
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
     const ctx = task.ctx as TaskCtx;
+    if (ctx.err !== undefined) {
+      reject(ctx.err);
+      return task;
+    }
     const job: Job = {
       id: this.#nextId++,
       name,
@@ -247,16 +246,8 @@ class Pool implements ThreadPool {
       ctx,
       resolve,
       reject,
-      state: QUEUED,
       thread: null,
-      timer: undefined,
-      word: undefined,
     };
-    if (ctx.err !== undefined) {
-      job.state = DONE;
-      reject(ctx.err);
-      return task;
-    }
     // A task's context is made by go() just above: nothing else uses its cancel hook.
     ctx.onCancel = () => this.#canceled(job);
     this.#jobs.add(job);
@@ -269,14 +260,8 @@ class Pool implements ThreadPool {
 
   fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R> {
     if (typeof name !== 'string') throw new TypeError(`pool.fn: name must be a string, got ${show(name)}`);
-    return (arg, ctx) => {
-      try {
-        // A Task's then() is its Promise's.
-        return this.go<R>(name, [arg], ctx).then() as Promise<R>;
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    };
+    // async: what go() throws at the call (a closed pool, a bad ctx) becomes the Promise's rejection.
+    return async (arg, ctx) => this.go<R>(name, [arg], ctx);
   }
 
   close(cancel?: Cancel): Promise<void> {
@@ -337,7 +322,8 @@ class Pool implements ThreadPool {
       }
       if (thread === undefined) return;
       const job = queue.shift();
-      if (job.state === QUEUED) thread.start(job);
+      // A job cancelled while queued is done: it left the pool's jobs.
+      if (this.#jobs.has(job)) thread.start(job);
     }
   }
 
@@ -363,12 +349,11 @@ class Pool implements ThreadPool {
   }
 
   #settle(job: Job, ok: boolean, value: unknown): void {
-    if (job.state === DONE) return;
-    job.state = DONE;
+    // A job is done once it leaves the pool's jobs, and it settles once.
+    if (!this.#jobs.delete(job)) return;
     if (job.timer !== undefined) clearTimeout(job.timer);
     // Its channels never crossed: their links are dropped.
     if (job.thread === null) for (const p of job.peers) p.lost(null);
-    this.#jobs.delete(job);
     if (ok) job.resolve(value);
     else job.reject(value);
     if (this.#jobs.size === 0 && this.#drained.length > 0) {
@@ -379,9 +364,10 @@ class Pool implements ThreadPool {
   }
 
   #canceled(job: Job): void {
-    if (job.state === QUEUED) return this.#settle(job, false, job.ctx.err);
+    if (!this.#jobs.has(job)) return;
     const thread = job.thread;
-    if (job.state !== RUNNING || thread === null || thread.gone) return;
+    if (thread === null) return this.#settle(job, false, job.ctx.err);
+    if (thread.gone) return;
     const err = job.ctx.err!;
     const why = job.ctx.cause;
     // Seen at once by a task that never yields; the error and its cause follow by message.
@@ -390,9 +376,9 @@ class Pool implements ThreadPool {
     thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
     const ms = this.#terminateAfter;
     if (ms !== Number.POSITIVE_INFINITY) {
+      // Settling the job clears the timer: when it fires, the job still runs.
       job.timer = setTimeout(() => {
-        job.timer = undefined;
-        if (job.state !== RUNNING || thread.gone) return;
+        if (thread.gone) return;
         const reason = new Error(`thread terminated: task "${job.name}" ignored cancellation for ${ms} ms`, {
           cause: err,
         });
@@ -531,7 +517,7 @@ export function threadPool(spawn: () => unknown, opts?: ThreadPoolOptions): Thre
   }
   if (!(terminateAfter >= 0)) {
     throw new RangeError(
-      `threadPool: terminateAfter must be a non-negative number of ms, got ${show(terminateAfter)}`,
+      `threadPool: terminateAfter must be a non-negative number, got ${show(terminateAfter)}`,
     );
   }
   const ctx = toContext(opts?.ctx, 'threadPool') ?? background();
