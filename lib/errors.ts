@@ -7,37 +7,15 @@
 //
 // The classes share one base that holds all of this; each class states only its name (a static
 // field, so a bundler still sees classes without side effects and drops every error a program
-// does not use), its message and its data.
+// does not use), its message and its data. The errors of the thread layer and of gorx/testing
+// extend the same base; it is not exported from any entry point.
 
 /**
- * Brands `err` as an instance of the gorx error class `name`, for every copy of the package.
- * @internal
- */
-export function brand(err: Error, name: string): void {
-  Object.defineProperty(err, Symbol.for(`gorx.${name}`), { value: true });
-}
-
-/**
- * `value instanceof ctor` for the gorx error class `own` named `name`: by brand for the class
- * itself (so an error of another copy of gorx counts), by prototype for a subclass of it.
- * @internal
- */
-export function isError(ctor: Function, own: Function, name: string, value: unknown): boolean {
-  if (ctor !== own) return Function.prototype[Symbol.hasInstance].call(ctor, value);
-  return (value as Record<symbol, unknown> | null | undefined)?.[Symbol.for(`gorx.${name}`)] === true;
-}
-
-/** Assigning `name` makes it an own property, as it would be for a plain Error. @internal */
-export function rename(err: Error, name: string): void {
-  Object.defineProperty(err, 'name', { value: name, writable: true, configurable: true, enumerable: true });
-}
-
-/**
- * The base of the classes below: the name, the brand and the cross-copy `instanceof`. Each class
+ * The base of gorx's errors: the name, the brand and the cross-copy `instanceof`. Each class
  * of this file names itself with an own static `id`; a subclass the user writes has none of its
  * own, so `instanceof` it goes by prototype, and its instances carry the brand of the gorx class.
  */
-abstract class GorxError extends Error {
+export abstract class GorxError extends Error {
   /** @internal The class name, which keys the brand. */
   declare static readonly id: string;
   static override [Symbol.hasInstance](value: unknown): boolean {

@@ -2,7 +2,7 @@
  * The two errors of `gorx/testing`. Like the errors of `gorx`, each is a real `Error` subclass
  * whose `instanceof` check holds across the ESM and CJS builds.
  */
-import { brand, isError, rename } from '../errors.js';
+import { GorxError } from '../errors.js';
 import { userFrame } from './frames.js';
 
 /** A live task as the reports list it. */
@@ -34,16 +34,9 @@ function describe(t: LiveTask): string {
  * ```
  * Go: `fatal error: all goroutines are asleep - deadlock!`. Rules: DL1, DL5.
  */
-export class DeadlockError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, DeadlockError, 'DeadlockError', value);
-  }
-  override get name(): string {
-    return 'DeadlockError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class DeadlockError extends GorxError {
+  /** @internal */
+  static override readonly id = 'DeadlockError';
   constructor(
     /** The tasks alive when the deadlock was found. */
     readonly tasks: readonly LiveTask[],
@@ -64,7 +57,6 @@ export class DeadlockError extends Error {
         ...tasks.map((t) => `  ${describe(t)}`),
       ].join('\n'),
     );
-    brand(this, 'DeadlockError');
   }
 }
 
@@ -83,16 +75,9 @@ export class DeadlockError extends Error {
  * ```
  * Go: goleak's `found unexpected goroutines`. Rules: LK1, LK2.
  */
-export class LeakError extends Error {
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, LeakError, 'LeakError', value);
-  }
-  override get name(): string {
-    return 'LeakError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class LeakError extends GorxError {
+  /** @internal */
+  static override readonly id = 'LeakError';
   constructor(
     /** The tasks still alive. */
     readonly tasks: readonly LiveTask[],
@@ -108,6 +93,5 @@ export class LeakError extends Error {
         ...waits.map((w) => `  ${w}`),
       ].join('\n'),
     );
-    brand(this, 'LeakError');
   }
 }

@@ -1,4 +1,4 @@
-import { brand, isError, rename } from '../errors.js';
+import { GorxError } from '../errors.js';
 
 /**
  * A thread of a pool died (an uncaught error, `process.exit`, `terminate()`, or a task that ignored
@@ -21,18 +21,9 @@ import { brand, isError, rename } from '../errors.js';
  * ```
  * Rules: R2 (no Promise hangs when a thread dies).
  */
-export class WorkerExitError extends Error {
-  /** @internal The class name, which keys the brand (as for the classes of errors.ts). */
-  static readonly id = 'WorkerExitError';
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return isError(this, WorkerExitError, 'WorkerExitError', value);
-  }
-  override get name(): string {
-    return 'WorkerExitError';
-  }
-  override set name(name: string) {
-    rename(this, name);
-  }
+export class WorkerExitError extends GorxError {
+  /** @internal */
+  static override readonly id = 'WorkerExitError';
   /** Values whose fate cannot be known (sent on channels of the dead thread, not acknowledged). */
   readonly uncertain: number;
   constructor(
@@ -40,7 +31,6 @@ export class WorkerExitError extends Error {
     options?: ErrorOptions & { uncertain?: number },
   ) {
     super(code === undefined ? 'worker exited' : `worker exited with code ${code}`, options);
-    brand(this, 'WorkerExitError');
     this.uncertain = options?.uncertain ?? 0;
   }
 }
