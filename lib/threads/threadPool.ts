@@ -234,6 +234,8 @@ class Pool implements ThreadPool {
     const task = go(() => result, { ctx: parent, name }) as Task<R>;
     const ctx = task.ctx as TaskCtx;
     if (ctx.err !== undefined) {
+      // It never runs: the links opened for the channels among its arguments are dropped.
+      for (const p of peers) p.lost(null);
       reject(ctx.err);
       return task;
     }

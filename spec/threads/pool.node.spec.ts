@@ -4,6 +4,7 @@ import {
   BufferOverflowError,
   background,
   CanceledError,
+  Channel,
   ClosedChannelError,
   DeadlineExceededError,
   NegativeCounterError,
@@ -235,6 +236,18 @@ describe('threadPool', () => {
     cancel();
     const task = shared.pool.go('thread', [], ctx);
     await expect(task).rejects.toBe(ctx.err);
+  });
+
+  it('C1 a task whose context is already done drops the links of the channels among its arguments', async () => {
+    const [ctx, cancel] = withCancel(background());
+    cancel();
+    const ch = new Channel<number>(4);
+    await expect(shared.pool.go('countRange', [ch], ctx)).rejects.toBe(ctx.err);
+    expect([ch.crossing, ch.held]).toEqual([null, 0]);
+    ch.trySend(1);
+    ch.close();
+    expect(await ch.recv()).toEqual({ value: 1, ok: true });
+    expect(await ch.recv()).toEqual({ value: undefined, ok: false });
   });
 
   it('C1 a queued task that is cancelled leaves the queue and rejects at once', async () => {
