@@ -10,9 +10,11 @@
 //   while parked, so a sender handing a value to it never exceeds the capacity;
 // - receivers see the close only once nothing is held (the engine), so values sent under credit
 //   before the close, and values given back, are received first.
-// With c = 0 no room is held for sends: a credit is a receiver of the channel set aside
-// (`reserved`) for the endpoint's next send, and a proxy is a plain receiver, so a remote send
-// completes only when a receiver waits for its value. Values pushed to an endpoint are held until
+// With c = 0 no room is held for sends. A remote send is an offer: it parks here as a sender with
+// its value (`Offer`), which any receiver or select of the channel takes like a local sender's, and
+// the endpoint hears `done` only then; a withdrawal is answered `withdrawn` only while it is still
+// parked. A select's send case there uses a credit instead: a receiver of the channel set aside
+// (`reserved`) for the endpoint's next send. A proxy is a plain receiver. Values pushed to an endpoint are held until
 // taken there; one whose receiver gave up comes back to the head of the channel (which gets a
 // buffer for such values only), so it is received before a close.
 import type { Channel } from '../channel/Channel.js';
@@ -25,12 +27,14 @@ import {
   type ChannelToken,
   CLOSE,
   CREDIT,
+  DONE,
   drain,
   END,
   later,
   listen,
   type Msg,
   NEED,
+  OFFER,
   type Peer,
   PUSH,
   post,
@@ -41,6 +45,8 @@ import {
   TAKE,
   VALS,
   WANT,
+  WITHDRAW,
+  WITHDRAWN,
 } from './link.js';
 import { Batches } from './remote.js';
 
@@ -89,6 +95,25 @@ class Agent extends Waiter {
   }
   fail(error: unknown): void {
     this.#link.taken(false, undefined, error);
+  }
+}
+
+/** Capacity 0: an endpoint's send, parked in the channel as a sender with its value. */
+class Offer extends Waiter {
+  readonly #link: HomeLink;
+  readonly id: number;
+  constructor(link: HomeLink, id: number, value: unknown) {
+    super();
+    this.#link = link;
+    this.id = id;
+    this.value = value;
+  }
+  commit(): void {
+    this.#link.answer(this, DONE);
+  }
+  /** The channel was closed: the SHUT that follows refuses it there. */
+  fail(): void {
+    this.#link.answer(this, -1);
   }
 }
 
@@ -191,6 +216,8 @@ class HomeLink implements Side, Peer {
   #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly #reserved = new WaitQueue();
+  /** Capacity 0: the endpoint's offers parked in the channel, by id. */
+  readonly #offers = new Map<number, Offer>();
 
   readonly #home: Home;
   readonly #port: MessagePort;
@@ -283,6 +310,18 @@ class HomeLink implements Side, Peer {
           this.#demand = 0;
           this.needed = false;
           release(ch, back.length, back, true);
+          break;
+        }
+        case OFFER:
+          this.#offer(m[1] as number, m[2]);
+          break;
+        case WITHDRAW: {
+          const o = this.#offers.get(m[1] as number);
+          // Not parked any more: it was taken (DONE went first) or refused by a close (SHUT goes).
+          if (o !== undefined) {
+            ch.withdraw(o);
+            this.answer(o, WITHDRAWN);
+          }
           break;
         }
         case CLOSE:
@@ -430,6 +469,25 @@ class HomeLink implements Side, Peer {
     }
   }
 
+  /**
+   * Capacity 0: an offer goes to a waiting receiver, or parks as a sender. After a close it is
+   * dropped: the SHUT sent to the endpoint refuses it there.
+   */
+  #offer(id: number, v: unknown): void {
+    const ch = this.#ch;
+    if (ch.closed) return;
+    if (ch.offerNow(v)) return this.send([DONE, id]);
+    const o = new Offer(this, id, v);
+    this.#offers.set(id, o);
+    ch.parkSend(o);
+  }
+
+  /** An offer left the channel: taken (DONE), withdrawn (WITHDRAWN), or refused by a close (-1). */
+  answer(o: Offer, kind: number): void {
+    this.#offers.delete(o.id);
+    if (kind >= 0) this.send([kind, o.id]);
+  }
+
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
     const r = this.#reserved.shift();
@@ -466,6 +524,9 @@ class HomeLink implements Side, Peer {
     const back = this.out.take();
     const credit = this.credit;
     this.credit = 0;
+    // Its offers still parked are withdrawn: those sends did not happen.
+    for (const o of this.#offers.values()) ch.withdraw(o);
+    this.#offers.clear();
     this.#leave();
     if (ch.capacity > 0) release(ch, credit + back.length, back, true);
     else {

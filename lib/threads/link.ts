@@ -13,12 +13,20 @@
 //                    [RET, n]                n unused credits come back
 //                    [BACK, n]               its n prefetched values are given back, untaken
 //                    [CLOSE, e]              close, after its values (`e`: the encoded error)
+//                    [OFFER, id, v]          capacity 0: a send, parked at the home with its value
+//                                            until a receiver takes it
+//                    [WITHDRAW, id]          that send is cancelled, unless it happened already
 //   home → endpoint  [PUSH, [v…]]            values for its demand
 //                    [CREDIT, n, got]        n more credits; `got`: values received from it so far
 //                    [SHUT]                  the channel is closed: sends fail, credits come back
 //                    [END, e]                closed and drained: receives end (after prefetched)
 //                    [NEED]                  someone else waits for values: give back idle ones
 //                    [SPARE]                 someone else waits for room: give back idle credits
+//                    [DONE, id]              a receiver took the value of offer `id`: the send
+//                                            completes there
+//                    [WITHDRAWN, id]         offer `id` was withdrawn untaken; an offer gets
+//                                            exactly one of DONE and WITHDRAWN, or else the SHUT
+//                                            that follows it (refused: the channel is closed)
 //
 // Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
 // link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]
@@ -28,7 +36,8 @@
 // on every host (Go: happens-before), without reading ports synchronously.
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
-// the home taken aside for the endpoint's next send. Prefetched values stay counted in the
+// the home taken aside for the endpoint's next send (a select's send case, which must commit
+// there, in one step); other sends of capacity 0 are offers, parked at the home as senders. Prefetched values stay counted in the
 // channel (`held`) until taken, so the capacity bounds every value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
@@ -39,6 +48,8 @@ export const SHUT = 2;
 export const END = 3;
 export const NEED = 4;
 export const SPARE = 5;
+export const DONE = 6;
+export const WITHDRAWN = 7;
 
 export const VALS = 0;
 export const TAKE = 1;
@@ -46,6 +57,8 @@ export const WANT = 2;
 export const RET = 3;
 export const BACK = 4;
 export const CLOSE = 5;
+export const OFFER = 6;
+export const WITHDRAW = 7;
 
 export type Msg = [kind: number, ...rest: any[]];
 
@@ -189,22 +202,24 @@ export function later(side: Side): void {
 
 /**
  * Posts `batch` on `port`. A batch the host cannot clone is posted message by message, the values
- * of a PUSH or VALS message one by one: returns the values that could not be cloned (dropped) and
- * the host's error, or undefined when all went.
+ * of a PUSH or VALS message one by one: returns the values that could not be cloned (dropped), the
+ * ids of the offers that could not be, and the host's error, or undefined when all went.
  */
 export function post(
   link: Counts,
   port: MessagePort,
   batch: Msg[],
-): { values: unknown[]; error: unknown } | undefined {
+): { values: unknown[]; offers: number[]; error: unknown } | undefined {
   try {
     port.postMessage(batch);
     link.sent++;
     return undefined;
   } catch (error) {
     const values: unknown[] = [];
+    const offers: number[] = [];
     for (const m of batch) {
-      // PUSH and VALS are both kind 0; every other message is plain numbers or an encoded error.
+      // PUSH and VALS are both kind 0; OFFER carries a value; every other message is plain numbers
+      // or an encoded error.
       const parts: Msg[] = m[0] === PUSH ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
       for (const part of parts) {
         try {
@@ -212,10 +227,11 @@ export function post(
           link.sent++;
         } catch {
           if (m[0] === PUSH) values.push((part[1] as unknown[])[0]);
+          else if (m[0] === OFFER) offers.push(m[1] as number);
         }
       }
     }
-    return { values, error };
+    return { values, offers, error };
   }
 }
 

@@ -4,6 +4,10 @@
 // capacity 0 a receiver set aside for it); a receive takes a prefetched value. Anything else parks
 // here and asks the home over the link (link.ts), so a parked operation is committed, cancelled or
 // withdrawn by a select here, in one synchronous step, like any other: select stays atomic.
+// The one exception is the `send` and `send$` of an unbuffered endpoint, which no select drives:
+// they offer their value to the home, where it parks as a sender, and complete when the home says
+// a receiver took it (`done`); a cancelled offer is withdrawn there, and completes with the home's
+// answer: `withdrawn` (the caller gets its context's error) or `done` (it had happened first).
 //
 // Invariants:
 // - sends leave in the order they complete (one FIFO batch), so one sender's values stay in order;
@@ -15,28 +19,40 @@
 //   refills while the rest is taken here; whether receivers here find nothing is said again
 //   only when it changes (`told`);
 // - once the home said the channel is closed and drained (`ended`), receives end after the
-//   prefetched values, with the close error if there was one.
+//   prefetched values, with the close error if there was one;
+// - an offer is settled once: by DONE, WITHDRAWN, or the SHUT that follows it when the home
+//   refused it (closed), or by the home's death.
 
 import { Observable } from 'rxjs';
 import { ReceivePort } from '../channel/ReceivePort.js';
 import type { Cancel, SendChannel } from '../channel/types.js';
 import { ClosedChannelError } from '../errors.js';
-import { BLOCKED, CLOSED, sendPromise, sendSubscribe } from '../internal/blocking.js';
+import {
+  BLOCKED,
+  CLOSED,
+  type RecvCore,
+  sendPromise,
+  sendSubscribe,
+  type Token,
+} from '../internal/blocking.js';
 import { PROTOCOL, SEND_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
+import { rejected, settle } from '../internal/resume.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
-import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
+import { Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
 import {
   BACK,
   CLOSE,
   CREDIT,
+  DONE,
   drain,
   END,
   later,
   listen,
   type Msg,
   NEED,
+  OFFER,
   PUSH,
   post,
   RET,
@@ -45,9 +61,35 @@ import {
   TAKE,
   VALS,
   WANT,
+  WITHDRAW,
+  WITHDRAWN,
 } from './link.js';
 
 const NONE: unique symbol = Symbol('NONE');
+
+/**
+ * An unbuffered send offered to the home, until it is settled. Parked on its context's `done`
+ * while it waits: a cancellation asks the home to withdraw it.
+ */
+class Offer extends Waiter {
+  /** The withdrawal was asked. */
+  withdrawing = false;
+  constructor(
+    readonly ch: RemoteChannel<unknown>,
+    readonly id: number,
+    /** Settles the send: NONE when it happened, else its error. */
+    readonly end: (error: unknown) => void,
+    readonly token: Token | null,
+  ) {
+    super();
+  }
+  commit(): void {
+    this.ch.retract(this);
+  }
+  fail(): void {
+    this.ch.retract(this);
+  }
+}
 
 /**
  * @internal Values in the arrays a link carries, first in first out. Each array is kept as it was
@@ -112,9 +154,11 @@ export class Batches<T> {
  * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
  *   home has values; a failed `tryRecv` asks for values (buffered channels).
  * - `length` is the number of values prefetched here, not the home's; `capacity` is the channel's.
- * - A send completes when its value holds room in the home's buffer (buffered) or has a receiver
- *   waiting for it at the home (unbuffered); a `close` here reaches the home after the values sent
- *   here before it.
+ * - A send completes when its value holds room in the home's buffer (buffered), or once a receiver
+ *   took it (unbuffered: the value waits at the home as a sender; a cancelled send completes with
+ *   the home's answer, the context's error if it was withdrawn untaken, else normally; a value that
+ *   cannot be cloned fails its send with the host's `DataCloneError`); a `close` here reaches the
+ *   home after the values sent here before it.
  * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
  *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
  *
@@ -155,6 +199,9 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #ended = false;
   #error: unknown = NONE;
   #death: unknown = undefined;
+  /** Capacity 0: the sends offered to the home and not settled, by id. */
+  readonly #offers = new Map<number, Offer>();
+  #ids = 0;
   /** @internal Batch counts of the link (link.ts). */
   sent = 0;
   /** @internal */
@@ -190,12 +237,55 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** Sends `value`; see the class notes for when a send completes. Go: `ch <- v`. */
   send(value: T, cancel?: Cancel): Promise<void> {
-    return sendPromise(this, value, toToken(cancel));
+    const token = toToken(cancel);
+    if (this.capacity > 0) return sendPromise(this, value, token);
+    if (token !== null && token.err !== undefined) return rejected(token.err);
+    if (this.#shut) return rejected(this.#closedError());
+    return new Promise((resolve, reject) =>
+      this.#offer(value, token, (error) =>
+        error === NONE ? settle(resolve, undefined) : settle(reject, error),
+      ),
+    );
   }
 
   /** Sends on subscription; emits once sent, then completes. Go: `ch <- v`. */
   send$(value: T): Observable<void> {
-    return new Observable<void>((subscriber) => sendSubscribe(this, value, subscriber));
+    if (this.capacity > 0)
+      return new Observable<void>((subscriber) => sendSubscribe(this, value, subscriber));
+    return new Observable<void>((subscriber) => {
+      if (this.#shut) return subscriber.error(this.#closedError());
+      const o = this.#offer(value, null, (error) => {
+        if (error !== NONE) return subscriber.error(error);
+        subscriber.next();
+        subscriber.complete();
+      });
+      return () => this.retract(o);
+    });
+  }
+
+  /** Capacity 0: offers `value` to the home; `end` settles the send. */
+  #offer(value: T, token: Token | null, end: (error: unknown) => void): Offer {
+    const o = new Offer(this as RemoteChannel<unknown>, ++this.#ids, end, token);
+    this.#offers.set(o.id, o);
+    this.#send([OFFER, o.id, value]);
+    if (token !== null) (token.done as RecvCore<never>).parkRecv(o);
+    return o;
+  }
+
+  /** @internal An offer is cancelled (its context, or its subscriber left): the home is asked to withdraw it. */
+  retract(o: Offer): void {
+    if (o.withdrawing || this.#offers.get(o.id) !== o) return;
+    o.withdrawing = true;
+    this.#send([WITHDRAW, o.id]);
+  }
+
+  /** Settles offer `id` (if it is still unsettled): NONE when it happened, else with `error`. */
+  #settle(id: number, error: unknown): void {
+    const o = this.#offers.get(id);
+    if (o === undefined) return;
+    this.#offers.delete(id);
+    withdraw(o);
+    o.end(error);
   }
 
   /** Sends only with a credit in hand (see the class notes). @throws ClosedChannelError if closed. */
@@ -241,6 +331,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#q = [];
     const refused = post(this, this.#port, q);
     if (refused === undefined) return;
+    // An offer that cannot be cloned never left: its send fails with the host's error.
+    for (const id of refused.offers) this.#settle(id, refused.error);
     // Values that cannot be cloned never left: their credits go back, and the channel is closed
     // with the host's error (a DataCloneError), as a sender here would see it.
     const n = refused.values.length;
@@ -443,8 +535,20 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
             this.#shut = true;
             this.#failSenders(new ClosedChannelError());
           }
+          // Offers the home did not answer before the close are refused: those sends did not happen.
+          for (const o of this.#offers.values()) {
+            this.#settle(o.id, o.withdrawing && o.token !== null ? o.token.err : new ClosedChannelError());
+          }
           this.#giveCredits();
           break;
+        case DONE:
+          this.#settle(m[1] as number, NONE);
+          break;
+        case WITHDRAWN: {
+          const o = this.#offers.get(m[1] as number);
+          if (o !== undefined) this.#settle(o.id, o.token?.err);
+          break;
+        }
         case END:
           this.#ended = true;
           this.#asked = 0;
@@ -486,7 +590,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     // What the home posted before it died is read first, where the host can (Node).
     if (!this.sync()) return 0;
     // After the home said "closed and drained", every value sent here had arrived.
-    const uncertain = this.#ended ? 0 : this.#sent - this.#acked;
+    // An offer not answered may have been taken there.
+    const uncertain = (this.#ended ? 0 : this.#sent - this.#acked) + this.#offers.size;
     this.#death = error;
     this.#shut = true;
     this.#credit = 0;
@@ -496,6 +601,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       this.#error = error;
     }
     this.#failSenders(error);
+    for (const o of this.#offers.values()) this.#settle(o.id, error);
     if (this.#pre.length === 0) this.#endReceivers();
     this.#port.close();
     return uncertain;

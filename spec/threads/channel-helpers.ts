@@ -1,6 +1,7 @@
 // Helpers of the cross-thread channel specs, in Node (channels.node.spec.ts) and in Chromium
 // (channels.browser.spec.ts).
-import type { Channel } from 'gorx';
+import type { Channel, SendChannel } from 'gorx';
+import { background, CanceledError, withCancel } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 
 /** Values of a channel held anywhere (home buffer, credits, in flight, prefetched): CH1 end to end. */
@@ -41,4 +42,34 @@ export function work(units: number): number {
   let x = units;
   for (let i = 0; i < units * 64; i++) x = (Math.imul(x, 31) + i) | 0;
   return x;
+}
+
+/**
+ * Sends 0 … n-1 on `ch`, each with a context cancelled at a random moment (`draw(3)`: at once,
+ * after a microtask, or after `turn()`). Returns the values whose send completed; every other
+ * send must have failed with its context's error.
+ */
+export async function racedSends(
+  ch: SendChannel<number>,
+  n: number,
+  draw: (n: number) => number,
+  turn: () => Promise<void>,
+): Promise<number[]> {
+  const sent: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [ctx, cancel] = withCancel(background());
+    const sending = ch.send(i, ctx);
+    const when = draw(3);
+    if (when === 0) cancel();
+    else if (when === 1) queueMicrotask(cancel);
+    else void turn().then(cancel);
+    try {
+      await sending;
+      sent.push(i);
+    } catch (e) {
+      if (!(e instanceof CanceledError)) throw e;
+    }
+    cancel();
+  }
+  return sent;
 }

@@ -22,7 +22,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
-import { gather, heldIn, produce, range, work } from './channel-helpers.js';
+import { gather, heldIn, produce, racedSends, range, work } from './channel-helpers.js';
 import type { Death } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -411,6 +411,79 @@ export function channelSuite(platform: ChannelPlatform): void {
         (e: unknown) => (e instanceof CanceledError ? 'canceled' : e),
       );
       expect(['sent', 'canceled']).toContain(s);
+    });
+  });
+
+  describe(`unbuffered sends across ${threads}: offers parked at the home`, () => {
+    /** Races of a send against its own cancellation, each way. */
+    const RACES = 10_000;
+
+    it(`CH2 a send from a ${thread} on an unbuffered channel of this thread completes only once a receiver here took its value: until then it waits here as a sender, and its cancellation withdraws it, so nothing is ever received`, async () => {
+      const ch = new Channel<number>();
+      const task = pool.go('sendCtx', [ch, 7]);
+      const state = track(task);
+      // The send arrives as a sender of the channel, with its value …
+      while (ch.waiting.senders === 0) await flush(1);
+      await new Promise((r) => setTimeout(r, 20));
+      // … and stays parked while nobody receives.
+      expect(state.current.status).toBe('pending');
+      expect(ch.waiting.senders).toBe(1);
+      expect(ch.length).toBe(0);
+      task.cancel();
+      expect(await task).toEqual({ error: 'CanceledError', canceled: true });
+      await flush(5);
+      expect(ch.waiting.senders).toBe(0);
+      expect(ch.tryRecv()).toBeUndefined();
+      expect(ch.length).toBe(0);
+    });
+
+    it(`CH2 SE1 a select here takes a ${thread}'s parked unbuffered send like a local sender's, and only then does that send complete`, async () => {
+      const ch = new Channel<string>();
+      const acks = new Channel<string>(1);
+      const local = new Channel<string>();
+      const task = pool.go('sendThenAck', [ch, acks, 'x']);
+      while (ch.waiting.senders === 0) await flush(1);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(acks.tryRecv()).toBeUndefined();
+      expect(await select({ c: recv(ch), l: recv(local) })).toEqual({ case: 'c', value: 'x', ok: true });
+      expect(await acks.recv()).toEqual({ value: 'sent', ok: true });
+      await task;
+    });
+
+    it(`CH2 CX 10^4 unbuffered sends from a ${thread}, each cancelled at a random moment while receives here come and go: each send completed exactly when its value was received (done) or failed with its context's error (withdrawn); nothing lost, nothing duplicated`, async () => {
+      const ch = new Channel<number>();
+      const draw = rng(7);
+      const task = pool.go<number[]>('offerRace', [ch, RACES, 11]);
+      const got: number[] = [];
+      for (;;) {
+        if (draw(2) === 0) await flush(1);
+        const [ctx, cancel] = withCancel(background());
+        const receiving = ch.recv(ctx);
+        if (draw(3) === 0) queueMicrotask(cancel);
+        const r = await receiving.catch((e: unknown) => {
+          if (e instanceof CanceledError) return null;
+          throw e;
+        });
+        cancel();
+        if (r === null) continue;
+        if (!r.ok) break;
+        got.push(r.value);
+      }
+      const sent = await task;
+      expect(got).toEqual(sent);
+      // both outcomes happened
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.length).toBeLessThan(RACES);
+    });
+
+    it(`CH2 CX 10^4 unbuffered sends here to a channel of a ${thread}, each cancelled at a random moment while its receiver there comes and goes: nothing lost, nothing duplicated`, async () => {
+      const { pool: one } = single();
+      const ch = await one.go<RemoteChannel<number>>('sink', [5]);
+      const sent = await racedSends(ch, RACES, rng(13), () => flush(1));
+      ch.close();
+      expect(await one.go('sunk', [])).toEqual(sent);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.length).toBeLessThan(RACES);
     });
   });
 

@@ -3,10 +3,20 @@
 // endpoint of a channel of the caller. `turn` is one task turn of the thread's host; `die` ends the
 // thread the way the kill tests ask ('exit' only where the host has process.exit). Every handler
 // gets its context after its arguments, so callers pass every argument.
-import { CanceledError, Channel, ClosedChannelError, go, recv, select, send } from '../../../lib/index.js';
+import {
+  background,
+  CanceledError,
+  Channel,
+  ClosedChannelError,
+  go,
+  recv,
+  select,
+  send,
+  withCancel,
+} from '../../../lib/index.js';
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
-import { collector, heapUsed } from '../../helpers/async.js';
-import { work } from '../channel-helpers.js';
+import { collector, heapUsed, rng } from '../../helpers/async.js';
+import { racedSends, work } from '../channel-helpers.js';
 import { QuotaError } from './classes.js';
 
 export type Death = 'throw' | 'exit';
@@ -18,6 +28,9 @@ function failure(e: unknown) {
 
 /** Channels made here by `keep`, until a later task of this thread takes them. */
 const kept = new Map<string, Channel<number>>();
+
+/** What the receiver of the last `sink` took, once its channel is closed. */
+let sunk: Promise<number[]> = Promise.resolve([]);
 
 export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => void) {
   return {
@@ -168,6 +181,45 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         return failure(e);
       }
     },
+    /**
+     * Sends 0 … n-1 on `ch`, each with a context cancelled at a random moment (at once, after a
+     * microtask, or after a task turn), then closes `ch`. Returns the values whose send completed;
+     * every other send must have failed with the context's error.
+     */
+    offerRace: async (ch: SendChannel<number>, n: number, seed: number) => {
+      const sent = await racedSends(ch, n, rng(seed), turn);
+      ch.close();
+      return sent;
+    },
+    /**
+     * An unbuffered channel made here, whose receiver here comes and goes (it is away for up to 15
+     * task turns between receives, and half of its receives give up after a turn) until the
+     * channel is closed; `sunk` then returns what it took.
+     */
+    sink: (seed: number) => {
+      const ch = new Channel<number>();
+      const draw = rng(seed);
+      sunk = (async () => {
+        const got: number[] = [];
+        for (;;) {
+          for (let away = draw(16); away > 0; away--) await turn();
+          const [ctx, cancel] = withCancel(background());
+          const receiving = ch.recv(ctx);
+          if (draw(2) === 0) void turn().then(cancel);
+          const r = await receiving.catch((e: unknown) => {
+            if (e instanceof CanceledError) return null;
+            throw e;
+          });
+          cancel();
+          if (r === null) continue;
+          if (!r.ok) return got;
+          got.push(r.value);
+        }
+      })();
+      return ch;
+    },
+    /** What the receiver of the last `sink` took. */
+    sunk: () => sunk,
     /** Sends 1, then a value that cannot be cloned. */
     sendUncloneable: async (out: SendChannel<unknown>) => {
       await out.send(1);
