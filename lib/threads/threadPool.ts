@@ -375,7 +375,7 @@ class Pool implements ThreadPool {
     // Seen at once by a task that never yields; the error and its cause follow by message.
     if (job.word !== undefined) thread.signal(job.word, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
-    thread.outbox.push([CANCEL, job.id, encodeError(err), c]);
+    thread.outbox.push([CANCEL, job.id, encodeError(err, false), c]);
     const ms = this.#terminateAfter;
     if (ms !== Number.POSITIVE_INFINITY) {
       // Settling the job clears the timer: when it fires, the job still runs.

@@ -178,7 +178,8 @@ class Server {
       for (const p of peers) this.#peers.set(p.key, p);
     } else {
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
-      this.outbox.push([ERR, id, encodeError(value), t, own ? 1 : 0]);
+      // Its own context's error goes without its stack: the caller has that error itself.
+      this.outbox.push([ERR, id, encodeError(value, !own), t, own ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();

@@ -196,3 +196,17 @@ describe('errors across threads', () => {
     expect(transfer(bytes, [bytes.buffer])).toBe(bytes);
   });
 });
+
+describe('a context error crossing without its stack', () => {
+  it('C2 E1 a cancellation error travels without its own stack (its cause keeps its stack), and arrives as its class', () => {
+    const cause = new QuotaError(2);
+    const err = new CanceledError({ cause });
+    const wired = encodeError(err, false) as { x: { s?: string; c?: { x: { s?: string } } } };
+    expect(wired.x.s).toBeUndefined();
+    expect(wired.x.c?.x.s).toBe(cause.stack);
+    const back = decodeError(wired as Wired) as CanceledError;
+    expect(back).toBeInstanceOf(CanceledError);
+    expect(back.message).toBe('context canceled');
+    expect(back.cause).toBeInstanceOf(QuotaError);
+  });
+});
