@@ -37,8 +37,9 @@
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside for the endpoint's next send (a select's send case, which must commit
-// there, in one step); other sends of capacity 0 are offers, parked at the home as senders. Prefetched values stay counted in the
-// channel (`held`) until taken, so the capacity bounds every value between the two threads.
+// there, in one step); other sends of capacity 0 are offers, parked at the home as senders.
+// Prefetched values stay counted in the channel (`held`) until taken, so the capacity bounds every
+// value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
 
