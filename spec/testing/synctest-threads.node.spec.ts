@@ -4,23 +4,18 @@
 import { Worker } from 'node:worker_threads';
 import { after, background, Channel, go, recv, select, threadPool, withTimeout } from 'gorx';
 import { DeadlockError, synctest } from 'gorx/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorker } from '../threads/workers/bundle.js';
+import { describe, expect, it } from 'vitest';
 import { registerClasses } from '../threads/workers/classes.js';
+import { useWorkerFile } from '../threads/workers/use.js';
 
 registerClasses();
 
-let url: URL;
-let remove: () => void;
-beforeAll(async () => {
-  ({ url, remove } = await bundleWorker('pool.worker.ts'));
-});
-afterAll(() => remove());
+const workerUrl = useWorkerFile('pool.worker.ts');
 
 describe('synctest with a thread pool', () => {
   it('DL1 a task awaiting a pool job is not deadlocked: the bubble waits for the thread, and virtual time stands still', async () => {
     await synctest(async (t) => {
-      const pool = threadPool(() => new Worker(url), { size: 1 });
+      const pool = threadPool(() => new Worker(workerUrl()), { size: 1 });
       const start = t.now();
       expect(await pool.go('fib', [24])).toBe(46368);
       expect(t.now()).toBe(start);
@@ -30,7 +25,7 @@ describe('synctest with a thread pool', () => {
 
   it('DL1 channels crossing to a thread in a bubble: a task sends, the thread ranges, timers still run in virtual time', async () => {
     await synctest(async (t) => {
-      const pool = threadPool(() => new Worker(url), { size: 1 });
+      const pool = threadPool(() => new Worker(workerUrl()), { size: 1 });
       const ch = new Channel<number>(4);
       const counted = pool.go<number>('countRange', [ch]);
       const sender = go(async () => {
@@ -50,7 +45,7 @@ describe('synctest with a thread pool', () => {
 
   it('DL1 a real deadlock beside a pool is still reported once its jobs are over', async () => {
     const run = synctest(async () => {
-      const pool = threadPool(() => new Worker(url), { size: 1 });
+      const pool = threadPool(() => new Worker(workerUrl()), { size: 1 });
       expect(await pool.go('echo', ['x'])).toBe('x');
       await pool.close();
       await new Channel<number>().recv();

@@ -2,24 +2,18 @@
 // handler, is an endpoint on the other side. The tests every platform shares are in
 // channel-suite.ts; the worker handlers are in workers/pool.worker.ts.
 import { Worker } from 'node:worker_threads';
-import { afterAll, beforeAll } from 'vitest';
 import { channelSuite } from './channel-suite.js';
-import { bundleWorker } from './workers/bundle.js';
 import { registerClasses } from './workers/classes.js';
+import { useWorkerFile } from './workers/use.js';
 
 registerClasses();
 
-let url: URL;
-let remove: () => void;
-beforeAll(async () => {
-  ({ url, remove } = await bundleWorker('pool.worker.ts'));
-});
-afterAll(() => remove());
+const workerUrl = useWorkerFile('pool.worker.ts');
 
 channelSuite({
   threads: 'threads',
   thread: 'worker',
-  spawn: () => new Worker(url),
+  spawn: () => new Worker(workerUrl()),
   // Not events.once: it would reject on the 'error' event that comes first when a thread throws.
   noticed: (worker) =>
     new Promise((resolve) => (worker as Worker).once('exit', () => resolve(performance.now()))),

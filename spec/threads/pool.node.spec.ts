@@ -21,17 +21,12 @@ import { WorkerExitError } from '../../lib/threads/errors.js';
 import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/threads/threadPool.js';
 import { transfer } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
-import { bundleWorker } from './workers/bundle.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
+import { useWorkerFile } from './workers/use.js';
 
 registerClasses();
 
-let url: URL;
-let remove: () => void;
-beforeAll(async () => {
-  ({ url, remove } = await bundleWorker('pool.worker.ts'));
-});
-afterAll(() => remove());
+const workerUrl = useWorkerFile('pool.worker.ts');
 
 /** A pool whose threads the test can see (and kill); closed after the test. */
 const pools: ThreadPool[] = [];
@@ -39,7 +34,7 @@ function tracked(opts?: ThreadPoolOptions) {
   const workers: Worker[] = [];
   const exited: Worker[] = [];
   const pool = threadPool(() => {
-    const w = new Worker(url);
+    const w = new Worker(workerUrl());
     w.on('exit', () => exited.push(w));
     workers.push(w);
     return w;
@@ -309,7 +304,7 @@ describe('threadPool', () => {
   }
 
   it('R2 a worker file that cannot load settles its tasks with WorkerExitError carrying the load error', async () => {
-    const pool = threadPool(() => new Worker(new URL('./missing.worker.mjs', url)), { size: 1 });
+    const pool = threadPool(() => new Worker(new URL('./missing.worker.mjs', workerUrl())), { size: 1 });
     pools.push(pool);
     const err = (await pool.go('fib', [1]).then(undefined, (e) => e)) as WorkerExitError;
     expect(err).toBeInstanceOf(WorkerExitError);
@@ -381,7 +376,7 @@ describe('threadPool', () => {
       let spawned = 0;
       const spawn = () => {
         spawned++;
-        return new Worker(url);
+        return new Worker(workerUrl());
       };
       expect(() => threadPool(spawn, 'x' as never)).toThrow(TypeError);
       expect(() => threadPool(spawn, { size: 0 })).toThrow(RangeError);
@@ -399,7 +394,7 @@ describe('threadPool', () => {
       const boom = new Error('no more threads');
       const spawn = () => {
         if (started.length === 1) throw boom;
-        const w = new Worker(url);
+        const w = new Worker(workerUrl());
         started.push(w);
         return w;
       };
