@@ -14,9 +14,9 @@
 // its value (`Offer`), which any receiver or select of the channel takes like a local sender's, and
 // the endpoint hears `done` only then; a withdrawal is answered `withdrawn` only while it is still
 // parked. A select's send case there uses a credit instead: a receiver of the channel set aside
-// (`reserved`) for the endpoint's next send. A proxy is a plain receiver. Values pushed to an endpoint are held until
-// taken there; one whose receiver gave up comes back to the head of the channel (which gets a
-// buffer for such values only), so it is received before a close.
+// (`reserved`) for the endpoint's next send. A proxy is a plain receiver. Values pushed to an
+// endpoint are held until taken there; one whose receiver gave up comes back to the head of the
+// channel (which gets a buffer for such values only), so it is received before a close.
 import type { Channel } from '../channel/Channel.js';
 import { BLOCKED, CLOSED } from '../internal/blocking.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
