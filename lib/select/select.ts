@@ -91,8 +91,9 @@ function commitCase(key: string, c: CaseRecord): unknown {
 /**
  * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
  * (SE3); BLOCKED when none is.
+ * @internal
  */
-function commitReady(list: unknown[]): unknown {
+export function commitReady(list: unknown[]): unknown {
   let ready = 0;
   let chosen = 0;
   for (let i = 1; i < list.length; i += 2) {
@@ -103,10 +104,10 @@ function commitReady(list: unknown[]): unknown {
 }
 
 /**
- * A parked select: a waiter per case (and one on the cancel token), and where its outcome goes:
+ * @internal A parked select: a waiter per case (and one on the cancel token), and where its outcome goes:
  * the Promise of `select` (a `select$` subscriber overrides `finish`).
  */
-class Group {
+export class Group {
   declare readonly waiters: CaseWaiter[];
   declare readonly token: Token | null;
   readonly #resolve: (value: unknown) => void;
@@ -163,10 +164,16 @@ class CaseWaiter extends Waiter {
 // shuffled as it is filled (Fisher-Yates, inside-out): each new waiter joins at the end and
 // swaps places with a random one, itself included.
 function park(group: Group, list: unknown[]): void {
-  const order: CaseWaiter[] = [];
   for (let i = 1; i < list.length; i += 2) {
-    const w = new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord);
-    group.waiters.push(w);
+    group.waiters.push(new CaseWaiter(group, list[i - 1] as string | null, list[i] as CaseRecord));
+  }
+  parkAll(group.waiters);
+}
+
+/** @internal Parks every waiter of a select, in a random order. */
+export function parkAll(waiters: readonly CaseWaiter[]): void {
+  const order: CaseWaiter[] = [];
+  for (const w of waiters) {
     const last = order.push(w) - 1;
     const j = Math.floor(random() * (last + 1));
     order[last] = order[j]!;

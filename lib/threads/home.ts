@@ -10,18 +10,22 @@
 //   while parked, so a sender handing a value to it never exceeds the capacity;
 // - receivers see the close only once nothing is held (the engine), so values sent under credit
 //   before the close, and values given back, are received first.
-// With c = 0 no room is held for sends. A remote send is an offer: it parks here as a sender with
-// its value (`Offer`), which any receiver or select of the channel takes like a local sender's, and
-// the endpoint hears `done` only then; a withdrawal is answered `withdrawn` only while it is still
-// parked. A select's send case there uses a credit instead: a receiver of the channel set aside
-// (`reserved`) for the endpoint's next send. A proxy is a plain receiver. Values pushed to an
-// endpoint are held until taken there; one whose receiver gave up comes back to the head of the
-// channel (which gets a buffer for such values only), so it is received before a close.
+// With c = 0 nothing is buffered and every operation meets a partner (CH2). A remote send is an
+// offer: it parks here as a sender with its value (`Offer`), which any receiver or select of the
+// channel takes like a local sender's, and the endpoint hears `done` only then; a withdrawal is
+// answered `withdrawn` only while it is still parked. A select's send case there uses a credit
+// instead: a receiver of the channel set aside (`reserved`) for the endpoint's next send, or
+// another endpoint's demand the value is relayed to. An endpoint's demand takes parked senders:
+// each is held (`held`) while its value is there, and completes when the endpoint says it was
+// taken. Whatever is set aside is held (hold.ts): it cannot commit in another way until the
+// endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
+// to the head of the channel (which gets a buffer for such values only), so it is received before
+// a close.
 import type { Channel } from '../channel/Channel.js';
-import { BLOCKED, CLOSED } from '../internal/blocking.js';
-import { commitSafely, failSafely } from '../internal/trampoline.js';
+import { commitSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
+import { hold, letGo } from './hold.js';
 import {
   BACK,
   type ChannelToken,
@@ -102,6 +106,8 @@ class Agent extends Waiter {
 class Offer extends Waiter {
   readonly #link: HomeLink;
   readonly id: number;
+  /** Its endpoint asked to withdraw it while it was held: answered when it is let go. */
+  withdrawing = false;
   constructor(link: HomeLink, id: number, value: unknown) {
     super();
     this.#link = link;
@@ -115,6 +121,22 @@ class Offer extends Waiter {
   fail(): void {
     this.#link.answer(this, -1);
   }
+  /** Its endpoint's withdrawal takes effect. */
+  withdrawn(): void {
+    this.#link.answer(this, WITHDRAWN);
+  }
+}
+
+/** Capacity 0: another endpoint's demand, set aside for a send's credit: the value goes on to it. */
+class Relay extends Waiter {
+  constructor(readonly to: HomeLink) {
+    super();
+  }
+  commit(): void {
+    this.to.relayed(this.value);
+  }
+  /** Never called: a reserved waiter is committed or let go. */
+  fail(): void {}
 }
 
 class Home implements Side {
@@ -155,7 +177,7 @@ class Home implements Side {
     if (ch.closed && !this.shut) {
       this.shut = true;
       for (const l of links) {
-        l.send([SHUT]);
+        l.shut();
         if (c > 0) l.unpark();
       }
     }
@@ -216,8 +238,16 @@ class HomeLink implements Side, Peer {
   #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly #reserved = new WaitQueue();
-  /** Capacity 0: the endpoint's offers parked in the channel, by id. */
+  /** Capacity 0: the endpoint's offers parked in the channel (or held for another endpoint), by id. */
   readonly #offers = new Map<number, Offer>();
+  /** Capacity 0: the senders whose value was pushed to the endpoint, held until it answers. */
+  readonly #held = new WaitQueue();
+  /** Capacity 0: for each value in `out`, its held sender (null for a value without one). */
+  readonly #holders: (Waiter | null)[] = [];
+  /** Capacity 0: credits of other endpoints' sends set aside for this endpoint's demand. */
+  relays = 0;
+  /** The channel is closed: SHUT goes once no offer of the endpoint is held elsewhere. */
+  #shutting = false;
 
   readonly #home: Home;
   readonly #port: MessagePort;
@@ -288,6 +318,7 @@ class HomeLink implements Side, Peer {
         case TAKE: {
           const took = m[1] as number;
           this.out.skip(took);
+          if (c === 0) this.#answered(took);
           this.#demand = Math.max(0, this.#demand + (m[2] as number));
           this.starving = m[3] === 1;
           this.needed = false;
@@ -309,7 +340,7 @@ class HomeLink implements Side, Peer {
           const back = this.out.take(m[1] as number);
           this.#demand = 0;
           this.needed = false;
-          release(ch, back.length, back, true);
+          this.#back(back);
           break;
         }
         case OFFER:
@@ -317,11 +348,13 @@ class HomeLink implements Side, Peer {
           break;
         case WITHDRAW: {
           const o = this.#offers.get(m[1] as number);
-          // Not parked any more: it was taken (DONE went first) or refused by a close (SHUT goes).
-          if (o !== undefined) {
+          // Not here any more: it was taken (DONE went first) or refused by a close (SHUT goes).
+          // Held for another endpoint: that endpoint's answer decides.
+          if (o === undefined) break;
+          if (o.queue === ch.queues()[2]) {
             ch.withdraw(o);
-            this.answer(o, WITHDRAWN);
-          }
+            o.withdrawn();
+          } else o.withdrawing = true;
           break;
         }
         case CLOSE:
@@ -339,8 +372,9 @@ class HomeLink implements Side, Peer {
   pump(): void {
     const ch = this.#ch;
     const c = ch.capacity;
+    if (c === 0) return this.#pump0();
     while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
-      if (c > 0 && ch.length > 0) {
+      if (ch.length > 0) {
         // Buffered values go as they are, their slots held: no parked sender moves in.
         const buf = ch.queues()[0];
         const n = Math.min(this.#demand, buf.length);
@@ -351,33 +385,84 @@ class HomeLink implements Side, Peer {
         for (let i = 0; i < n; i++) vs.push(buf.shift());
         continue;
       }
-      // With a buffer, a value can only come through a proxy, which needs a free slot.
-      if (c > 0 && (ch.closed ? ch.held > 0 : ch.held >= c)) return;
-      let r: unknown;
-      try {
-        r = c > 0 && !ch.closed ? BLOCKED : ch.takeNow();
-      } catch (error) {
-        return this.#end(error);
-      }
-      if (r === CLOSED) return this.#end(undefined);
-      if (r === BLOCKED) {
-        // Parked without waking the home: it needs no news of its own receiver.
-        const p = (this.#proxy = new Agent(this));
-        this.#home.proxies++;
-        if (c > 0) ch.held++;
-        ch.queues()[1].push(p, ch);
-        return;
-      }
-      this.#push(r);
+      // A value can only come through a proxy, which needs a free slot.
+      if (ch.closed ? ch.held > 0 : ch.held >= c) return;
+      if (ch.closed) return this.#close();
+      // Parked without waking the home: it needs no news of its own receiver.
+      const p = (this.#proxy = new Agent(this));
+      this.#home.proxies++;
+      ch.held++;
+      ch.queues()[1].push(p, ch);
+      return;
     }
+  }
+
+  /**
+   * Capacity 0: the values given back earlier, then parked senders, each held until the endpoint
+   * says whether it took the value (the demand that relayed sends will meet is left to them).
+   */
+  #pump0(): void {
+    const ch = this.#ch;
+    const [buf, , sendq] = ch.queues();
+    while (this.#demand > this.relays && !this.#ended) {
+      let s: Waiter | null = null;
+      if (buf.length === 0) {
+        s = sendq.head;
+        if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
+        sendq.unlink(s);
+        hold(s);
+        this.#held.push(s, this);
+      }
+      this.#holders.push(s);
+      this.#push(s === null ? buf.shift() : s.value);
+    }
+  }
+
+  /** The channel is closed and drained: the endpoint's receives end (with its error, if any). */
+  #close(): void {
+    try {
+      this.#ch.takeNow();
+    } catch (error) {
+      return this.#end(error);
+    }
+    this.#end(undefined);
   }
 
   #push(v: unknown): void {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
-    this.#demand--;
+    if (this.#demand > 0) this.#demand--;
     this.#pushing().push(v);
     this.out.length++;
+  }
+
+  /** Capacity 0: the endpoint took the first `n` values pushed: their senders complete. */
+  #answered(n: number): void {
+    for (const s of this.#holders.splice(0, n)) {
+      if (s === null || s.queue !== this.#held) continue;
+      this.#held.unlink(s);
+      s.value = undefined;
+      commitSafely(s);
+    }
+  }
+
+  /**
+   * Values pushed to the endpoint and not taken come back: with capacity 0 their held senders are
+   * let go (an offer whose endpoint asked meanwhile is withdrawn), and only values without one
+   * (given back before, or whose sender left) go back to the head of the channel.
+   */
+  #back(values: unknown[]): void {
+    const ch = this.#ch;
+    if (ch.capacity > 0) return release(ch, values.length, values, true);
+    const senders = this.#holders.splice(0, values.length);
+    const rest = values.filter((_, i) => senders[i]?.queue !== this.#held);
+    release(ch, values.length, rest, true);
+    for (const s of senders) {
+      if (s === null || s.queue !== this.#held) continue;
+      this.#held.unlink(s);
+      if (s instanceof Offer && s.withdrawing) s.withdrawn();
+      else letGo(s, ch, true);
+    }
   }
 
   /**
@@ -425,11 +510,20 @@ class HomeLink implements Side, Peer {
     this.send([CREDIT, n, this.#got]);
   }
 
-  /** Capacity 0: sets receivers aside for the endpoint's waiting sends. */
+  /**
+   * Capacity 0: sets receivers aside (held) for the endpoint's waiting sends, or else another
+   * endpoint's demand that no sender here meets.
+   */
   reserve(): void {
     while (this.#want > 0 && !this.#ch.closed) {
-      const r = this.#ch.queues()[1].shift();
-      if (r === null) return;
+      let r = this.#ch.queues()[1].shift();
+      if (r !== null) hold(r);
+      else {
+        const to = this.#home.links.find((l) => l !== this && l.wants());
+        if (to === undefined) return;
+        to.relays++;
+        r = new Relay(to);
+      }
       this.#reserved.push(r, this);
       this.#want--;
       this.credit++;
@@ -437,9 +531,31 @@ class HomeLink implements Side, Peer {
     }
   }
 
-  /** A receiver set aside gave up (its context, or another case of its select). */
+  /** A waiter set aside left without an answer (an unsubscription). */
   withdraw(w: Waiter): void {
-    this.#reserved.unlink(w);
+    w.queue?.unlink(w);
+  }
+
+  /** Capacity 0: demand that neither parked senders nor relayed sends meet yet. */
+  wants(): boolean {
+    return this.#demand > this.relays && !this.#ended && !this.gone;
+  }
+
+  /** Capacity 0: a value sent under a credit set aside for this endpoint's demand. */
+  relayed(v: unknown): void {
+    this.relays--;
+    if (this.gone) return release(this.#ch, 0, [v], true);
+    this.#holders.push(null);
+    this.#push(v);
+  }
+
+  /** The channel is closed: SHUT, after the answers for offers held for other endpoints. */
+  shut(): void {
+    this.#shutting = true;
+    if (this.#offers.size === 0) {
+      this.#shutting = false;
+      this.send([SHUT]);
+    }
   }
 
   /** `n` credits come back unused. */
@@ -452,20 +568,8 @@ class HomeLink implements Side, Peer {
     }
     for (let i = 0; i < n; i++) {
       const r = this.#reserved.shift();
-      if (r === null) continue;
-      let v: unknown;
-      try {
-        v = ch.takeNow();
-      } catch (error) {
-        failSafely(r, error);
-        continue;
-      }
-      if (v === BLOCKED) ch.parkRecv(r);
-      else {
-        r.ok = v !== CLOSED;
-        r.value = r.ok ? v : undefined;
-        commitSafely(r);
-      }
+      if (r instanceof Relay) r.to.relays--;
+      else if (r !== null) letGo(r, ch, false);
     }
   }
 
@@ -486,6 +590,8 @@ class HomeLink implements Side, Peer {
   answer(o: Offer, kind: number): void {
     this.#offers.delete(o.id);
     if (kind >= 0) this.send([kind, o.id]);
+    if (this.#shutting) this.shut();
+    this.#finish();
   }
 
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
@@ -498,7 +604,15 @@ class HomeLink implements Side, Peer {
   }
 
   #finish(): void {
-    if (this.#home.shut && this.#ended && this.credit === 0 && this.out.length === 0) this.#leave();
+    if (
+      this.#home.shut &&
+      this.#ended &&
+      this.credit === 0 &&
+      this.out.length === 0 &&
+      this.#offers.size === 0
+    ) {
+      this.#leave();
+    }
   }
 
   #leave(): void {
@@ -532,7 +646,7 @@ class HomeLink implements Side, Peer {
     else {
       this.credit = this.#reserved.size;
       this.#unreserve(this.credit);
-      release(ch, back.length, back, true);
+      this.#back(back);
     }
     return credit + back.length;
   }

@@ -157,8 +157,11 @@ export class Batches<T> {
  * - A send completes when its value holds room in the home's buffer (buffered), or once a receiver
  *   took it (unbuffered: the value waits at the home as a sender; a cancelled send completes with
  *   the home's answer, the context's error if it was withdrawn untaken, else normally; a value that
- *   cannot be cloned fails its send with the host's `DataCloneError`); a `close` here reaches the
- *   home after the values sent here before it.
+ *   cannot be cloned fails its send with the host's `DataCloneError`; a `select` send case commits
+ *   on a receiver the home set aside for it); a `close` here reaches the home after the values sent
+ *   here before it.
+ * - Unbuffered, a receive here takes a value whose sender at the home completes only once it was
+ *   taken here.
  * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
  *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
  *

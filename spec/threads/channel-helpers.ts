@@ -1,6 +1,6 @@
 // Helpers of the cross-thread channel specs, in Node (channels.node.spec.ts) and in Chromium
 // (channels.browser.spec.ts).
-import type { Channel, SendChannel } from 'gorx';
+import type { Channel, ReceiveChannel, SendChannel } from 'gorx';
 import { background, CanceledError, withCancel } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 
@@ -46,17 +46,19 @@ export function work(units: number): number {
 
 /**
  * Sends 0 … n-1 on `ch`, each with a context cancelled at a random moment (`draw(3)`: at once,
- * after a microtask, or after `turn()`). Returns the values whose send completed; every other
- * send must have failed with its context's error.
+ * after a microtask, or after `turn()`), calling `check` before each. Returns the values whose
+ * send completed; every other send must have failed with its context's error.
  */
 export async function racedSends(
   ch: SendChannel<number>,
   n: number,
   draw: (n: number) => number,
   turn: () => Promise<void>,
+  check: () => void = () => {},
 ): Promise<number[]> {
   const sent: number[] = [];
   for (let i = 0; i < n; i++) {
+    check();
     const [ctx, cancel] = withCancel(background());
     const sending = ch.send(i, ctx);
     const when = draw(3);
@@ -72,4 +74,35 @@ export async function racedSends(
     cancel();
   }
   return sent;
+}
+
+/**
+ * Receives from `ch` until it is closed, now and then after `turn()`, each receive with a context
+ * cancelled at a random moment (`draw(3)`: after a microtask, after `turn()`, or never), calling
+ * `check` after each. Returns the values received.
+ */
+export async function racedRecvs(
+  ch: ReceiveChannel<number>,
+  draw: (n: number) => number,
+  turn: () => Promise<void>,
+  check: () => void = () => {},
+): Promise<number[]> {
+  const got: number[] = [];
+  for (;;) {
+    if (draw(2) === 0) await turn();
+    const [ctx, cancel] = withCancel(background());
+    const receiving = ch.recv(ctx);
+    const when = draw(3);
+    if (when === 0) queueMicrotask(cancel);
+    else if (when === 1) void turn().then(cancel);
+    const r = await receiving.catch((e: unknown) => {
+      if (e instanceof CanceledError) return null;
+      throw e;
+    });
+    cancel();
+    check();
+    if (r === null) continue;
+    if (!r.ok) return got;
+    got.push(r.value);
+  }
 }

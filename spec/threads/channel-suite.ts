@@ -22,7 +22,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
-import { gather, heldIn, produce, racedSends, range, work } from './channel-helpers.js';
+import { gather, heldIn, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
 import type { Death } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -452,23 +452,8 @@ export function channelSuite(platform: ChannelPlatform): void {
 
     it(`CH2 CX 10^4 unbuffered sends from a ${thread}, each cancelled at a random moment while receives here come and go: each send completed exactly when its value was received (done) or failed with its context's error (withdrawn); nothing lost, nothing duplicated`, async () => {
       const ch = new Channel<number>();
-      const draw = rng(7);
       const task = pool.go<number[]>('offerRace', [ch, RACES, 11]);
-      const got: number[] = [];
-      for (;;) {
-        if (draw(2) === 0) await flush(1);
-        const [ctx, cancel] = withCancel(background());
-        const receiving = ch.recv(ctx);
-        if (draw(3) === 0) queueMicrotask(cancel);
-        const r = await receiving.catch((e: unknown) => {
-          if (e instanceof CanceledError) return null;
-          throw e;
-        });
-        cancel();
-        if (r === null) continue;
-        if (!r.ok) break;
-        got.push(r.value);
-      }
+      const got = await racedRecvs(ch, rng(7), () => flush(1));
       const sent = await task;
       expect(got).toEqual(sent);
       // both outcomes happened
@@ -484,6 +469,55 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(await one.go('sunk', [])).toEqual(sent);
       expect(sent.length).toBeGreaterThan(0);
       expect(sent.length).toBeLessThan(RACES);
+    });
+  });
+
+  describe(`unbuffered select cases across ${threads}: a rendezvous, never a value left in the channel`, () => {
+    const RACES = 10_000;
+
+    it(`CH2 SE2 CX ${power(RACES)} select send cases in a ${thread} (beside a case that fires after a turn) against receives here cancelled at random moments: each committed send was taken by a receive here that returned it; nothing lost, duplicated or left`, async () => {
+      const ch = new Channel<number>();
+      const task = pool.go<number[]>('selectSends', [ch, RACES, 19]);
+      // No value waits in an unbuffered channel: a committed send went to a receiver.
+      const got = await racedRecvs(
+        ch,
+        rng(17),
+        () => flush(1),
+        () => expect(ch.length).toBe(0),
+      );
+      const sent = await task;
+      expect(got).toEqual(sent);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.length).toBeLessThan(RACES);
+    });
+
+    it(`CH2 SE2 CX ${power(RACES)} sends here cancelled at random moments against select receive cases in a ${thread} (beside a case that fires after a turn): each completed send was taken there; nothing lost, duplicated or left`, async () => {
+      const ch = new Channel<number>();
+      const task = pool.go<number[]>('selectRecvs', [ch, 23]);
+      // No value waits in an unbuffered channel: a completed send went to a receiver.
+      const sent = await racedSends(
+        ch,
+        RACES,
+        rng(29),
+        () => flush(1),
+        () => expect(ch.length).toBe(0),
+      );
+      ch.close();
+      expect(await task).toEqual(sent);
+      expect(ch.length).toBe(0);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(sent.length).toBeLessThan(RACES);
+    });
+
+    it(`CH2 SE2 CX two endpoints of an unbuffered channel of this thread, both in ${threads}: one sends (plain sends cancelled at random, or select send cases), the other receives in selects; every value whose send completed is received there once, in order`, async () => {
+      for (const sender of ['offerRace', 'selectSends']) {
+        const ch = new Channel<number>();
+        const received = pool.go<number[]>('selectRecvs', [ch, 31]);
+        const sent = await pool.go<number[]>(sender, [ch, RACES / 5, 37]);
+        expect(await received).toEqual(sent);
+        expect(ch.length).toBe(0);
+        expect(sent.length).toBeGreaterThan(0);
+      }
     });
   });
 
@@ -569,6 +603,9 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect([...w.got, ...leftA].sort((x, y) => x - y)).toEqual(sentA);
       // b: every value the worker's send cases committed was received by a main case, or is left.
       expect([...gotB, ...leftB].sort((x, y) => x - y)).toEqual(range(w.sent, 1_000_000));
+      // CH2: a value of an unbuffered channel is sent only to a receiver that takes it; none is left.
+      if (capA === 0) expect(leftA).toEqual([]);
+      if (capB === 0) expect(leftB).toEqual([]);
       expect(localOut).toBeLessThanOrEqual(localIn);
       expect(w.got.length + w.sent + w.locals).toBe(rounds);
       return w;
@@ -656,7 +693,9 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(sorted([...w.gotA, ...(await rest(a))])).toEqual(range(sentA));
       expect(sorted([...w.gotC, ...(await rest(c))])).toEqual(range(sentC));
       expect(sorted([...gotB, ...(await rest(b))])).toEqual(range(w.sentB, 1_000_000));
-      expect(sorted([...gotD, ...(await rest(d))])).toEqual(range(w.sentD, 2_000_000));
+      // CH2: `d` is unbuffered, so each value the worker's send cases committed was taken by a receiver here.
+      expect(await rest(d)).toEqual([]);
+      expect(sorted(gotD)).toEqual(range(w.sentD, 2_000_000));
       // Every case fired on both sides, and some select$ were dropped by their timer.
       expect(Math.min(sentA, sentC, gotB.length, gotD.length, timeouts)).toBeGreaterThan(0);
       expect(Math.min(w.gotA.length, w.gotC.length, w.sentB, w.sentD)).toBeGreaterThan(0);

@@ -32,6 +32,13 @@ const kept = new Map<string, Channel<number>>();
 /** What the receiver of the last `sink` took, once its channel is closed. */
 let sunk: Promise<number[]> = Promise.resolve([]);
 
+/** A channel closed after a task turn: a select case that fires then. */
+function soon(turn: () => Promise<void>): Channel<never> {
+  const ch = new Channel<never>();
+  void turn().then(() => ch.close());
+  return ch;
+}
+
 export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => void) {
   return {
     /** Forwards every value of `jobs` plus `add` to `out` with Promise faces, then closes `out`. */
@@ -190,6 +197,35 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
       const sent = await racedSends(ch, n, rng(seed), turn);
       ch.close();
       return sent;
+    },
+    /**
+     * `n` selects, each sending `i` on `ch` beside (at random) a case that fires after a task turn,
+     * then closes `ch`. Returns the values whose send case committed.
+     */
+    selectSends: async (ch: SendChannel<number>, n: number, seed: number) => {
+      const draw = rng(seed);
+      const sent: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = await select({ s: send(ch, i), t: draw(2) === 0 ? recv(soon(turn)) : null });
+        if (r.case === 's') sent.push(i);
+      }
+      ch.close();
+      return sent;
+    },
+    /**
+     * Selects receiving from `ch` beside (at random) a case that fires after a task turn, until
+     * `ch` is closed; after that case fired, the receiver is away for up to 3 task turns. Returns
+     * the values received.
+     */
+    selectRecvs: async (ch: ReceiveChannel<number>, seed: number) => {
+      const draw = rng(seed);
+      const got: number[] = [];
+      for (;;) {
+        const r = await select({ r: recv(ch), t: draw(2) === 0 ? recv(soon(turn)) : null });
+        if (r.case === 't') for (let away = draw(4); away > 0; away--) await turn();
+        else if (!r.ok) return got;
+        else got.push(r.value);
+      }
     },
     /**
      * An unbuffered channel made here, whose receiver here comes and goes (it is away for up to 15
