@@ -36,10 +36,12 @@
 // on every host (Go: happens-before), without reading ports synchronously.
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
-// the home taken aside for the endpoint's next send (a select's send case, which must commit
-// there, in one step); other sends of capacity 0 are offers, parked at the home as senders.
-// Prefetched values stay counted in the channel (`held`) until taken, so the capacity bounds every
-// value between the two threads.
+// the home taken aside and held for the endpoint's next send (a select's send case, which must
+// commit there, in one step), until that send arrives (VALS) or the credit comes back (RET); other
+// sends of capacity 0 are offers, parked at the home as senders. With capacity 0 a PUSH carries
+// the values of senders the home holds until the endpoint says it took them (TAKE) or gives them
+// back (BACK). Prefetched values stay counted in the channel (`held`) until taken, so the capacity
+// bounds every value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
 
