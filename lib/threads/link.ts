@@ -44,6 +44,7 @@
 // bounds every value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
+import { marks, moves } from './marks.js';
 
 export const PUSH = 0;
 export const CREDIT = 1;
@@ -204,6 +205,32 @@ export function later(side: Side): void {
 }
 
 /**
+ * The buffers `transfer()` marked on the values of `batch` (those of a PUSH or VALS message, the
+ * value of an OFFER), moved rather than copied; with `take`, the marks are used up.
+ */
+function carried(batch: Msg[], take: boolean): Transferable[] {
+  const list: Transferable[] = [];
+  for (const m of batch) {
+    // PUSH and VALS are both kind 0; an OFFER carries its value third (DONE, the same kind the
+    // other way, has none).
+    if (m[0] === PUSH) for (const v of m[1] as unknown[]) moves(v, list, take);
+    else if (m[0] === OFFER) moves(m[2], list, take);
+  }
+  return list;
+}
+
+/**
+ * Posts `batch` on `port`, moving the buffers marked on its values.
+ * @throws the host's error when it cannot be cloned.
+ */
+function postOne(link: Counts, port: MessagePort, batch: Msg[]): void {
+  const list = marks.any ? carried(batch, false) : [];
+  port.postMessage(batch, list);
+  link.sent++;
+  if (list.length > 0) carried(batch, true);
+}
+
+/**
  * Posts `batch` on `port`. A batch the host cannot clone is posted message by message, the values
  * of a PUSH or VALS message one by one: returns the values that could not be cloned (dropped), the
  * ids of the offers that could not be, and the host's error, or undefined when all went.
@@ -214,8 +241,7 @@ export function post(
   batch: Msg[],
 ): { values: unknown[]; offers: number[]; error: unknown } | undefined {
   try {
-    port.postMessage(batch);
-    link.sent++;
+    postOne(link, port, batch);
     return undefined;
   } catch (error) {
     const values: unknown[] = [];
@@ -226,8 +252,7 @@ export function post(
       const parts: Msg[] = m[0] === PUSH ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
       for (const part of parts) {
         try {
-          port.postMessage([part]);
-          link.sent++;
+          postOne(link, port, [part]);
         } catch {
           if (m[0] === PUSH) values.push((part[1] as unknown[])[0]);
           else if (m[0] === OFFER) offers.push(m[1] as number);

@@ -28,6 +28,7 @@ import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
 import { cross } from './home.js';
 import { flushNow, isToken, type Peer } from './link.js';
+import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
 /** The tag of a gorx batch; a new wire format gets a new tag. */
@@ -69,12 +70,11 @@ export function envelopes(data: unknown): Envelope[] | undefined {
   return batch.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
 }
 
-const marked = new WeakMap<object, Transferable[]>();
-
 /**
- * Marks `value` so that, when it crosses to another thread (a task argument or a task's result),
- * the listed buffers are moved instead of copied: the sender's copies become detached (length 0).
- * Returns `value` itself.
+ * Marks `value` so that, when it crosses to another thread (a task argument, a task's result, or a
+ * value sent on a channel whose other side is another thread), the listed buffers are moved
+ * instead of copied: the sender's copies become detached (length 0) once it has left. Returns
+ * `value` itself.
  *
  * @example
  * ```ts
@@ -92,7 +92,7 @@ export function transfer<T>(value: T, buffers: Transferable[]): T {
   }
   if (!Array.isArray(buffers))
     throw new TypeError(`transfer: buffers must be an array, got ${show(buffers)}`);
-  marked.set(value, buffers);
+  mark(value, buffers);
   return value;
 }
 
@@ -104,11 +104,7 @@ export function transfer<T>(value: T, buffers: Transferable[]): T {
  */
 export function outgoing(value: unknown, list: Transferable[], peers?: Peer[]): unknown {
   if (typeof value === 'object' && value !== null) {
-    const buffers = marked.get(value);
-    if (buffers !== undefined) {
-      marked.delete(value);
-      for (const b of buffers) list.push(b);
-    }
+    moves(value, list, true);
     if (value instanceof RemoteChannel) {
       throw new TypeError(
         'a channel whose home is another thread cannot cross again: pass the Channel from its home',

@@ -14,6 +14,7 @@ import {
   send,
   type ThreadPool,
   threadPool,
+  transfer,
   WorkerExitError,
   withCancel,
 } from 'gorx';
@@ -519,6 +520,27 @@ export function channelSuite(platform: ChannelPlatform): void {
         expect(sent.length).toBeGreaterThan(0);
       }
     });
+  });
+
+  it(`D2 transfer() on a value sent on a channel moves its buffers to the ${thread} and back instead of copying them, buffered and unbuffered`, async () => {
+    for (const capacity of [0, 2]) {
+      const jobs = new Channel<Uint8Array>(capacity);
+      const task = pool.go<number[]>('firstBytes', [jobs]);
+      const sent: Uint8Array[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const b = new Uint8Array(64).fill(i);
+        sent.push(b);
+        await jobs.send(transfer(b, [b.buffer]));
+      }
+      jobs.close();
+      expect(await task).toEqual([1, 2, 3, 4, 5]);
+      expect(sent.map((b) => b.byteLength)).toEqual([0, 0, 0, 0, 0]);
+      const out = new Channel<Uint8Array>(capacity);
+      const back = pool.go<number[]>('sendBytes', [out, 5, 64]);
+      const got = await gather(out);
+      expect(got.map((b) => [b.byteLength, b[0]])).toEqual([1, 2, 3, 4, 5].map((i) => [64, i]));
+      expect(await back).toEqual([0, 0, 0, 0, 0]);
+    }
   });
 
   describe('bad input', () => {

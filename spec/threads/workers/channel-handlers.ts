@@ -12,6 +12,7 @@ import {
   recv,
   select,
   send,
+  transfer,
   withCancel,
 } from '../../../lib/index.js';
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
@@ -253,6 +254,27 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
         }
       })();
       return ch;
+    },
+    /** The first byte of each array received from `jobs` (-1 for an empty one), until it is closed. */
+    firstBytes: async (jobs: ReceiveChannel<Uint8Array>) => {
+      const firsts: number[] = [];
+      for await (const b of jobs) firsts.push(b.byteLength === 0 ? -1 : b[0]!);
+      return firsts;
+    },
+    /**
+     * Sends `n` arrays of `size` bytes filled with 1 … n on `out`, each marked by `transfer()`, then
+     * closes it; returns their lengths here a turn later (0 once moved).
+     */
+    sendBytes: async (out: SendChannel<Uint8Array>, n: number, size: number) => {
+      const sent: Uint8Array[] = [];
+      for (let i = 1; i <= n; i++) {
+        const b = new Uint8Array(size).fill(i);
+        sent.push(b);
+        await out.send(transfer(b, [b.buffer]));
+      }
+      out.close();
+      await turn();
+      return sent.map((b) => b.byteLength);
     },
     /** What the receiver of the last `sink` took. */
     sunk: () => sunk,
