@@ -32,6 +32,7 @@ import {
   CLOSE,
   CREDIT,
   DONE,
+  decode,
   drain,
   END,
   later,
@@ -235,6 +236,7 @@ class HomeLink implements Side, Peer {
   sent = 0;
   seen = 0;
   fenced = 0;
+  registry?: Map<number, Peer>;
   #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly #reserved = new WaitQueue();
@@ -303,6 +305,7 @@ class HomeLink implements Side, Peer {
   #receive(batch: Msg[]): void {
     this.seen++;
     if (this.gone) return;
+    decode(this, batch);
     const ch = this.#ch;
     const c = ch.capacity;
     for (const m of batch) {
@@ -399,14 +402,18 @@ class HomeLink implements Side, Peer {
 
   /**
    * Capacity 0: the values given back earlier, then parked senders, each held until the endpoint
-   * says whether it took the value (the demand that relayed sends will meet is left to them).
+   * says whether it took the value (the demand that relayed sends will meet is left to them). A
+   * value without a sender goes only once the endpoint answered for every value it has: one that
+   * comes back then is back before it, so that one sender's values stay in order (CH6).
    */
   #pump0(): void {
     const ch = this.#ch;
     const [buf, , sendq] = ch.queues();
     while (this.#demand > this.relays && !this.#ended) {
       let s: Waiter | null = null;
-      if (buf.length === 0) {
+      if (buf.length > 0) {
+        if (this.out.length > 0) return;
+      } else {
         s = sendq.head;
         if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
         sendq.unlink(s);
@@ -544,7 +551,8 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: a value sent under a credit set aside for this endpoint's demand. */
   relayed(v: unknown): void {
     this.relays--;
-    if (this.gone) return release(this.#ch, 0, [v], true);
+    // Behind the values given back, and any the endpoint may still give back (see #pump0).
+    if (this.gone || this.out.length > 0 || this.#ch.length > 0) return release(this.#ch, 0, [v], false);
     this.#holders.push(null);
     this.#push(v);
   }

@@ -44,7 +44,6 @@
 // bounds every value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
-import { marks, moves } from './marks.js';
 
 export const PUSH = 0;
 export const CREDIT = 1;
@@ -88,6 +87,8 @@ export interface Counts {
 
 /** One side of a link, as the thread pool sees it. */
 export interface Peer extends Counts {
+  /** The links to the same thread, this one among them (`enroll`): where links opened by values it carries go. */
+  registry?: Map<number, Peer>;
   /** The link's key on this side: its home's number for it, the bitwise not of it at the endpoint. */
   readonly key: number;
   /** `sent` when the last fence went. */
@@ -99,6 +100,24 @@ export interface Peer extends Counts {
   /** Reads what the other side already posted (Node); false once the link is over. */
   sync(): boolean;
 }
+
+/** Adds `peers` to the links to one thread. */
+export function enroll(registry: Map<number, Peer>, peers: readonly Peer[]): void {
+  for (const p of peers) {
+    registry.set(p.key, p);
+    p.registry = registry;
+  }
+}
+
+/**
+ * How a value crosses (wire.ts): `out` returns what to post in its place (a channel in it becomes
+ * a link, `peers` gets its side) and adds the buffers to move to `list`; `in` turns what arrived
+ * back (in place where it can). Left unset by a thread that never loads the thread layer's wire.
+ */
+export const crossing: {
+  out?: (value: unknown, list: Transferable[], peers: Peer[]) => unknown;
+  in?: (value: unknown, peers: Peer[]) => unknown;
+} = {};
 
 /** The fence of a batch of the pool's port, for the links `peers` of its thread (gone ones leave). */
 export function fence(peers: Map<number, Peer>): number[] | undefined {
@@ -205,29 +224,61 @@ export function later(side: Side): void {
 }
 
 /**
- * The buffers `transfer()` marked on the values of `batch` (those of a PUSH or VALS message, the
- * value of an OFFER), moved rather than copied; with `take`, the marks are used up.
+ * What `batch` posts: its values (those of a PUSH or VALS message, an OFFER's) go through
+ * `crossing.out` — channels in them become links (their sides go to `peers`), their marked buffers
+ * join `list` — in a copy, so that the values the link keeps (to give back, to drop when refused)
+ * stay as they were sent. PUSH and VALS are both kind 0; an OFFER carries its value third (DONE,
+ * the same kind the other way, has none).
  */
-function carried(batch: Msg[], take: boolean): Transferable[] {
-  const list: Transferable[] = [];
-  for (const m of batch) {
-    // PUSH and VALS are both kind 0; an OFFER carries its value third (DONE, the same kind the
-    // other way, has none).
-    if (m[0] === PUSH) for (const v of m[1] as unknown[]) moves(v, list, take);
-    else if (m[0] === OFFER) moves(m[2], list, take);
-  }
-  return list;
+function encode(batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
+  const out = crossing.out;
+  if (out === undefined) return batch;
+  const enc = (v: unknown) => (typeof v === 'object' && v !== null ? out(v, list, peers) : v);
+  return batch.map((m) =>
+    m[0] === PUSH
+      ? [PUSH, (m[1] as unknown[]).map(enc)]
+      : m[0] === OFFER && m.length > 2
+        ? [OFFER, m[1], enc(m[2])]
+        : m,
+  );
 }
 
 /**
- * Posts `batch` on `port`, moving the buffers marked on its values.
+ * What arrived in `batch`, in place: its values go through `crossing.in` (a channel arrives as an
+ * endpoint, enrolled with the link's thread).
+ */
+export function decode(link: Peer, batch: Msg[]): void {
+  const into = crossing.in;
+  if (into === undefined) return;
+  const peers: Peer[] = [];
+  for (const m of batch) {
+    if (m[0] === PUSH) {
+      const vs = m[1] as unknown[];
+      for (let j = 0; j < vs.length; j++) {
+        const v = vs[j];
+        if (typeof v === 'object' && v !== null) vs[j] = into(v, peers);
+      }
+    } else if (m[0] === OFFER) m[2] = into(m[2], peers);
+  }
+  if (peers.length > 0) enroll(link.registry!, peers);
+}
+
+/**
+ * Posts `batch` on `port`, its values encoded (channels become links, marked buffers move).
  * @throws the host's error when it cannot be cloned.
  */
-function postOne(link: Counts, port: MessagePort, batch: Msg[]): void {
-  const list = marks.any ? carried(batch, false) : [];
-  port.postMessage(batch, list);
+function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
+  const list: Transferable[] = [];
+  const peers: Peer[] = [];
+  try {
+    port.postMessage(encode(batch, list, peers), list);
+  } catch (error) {
+    // The links opened for channels in it never reached the other side.
+    for (const p of peers) p.lost(null);
+    throw error;
+  }
   link.sent++;
-  if (list.length > 0) carried(batch, true);
+  if (peers.length > 0) enroll(link.registry!, peers);
 }
 
 /**
@@ -236,7 +287,7 @@ function postOne(link: Counts, port: MessagePort, batch: Msg[]): void {
  * ids of the offers that could not be, and the host's error, or undefined when all went.
  */
 export function post(
-  link: Counts,
+  link: Peer,
   port: MessagePort,
   batch: Msg[],
 ): { values: unknown[]; offers: number[]; error: unknown } | undefined {

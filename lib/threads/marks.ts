@@ -3,12 +3,8 @@
 // up when its value leaves.
 const marked = new WeakMap<object, Transferable[]>();
 
-/** Whether a value was ever marked: until then nothing that leaves a thread is looked up. */
-export const marks = { any: false };
-
 export function mark(value: object, buffers: Transferable[]): void {
   marked.set(value, buffers);
-  marks.any = true;
 }
 
 /** Adds the buffers marked on `value` to `list`; with `take`, the mark is used up. */

@@ -46,6 +46,7 @@ import {
   CLOSE,
   CREDIT,
   DONE,
+  decode,
   drain,
   END,
   later,
@@ -53,6 +54,7 @@ import {
   type Msg,
   NEED,
   OFFER,
+  type Peer,
   PUSH,
   post,
   RET,
@@ -211,6 +213,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   seen = 0;
   /** @internal */
   fenced = 0;
+  /** @internal */
+  registry?: Map<number, Peer>;
   /** @internal */
   readonly key: number;
 
@@ -500,6 +504,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #receive(batch: Msg[]): void {
     this.seen++;
     if (this.#death !== undefined) return;
+    decode(this, batch);
     for (const m of batch) {
       switch (m[0]) {
         case PUSH: {

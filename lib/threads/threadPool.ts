@@ -24,7 +24,7 @@ import { go, type Task, type TaskCtx } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import { fence, type Gate, gate, host, type Peer } from './link.js';
+import { enroll, fence, type Gate, gate, host, type Peer } from './link.js';
 import {
   type Batch,
   CANCEL,
@@ -57,7 +57,8 @@ export interface ThreadPool {
   /**
    * Runs handler `name` with `args` on a pool thread: Go's `go f(args…)`. The Task settles with the
    * handler's result or error (as its own class); its context crosses to the thread. A `Channel`
-   * in `args` (or in the result) is an endpoint on the other side: see `serve`.
+   * in `args` (or in the result, also inside arrays and plain objects) is an endpoint on the other
+   * side: see `serve`.
    * @throws ClosedChannelError after `close()`; TypeError for a bad name, args or cancel.
    */
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R>;
@@ -143,7 +144,7 @@ class Thread {
   start(job: Job): void {
     job.thread = this;
     this.jobs.set(job.id, job);
-    for (const p of job.peers) this.peers.set(p.key, p);
+    enroll(this.peers, job.peers);
     // The words cross once, with the thread's first task; a task is told only its index.
     let words: Int32Array | undefined;
     if (host.shared) {
@@ -412,7 +413,7 @@ class Pool implements ThreadPool {
     // Channels in results are taken in first, so that the fence waits for their links as well.
     const peers: Peer[] = [];
     for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
-    for (const p of peers) thread.peers.set(p.key, p);
+    enroll(thread.peers, peers);
     // What the thread posted on its channels before this batch comes first (Go: happens before).
     thread.gate((data as Batch).f, () => this.#receive(thread, batch));
   }

@@ -27,7 +27,7 @@ import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
 import { cross } from './home.js';
-import { flushNow, isToken, type Peer } from './link.js';
+import { crossing, flushNow, isToken, type Peer } from './link.js';
 import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
@@ -96,41 +96,84 @@ export function transfer<T>(value: T, buffers: Transferable[]): T {
   return value;
 }
 
+/** How deep `outgoing` and `incoming` look for channels inside a value: `{ reply: ch }` is 1. */
+const DEPTH = 3;
+
+/** A plain object or array, the containers a channel is looked for in. */
+function container(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === Array.prototype || proto === null;
+}
+
 /**
- * The hook every value leaving a thread goes through: adds the buffers `transfer()` marked to
- * `list` and returns what to post in the value's place. A `Channel` crosses as a link to a new
- * endpoint (home.ts); its peer goes to `peers`, to be told if the other thread dies.
+ * The hook every value leaving a thread goes through (task arguments and results, values sent on
+ * a channel across threads): adds the buffers `transfer()` marked to `list` and returns what to
+ * post in the value's place. A `Channel` crosses as a link to a new endpoint (home.ts), also inside
+ * arrays and plain objects (up to 3 levels down: `{ reply: ch }`, `[{ reply: ch }]`), which are
+ * then copied along the way to it; its peer goes to `peers`, to be told if the other thread dies.
  * @throws TypeError for an endpoint of a channel whose home is another thread: it cannot cross again.
  */
-export function outgoing(value: unknown, list: Transferable[], peers?: Peer[]): unknown {
-  if (typeof value === 'object' && value !== null) {
-    moves(value, list, true);
-    if (value instanceof RemoteChannel) {
-      throw new TypeError(
-        'a channel whose home is another thread cannot cross again: pass the Channel from its home',
-      );
-    }
-    if (isSendPort(value) && typeof (value as { queues?: unknown }).queues === 'function') {
-      const { token, peer } = cross(value as unknown as Channel<unknown>, list);
-      peers?.push(peer);
-      return token;
-    }
+export function outgoing(value: unknown, list: Transferable[], peers?: Peer[], depth = DEPTH): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  moves(value, list, true);
+  if (value instanceof RemoteChannel) {
+    throw new TypeError(
+      'a channel whose home is another thread cannot cross again: pass the Channel from its home',
+    );
   }
-  return value;
+  if (isSendPort(value) && typeof (value as { queues?: unknown }).queues === 'function') {
+    const { token, peer } = cross(value as unknown as Channel<unknown>, list);
+    peers?.push(peer);
+    return token;
+  }
+  if (depth === 0 || !container(value)) return value;
+  let copy: Record<string | number, unknown> | undefined;
+  walk(value, (v, key) => {
+    const x = outgoing(v, list, peers, depth - 1);
+    if (x === v) return;
+    copy ??= (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
+    copy[key] = x;
+  });
+  return copy ?? value;
+}
+
+/** Calls `f` for each own element or property of `value` that is an object. */
+function walk(value: object, f: (v: object, key: string | number) => void): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === 'object' && v !== null) f(v, i);
+    }
+    return;
+  }
+  for (const key in value) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null && Object.hasOwn(value, key)) f(v, key);
+  }
 }
 
 /**
  * The hook every value arriving from another thread goes through (the mirror of `outgoing`): a
- * channel arrives as an endpoint, added to `peers`.
+ * channel arrives as an endpoint, added to `peers`; inside arrays and plain objects it is put in
+ * place (the value is a fresh copy already).
  */
-export function incoming(value: unknown, peers?: Peer[]): unknown {
-  if (typeof value === 'object' && value !== null && isToken(value)) {
+export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isToken(value)) {
     const remote = new RemoteChannel(value.c, value.p, value.k);
     peers?.push(remote);
     return remote;
   }
+  if (depth === 0 || !container(value)) return value;
+  walk(value, (v, key) => {
+    const x = incoming(v, peers, depth - 1);
+    if (x !== v) (value as Record<string | number, unknown>)[key] = x;
+  });
   return value;
 }
+
+crossing.out = outgoing;
+crossing.in = incoming;
 
 /** Where an outbox posts: a Worker, a MessagePort, a worker's `parentPort` or `self`. */
 export type Post = (message: Batch, transfer: Transferable[]) => void;

@@ -17,7 +17,7 @@ import { background, CancelCtx, type ContextError } from '../context/Context.js'
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError } from '../threads/codec.js';
-import { fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
+import { enroll, fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
 import {
   type Batch,
   CANCEL,
@@ -135,7 +135,7 @@ class Server {
   #take(values: unknown[]): void {
     const peers: Peer[] = [];
     for (let i = 0; i < values.length; i++) values[i] = incoming(values[i], peers);
-    for (const p of peers) this.#peers.set(p.key, p);
+    enroll(this.#peers, peers);
   }
 
   #run(env: Run): void {
@@ -175,7 +175,7 @@ class Server {
       const moves: Transferable[] = [];
       const peers: Peer[] = [];
       this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
-      for (const p of peers) this.#peers.set(p.key, p);
+      enroll(this.#peers, peers);
     } else {
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
       // Its own context's error goes without its stack: the caller has that error itself.
@@ -232,11 +232,13 @@ function hostPort(): unknown {
  *
  * A `Channel` among the arguments arrives as an endpoint of it (its buffer stays in the caller's
  * thread), with every face of a channel; a `Channel` made here and returned crosses back the same
- * way. The capacity bounds every value between the threads; one sender's values keep their order
- * and a close follows them. On an endpoint, `trySend` and `tryRecv` decide on what the endpoint
- * holds (credits of room in the home's buffer, values prefetched from it), so they may say "not
- * ready" while the home could serve; `length` counts the prefetched values. An endpoint cannot be
- * passed to another thread again, and values on a channel must be structured-cloneable.
+ * way, and so does one inside an array or plain object (up to 3 levels down) or inside a value sent
+ * on a channel to the other thread (a request with its reply channel, a channel of channels). The
+ * capacity bounds every value between the threads; one sender's values keep their order and a
+ * close follows them. On an endpoint, `trySend` and `tryRecv` decide on what the endpoint holds
+ * (credits of room in the home's buffer, values prefetched from it), so they may say "not ready"
+ * while the home could serve; `length` counts the prefetched values. An endpoint cannot be passed
+ * to another thread again, and values on a channel must be structured-cloneable.
  *
  * @example
  * ```ts

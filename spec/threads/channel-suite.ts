@@ -20,7 +20,7 @@ import {
 } from 'gorx';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RemoteChannel } from '../../lib/threads/remote.js';
+import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
@@ -517,7 +517,8 @@ export function channelSuite(platform: ChannelPlatform): void {
         const sent = await pool.go<number[]>(sender, [ch, RACES / 5, 37]);
         expect(await received).toEqual(sent);
         expect(ch.length).toBe(0);
-        expect(sent.length).toBeGreaterThan(0);
+        // A select without its timer case waits for the receiver: some of those commit.
+        if (sender === 'selectSends') expect(sent.length).toBeGreaterThan(0);
       }
     });
   });
@@ -541,6 +542,58 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(got.map((b) => [b.byteLength, b[0]])).toEqual([1, 2, 3, 4, 5].map((i) => [64, i]));
       expect(await back).toEqual([0, 0, 0, 0, 0]);
     }
+  });
+
+  describe(`channels inside values, across ${threads}`, () => {
+    it(`a request carries its own reply channel (Go's chan of requests with a reply chan): ${thread} answers on channels made here, here answers on channels made in the ${thread}`, async () => {
+      const reqs = new Channel<{ n: number; reply: Channel<number> }>(2);
+      const task = pool.go<number>('answer', [reqs]);
+      const replies = [0, 1, 2, 3].map((n) => {
+        const reply = new Channel<number>(n % 2);
+        return { n, reply, sent: reqs.send({ n, reply }) };
+      });
+      for (const { n, reply, sent } of replies) {
+        await sent;
+        expect(await reply.recv()).toEqual({ value: 2 * n, ok: true });
+        expect(await reply.recv()).toEqual({ value: undefined, ok: false }); // closed there
+      }
+      reqs.close();
+      expect(await task).toBe(4);
+      // the other way: the requests come from there, each with a reply channel of its own thread
+      const asks = new Channel<{ n: number; reply: RemoteChannel<number> }>();
+      const asking = pool.go<number[]>('ask', [asks, 6]);
+      for await (const { n, reply } of asks) {
+        expect(reply).toBeInstanceOf(RemoteChannel);
+        await reply.send(n + 100);
+      }
+      expect(await asking).toEqual([100, 101, 102, 103, 104, 105]);
+    });
+
+    it(`a channel of channels (Go's chan chan T), and channels inside an argument`, async () => {
+      const chans = new Channel<Channel<number>>(1);
+      const task = pool.go<number>('fill', [chans]);
+      const targets = [new Channel<number>(1), new Channel<number>(0), new Channel<number>(3)];
+      const got = targets.map((c) => c.recv());
+      for (const c of targets) await chans.send(c);
+      chans.close();
+      expect(await task).toBe(3);
+      expect(await Promise.all(got)).toEqual([0, 1, 2].map((value) => ({ value, ok: true })));
+      const jobs = new Channel<number>(4);
+      const out = new Channel<number>();
+      const summing = pool.go('sumInto', [{ jobs, out }]);
+      await produce(jobs, 10);
+      expect(await out.recv()).toEqual({ value: 45, ok: true });
+      await summing;
+    });
+
+    it('an endpoint inside a value cannot cross again: its channel closes with the TypeError, nothing hangs', async () => {
+      const ch = new Channel<number>();
+      const out = new Channel<unknown>(1);
+      await pool.go('resend', [ch, out]);
+      const e = await out.recv().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toMatch('cannot cross again');
+    });
   });
 
   describe('bad input', () => {
@@ -768,6 +821,18 @@ export function channelSuite(platform: ChannelPlatform): void {
       await noticed;
       await flush(1);
       await settledByExit(ch, ops);
+    });
+
+    it(`R2 channels homed in a ${thread} that arrived inside values (a result, a value received) settle with WorkerExitError when it dies`, async () => {
+      const { pool: p } = single();
+      const { inner } = await p.go<{ inner: RemoteChannel<number> }>('nested', [0]);
+      const out = new Channel<{ inner: RemoteChannel<number> }>(1);
+      await p.go('sendNested', [out]);
+      const { inner: other } = (await out.recv()).value!;
+      const ops = [inner.recv(), other.send(1)];
+      const crashed = p.go('crash', ['throw', 1]).then(undefined, (e: unknown) => e);
+      expect(await crashed).toBeInstanceOf(WorkerExitError);
+      for (const op of ops) await expect(op).rejects.toBeInstanceOf(WorkerExitError);
     });
 
     it(`R2 a ${thread} ended mid-stream by an uncaught error: every operation parked on endpoints homed in it settles with WorkerExitError`, async () => {

@@ -276,6 +276,56 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
       await turn();
       return sent.map((b) => b.byteLength);
     },
+    /**
+     * Answers each request of `reqs` (`n` and a channel of the caller's to reply on) with `2n` on its
+     * reply channel, then closes that channel; returns the number of requests.
+     */
+    answer: async (reqs: ReceiveChannel<{ n: number; reply: SendChannel<number> }>) => {
+      let count = 0;
+      for await (const { n, reply } of reqs) {
+        await reply.send(2 * n);
+        reply.close();
+        count++;
+      }
+      return count;
+    },
+    /**
+     * Asks `n` questions on `reqs`, each with a reply channel made here (buffered or not, in turn),
+     * and returns the answers.
+     */
+    ask: async (reqs: SendChannel<{ n: number; reply: Channel<number> }>, n: number) => {
+      const answers: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const reply = new Channel<number>(i % 2);
+        await reqs.send({ n: i, reply });
+        answers.push((await reply.recv()).value!);
+      }
+      reqs.close();
+      return answers;
+    },
+    /** Sends `i` on the i-th channel received from `chans` (a channel of channels); returns how many. */
+    fill: async (chans: ReceiveChannel<SendChannel<number>>) => {
+      let i = 0;
+      for await (const c of chans) await c.send(i++);
+      return i;
+    },
+    /** Sums every value of `jobs` into `out`, both given inside one argument. */
+    sumInto: async ({ jobs, out }: { jobs: ReceiveChannel<number>; out: SendChannel<number> }) => {
+      let sum = 0;
+      for await (const v of jobs) sum += v;
+      await out.send(sum);
+      out.close();
+    },
+    /** A channel made here, returned inside an object. */
+    nested: (capacity: number) => ({ inner: new Channel<number>(capacity) }),
+    /** Sends a channel made here, inside an object, on `out`. */
+    sendNested: async (out: SendChannel<{ inner: Channel<number> }>) => {
+      await out.send({ inner: new Channel<number>() });
+    },
+    /** Sends `{ back: ch }` on `out`: `ch` is an endpoint here, which cannot cross again. */
+    resend: async (ch: ReceiveChannel<number>, out: SendChannel<unknown>) => {
+      await out.send({ back: ch });
+    },
     /** What the receiver of the last `sink` took. */
     sunk: () => sunk,
     /** Sends 1, then a value that cannot be cloned. */
