@@ -16,10 +16,10 @@
 //                                            when it is `e.cause`, else the encoded cause
 //   worker → main   [READY]                  the worker listens (its first message)
 //                   [OK, id, v, t]           the task returned `v` after `t` µs of work
-//                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: with its
-//                                            own context's error, which the main side has itself
-//                                            (or makes, when the thread's deadline came first), and
-//                                            `e` is only its kind: 1 canceled, 2 deadline
+//                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: `e` is the
+//                                            error of the task's own context, which the main side
+//                                            has itself (or makes, when the thread's deadline came
+//                                            first)
 //
 // Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
 // collects the buffers marked by `transfer()` and turns a `Channel` into a link to a new endpoint
@@ -56,8 +56,7 @@ export type Envelope =
   | readonly [k: typeof CANCEL, id: number, e: Wired, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]
-  | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0]
-  | readonly [k: typeof ERR, id: number, e: Wired | 1 | 2, t: number, own: 1];
+  | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0 | 1];
 
 export interface Batch {
   readonly gorx: typeof WIRE;
@@ -67,9 +66,8 @@ export interface Batch {
 
 /** The envelopes of a gorx batch, or undefined for a message that is not one. */
 export function envelopes(data: unknown): Envelope[] | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const batch = data as Partial<Batch>;
-  return batch.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
+  const batch = data as Partial<Batch> | null | undefined;
+  return batch?.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
 }
 
 const marked = new WeakMap<object, Transferable[]>();

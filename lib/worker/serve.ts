@@ -62,7 +62,7 @@ class TaskCtx extends CancelCtx {
     this.#words = word === undefined ? undefined : words;
     this.#word = word ?? 0;
     if (deadline === undefined) return;
-    const expire = () => this.cancel(frameless(contextError, 2), undefined);
+    const expire = () => this.cancel(new DeadlineExceededError(), undefined);
     if (deadline <= now()) {
       expire();
       return;
@@ -75,29 +75,10 @@ class TaskCtx extends CancelCtx {
     const err = super.err;
     const w = err === undefined && this.#words !== undefined ? Atomics.load(this.#words, this.#word) : 0;
     if (w === 0) return err;
-    this.early ??= frameless(contextError, w);
+    this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
     return this.early;
   }
 }
-
-/**
- * `make(arg)`, whose errors get no stack frames: a context error made here tells of a cancellation
- * (or a deadline) that no frame of this thread explains, and capturing them costs more than the
- * rest of the way from the cancel message to the task.
- */
-function frameless<A, T>(make: (arg: A) => T, arg: A): T {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return make(arg);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-}
-
-/** A context error by its cancel word's value (1: canceled, 2: deadline). */
-const contextError = (w: number): ContextError =>
-  w === 2 ? new DeadlineExceededError() : new CanceledError();
 
 /** Ports already served: serving one twice would answer every task twice. */
 const served = new WeakSet<object>();
@@ -197,12 +178,8 @@ class Server {
       for (const p of peers) this.#peers.set(p.key, p);
     } else {
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
-      // Its own context's error goes as a context error: the caller has that error itself.
-      this.outbox.push(
-        own
-          ? [ERR, id, value instanceof DeadlineExceededError ? 2 : 1, t, 1]
-          : [ERR, id, encodeError(value), t, 0],
-      );
+      // Its own context's error goes without its stack: the caller has that error itself.
+      this.outbox.push([ERR, id, encodeError(value, !own), t, own ? 1 : 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
@@ -212,7 +189,7 @@ class Server {
     const [, id, e, c] = env;
     const ctx = this.#running.get(id);
     if (ctx === undefined) return;
-    const err = frameless(decodeError, e) as ContextError;
+    const err = decodeError(e) as ContextError;
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
     // The error the task already saw becomes the context's, with the cause.
     const first = ctx.early;
