@@ -187,7 +187,7 @@ class Pool implements ThreadPool {
   /** The threads were ended by close(): nothing is started or replaced any more. */
   #ended = false;
   #ending: Promise<void> | null = null;
-  #drained: (() => void)[] = [];
+  readonly #drained: (() => void)[] = [];
   /** Stops watching `opts.ctx`. */
   #unwatch: (() => boolean) | null = null;
 
@@ -301,8 +301,7 @@ class Pool implements ThreadPool {
 
   /** Resolves when no job is left. */
   #idle(): Promise<void> {
-    if (this.#jobs.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drained.push(resolve));
+    return new Promise((resolve) => (this.#jobs.size === 0 ? resolve() : this.#drained.push(resolve)));
   }
 
   #cancelAll(c: Context): void {
@@ -354,16 +353,12 @@ class Pool implements ThreadPool {
   #settle(job: Job, ok: boolean, value: unknown): void {
     // A job is done once it leaves the pool's jobs, and it settles once.
     if (!this.#jobs.delete(job)) return;
-    if (job.timer !== undefined) clearTimeout(job.timer);
+    clearTimeout(job.timer);
     // Its channels never crossed: their links are dropped.
     if (job.thread === null) for (const p of job.peers) p.lost(null);
     if (ok) job.resolve(value);
     else job.reject(value);
-    if (this.#jobs.size === 0 && this.#drained.length > 0) {
-      const drained = this.#drained;
-      this.#drained = [];
-      for (const f of drained) f();
-    }
+    if (this.#jobs.size === 0) for (const f of this.#drained.splice(0)) f();
   }
 
   #canceled(job: Job): void {
@@ -377,8 +372,10 @@ class Pool implements ThreadPool {
     if (job.word !== undefined) thread.signal(job.word, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
     thread.outbox.push([CANCEL, job.id, encodeError(err, false), c]);
+    // A lone cancellation leaves now, not at the end of the turn (many in one turn still batch).
+    if (thread.outbox.length === 1) thread.outbox.flush();
     const ms = this.#terminateAfter;
-    if (ms !== Number.POSITIVE_INFINITY) {
+    if (ms !== Infinity) {
       // Settling the job clears the timer: when it fires, the job still runs.
       job.timer = setTimeout(() => {
         if (thread.gone) return;
@@ -429,8 +426,9 @@ class Pool implements ThreadPool {
         if (job === undefined) continue;
         thread.finish(job, env[3]);
         if (env[0] === OK) this.#settle(job, true, env[2]);
-        // The handler returned its context's error: the task ends with this side's own ctx.err.
-        else if (env[4] === 1 && job.ctx.err !== undefined) this.#settle(job, false, job.ctx.err);
+        // The handler returned its context's error: the task ends with this side's own ctx.err
+        // (a thread's context is done before this side's only when the thread's deadline came first).
+        else if (env[4] === 1) this.#settle(job, false, job.ctx.err ?? new DeadlineExceededError());
         else this.#settle(job, false, decodeError(env[2]));
       }
     }

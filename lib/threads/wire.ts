@@ -16,8 +16,10 @@
 //                                            when it is `e.cause`, else the encoded cause
 //   worker → main   [READY]                  the worker listens (its first message)
 //                   [OK, id, v, t]           the task returned `v` after `t` µs of work
-//                   [ERR, id, e, t, own]     the task failed with `e`; own = 1: `e` is the error of
-//                                            the task's own context, which the main side already has
+//                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: `e` is the
+//                                            error of the task's own context, which the main side
+//                                            has itself (or makes, when the thread's deadline came
+//                                            first)
 //
 // Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
 // collects the buffers marked by `transfer()` and turns a `Channel` into a link to a new endpoint
@@ -65,9 +67,8 @@ export interface Batch {
 
 /** The envelopes of a gorx batch, or undefined for a message that is not one. */
 export function envelopes(data: unknown): Envelope[] | undefined {
-  if (typeof data !== 'object' || data === null) return undefined;
-  const batch = data as Partial<Batch>;
-  return batch.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
+  const batch = data as Partial<Batch> | null | undefined;
+  return batch?.gorx === WIRE && Array.isArray(batch.m) ? batch.m : undefined;
 }
 
 /**

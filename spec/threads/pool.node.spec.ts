@@ -226,6 +226,16 @@ describe('threadPool', () => {
     cancel();
   });
 
+  it('C2 a task that honours its deadline ends with DeadlineExceededError, whichever side saw the deadline first', async () => {
+    for (let i = 0; i < 5; i++) {
+      const [ctx, cancel] = withTimeout(background(), 5);
+      const task = shared.pool.go('wait', [], ctx);
+      const err = await task.then(undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(DeadlineExceededError);
+      cancel();
+    }
+  });
+
   it('C1 a task whose context is already done does not run: it rejects with the context error', async () => {
     const [ctx, cancel] = withCancel(background());
     cancel();
