@@ -16,7 +16,7 @@
 import { background, CancelCtx, type ContextError } from '../context/Context.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
-import { decodeError, encodeError } from '../threads/codec.js';
+import { decodeError, encodeError, type Wired } from '../threads/codec.js';
 import { enroll, fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
 import {
   type Batch,
@@ -62,7 +62,7 @@ class TaskCtx extends CancelCtx {
     this.#words = word === undefined ? undefined : words;
     this.#word = word ?? 0;
     if (deadline === undefined) return;
-    const expire = () => this.cancel(new DeadlineExceededError(), undefined);
+    const expire = () => this.cancel(contextError(2), undefined);
     if (deadline <= now()) {
       expire();
       return;
@@ -75,9 +75,22 @@ class TaskCtx extends CancelCtx {
     const err = super.err;
     const w = err === undefined && this.#words !== undefined ? Atomics.load(this.#words, this.#word) : 0;
     if (w === 0) return err;
-    this.early ??= w === 2 ? new DeadlineExceededError() : new CanceledError();
+    this.early ??= contextError(w);
     return this.early;
   }
+}
+
+/**
+ * A task's context error: 1 canceled, 2 deadline exceeded, else the caller's error (codec.ts). It
+ * is made without stack frames, which would only show this file (the cancellation came from the
+ * caller's thread) and are most of what making it costs.
+ */
+function contextError(e: Wired | number): ContextError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const err = e === 2 ? new DeadlineExceededError() : e === 1 ? new CanceledError() : decodeError(e as Wired);
+  Error.stackTraceLimit = limit;
+  return err as ContextError;
 }
 
 /** Ports already served: serving one twice would answer every task twice. */
@@ -189,7 +202,7 @@ class Server {
     const [, id, e, c] = env;
     const ctx = this.#running.get(id);
     if (ctx === undefined) return;
-    const err = decodeError(e) as ContextError;
+    const err = contextError(e);
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
     // The error the task already saw becomes the context's, with the cause.
     const first = ctx.early;
