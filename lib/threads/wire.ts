@@ -21,9 +21,10 @@
 //                                            has itself (or makes, when the thread's deadline came
 //                                            first)
 //
-// Values that leave a thread (task arguments, results) pass through one hook, `outgoing`, which
-// collects the buffers marked by `transfer()` and turns a `Channel` into a link to a new endpoint
-// (home.ts, remote.ts); `incoming` turns it back into the endpoint on the other side.
+// Values that leave a thread (task arguments, results, values sent on a channel to another thread:
+// link.ts `crossing`) pass through one hook, `outgoing`, which collects the buffers marked by
+// `transfer()` and turns a `Channel` in them into a link to a new endpoint (home.ts, remote.ts);
+// `incoming` turns it back into the endpoint on the other side.
 import type { Channel } from '../channel/Channel.js';
 import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
