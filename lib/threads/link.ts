@@ -223,6 +223,12 @@ export function later(side: Side): void {
   if (sides.push(side) === 1) tick(run);
 }
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
+/** Whether `m` carries a value that is an object (see `encode`). */
+const carriesObject = (m: Msg): boolean =>
+  m[0] === PUSH ? (m[1] as unknown[]).some(isObject) : m[0] === OFFER && isObject(m[2]);
+
 /**
  * What `batch` posts: its values (those of a PUSH or VALS message, an OFFER's) go through
  * `crossing.out` — channels in them become links (their sides go to `peers`), their marked buffers
@@ -232,8 +238,9 @@ export function later(side: Side): void {
  */
 function encode(batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
   const out = crossing.out;
-  if (out === undefined) return batch;
-  const enc = (v: unknown) => (typeof v === 'object' && v !== null ? out(v, list, peers) : v);
+  // Most batches carry no object at all: they go as they are.
+  if (out === undefined || !batch.some(carriesObject)) return batch;
+  const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
   return batch.map((m) =>
     m[0] === PUSH
       ? [PUSH, (m[1] as unknown[]).map(enc)]
@@ -256,7 +263,7 @@ export function decode(link: Peer, batch: Msg[]): void {
       const vs = m[1] as unknown[];
       for (let j = 0; j < vs.length; j++) {
         const v = vs[j];
-        if (typeof v === 'object' && v !== null) vs[j] = into(v, peers);
+        if (isObject(v)) vs[j] = into(v, peers);
       }
     } else if (m[0] === OFFER) m[2] = into(m[2], peers);
   }
