@@ -19,6 +19,12 @@ import { commitReady, type Group, parkAll } from '../select/select.js';
  */
 type Parts = Waiter & { group?: Group; guard?: (Waiter & { token: Token }) | null };
 
+/** Whether nothing but its own operation can end `w` (no select's other case, no cancellation). */
+export function plain(w: Waiter): boolean {
+  const { group, guard } = w as Parts;
+  return group === undefined && guard == null;
+}
+
 /** Sets `w` aside: only its own operation can commit it now. */
 export function hold(w: Waiter): void {
   const { group, guard } = w as Parts;

@@ -25,7 +25,7 @@ import type { Channel } from '../channel/Channel.js';
 import { commitSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
-import { hold, letGo } from './hold.js';
+import { hold, letGo, plain } from './hold.js';
 import {
   BACK,
   type ChannelToken,
@@ -250,6 +250,8 @@ class HomeLink implements Side, Peer {
   relays = 0;
   /** The channel is closed: SHUT goes once no offer of the endpoint is held elsewhere. */
   #shutting = false;
+  /** Capacity 0: the endpoint took the last value pushed to it (sending ahead may pay off). */
+  #recent = false;
 
   readonly #home: Home;
   readonly #port: MessagePort;
@@ -321,7 +323,10 @@ class HomeLink implements Side, Peer {
         case TAKE: {
           const took = m[1] as number;
           this.out.skip(took);
-          if (c === 0) this.#answered(took);
+          if (c === 0 && took > 0) {
+            this.#answered(took);
+            this.#recent = true;
+          }
           this.#demand = Math.max(0, this.#demand + (m[2] as number));
           this.starving = m[3] === 1;
           this.needed = false;
@@ -343,6 +348,7 @@ class HomeLink implements Side, Peer {
           const back = this.out.take(m[1] as number);
           this.#demand = 0;
           this.needed = false;
+          this.#recent = false;
           this.#back(back);
           break;
         }
@@ -423,6 +429,17 @@ class HomeLink implements Side, Peer {
       this.#holders.push(s);
       this.#push(s === null ? buf.shift() : s.value);
     }
+    // Sent ahead: a plain sender (nothing else can end it) goes to an endpoint that took the last
+    // value pushed to it, before its next receive is announced, when no other endpoint waits for
+    // one. It waits there for a receiver until the end of that thread's turn, as if still on its
+    // way (remote.ts): a ping-pong costs one round trip instead of two.
+    const s = sendq.head;
+    if (s === null || !this.#recent || this.out.length > 0 || buf.length > 0 || this.#ended) return;
+    if (s instanceof Offer || !plain(s) || this.#home.links.some((l) => l.wants())) return;
+    sendq.unlink(s);
+    this.#held.push(s, this);
+    this.#holders.push(s);
+    this.#push(s.value, true);
   }
 
   /** The channel is closed and drained: the endpoint's receives end (with its error, if any). */
@@ -435,11 +452,11 @@ class HomeLink implements Side, Peer {
     this.#end(undefined);
   }
 
-  #push(v: unknown): void {
+  #push(v: unknown, ahead = false): void {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
     if (this.#demand > 0) this.#demand--;
-    this.#pushing().push(v);
+    this.#pushing(ahead).push(v);
     this.out.length++;
   }
 
@@ -477,11 +494,11 @@ class HomeLink implements Side, Peer {
    * earlier arrays left first, so none is taken out of it before it is posted): a value pushed to
    * it is counted in `out.length` by the caller.
    */
-  #pushing(): unknown[] {
+  #pushing(ahead = false): unknown[] {
     const last = this.#q[this.#q.length - 1];
-    if (last !== undefined && last[0] === PUSH) return last[1] as unknown[];
+    if (last !== undefined && last[0] === PUSH && last.length > 2 === ahead) return last[1] as unknown[];
     const vs: unknown[] = [];
-    this.send([PUSH, vs]);
+    this.send(ahead ? [PUSH, vs, 1] : [PUSH, vs]);
     this.out.add(vs);
     return vs;
   }

@@ -16,7 +16,9 @@
 //                    [OFFER, id, v]          capacity 0: a send, parked at the home with its value
 //                                            until a receiver takes it
 //                    [WITHDRAW, id]          that send is cancelled, unless it happened already
-//   home → endpoint  [PUSH, [v…]]            values for its demand
+//   home → endpoint  [PUSH, [v…], a]         values for its demand; a = 1 (capacity 0): a value
+//                                            sent ahead of a receiver there, which waits for one
+//                                            until the end of that thread's turn, then goes back
 //                    [CREDIT, n, got]        n more credits; `got`: values received from it so far
 //                    [SHUT]                  the channel is closed: sends fail, credits come back
 //                    [END, e]                closed and drained: receives end (after prefetched)
@@ -243,7 +245,7 @@ function encode(batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
   const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
   return batch.map((m) =>
     m[0] === PUSH
-      ? [PUSH, (m[1] as unknown[]).map(enc)]
+      ? [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)]
       : m[0] === OFFER && m.length > 2
         ? [OFFER, m[1], enc(m[2])]
         : m,

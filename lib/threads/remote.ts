@@ -332,6 +332,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal Posts the turn's messages (`early`: before its end, see `#report`). */
   flush(early = false): void {
+    // A value sent ahead that no receiver took in its turn goes back (see PUSH).
+    if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
     this.#report(early);
     if (this.#q.length === 0) return;
     const q = this.#q;
@@ -520,8 +522,13 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
             w.ok = true;
             commitSafely(w);
           }
-          // Unbuffered: a value pushed for a receiver that gave up goes straight back.
-          if (this.capacity === 0 && pre.length > 0) this.#giveBack();
+          // Unbuffered: a value pushed for a receiver that gave up goes straight back. One the home
+          // sent ahead of a receiver (m[2]) waits for one until the end of this turn, as if still
+          // on its way: the receive that follows a send completing in this turn takes it.
+          if (this.capacity === 0 && pre.length > 0) {
+            if (m[2] === 1) later(this);
+            else this.#giveBack();
+          }
           break;
         }
         case CREDIT:

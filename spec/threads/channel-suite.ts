@@ -510,6 +510,38 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(sent.length).toBeLessThan(RACES);
     });
 
+    it(`CH2 a plain send, which may go ahead to a ${thread} whose receiver took the last value, completes only when a receiver takes it: there in its turn, or else here`, async () => {
+      const ch = new Channel<number>();
+      const next = new Channel<never>();
+      const task = pool.go<number[]>('recvLater', [ch, next]);
+      await ch.send(1); // taken there: the next plain send may go ahead
+      const ahead = track(ch.send(2));
+      await flush(5);
+      // Nobody there receives it: it waits (there for a turn, then here), and a receiver here takes it.
+      expect(ahead.current.status).toBe('pending');
+      expect(await ch.recv()).toEqual({ value: 2, ok: true });
+      await flush(1);
+      expect(ahead.current.status).toBe('fulfilled');
+      // The receiver there is back (ranging): sends go to it.
+      next.close();
+      for (let i = 3; i < 10; i++) await ch.send(i);
+      // One more, and the channel is closed here before anyone takes it: the send fails.
+      const late = ch.send(10);
+      await flush(5);
+      ch.close();
+      const outcome = await late.then(
+        () => 'sent',
+        (e: unknown) => e,
+      );
+      const got = await task;
+      // It was taken there before the close, or it failed and nobody received it.
+      if (outcome === 'sent') expect(got).toEqual([1, 3, 4, 5, 6, 7, 8, 9, 10]);
+      else {
+        expect(outcome).toBeInstanceOf(ClosedChannelError);
+        expect(got).toEqual([1, 3, 4, 5, 6, 7, 8, 9]);
+      }
+    });
+
     it(`CH2 SE2 CX two endpoints of an unbuffered channel of this thread, both in ${threads}: one sends (plain sends cancelled at random, or select send cases), the other receives in selects; every value whose send completed is received there once, in order`, async () => {
       for (const sender of ['offerRace', 'selectSends']) {
         const ch = new Channel<number>();

@@ -326,6 +326,16 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
     resend: async (ch: ReceiveChannel<number>, out: SendChannel<unknown>) => {
       await out.send({ back: ch });
     },
+    /**
+     * Receives one value from `ch`, then (once `next` is closed) receives from it until it is
+     * closed; returns the values received.
+     */
+    recvLater: async (ch: ReceiveChannel<number>, next: ReceiveChannel<never>) => {
+      const got = [(await ch.recv()).value!];
+      await next.recv();
+      for await (const v of ch) got.push(v);
+      return got;
+    },
     /** What the receiver of the last `sink` took. */
     sunk: () => sunk,
     /** Sends 1, then a value that cannot be cloned. */
