@@ -163,7 +163,8 @@ export class Batches<T> {
  *   on a receiver the home set aside for it); a `close` here reaches the home after the values sent
  *   here before it.
  * - Unbuffered, a receive here takes a value whose sender at the home completes only once it was
- *   taken here.
+ *   taken here (a plain send may come ahead of the receive that follows the last one taken here;
+ *   untaken by the end of this thread's turn, it goes back to wait at the home).
  * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
  *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
  *
