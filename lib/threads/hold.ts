@@ -1,11 +1,12 @@
 // A waiter of a home channel set aside for an endpoint's answer (capacity 0): a receiver for the
 // send case of a select there, a sender for a receive there. The endpoint's thread is where that
-// operation commits (THREADS.md 5.4), so while it decides, the waiter set aside must not commit in
-// any other way: its other ways out — a select's other cases and cancellation, a receive's or a
-// send's cancellation — are withdrawn while it is held, and put back when it is let go. Then an
-// unbuffered channel stays a rendezvous across threads: an operation completes only with a partner
-// that completes too (CH2). An unsubscription cannot wait: a `$` face or an async iterator that
-// leaves while held takes no part, and its partner's value goes to the next receiver.
+// operation commits (in one step, as a select there does), so while it decides, the waiter set
+// aside must not commit in any other way: its other ways out — a select's other cases and
+// cancellation, a receive's or a send's cancellation — are withdrawn while it is held, and put back
+// when it is let go. Then an unbuffered channel stays a rendezvous across threads: an operation
+// completes only with a partner that completes too (CH2). An unsubscription cannot wait: a `$` face
+// or an async iterator that leaves while held takes no part, and its partner's value goes to the
+// next receiver.
 import type { Channel } from '../channel/Channel.js';
 import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';

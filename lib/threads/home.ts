@@ -13,12 +13,13 @@
 // With c = 0 nothing is buffered and every operation meets a partner (CH2). A remote send is an
 // offer: it parks here as a sender with its value (`Offer`), which any receiver or select of the
 // channel takes like a local sender's, and the endpoint hears `done` only then; a withdrawal is
-// answered `withdrawn` only while it is still parked. A select's send case there uses a credit
-// instead: a receiver of the channel set aside (`reserved`) for the endpoint's next send, or
-// another endpoint's demand the value is relayed to. An endpoint's demand takes parked senders:
-// each is held (`held`) while its value is there, and completes when the endpoint says it was
-// taken. Whatever is set aside is held (hold.ts): it cannot commit in another way until the
-// endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
+// answered `withdrawn` only while it is still parked (or, held for another endpoint, once that one
+// gives it back). A select's send case there uses a credit instead: a receiver of the channel set
+// aside (`reserved`) for the endpoint's next send, or another endpoint's demand the value is
+// relayed to. An endpoint's demand takes parked senders: each is held (`held`) while its value is
+// there, and completes when the endpoint says it was taken; a plain sender may also go ahead of
+// the demand (`#pump0`). Whatever is set aside is held (hold.ts): it cannot commit in another way
+// until the endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
 // to the head of the channel (which gets a buffer for such values only), so it is received before
 // a close.
 import type { Channel } from '../channel/Channel.js';
