@@ -3,7 +3,9 @@
 // channels are measured against. Every pool has 2 threads. The pools start on a workload's first
 // sample (its probe), once per process, and live until the process ends; their worker files are
 // bundled with esbuild into .bench-tmp/threads/ first (gorx/worker from lib/, the peers external).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
@@ -11,6 +13,8 @@ import { Piscina } from 'piscina';
 import { from, lastValueFrom } from 'rxjs';
 import workerpool from 'workerpool';
 import { threadPool as sourceThreadPool } from '../../lib/threads/threadPool.js';
+import { launchChromium } from '../helpers/chromium.node.js';
+import { serveFolder } from '../helpers/static.node.js';
 import {
   buffered as bufferedChannel,
   RT as CHANNEL_ROUND_TRIPS,
@@ -333,6 +337,68 @@ const unbufferedWorkload: Workload = {
   ],
 };
 
+/** Values per sample in the Chromium page: channel-cases.ts's default (the page has no environment). */
+const CHROMIUM_VALUES = 1_000_000;
+
+/**
+ * The Chromium page (chromium.page.ts and its module worker, bundled by esbuild and served over
+ * HTTP, as module workers need), open in the headless Chromium of the browser specs; closed when
+ * the process ends.
+ */
+const chromiumPage = lazy(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gorx-bench-chromium-'));
+  await build({
+    entryPoints: ['chromium.page.ts', 'chromium.worker.ts'].map((f) =>
+      fileURLToPath(new URL(`threads/${f}`, import.meta.url)),
+    ),
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><script type="module" src="./chromium.page.js"></script>',
+  );
+  const served = await serveFolder(dir, false);
+  const browser = await launchChromium();
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const page = await browser.newPage();
+  await page.goto(served.url);
+  await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  return page;
+});
+
+/** One case of the Chromium page, run there and timed here (a sample is long: the CDP call adds ~1 ms). */
+const chromiumCase = (kind: 'gorx' | 'floor', variant: string, floor?: string): Case => ({
+  kind,
+  lib: kind,
+  variant,
+  ops: CHROMIUM_VALUES,
+  floor,
+  run: async () =>
+    (await chromiumPage()).evaluate(
+      (name) => (globalThis as unknown as { benchCase(n: string): Promise<number> }).benchCase(name),
+      variant,
+    ),
+});
+
+/** Buffered channels main → one module Web Worker in headless Chromium, next to the raw one-way floor. */
+const chromiumWorkload: Workload = {
+  id: 'threads-chromium',
+  title: 'Threads: buffered channel, main → one Web Worker (Chromium)',
+  unit: 'values',
+  description: `One sample sends ${CHROMIUM_VALUES.toLocaleString('en-US')} numbers from a page on a \`Channel(c)\` to a task on a module Web Worker, which counts them, ranging faces on both sides, in the headless Chromium of the browser specs (no cross-origin isolation); the floor is 256 numbers per message on a raw MessagePort to the same worker.`,
+  minSamples: 5,
+  cases: [
+    chromiumCase('gorx', 'Channel(256), ranging', '256 values per message'),
+    chromiumCase('gorx', 'Channel(4096), ranging', '256 values per message'),
+    chromiumCase('floor', '256 values per message'),
+  ],
+};
+
 /** The thread workloads, in the order the report shows them. */
 export const threadWorkloads: readonly Workload[] = [
   cpuWorkload(400, 25),
@@ -341,6 +407,7 @@ export const threadWorkloads: readonly Workload[] = [
   roundTrip,
   oneWayWorkload,
   bufferedWorkload,
+  chromiumWorkload,
   unbufferedWorkload,
 ];
 

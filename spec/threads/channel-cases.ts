@@ -1,13 +1,17 @@
-// The cases of the cross-thread channel benchmark (channels.ts) and of its profiler
-// (profile-channel.ts), each run once on a pool of one thread whose worker file is pool.worker.ts:
-// bare MessagePort floors written by hand, and gorx channels main → worker.
+// The cases of the cross-thread channel benchmark (channels.ts, `npm run bench`, and its Chromium
+// page) and of its profiler (profile-channel.ts), each run once on a pool of one thread whose worker
+// file serves workers/floors.ts: bare MessagePort floors written by hand, and gorx channels
+// main → worker.
 
 import { Channel } from '../../lib/channel/Channel.js';
 import type { ThreadPool } from '../../lib/threads/threadPool.js';
 import { transfer } from '../../lib/threads/wire.js';
 
-export const N = Number(process.env.N ?? 1_000_000);
-export const RT = Number(process.env.RT ?? 20_000);
+/** The environment where there is one (Node); the cases also run in a page (spec/bench/threads). */
+const env: Record<string, string | undefined> =
+  (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
+export const N = Number(env.N ?? 1_000_000);
+export const RT = Number(env.RT ?? 20_000);
 
 /** Runs `run` and returns `count` per second. */
 export async function rate(count: number, run: () => Promise<unknown>): Promise<number> {

@@ -11,16 +11,10 @@ import {
   withCancel,
   withTimeout,
 } from '../../../lib/index.js';
-import {
-  type Context,
-  type ReceiveChannel,
-  type SendChannel,
-  serve,
-  transfer,
-  WorkerExitError,
-} from '../../../lib/worker/index.js';
+import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
 import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
+import { floors } from './floors.js';
 
 registerClasses();
 
@@ -70,78 +64,6 @@ function die(how: Death): void {
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The floors the channel benchmark (spec/threads/channels.ts) compares with: a bare MessagePort. */
-const floors = {
-  /** Counts the numbers arriving in arrays on `port` until `n`, then says so. */
-  floorSink: (port: MessagePort, n: number) =>
-    new Promise<number>((resolve) => {
-      let got = 0;
-      port.onmessage = (e: MessageEvent<number[]>) => {
-        got += e.data.length;
-        if (got >= n) {
-          port.close();
-          resolve(got);
-        }
-      };
-    }),
-  /** Echoes `k` messages on `port`. */
-  floorEcho: (port: MessagePort, k: number) =>
-    new Promise<number>((resolve) => {
-      let n = 0;
-      port.onmessage = (e: MessageEvent) => {
-        port.postMessage(e.data);
-        if (++n === k) {
-          port.close();
-          resolve(n);
-        }
-      };
-    }),
-  /**
-   * The receiving side of the bare credit protocol: counts the numbers arriving in arrays on
-   * `port` and grants their slots back as credits, once per batch, or at once when half the
-   * window `c` is free; says so when `n` arrived.
-   */
-  floorCredit: (port: MessagePort, n: number, c: number) =>
-    new Promise<number>((resolve) => {
-      let got = 0;
-      let free = 0;
-      const half = Math.max(1, c >> 1);
-      port.onmessage = (e: MessageEvent<number[]>) => {
-        const vs = e.data;
-        for (let i = 0; i < vs.length; i++) {
-          got++;
-          if (++free >= half) {
-            port.postMessage(free);
-            free = 0;
-          }
-        }
-        if (free > 0) port.postMessage(free);
-        free = 0;
-        if (got >= n) {
-          port.close();
-          resolve(got);
-        }
-      };
-    }),
-  /** Counts a channel's values, ranging by subscription. */
-  countRange: (ch: ReceiveChannel<number>) =>
-    new Promise<number>((resolve, reject) => {
-      let n = 0;
-      ch.subscribe({ next: () => n++, error: reject, complete: () => resolve(n) });
-    }),
-  /** Counts a channel's values with one `await recv()` per value. */
-  countRecv: async (ch: ReceiveChannel<number>) => {
-    let n = 0;
-    while ((await ch.recv()).ok) n++;
-    return n;
-  },
-  /** Answers every value of `a` on `b` (unbuffered round trips). */
-  pong: async (a: ReceiveChannel<number>, b: SendChannel<number>) => {
-    for await (const v of a) await b.send(v);
-    b.close();
-  },
-};
 
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
