@@ -11,7 +11,8 @@
 //                                            word, set on cancel (1, or 2 for a deadline), else
 //                                            undefined; `s`: the thread's shared words, with its
 //                                            first task only (one view, not one per task)
-//                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts);
+//                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts;
+//                                            1 or 2: a plain CanceledError or DeadlineExceededError);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
 //                                            when it is `e.cause`, else the encoded cause
 //   worker → main   [READY]                  the worker listens (its first message)
@@ -55,7 +56,7 @@ export type Envelope =
       w?: number,
       s?: Int32Array,
     ]
-  | readonly [k: typeof CANCEL, id: number, e: Wired, c: Wired | typeof SAME | undefined]
+  | readonly [k: typeof CANCEL, id: number, e: Wired | 1 | 2, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]
   | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0 | 1];

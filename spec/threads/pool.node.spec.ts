@@ -183,6 +183,21 @@ describe('threadPool', () => {
     }
   });
 
+  it("C2 a plain cancellation reaches the thread as a CanceledError with Go's text, which is also its cause", async () => {
+    const [ctx, cancel] = withCancel(background());
+    const task = shared.pool.go('observe', [], ctx);
+    await flush();
+    cancel();
+    expect(await task).toMatchObject({
+      err: 'CanceledError',
+      canceled: true,
+      cause: 'CanceledError',
+      causeIsQuota: false,
+      causeMessage: 'context canceled',
+      errCauseIsCause: false,
+    });
+  });
+
   it('C2 the cause of a cancellation reaches the thread as its own class', async () => {
     const [ctx, cancel] = withCancelCause(background());
     const task = shared.pool.go('observe', [], ctx);
