@@ -424,7 +424,7 @@ class Pool implements ThreadPool {
     for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
     enroll(thread.peers, peers);
     // What the thread posted on its channels before this batch comes first (Go: happens before).
-    thread.gate((data as Batch).f, () => this.#receive(thread, batch));
+    thread.gate((data as Batch)[2], () => this.#receive(thread, batch));
   }
 
   #receive(thread: Thread, batch: Envelope[]): void {

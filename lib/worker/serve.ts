@@ -136,7 +136,7 @@ class Server {
     if (batch === undefined) return;
     // Channels among the arguments are taken in first, so that the fence waits for their links too.
     for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
-    this.#inOrder((data as Batch).f, () => {
+    this.#inOrder((data as Batch)[2], () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
         else if (env[0] === CANCEL) this.#cancel(env);

@@ -25,7 +25,7 @@ function served(handlers: Parameters<typeof serve>[0]) {
   serve(handlers, { port: channel.port1 });
   return {
     got,
-    send: (...m: Envelope[]) => channel.port2.postMessage({ gorx: WIRE, m }),
+    send: (...m: Envelope[]) => channel.port2.postMessage([WIRE, m, undefined]),
     /** Waits until `n` envelopes arrived. */
     async seen(n: number): Promise<Envelope[]> {
       while (got.length < n) await new Promise<void>((resolve) => waiters.push(resolve));
