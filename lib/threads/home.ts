@@ -23,7 +23,7 @@
 // to the head of the channel (which gets a buffer for such values only), so it is received before
 // a close.
 import type { Channel } from '../channel/Channel.js';
-import { commitSafely } from '../internal/trampoline.js';
+import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
 import { hold, letGo, plain } from './hold.js';
@@ -288,21 +288,45 @@ class HomeLink implements Side, Peer {
   }
 
   /**
-   * Values that cannot be cloned are dropped (they never left), and the channel is closed with the
-   * host's error (a DataCloneError), so that neither side waits for them.
+   * Values that cannot be cloned are dropped (they never left). A held sender's send fails with the
+   * host's error (a DataCloneError), as a send from an endpoint does; for a value no sender waits
+   * for, the channel is closed with that error, so that neither side waits for it.
    */
   #refused(values: unknown[], error: unknown): void {
     const before = this.out.length;
+    const zero = this.#ch.capacity === 0;
+    const holders = zero ? this.#holders.splice(0) : [];
     const kept: unknown[] = [];
-    for (const v of this.out.take()) {
+    let orphan = false;
+    for (const [k, v] of this.out.take().entries()) {
       const i = values.indexOf(v);
-      if (i < 0) kept.push(v);
-      else values.splice(i, 1);
+      const s = holders[k] ?? null;
+      if (i < 0) {
+        kept.push(v);
+        if (zero) this.#holders.push(s);
+        continue;
+      }
+      values.splice(i, 1);
+      if (!this.#unhold(s)) orphan = true;
+      else {
+        // The receiver there still waits: its demand stands.
+        this.#demand++;
+        failSafely(s, error);
+        // Another endpoint's offer is refused by the close that follows (its SHUT).
+        if (s instanceof Offer) orphan = true;
+      }
     }
     if (kept.length > 0) this.out.add(kept);
     const ch = this.#ch;
-    if (!ch.closed) ch.close(error);
+    if (orphan && !ch.closed) ch.close(error);
     release(ch, before - this.out.length, [], false);
+  }
+
+  /** Capacity 0: takes `s` out of the held senders if it is still there (it may have left). */
+  #unhold(s: Waiter | null): s is Waiter {
+    if (s === null || s.queue !== this.#held) return false;
+    this.#held.unlink(s);
+    return true;
   }
 
   #receive(batch: Msg[]): void {
@@ -417,18 +441,15 @@ class HomeLink implements Side, Peer {
     const ch = this.#ch;
     const [buf, , sendq] = ch.queues();
     while (this.#demand > this.relays && !this.#ended) {
-      let s: Waiter | null = null;
       if (buf.length > 0) {
         if (this.out.length > 0) return;
-      } else {
-        s = sendq.head;
-        if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
-        sendq.unlink(s);
-        hold(s);
-        this.#held.push(s, this);
+        this.#holders.push(null);
+        this.#push(buf.shift());
+        continue;
       }
-      this.#holders.push(s);
-      this.#push(s === null ? buf.shift() : s.value);
+      const s = sendq.head;
+      if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
+      this.#hold(s, false);
     }
     // Sent ahead: a plain sender (nothing else can end it) goes to an endpoint that took the last
     // value pushed to it, before its next receive is announced, when no other endpoint waits for
@@ -437,10 +458,16 @@ class HomeLink implements Side, Peer {
     const s = sendq.head;
     if (s === null || !this.#recent || this.out.length > 0 || buf.length > 0 || this.#ended) return;
     if (s instanceof Offer || !plain(s) || this.#home.links.some((l) => l.wants())) return;
-    sendq.unlink(s);
+    this.#hold(s, true);
+  }
+
+  /** Capacity 0: takes parked sender `s` out of the channel, holds it and pushes its value. */
+  #hold(s: Waiter, ahead: boolean): void {
+    s.queue!.unlink(s);
+    hold(s);
     this.#held.push(s, this);
     this.#holders.push(s);
-    this.#push(s.value, true);
+    this.#push(s.value, ahead);
   }
 
   /** The channel is closed and drained: the endpoint's receives end (with its error, if any). */
@@ -464,8 +491,7 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: the endpoint took the first `n` values pushed: their senders complete. */
   #answered(n: number): void {
     for (const s of this.#holders.splice(0, n)) {
-      if (s === null || s.queue !== this.#held) continue;
-      this.#held.unlink(s);
+      if (!this.#unhold(s)) continue;
       s.value = undefined;
       commitSafely(s);
     }
@@ -483,8 +509,7 @@ class HomeLink implements Side, Peer {
     const rest = values.filter((_, i) => senders[i]?.queue !== this.#held);
     release(ch, values.length, rest, true);
     for (const s of senders) {
-      if (s === null || s.queue !== this.#held) continue;
-      this.#held.unlink(s);
+      if (!this.#unhold(s)) continue;
       if (s instanceof Offer && s.withdrawing) s.withdrawn();
       else letGo(s, ch, true);
     }

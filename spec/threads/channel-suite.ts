@@ -644,6 +644,15 @@ export function channelSuite(platform: ChannelPlatform): void {
       await expect(jobs.send(3)).rejects.toBeInstanceOf(ClosedChannelError);
     });
 
+    it(`an unbuffered send here of a value that cannot be cloned, taken for a receive in a ${thread}, fails with DataCloneError; the channel stays open and nothing hangs`, async () => {
+      const ch = new Channel<unknown>();
+      const task = pool.go('recvOne', [ch]);
+      const e = await ch.send(() => 1).catch((x: unknown) => x);
+      expect((e as Error).name).toBe('DataCloneError');
+      await ch.send(2);
+      expect(await task).toEqual({ value: 2, ok: true });
+    });
+
     it('an endpoint cannot cross again: a TypeError at the call, and nothing is left open', async () => {
       const src = await pool.go<RemoteChannel<number>>('source', [2, 1]);
       const ch = new Channel<number>(1);
