@@ -45,7 +45,7 @@ import {
  * 2: a DeadlineExceededError, with no cause and no property of its own but `timeout`), else
  * undefined: encoding the error is a fifth of what a cancellation costs before its message leaves.
  */
-function plain(err: Error): 1 | 2 | undefined {
+function shortForm(err: Error): 1 | 2 | undefined {
   const kind = err.constructor === CanceledError ? 1 : err.constructor === DeadlineExceededError ? 2 : 0;
   return kind > 0 && err.cause === undefined && Object.keys(err).length === kind - 1
     ? (kind as 1 | 2)
@@ -383,7 +383,7 @@ class Pool implements ThreadPool {
     // Seen at once by a task that never yields; the error and its cause follow by message.
     if (job.word !== undefined) thread.signal(job.word, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
-    thread.outbox.push([CANCEL, job.id, plain(err) ?? encodeError(err, false), c]);
+    thread.outbox.push([CANCEL, job.id, shortForm(err) ?? encodeError(err, false), c]);
     // A lone cancellation leaves now, not at the end of the turn (many in one turn still batch).
     if (thread.outbox.length === 1) thread.outbox.flush();
     const ms = this.#terminateAfter;

@@ -34,7 +34,7 @@ const kept = new Map<string, Channel<number>>();
 let sunk: Promise<number[]> = Promise.resolve([]);
 
 /** A channel closed after a task turn: a select case that fires then. */
-function soon(turn: () => Promise<void>): Channel<never> {
+function afterTurn(turn: () => Promise<void>): Channel<never> {
   const ch = new Channel<never>();
   void turn().then(() => ch.close());
   return ch;
@@ -207,7 +207,7 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
       const draw = rng(seed);
       const sent: number[] = [];
       for (let i = 0; i < n; i++) {
-        const r = await select({ s: send(ch, i), t: draw(2) === 0 ? recv(soon(turn)) : null });
+        const r = await select({ s: send(ch, i), t: draw(2) === 0 ? recv(afterTurn(turn)) : null });
         if (r.case === 's') sent.push(i);
       }
       ch.close();
@@ -222,7 +222,7 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
       const draw = rng(seed);
       const got: number[] = [];
       for (;;) {
-        const r = await select({ r: recv(ch), t: draw(2) === 0 ? recv(soon(turn)) : null });
+        const r = await select({ r: recv(ch), t: draw(2) === 0 ? recv(afterTurn(turn)) : null });
         if (r.case === 't') for (let away = draw(4); away > 0; away--) await turn();
         else if (!r.ok) return got;
         else got.push(r.value);
