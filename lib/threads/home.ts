@@ -190,6 +190,12 @@ class Home implements Side {
     }
     let free = ch.closed ? 0 : c - ch.length - ch.held;
     const senders = links.filter((l) => l.sender);
+    // A proxy holds its slot without a value: an endpoint's sender left without credit gets it,
+    // else a receiver there would wait for that sender for ever (capacity 1).
+    if (free <= 0 && this.proxies > 0 && !ch.closed && senders.some((l) => l.credit === 0)) {
+      for (const l of links) l.unpark();
+      free = c - ch.length - ch.held;
+    }
     for (const l of senders) {
       if (free <= 0) break;
       const g = Math.ceil(free / senders.length);

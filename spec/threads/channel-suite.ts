@@ -628,6 +628,22 @@ export function channelSuite(platform: ChannelPlatform): void {
     });
   });
 
+  describe(`a channel homed here between two ${threads}`, () => {
+    for (const capacity of [1, 2]) {
+      it(`CH3 capacity ${capacity}: a receive in one ${thread} waits first, then a send in another goes through (the slot held for the receive goes to the sender)`, async () => {
+        const a = single();
+        const b = single();
+        const ch = new Channel<number>(capacity);
+        const got = b.pool.go('recvOne', [ch]);
+        // The receive there waits here (a receiver parked for it, holding a slot).
+        while (ch.waiting.receivers === 0) await flush();
+        expect(await a.pool.go('produce', [ch, capacity])).toBe(capacity);
+        expect(await got).toEqual({ value: 0, ok: true });
+        expect(await gather(ch)).toEqual(range(capacity).slice(1));
+      });
+    }
+  });
+
   describe('bad input', () => {
     it('a value that cannot be cloned closes its channel with DataCloneError, both ways; nothing waits for it', async () => {
       const out = new Channel<unknown>(4);
