@@ -36,23 +36,31 @@ import {
   decode,
   drain,
   END,
+  HI,
+  ID,
+  JOIN,
   later,
   listen,
   type Msg,
+  mint,
   NEED,
   OFFER,
   type Peer,
   PUSH,
   post,
   RET,
+  type Registry,
+  registries,
   SHUT,
   type Side,
   SPARE,
+  stray,
   TAKE,
   VALS,
   WANT,
   WITHDRAW,
   WITHDRAWN,
+  watch,
 } from './link.js';
 import { Batches } from './remote.js';
 
@@ -141,9 +149,14 @@ class Relay extends Waiter {
   fail(): void {}
 }
 
+/** The channels whose endpoints are in other threads, by number (an endpoint that comes home finds its channel). */
+const homes = new Map<number, Home>();
+let numbers = 0;
+
 class Home implements Side {
   queued = false;
   readonly links: HomeLink[] = [];
+  readonly id = ++numbers;
   shut = false;
   /** Proxies parked in the channel. */
   proxies = 0;
@@ -243,7 +256,8 @@ class HomeLink implements Side, Peer {
   sent = 0;
   seen = 0;
   fenced = 0;
-  registry?: Map<number, Peer>;
+  registry?: Registry;
+  far?: string;
   #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly #reserved = new WaitQueue();
@@ -259,25 +273,39 @@ class HomeLink implements Side, Peer {
   #shutting = false;
   /** Capacity 0: the endpoint took the last value pushed to it (sending ahead may pay off). */
   #recent = false;
+  /** The endpoint's side closed the port: nothing more can be read from it. */
+  #cut = false;
 
   readonly #home: Home;
   readonly #port: MessagePort;
-  readonly key: number;
+  readonly key: string;
 
-  constructor(home: Home, port: MessagePort, key: number) {
+  constructor(home: Home, port: MessagePort, key: string) {
     this.#home = home;
     this.#port = port;
     this.key = key;
     listen(port, (batch) => this.#receive(batch));
   }
 
+  watch(): void {
+    watch(this.#port, () => {
+      this.#cut = true;
+      this.lost();
+    });
+  }
+
   sync(): boolean {
-    if (!this.gone) drain(this.#port, (batch) => this.#receive(batch));
+    if (!this.gone && !this.#cut) drain(this.#port, (batch) => this.#receive(batch));
     return !this.gone;
   }
 
   get #ch(): Channel<unknown> {
     return this.#home.ch;
+  }
+
+  /** The number of its home. */
+  get home(): number {
+    return this.#home.id;
   }
 
   send(m: Msg): void {
@@ -337,7 +365,12 @@ class HomeLink implements Side, Peer {
 
   #receive(batch: Msg[]): void {
     this.seen++;
-    if (this.gone) return;
+    // After the link is over, an endpoint that crossed on still gets its link (the channel is
+    // closed and drained: it hears so).
+    if (this.gone) {
+      for (const m of batch) if (m[0] === JOIN) this.#join(m);
+      return;
+    }
     decode(this, batch);
     const ch = this.#ch;
     const c = ch.capacity;
@@ -402,6 +435,25 @@ class HomeLink implements Side, Peer {
           this.#unreserve(this.credit);
           if (!ch.closed) ch.close(m[1] === undefined ? undefined : decodeError(m[1]));
           break;
+        case JOIN:
+          this.#join(m);
+          break;
+        case HI: {
+          // Came home: the link is not used.
+          if (m[1] === '') {
+            this.#leave();
+            this.#port.close();
+            return;
+          }
+          // A pool's port joins this thread to the endpoint's: the link is listed with that thread.
+          const r = registries.get(m[1] as string);
+          if (r === undefined) stray(this, m[1] as string);
+          else if (!this.gone) {
+            r.set(this.key, this);
+            this.registry = r;
+          }
+          break;
+        }
       }
     }
     this.#finish();
@@ -672,6 +724,15 @@ class HomeLink implements Side, Peer {
     }
   }
 
+  /** The endpoint crossed on to another thread: a link for it, on the port it sent. */
+  #join(m: Msg): void {
+    open(this.#ch, m[1] as MessagePort, m[2] as string);
+  }
+
+  /**
+   * The link is over. Its port stays open for the endpoint to close (once it heard), so that a
+   * JOIN it posted meanwhile still arrives.
+   */
   #leave(): void {
     if (this.gone) return;
     this.unpark();
@@ -679,8 +740,10 @@ class HomeLink implements Side, Peer {
     this.gone = true;
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
-    if (links.length === 0) this.#ch.crossing = null;
-    this.#port.close();
+    if (links.length === 0) {
+      this.#ch.crossing = null;
+      homes.delete(this.#home.id);
+    }
   }
 
   /**
@@ -709,23 +772,40 @@ class HomeLink implements Side, Peer {
   }
 }
 
-let keys = 0;
+/** Opens the home's side of a new link of `ch` on `port`. */
+function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
+  let home = ch.crossing as Home | null;
+  if (home === null) {
+    home = new Home(ch);
+    ch.crossing = home;
+    home.shut = ch.closed;
+    homes.set(home.id, home);
+  }
+  const link = new HomeLink(home, port, key);
+  home.links.push(link);
+  if (home.shut) link.send([SHUT]);
+  return link;
+}
 
 /**
  * Opens a link to a new endpoint of `ch` and returns what crosses in its place; the far port is
  * added to `moves`.
  */
 export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: ChannelToken; peer: Peer } {
-  let home = ch.crossing as Home | null;
-  if (home === null) {
-    home = new Home(ch);
-    ch.crossing = home;
-    home.shut = ch.closed;
-  }
   const mc = new MessageChannel();
-  const link = new HomeLink(home, mc.port1, ++keys);
-  home.links.push(link);
-  if (home.shut) link.send([SHUT]);
+  const link = open(ch, mc.port1, mint());
   moves.push(mc.port2);
-  return { token: { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key }, peer: link };
+  const token = { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key, h: ID, i: link.home } as const;
+  return { token, peer: link };
+}
+
+/**
+ * The channel itself, for an endpoint of it that came home through another thread (its new link
+ * is dropped); undefined when `token` is not one.
+ */
+export function cameHome(token: ChannelToken): Channel<unknown> | undefined {
+  const home = token.h === ID ? homes.get(token.i) : undefined;
+  if (home === undefined) return undefined;
+  token.p.postMessage([[HI, '']]);
+  return home.ch;
 }

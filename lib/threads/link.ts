@@ -16,6 +16,11 @@
 //                    [OFFER, id, v]          capacity 0: a send, parked at the home with its value
 //                                            until a receiver takes it
 //                    [WITHDRAW, id]          that send is cancelled, unless it happened already
+//                    [JOIN, port, key]       the endpoint crossed on to another thread: a new link
+//                                            for it, on `port` (transferred), under `key`
+//                    [HI, thread]            the first message of an endpoint that came through a
+//                                            third thread: the id of its own thread, or '' when
+//                                            it came home (the channel itself stands in its place)
 //   home → endpoint  [PUSH, [v…], a]         values for its demand; a = 1 (capacity 0): a value
 //                                            sent ahead of a receiver there, which waits for one
 //                                            until the end of that thread's turn, then goes back
@@ -35,7 +40,11 @@
 // for each link that posted since the previous batch, and the receiving thread handles it (and
 // everything after it on that port) only once it has seen that many batches on each link still
 // open: what a thread did on its channels before a task's end, a start or a cancel is seen first,
-// on every host (Go: happens-before), without reading ports synchronously.
+// on every host (Go: happens-before), without reading ports synchronously. A link's key is the
+// same on both sides and unique across threads (`mint`), so an endpoint can cross on: the thread
+// that holds it opens the new link and sends its port home (JOIN). A link is listed with the
+// thread at its other end (`registries`, by thread id) where a pool's port joins the two threads;
+// between threads no pool joins (two threads of a pool), the close of its port tells of a death.
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
@@ -46,6 +55,7 @@
 // bounds every value between the two threads.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
+import { WorkerExitError } from './errors.js';
 
 export const PUSH = 0;
 export const CREDIT = 1;
@@ -64,15 +74,24 @@ export const BACK = 4;
 export const CLOSE = 5;
 export const OFFER = 6;
 export const WITHDRAW = 7;
+export const JOIN = 8;
+export const HI = 9;
 
 export type Msg = [kind: number, ...rest: any[]];
 
-/** What a channel crosses as: its capacity, the far port of its link (transferred) and its key. */
+/**
+ * What a channel crosses as: its capacity, the far port of its link (transferred), its key, the id
+ * of its home's thread and its number there, and whether it came through a third thread (then it
+ * says HI first).
+ */
 export interface ChannelToken {
   readonly gorx: 'chan';
   readonly c: number;
   readonly p: MessagePort;
-  readonly k: number;
+  readonly k: string;
+  readonly h: string;
+  readonly i: number;
+  readonly a?: 1;
 }
 
 export function isToken(value: unknown): value is ChannelToken {
@@ -87,12 +106,17 @@ export interface Counts {
   seen: number;
 }
 
+/** The links to one thread, by key. */
+export type Registry = Map<string, Peer>;
+
 /** One side of a link, as the thread pool sees it. */
 export interface Peer extends Counts {
-  /** The links to the same thread, this one among them (`enroll`): where links opened by values it carries go. */
-  registry?: Map<number, Peer>;
-  /** The link's key on this side: its home's number for it, the bitwise not of it at the endpoint. */
-  readonly key: number;
+  /** The links to the same thread, this one among them (`enroll`), if a pool's port joins the two. */
+  registry?: Registry;
+  /** The link's key, the same on both sides. */
+  readonly key: string;
+  /** The id of the thread at the other end, where it matters: an endpoint's home, a stray link's thread. */
+  far?: string;
   /** `sent` when the last fence went. */
   fenced: number;
   /** The link is over: nothing it still carries has to be waited for. */
@@ -101,14 +125,64 @@ export interface Peer extends Counts {
   lost(error: unknown): number;
   /** Reads what the other side already posted (Node); false once the link is over. */
   sync(): boolean;
+  /** Listens for the close of its port: the other thread died (or ended the link). */
+  watch(): void;
 }
 
-/** Adds `peers` to the links to one thread. */
-export function enroll(registry: Map<number, Peer>, peers: readonly Peer[]): void {
+/** This thread's id: random (two draws, about 100 bits), so that no two threads share one. */
+export const ID = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+
+let minted = 0;
+
+/** A new key: unique across threads. */
+export const mint = (): string => `${ID}.${(++minted).toString(36)}`;
+
+/** The links to each thread a pool's port joins to this one, by that thread's id. */
+export const registries = new Map<string, Registry>();
+
+/**
+ * Adds `peers` to the links to the thread they lead to: an endpoint's home thread (its `far`), else
+ * the thread of `registry`, whose id is `far`.
+ */
+export function enroll(registry: Registry | undefined, peers: readonly Peer[], far?: string): void {
   for (const p of peers) {
-    registry.set(p.key, p);
-    p.registry = registry;
+    const r = p.far === undefined ? registry : registries.get(p.far);
+    if (r !== undefined) {
+      r.set(p.key, p);
+      p.registry = r;
+    } else if ((p.far ?? far) !== undefined) stray(p, (p.far ?? far)!);
+    else p.watch();
   }
+}
+
+/**
+ * The links to threads no pool's port joins to this one, by that thread's id: they hear of its
+ * death from the pool that saw it (`died`), and from their port's close where the host tells.
+ */
+const strays = new Map<string, Set<Peer>>();
+/** The threads known to have died. */
+const dead = new Set<string>();
+
+/** Keeps `p`, a link to thread `far` that no pool's port joins to this one, until that thread dies. */
+export function stray(p: Peer, far: string): void {
+  p.far = far;
+  p.watch();
+  if (dead.has(far)) {
+    p.lost(new WorkerExitError());
+    return;
+  }
+  let set = strays.get(far);
+  if (set === undefined) strays.set(far, (set = new Set()));
+  else for (const q of set) if (q.gone) set.delete(q);
+  set.add(p);
+}
+
+/** Thread `id` died (`error`, a WorkerExitError): the links to it that no pool joins settle with it. */
+export function died(id: string, error: unknown): void {
+  dead.add(id);
+  const set = strays.get(id);
+  strays.delete(id);
+  if (set !== undefined) for (const p of set) p.lost(error);
 }
 
 /**
@@ -121,12 +195,15 @@ export const crossing: {
   in?: (value: unknown, peers: Peer[]) => unknown;
 } = {};
 
+/** A fence: key, then batch count, for each link. */
+export type Fence = (string | number)[];
+
 /** The fence of a batch of the pool's port, for the links `peers` of its thread (gone ones leave). */
-export function fence(peers: Map<number, Peer>): number[] | undefined {
-  let f: number[] | undefined;
+export function fence(peers: Registry): Fence | undefined {
+  let f: Fence | undefined;
   for (const [k, p] of peers) {
     if (p.gone) peers.delete(k);
-    else if (p.sent > p.fenced) (f ??= []).push(~k, (p.fenced = p.sent));
+    else if (p.sent > p.fenced) (f ??= []).push(k, (p.fenced = p.sent));
   }
   return f;
 }
@@ -137,14 +214,15 @@ const gates = new Set<Gate>();
  * A gate for the batches of a pool's port from the thread of the links `peers`: `gate(f, run)` runs
  * `run` once every batch before it ran and fence `f` is passed; `gate()` looks again.
  */
-export type Gate = (f?: number[], run?: () => void) => void;
+export type Gate = (f?: Fence, run?: () => void) => void;
 
-export function gate(peers: Map<number, Peer>): Gate {
-  const q: [f: number[] | undefined, run: () => void][] = [];
-  const open = (f: number[] | undefined): boolean => {
+export function gate(peers: Registry): Gate {
+  const q: [f: Fence | undefined, run: () => void][] = [];
+  const open = (f: Fence | undefined): boolean => {
     for (let i = 0; f !== undefined && i < f.length; i += 2) {
-      const p = peers.get(f[i]!);
-      if (p !== undefined && p.seen < f[i + 1]! && p.sync() && p.seen < f[i + 1]!) return false;
+      const p = peers.get(f[i] as string);
+      const n = f[i + 1] as number;
+      if (p !== undefined && p.seen < n && p.sync() && p.seen < n) return false;
     }
     return true;
   };
@@ -269,7 +347,7 @@ export function decode(link: Peer, batch: Msg[]): void {
       }
     } else if (m[0] === OFFER) m[2] = into(m[2], peers);
   }
-  if (peers.length > 0) enroll(link.registry!, peers);
+  if (peers.length > 0) enroll(link.registry, peers, link.far);
 }
 
 /**
@@ -279,6 +357,8 @@ export function decode(link: Peer, batch: Msg[]): void {
 function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   const list: Transferable[] = [];
   const peers: Peer[] = [];
+  // The port of an endpoint that crossed on moves home.
+  for (const m of batch) if (m[0] === JOIN) list.push(m[1] as MessagePort);
   try {
     port.postMessage(encode(batch, list, peers), list);
   } catch (error) {
@@ -287,7 +367,7 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
     throw error;
   }
   link.sent++;
-  if (peers.length > 0) enroll(link.registry!, peers);
+  if (peers.length > 0) enroll(link.registry, peers, link.far);
 }
 
 /**
@@ -321,6 +401,15 @@ export function post(
     }
     return { values, offers, error };
   }
+}
+
+/**
+ * Calls `closed` when `port` closes (where the host tells: Node, Chromium): the thread at its other
+ * end died, or ended the link. Everything posted before arrived first; the port must not be read
+ * synchronously any more (Node crashes).
+ */
+export function watch(port: MessagePort, closed: () => void): void {
+  port.addEventListener('close', closed);
 }
 
 /** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */

@@ -41,23 +41,29 @@ import { rejected, settle } from '../internal/resume.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
+import { WorkerExitError } from './errors.js';
 import {
   BACK,
+  type ChannelToken,
   CLOSE,
   CREDIT,
   DONE,
   decode,
   drain,
   END,
+  HI,
+  ID,
+  JOIN,
   later,
   listen,
   type Msg,
+  mint,
   NEED,
   OFFER,
-  type Peer,
   PUSH,
   post,
   RET,
+  type Registry,
   SHUT,
   SPARE,
   TAKE,
@@ -65,6 +71,7 @@ import {
   WANT,
   WITHDRAW,
   WITHDRAWN,
+  watch,
 } from './link.js';
 
 const NONE: unique symbol = Symbol('NONE');
@@ -205,6 +212,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #ended = false;
   #error: unknown = NONE;
   #death: unknown = undefined;
+  /** The port is closed (the link is over and everything was said). */
+  #closed = false;
+  /** The other side closed the port: nothing more can be read from it. */
+  #cut = false;
   /** Capacity 0: the sends offered to the home and not settled, by id. */
   readonly #offers = new Map<number, Offer>();
   #ids = 0;
@@ -215,17 +226,49 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   /** @internal */
   fenced = 0;
   /** @internal */
-  registry?: Map<number, Peer>;
+  registry?: Registry;
   /** @internal */
-  readonly key: number;
+  readonly key: string;
+  /** @internal The id of the home's thread. */
+  far: string;
+  /** The channel's number in its home's thread. */
+  readonly #home: number;
+
+  /** @internal `token` came through a third thread when `a` is set: the home hears this thread's id first. */
+  constructor(token: ChannelToken) {
+    super();
+    this.capacity = token.c;
+    this.#port = token.p;
+    this.key = token.k;
+    this.far = token.h;
+    this.#home = token.i;
+    listen(token.p, (batch) => this.#receive(batch));
+    if (token.a === 1) this.#send([HI, ID]);
+  }
 
   /** @internal */
-  constructor(capacity: number, port: MessagePort, key: number) {
-    super();
-    this.capacity = capacity;
-    this.#port = port;
-    this.key = ~key;
-    listen(port, (batch) => this.#receive(batch));
+  watch(): void {
+    watch(this.#port, () => {
+      this.#cut = true;
+      if (!this.gone) this.lost(new WorkerExitError());
+    });
+  }
+
+  /**
+   * @internal Crosses on to another thread: a new link to the home, whose port goes home (JOIN)
+   * while its other end crosses in this endpoint's place (added to `moves`). An endpoint whose
+   * link is over answers for the home: the channel is closed and drained (or its thread died).
+   */
+  again(moves: Transferable[]): ChannelToken {
+    const { port1, port2 } = new MessageChannel();
+    const key = mint();
+    if (!this.gone) this.#send([JOIN, port1, key]);
+    else {
+      const e = this.#death ?? this.#error;
+      port1.postMessage([[SHUT], [END, e === NONE ? undefined : encodeError(e)]]);
+    }
+    moves.push(port2);
+    return { gorx: 'chan', c: this.capacity, p: port2, k: key, h: this.far, i: this.#home, a: 1 };
   }
 
   /** @internal The cross-copy brand (internal/brand.ts). */
@@ -322,8 +365,9 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal */
   sync(): boolean {
-    if (this.#death === undefined) drain(this.#port, (batch) => this.#receive(batch));
-    return this.#death === undefined;
+    if (this.#death === undefined && !this.#closed && !this.#cut)
+      drain(this.#port, (batch) => this.#receive(batch));
+    return this.#death === undefined && !this.#closed;
   }
 
   #send(m: Msg): void {
@@ -336,11 +380,11 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     // A value sent ahead that no receiver took in its turn goes back (see PUSH).
     if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
     this.#report(early);
-    if (this.#q.length === 0) return;
+    if (this.#q.length === 0) return this.#over();
     const q = this.#q;
     this.#q = [];
     const refused = post(this, this.#port, q);
-    if (refused === undefined) return;
+    if (refused === undefined) return this.#over();
     // An offer that cannot be cloned never left: its send fails with the host's error.
     for (const id of refused.offers) this.#settle(id, refused.error);
     // Values that cannot be cloned never left: their credits go back, and the channel is closed
@@ -349,6 +393,14 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#sent -= n;
     if (n > 0) this.#send([RET, n]);
     if (!this.#shut) this.close(refused.error);
+  }
+
+  /** Closes the link once it is over and everything was said (the home keeps its side open till then). */
+  #over(): void {
+    if (!this.#closed && this.gone && this.#pre.length === 0 && this.#q.length === 0) {
+      this.#closed = true;
+      this.#port.close();
+    }
   }
 
   /**
@@ -579,6 +631,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           break;
       }
     }
+    // The link is over: its port closes at the end of the turn, once everything was said.
+    if (this.gone) later(this);
   }
 
   /** Gives the prefetched values back to the home, with the demand (after the report of takes). */

@@ -24,13 +24,25 @@ import { go, type Task, type TaskCtx } from '../task/go.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
-import { enroll, fence, type Gate, gate, host, type Peer } from './link.js';
+import {
+  died,
+  enroll,
+  fence,
+  type Gate,
+  gate,
+  host,
+  ID,
+  type Peer,
+  type Registry,
+  registries,
+} from './link.js';
 import {
   type Batch,
   CANCEL,
   type Envelope,
   ERR,
   envelopes,
+  GONE,
   incoming,
   OK,
   Outbox,
@@ -108,10 +120,15 @@ interface Job {
   word?: number;
 }
 
+/** The threads of this side's pools that are alive (those not READY yet hear of deaths after it). */
+const live = new Set<Thread>();
+
 class Thread {
   readonly jobs = new Map<number, Job>();
   /** The channels linked to this thread, by key: ours with endpoints there, theirs with endpoints here. */
-  readonly peers = new Map<number, Peer>();
+  readonly peers: Registry = new Map();
+  /** The thread's id, once it said READY. */
+  id = '';
   /** Holds the thread's batches until the channel traffic posted before them arrived. */
   readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
@@ -140,6 +157,8 @@ class Thread {
       () => fence(this.peers),
     );
     this.outbox.held = true;
+    this.outbox.push([READY, ID]);
+    live.add(this);
     this.endpoint = connect(worker, {
       message: (data) => pool.message(this, data),
       error: (error) => {
@@ -419,6 +438,8 @@ class Pool implements ThreadPool {
   message(thread: Thread, data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined || thread.gone) return;
+    const first = batch[0];
+    if (first?.[0] === READY) registries.set((thread.id = first[1]), thread.peers);
     // Channels in results are taken in first, so that the fence waits for their links as well.
     const peers: Peer[] = [];
     for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
@@ -473,6 +494,12 @@ class Pool implements ThreadPool {
  * `uncertain` becomes the number of values whose fate cannot be known.
  */
 function drop(thread: Thread, error: WorkerExitError): void {
+  registries.delete(thread.id);
+  // Links to it that no pool joins, here and in every other thread of this side's pools.
+  if (live.delete(thread) && thread.id !== '') {
+    died(thread.id, error);
+    for (const t of live) t.outbox.push([GONE, thread.id, error.code]);
+  }
   let uncertain = 0;
   for (const p of thread.peers.values()) uncertain += p.lost(error);
   thread.peers.clear();

@@ -5,6 +5,8 @@
 // tuples (an envelope's first element is its kind): tuples clone several times faster than
 // objects with keys, and a cold round trip of a batch as a tuple is about 10 µs shorter.
 //
+//   both ways       [READY, t]               the first envelope of each side: its thread id `t`
+//                                            (link.ts `ID`; the worker's also says it listens)
 //   main → worker   [RUN, id, f, a, d, w, s] start handler `f` with args `a`; `d` is the deadline of
 //                                            the task's context (library-clock ms), or undefined;
 //                                            `w`: where memory is shared, the index of the task's
@@ -15,8 +17,9 @@
 //                                            1 or 2: a plain CanceledError or DeadlineExceededError);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
 //                                            when it is `e.cause`, else the encoded cause
-//   worker → main   [READY]                  the worker listens (its first message)
-//                   [OK, id, v, t]           the task returned `v` after `t` µs of work
+//                   [GONE, t, code]          thread `t` (of a pool of this side) died with exit code
+//                                            `code`: links to it that no pool joins settle (link.ts)
+//   worker → main   [OK, id, v, t]           the task returned `v` after `t` µs of work
 //                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: `e` is the
 //                                            error of the task's own context, which the main side
 //                                            has itself (or makes, when the thread's deadline came
@@ -30,8 +33,8 @@ import type { Channel } from '../channel/Channel.js';
 import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
-import { cross } from './home.js';
-import { crossing, flushNow, isToken, type Peer } from './link.js';
+import { cameHome, cross } from './home.js';
+import { crossing, type Fence, flushNow, isToken, type Peer } from './link.js';
 import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
@@ -43,6 +46,7 @@ export const CANCEL = 1;
 export const READY = 2;
 export const OK = 3;
 export const ERR = 4;
+export const GONE = 5;
 /** In a CANCEL envelope: the cause is the error's own `cause`. */
 export const SAME = 1;
 
@@ -57,12 +61,13 @@ export type Envelope =
       s?: Int32Array,
     ]
   | readonly [k: typeof CANCEL, id: number, e: Wired | 1 | 2, c: Wired | typeof SAME | undefined]
-  | readonly [k: typeof READY]
+  | readonly [k: typeof READY, t: string]
+  | readonly [k: typeof GONE, t: string, code: number | undefined]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]
   | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0 | 1];
 
 /** A batch: the tag, the envelopes, and the fence (link.ts). */
-export type Batch = readonly [tag: typeof WIRE, m: Envelope[], f: number[] | undefined];
+export type Batch = readonly [tag: typeof WIRE, m: Envelope[], f: Fence | undefined];
 
 /** The envelopes of a gorx batch, or undefined for a message that is not one. */
 export function envelopes(data: unknown): Envelope[] | undefined {
@@ -110,16 +115,12 @@ function container(value: object): boolean {
  * post in the value's place. A `Channel` crosses as a link to a new endpoint (home.ts), also inside
  * arrays and plain objects (up to 3 levels down: `{ reply: ch }`, `[{ reply: ch }]`), which are
  * then copied along the way to it; its peer goes to `peers`, to be told if the other thread dies.
- * @throws TypeError for an endpoint of a channel whose home is another thread: it cannot cross again.
+ * An endpoint crosses on as a new link to the channel's home.
  */
 export function outgoing(value: unknown, list: Transferable[], peers?: Peer[], depth = DEPTH): unknown {
   if (typeof value !== 'object' || value === null) return value;
   moves(value, list, true);
-  if (value instanceof RemoteChannel) {
-    throw new TypeError(
-      'a channel whose home is another thread cannot cross again: pass the Channel from its home',
-    );
-  }
+  if (value instanceof RemoteChannel) return value.again(list);
   if (isSendPort(value) && typeof (value as { queues?: unknown }).queues === 'function') {
     const { token, peer } = cross(value as unknown as Channel<unknown>, list);
     peers?.push(peer);
@@ -159,7 +160,9 @@ function walk(value: object, f: (v: object, key: string | number) => void): void
 export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (isToken(value)) {
-    const remote = new RemoteChannel(value.c, value.p, value.k);
+    const own = cameHome(value);
+    if (own !== undefined) return own;
+    const remote = new RemoteChannel(value);
     peers?.push(remote);
     return remote;
   }
@@ -197,12 +200,12 @@ export class Outbox {
   readonly #post: Post;
   readonly #refused: (envelope: Envelope, error: unknown) => void;
   /** The fence of the next batch (link.ts). */
-  readonly #nextFence: () => number[] | undefined;
+  readonly #nextFence: () => Fence | undefined;
 
   constructor(
     post: Post,
     refused: (envelope: Envelope, error: unknown) => void,
-    fence: () => number[] | undefined,
+    fence: () => Fence | undefined,
   ) {
     this.#post = post;
     this.#refused = refused;

@@ -17,13 +17,26 @@ import { background, CancelCtx, type ContextError } from '../context/Context.js'
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError, type Wired } from '../threads/codec.js';
-import { enroll, fence, flushNow, type Gate, gate, type Peer } from '../threads/link.js';
+import { WorkerExitError } from '../threads/errors.js';
+import {
+  died,
+  enroll,
+  fence,
+  flushNow,
+  type Gate,
+  gate,
+  ID,
+  type Peer,
+  type Registry,
+  registries,
+} from '../threads/link.js';
 import {
   type Batch,
   CANCEL,
   type Envelope,
   ERR,
   envelopes,
+  GONE,
   incoming,
   OK,
   Outbox,
@@ -115,7 +128,7 @@ class Server {
   /** The thread's shared cancel words, once the pool has sent them (where memory is shared). */
   #words: Int32Array | undefined = undefined;
   /** The channels linked to the pool's thread, by key (link.ts). */
-  readonly #peers = new Map<number, Peer>();
+  readonly #peers: Registry = new Map();
   readonly #inOrder: Gate = gate(this.#peers);
   readonly #handlers: Map<string, Handler>;
   readonly outbox: Outbox;
@@ -134,8 +147,11 @@ class Server {
   receive(data: unknown): void {
     const batch = envelopes(data);
     if (batch === undefined) return;
+    // The pool's first envelope: its thread's id, under which the links to it are listed.
+    if (batch[0]?.[0] === READY) registries.set(batch[0][1], this.#peers);
     // Channels among the arguments are taken in first, so that the fence waits for their links too.
     for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
+    for (const env of batch) if (env[0] === GONE) died(env[1], new WorkerExitError(env[2]));
     this.#inOrder((data as Batch)[2], () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
@@ -298,7 +314,7 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     port.addEventListener!('message', (event: MessageEvent) => receive(event.data));
     port.start?.();
   }
-  server.outbox.push([READY]);
+  server.outbox.push([READY, ID]);
   server.outbox.flush();
   // A Node thread that ends by an uncaught error or process.exit() still posts what its channels
   // did in its last turn, so the values sent there are not lost.

@@ -1,6 +1,7 @@
 import { CanceledError, type Context } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeError, encodeError, type Wired } from '../../lib/threads/codec.js';
+import { ID } from '../../lib/threads/link.js';
 import { CANCEL, type Envelope, ERR, envelopes, OK, READY, RUN, SAME, WIRE } from '../../lib/threads/wire.js';
 import { serve } from '../../lib/worker/index.js';
 
@@ -40,7 +41,8 @@ describe('serve', () => {
       add: (a: number, b: number) => a + b,
       fail: () => Promise.reject(new RangeError('r')),
     });
-    expect((await side.seen(1))[0]).toEqual([READY]);
+    // Its first envelope names its thread.
+    expect((await side.seen(1))[0]).toEqual([READY, ID]);
     side.send(
       [RUN, 1, 'add', [1, 2], undefined],
       [RUN, 2, 'fail', [], undefined],

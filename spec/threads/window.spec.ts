@@ -25,7 +25,7 @@ describe('the credit window across threads', () => {
     const { port1, port2 } = new MessageChannel();
     ports.push(port1, port2);
     const home = farSide(port1);
-    const ep = new RemoteChannel<number>(8, port2, 1);
+    const ep = new RemoteChannel<number>({ gorx: 'chan', c: 8, p: port2, k: 'k', h: 'h', i: 0 });
     const got: number[] = [];
     const sub = ep.subscribe((v) => got.push(v));
     await flush();
@@ -47,7 +47,7 @@ describe('the credit window across threads', () => {
     const { port1, port2 } = new MessageChannel();
     ports.push(port1, port2);
     const home = farSide(port1);
-    const ep = new RemoteChannel<number>(4, port2, 1);
+    const ep = new RemoteChannel<number>({ gorx: 'chan', c: 4, p: port2, k: 'k', h: 'h', i: 0 });
     let n = 0;
     const sub = ep.subscribe(() => n++);
     await flush();

@@ -322,9 +322,24 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
     sendNested: async (out: SendChannel<{ inner: Channel<number> }>) => {
       await out.send({ inner: new Channel<number>() });
     },
-    /** Sends `{ back: ch }` on `out`: `ch` is an endpoint here, which cannot cross again. */
+    /** Sends `{ back: ch }` on `out`: `ch` is an endpoint here, which crosses on. */
     resend: async (ch: ReceiveChannel<number>, out: SendChannel<unknown>) => {
       await out.send({ back: ch });
+    },
+    /** Returns its argument (an endpoint here goes on as a result). */
+    itself: (value: unknown) => value,
+    /** Receives `{ back }` from `via`, then everything from `back`; returns the values in order. */
+    collectVia: async (via: ReceiveChannel<{ back: ReceiveChannel<unknown> }>) => {
+      const { back } = (await via.recv()).value!;
+      const got: unknown[] = [];
+      for await (const v of back) got.push(v);
+      return got;
+    },
+    /** Receives `k` values from `ch` (Promise face), then returns them with `ch` itself. */
+    takeSome: async (ch: ReceiveChannel<number>, k: number) => {
+      const got: number[] = [];
+      for (let i = 0; i < k; i++) got.push((await ch.recv()).value!);
+      return { got, ch };
     },
     /**
      * Receives one value from `ch`, then (once `next` is closed) receives from it until it is
