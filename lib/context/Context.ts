@@ -10,7 +10,7 @@ import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { CanceledError, DeadlineExceededError } from '../errors.js';
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
-import { context, show } from '../internal/validate.js';
+import { context, options, show } from '../internal/validate.js';
 import { CANCEL_KEY, CancelCtx } from './CancelCtx.js';
 
 /** @internal The cancellable node and its key, where the library's other parts know them from. */
@@ -50,15 +50,23 @@ declare const keyType: unique symbol;
 
 /**
  * A typed key for `withValue`. Keys compare by identity: two calls to `contextKey` with the same
- * name make two different keys.
+ * name make two different keys. A key made with `crossesThreads` is also matched by its name in a
+ * thread of a pool, where its value goes with each task.
  */
 export interface ContextKey<T> {
   readonly name: string;
+  readonly crossesThreads?: boolean;
   readonly [keyType]?: T;
 }
 
+/** The keys made with `crossesThreads`: a task started on a pool's thread takes their values along. @internal */
+export const crossing = new Set<ContextKey<unknown>>();
+
 /**
- * Makes a typed context key.
+ * Makes a typed context key. With `{ crossesThreads: true }` its value goes with a task started on
+ * a thread pool (`pool.go`, `pool.fn`) to the task's context there, where a key of the same name
+ * made the same way finds it (the value is copied as task arguments are); other keys stay behind.
+ * Make such keys once (a module's constant): they are kept for the program's life.
  *
  * @example
  * ```ts
@@ -68,11 +76,26 @@ export interface ContextKey<T> {
  * const ctx = withValue(background(), user, 'ada');
  * console.log(ctx.value(user)); // 'ada'
  * ```
+ * A key whose value goes with tasks to a pool's threads (the worker file makes the same key):
+ * ```ts
+ * import { background, contextKey, threadPool, withValue } from 'gorx';
+ *
+ * const tenant = contextKey<string>('tenant', { crossesThreads: true });
+ * const pool = threadPool(() => new Worker(new URL('./report.worker', import.meta.url), { type: 'module' }));
+ * await pool.go('report', [], withValue(background(), tenant, 'acme')); // there: ctx.value(tenant) === 'acme'
+ * ```
+ * @throws TypeError when `name` is not a string or `crossesThreads` is not a boolean.
  * Go: `type key struct{}` used with `context.WithValue`. Rules: CX9.
  */
-export function contextKey<T>(name: string): ContextKey<T> {
+export function contextKey<T>(name: string, opts?: { crossesThreads?: boolean }): ContextKey<T> {
   if (typeof name !== 'string') throw new TypeError(`contextKey: name must be a string, got ${show(name)}`);
-  return Object.freeze({ name, toString: () => `contextKey(${name})` });
+  const crosses = options('contextKey', opts)?.crossesThreads ?? false;
+  if (typeof crosses !== 'boolean') {
+    throw new TypeError(`contextKey: crossesThreads must be a boolean, got ${show(crosses)}`);
+  }
+  const key = Object.freeze({ name, crossesThreads: crosses, toString: () => `contextKey(${name})` });
+  if (crosses) crossing.add(key);
+  return key;
 }
 
 /** What a context of this copy answers for a key that is not its own: ask the parent. @internal */

@@ -14,7 +14,7 @@
 // - the pool's threads keep a Node process alive only while they run jobs.
 import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
-import { background, type Context, cause } from '../context/Context.js';
+import { background, type Context, cause, crossing } from '../context/Context.js';
 import { toContext } from '../context/interop.js';
 import { CanceledError, ClosedChannelError, DeadlineExceededError } from '../errors.js';
 import { activity } from '../internal/debug.js';
@@ -107,6 +107,8 @@ interface Job {
   readonly id: number;
   readonly name: string;
   readonly args: unknown[];
+  /** The values of the caller's crossing keys: name, value, … (undefined: none). */
+  readonly values: unknown[] | undefined;
   readonly moves: Transferable[];
   /** The links of the channels among its arguments. */
   readonly peers: Peer[];
@@ -185,7 +187,10 @@ class Thread {
       Atomics.store(this.#words, job.word, 0);
     }
     if (this.load++ === 0) this.endpoint.ref(true);
-    this.outbox.push([RUN, job.id, job.name, job.args, job.ctx.deadline, job.word, words], job.moves);
+    this.outbox.push(
+      [RUN, job.id, job.name, job.args, job.ctx.deadline, job.word, words, job.values],
+      job.moves,
+    );
   }
 
   /** Sets the cancel word at `index` (1: canceled, 2: deadline). */
@@ -249,8 +254,13 @@ class Pool implements ThreadPool {
     const moves: Transferable[] = [];
     const peers: Peer[] = [];
     let copy: unknown[];
+    let values: unknown[] | undefined;
     try {
       copy = args.map((a) => outgoing(a, moves, peers));
+      for (const key of crossing) {
+        const v = parent.value(key);
+        if (v !== undefined) (values ??= []).push(key.name, outgoing(v, moves, peers));
+      }
     } catch (error) {
       for (const p of peers) p.lost(null);
       throw error;
@@ -275,6 +285,7 @@ class Pool implements ThreadPool {
       id: this.#nextId++,
       name,
       args: copy,
+      values,
       moves,
       peers,
       ctx,

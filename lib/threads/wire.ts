@@ -7,12 +7,14 @@
 //
 //   both ways       [READY, t]               the first envelope of each side: its thread id `t`
 //                                            (link.ts `ID`; the worker's also says it listens)
-//   main → worker   [RUN, id, f, a, d, w, s] start handler `f` with args `a`; `d` is the deadline of
+//   main → worker   [RUN, id, f, a, d, w, s, v]
+//                                            start handler `f` with args `a`; `d` is the deadline of
 //                                            the task's context (library-clock ms), or undefined;
 //                                            `w`: where memory is shared, the index of the task's
 //                                            word, set on cancel (1, or 2 for a deadline), else
 //                                            undefined; `s`: the thread's shared words, with its
-//                                            first task only (one view, not one per task)
+//                                            first task only (one view, not one per task); `v`: the
+//                                            values of the context's crossing keys, name, value, …
 //                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts;
 //                                            1 or 2: a plain CanceledError or DeadlineExceededError);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
@@ -59,6 +61,7 @@ export type Envelope =
       d: number | undefined,
       w?: number,
       s?: Int32Array,
+      v?: unknown[],
     ]
   | readonly [k: typeof CANCEL, id: number, e: Wired | 1 | 2, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY, t: string]

@@ -13,7 +13,14 @@
 //   identity and a task that throws it ends with the caller's own error;
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
-import { background, CancelCtx, type ContextError } from '../context/Context.js';
+import {
+  background,
+  CancelCtx,
+  type ContextError,
+  type ContextKey,
+  STEP,
+  Uncancellable,
+} from '../context/Context.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError, type Wired } from '../threads/codec.js';
@@ -62,6 +69,18 @@ const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
 /** A task's context: `err` also reads its cancel word, if it has one (1: canceled, 2: deadline). */
+/** The root of a task's context in its thread: the values of the caller's crossing keys, by name. */
+class Carried extends Uncancellable {
+  readonly #values = new Map<string, unknown>();
+  constructor(values: unknown[]) {
+    super();
+    for (let i = 0; i < values.length; i += 2) this.#values.set(values[i] as string, values[i + 1]);
+  }
+  [STEP](key: ContextKey<unknown>): unknown {
+    return key.crossesThreads === true ? this.#values.get(key.name) : undefined;
+  }
+}
+
 class TaskCtx extends CancelCtx {
   /** The error `err` showed from the word, before the cancel message came. */
   early: ContextError | undefined = undefined;
@@ -70,8 +89,13 @@ class TaskCtx extends CancelCtx {
   readonly #words: Int32Array | undefined;
   readonly #word: number;
 
-  constructor(deadline: number | undefined, words: Int32Array | undefined, word: number | undefined) {
-    super(background(), deadline);
+  constructor(
+    deadline: number | undefined,
+    words: Int32Array | undefined,
+    word: number | undefined,
+    values: unknown[] | undefined,
+  ) {
+    super(values === undefined ? background() : new Carried(values), deadline);
     this.#words = word === undefined ? undefined : words;
     this.#word = word ?? 0;
     if (deadline === undefined) return;
@@ -150,7 +174,11 @@ class Server {
     // The pool's first envelope: its thread's id, under which the links to it are listed.
     if (batch[0]?.[0] === READY) registries.set(batch[0][1], this.#peers);
     // Channels among the arguments are taken in first, so that the fence waits for their links too.
-    for (const env of batch) if (env[0] === RUN) this.#take(env[3]);
+    for (const env of batch) {
+      if (env[0] !== RUN) continue;
+      this.#take(env[3]);
+      if (env[7] !== undefined) this.#take(env[7]);
+    }
     for (const env of batch) if (env[0] === GONE) died(env[1], new WorkerExitError(env[2]));
     this.#inOrder((data as Batch)[2], () => {
       for (const env of batch) {
@@ -168,9 +196,9 @@ class Server {
   }
 
   #run(env: Run): void {
-    const [, id, name, args, deadline, word, words] = env;
+    const [, id, name, args, deadline, word, words, values] = env;
     if (words !== undefined) this.#words = words;
-    const ctx = new TaskCtx(deadline, this.#words, word);
+    const ctx = new TaskCtx(deadline, this.#words, word, values);
     this.#running.set(id, ctx);
     const t0 = performance.now();
     const handler = this.#handlers.get(name);

@@ -148,6 +148,15 @@ describe('cancel arguments', () => {
     expect(ran).toBe(false);
   });
 
+  it('contextKey: a name that is not a string, options that are not an object, a crossesThreads that is not a boolean are TypeErrors', () => {
+    expect(() => contextKey(1 as never)).toThrow(TypeError);
+    expect(() => contextKey('k', 'yes' as never)).toThrow('contextKey: options must be an object, got');
+    expect(() => contextKey('k', { crossesThreads: 'yes' as never })).toThrow(
+      'contextKey: crossesThreads must be a boolean, got',
+    );
+    expect(contextKey('k', {}).crossesThreads).toBe(false);
+  });
+
   it('T9 a Context the user made (CX14), an AbortSignal and null (no token) still work', async () => {
     const [inner, cancel] = withCancel(background());
     const user: Context = {

@@ -14,6 +14,7 @@ import {
   UnlockError,
   WorkerExitError,
   withCancelCause,
+  withValue,
   workerPool,
 } from 'gorx';
 import { verifyNoLeaks } from 'gorx/testing';
@@ -21,6 +22,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flush, track } from '../helpers/async.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
+import { localTenant, tenant } from './workers/keys.js';
 
 registerClasses();
 
@@ -97,6 +99,17 @@ describe('threadPool on Web Workers', () => {
     ['TypeError', TypeError, 'not a function'],
     ['AbortError', DOMException, 'stopped'],
   ] as const;
+
+  it('CX9 values under keys made with crossesThreads reach the task context in the Web Worker; other keys stay behind', async () => {
+    const { pool } = webPool({ size: 1 });
+    const ctx = withValue(withValue(background(), localTenant, 'here only'), tenant, 'acme');
+    expect(await pool.go('values', [], ctx)).toEqual({
+      tenant: 'acme',
+      trace: undefined,
+      localTenant: undefined,
+      derived: 'acme',
+    });
+  });
 
   it('E1 an error thrown in a Web Worker reaches the caller as its own class, with its cause and properties', async () => {
     const { pool } = webPool({ size: 1 });

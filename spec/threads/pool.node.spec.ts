@@ -12,6 +12,7 @@ import {
   withCancel,
   withCancelCause,
   withTimeout,
+  withValue,
   workerPool,
 } from 'gorx';
 import { verifyNoLeaks } from 'gorx/testing';
@@ -22,6 +23,7 @@ import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/t
 import { transfer } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
+import { localTenant, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
 
 registerClasses();
@@ -181,6 +183,29 @@ describe('threadPool', () => {
     } finally {
       seen.restore();
     }
+  });
+
+  it('CX9 values under keys made with crossesThreads reach the task context in the thread (innermost first, and in contexts derived there); other keys stay behind', async () => {
+    let ctx = withValue(background(), tenant, 'outer');
+    ctx = withValue(ctx, localTenant, 'here only');
+    ctx = withValue(withCancel(ctx)[0], tenant, 'acme');
+    expect(await shared.pool.go('values', [], ctx)).toEqual({
+      tenant: 'acme',
+      trace: undefined,
+      localTenant: undefined,
+      derived: 'acme',
+    });
+    const path = ['a', 'b'];
+    expect(await shared.pool.go('values', [], withValue(background(), trace, { id: 7, path }))).toEqual({
+      tenant: undefined,
+      trace: { id: 7, path },
+      localTenant: undefined,
+      derived: undefined,
+    });
+    // A value that cannot be cloned fails the task as an argument would, and the pool goes on.
+    const bad = withValue(background(), tenant, (() => 'x') as unknown as string);
+    await expect(shared.pool.go('values', [], bad)).rejects.toMatchObject({ name: 'DataCloneError' });
+    expect(await shared.pool.go('values', [])).toMatchObject({ tenant: undefined });
   });
 
   it("C2 a plain cancellation reaches the thread as a CanceledError with Go's text, which is also its cause", async () => {

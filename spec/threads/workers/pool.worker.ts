@@ -15,6 +15,7 @@ import { type Context, serve, transfer, WorkerExitError } from '../../../lib/wor
 import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
 import { floors } from './floors.js';
+import { contextValues } from './keys.js';
 
 registerClasses();
 
@@ -71,6 +72,7 @@ const forever = () => new Promise<never>(() => {});
 serve({
   fib,
   noop: () => undefined,
+  values: (ctx: Context) => contextValues(ctx),
   echo: (value: unknown) => value,
   args: (...args: unknown[]) => args.length - 1,
   thread: () => threadId,

@@ -11,6 +11,7 @@ import {
 } from 'gorx';
 import { type Context, serve, WorkerExitError } from 'gorx/worker';
 import { ParseError, QuotaError, registerClasses } from './classes.js';
+import { contextValues } from './keys.js';
 
 registerClasses();
 
@@ -35,6 +36,7 @@ const made: Record<string, () => Error> = {
 serve({
   fib,
   noop: () => undefined,
+  values: (ctx: Context) => contextValues(ctx),
   thread: () => thread,
   /** What this thread can share memory with. */
   isolation: () => ({
