@@ -23,7 +23,7 @@ import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/t
 import { transfer } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
-import { localTenant, tenant, trace } from './workers/keys.js';
+import { localTenant, replies, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
 
 registerClasses();
@@ -206,6 +206,10 @@ describe('threadPool', () => {
     const bad = withValue(background(), tenant, (() => 'x') as unknown as string);
     await expect(shared.pool.go('values', [], bad)).rejects.toMatchObject({ name: 'DataCloneError' });
     expect(await shared.pool.go('values', [])).toMatchObject({ tenant: undefined });
+    // A channel as a value crosses as an endpoint, as in an argument.
+    const ch = new Channel<string>(1);
+    await shared.pool.go('reply', ['hi'], withValue(background(), replies, ch));
+    expect(ch.tryRecv()).toEqual({ value: 'hi', ok: true });
   });
 
   it("C2 a plain cancellation reaches the thread as a CanceledError with Go's text, which is also its cause", async () => {

@@ -15,7 +15,7 @@ import { type Context, serve, transfer, WorkerExitError } from '../../../lib/wor
 import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
 import { floors } from './floors.js';
-import { contextValues } from './keys.js';
+import { contextValues, replies } from './keys.js';
 
 registerClasses();
 
@@ -73,6 +73,7 @@ serve({
   fib,
   noop: () => undefined,
   values: (ctx: Context) => contextValues(ctx),
+  reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
   echo: (value: unknown) => value,
   args: (...args: unknown[]) => args.length - 1,
   thread: () => threadId,
