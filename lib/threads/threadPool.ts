@@ -21,6 +21,7 @@ import { activity } from '../internal/debug.js';
 import { Ring } from '../internal/Ring.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task, type TaskCtx } from '../task/go.js';
+import { now } from '../time/clock.js';
 import { decodeError, encodeError } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
@@ -188,7 +189,7 @@ class Thread {
     }
     if (this.load++ === 0) this.endpoint.ref(true);
     this.outbox.push(
-      [RUN, job.id, job.name, job.args, job.ctx.deadline, job.word, words, job.values],
+      [RUN, job.id, job.name, job.args, wall(job.ctx.deadline), job.word, words, job.values],
       job.moves,
     );
   }
@@ -515,6 +516,17 @@ function drop(thread: Thread, error: WorkerExitError): void {
   for (const p of thread.peers.values()) uncertain += p.lost(error);
   thread.peers.clear();
   (error as { uncertain: number }).uncertain += uncertain;
+}
+
+/**
+ * `deadline` as the thread reads it, on the wall clock all threads share: as it is on the real
+ * clock; on a virtual one (a synctest bubble, TestScheduler) the time left on it, from now.
+ */
+function wall(deadline: number | undefined): number | undefined {
+  if (deadline === undefined) return undefined;
+  const t = now();
+  const w = Date.now();
+  return Math.abs(t - w) <= 1 ? deadline : deadline - t + w;
 }
 
 function defaultSize(): number {

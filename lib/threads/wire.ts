@@ -9,7 +9,8 @@
 //                                            (link.ts `ID`; the worker's also says it listens)
 //   main → worker   [RUN, id, f, a, d, w, s, v]
 //                                            start handler `f` with args `a`; `d` is the deadline of
-//                                            the task's context (library-clock ms), or undefined;
+//                                            the task's context (wall-clock ms; on a virtual clock,
+//                                            the time left on it from now), or undefined;
 //                                            `w`: where memory is shared, the index of the task's
 //                                            word, set on cancel (1, or 2 for a deadline), else
 //                                            undefined; `s`: the thread's shared words, with its

@@ -2,7 +2,17 @@
 // see, so the bubble waits for it in real time (time stands still meanwhile) rather than report a
 // deadlock; the pool's jobs and its closing threads are external work of their own accord.
 import { Worker } from 'node:worker_threads';
-import { after, background, Channel, go, recv, select, threadPool, withTimeout } from 'gorx';
+import {
+  after,
+  background,
+  Channel,
+  DeadlineExceededError,
+  go,
+  recv,
+  select,
+  threadPool,
+  withTimeout,
+} from 'gorx';
 import { DeadlockError, synctest } from 'gorx/testing';
 import { describe, expect, it } from 'vitest';
 import { registerClasses } from '../threads/workers/classes.js';
@@ -39,6 +49,23 @@ describe('synctest with a thread pool', () => {
       expect((await select({ done: recv(ctx.done), late: recv(after(120_000)) })).case).toBe('done');
       expect(t.now() - start).toBe(60_000);
       cancel();
+      await pool.close();
+    });
+  });
+
+  it('C2 a deadline in a bubble crosses as the time left on the virtual clock: the thread counts it in real time', async () => {
+    await synctest(async () => {
+      const pool = threadPool(() => new Worker(workerUrl()), { size: 1 });
+      const [ctx, cancel] = withTimeout(background(), 5_000);
+      const there = await pool.go<number>('deadline', [], ctx);
+      // The thread's deadline is about 5 s from now on its own (real) clock, not in the year 2000.
+      const left = there - Date.now();
+      expect(left).toBeGreaterThan(3_000);
+      expect(left).toBeLessThanOrEqual(5_000);
+      const [short, stop] = withTimeout(background(), 30);
+      await expect(pool.go('wait', [], short)).rejects.toBeInstanceOf(DeadlineExceededError);
+      cancel();
+      stop();
       await pool.close();
     });
   });
