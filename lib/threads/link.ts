@@ -146,11 +146,12 @@ export const registries = new Map<string, Registry>();
  */
 export function enroll(registry: Registry | undefined, peers: readonly Peer[], far?: string): void {
   for (const p of peers) {
+    const to = p.far ?? far;
     const r = p.far === undefined ? registry : registries.get(p.far);
     if (r !== undefined) {
       r.set(p.key, p);
       p.registry = r;
-    } else if ((p.far ?? far) !== undefined) stray(p, (p.far ?? far)!);
+    } else if (to !== undefined) stray(p, to);
     else p.watch();
   }
 }

@@ -683,6 +683,36 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(ch.length).toBe(0);
     });
 
+    it(`MM1 what a ${thread} sent on an endpoint that reached it through another ${thread} is here when its task settles`, async () => {
+      const a = single();
+      const b = single();
+      for (let round = 0; round < 20; round++) {
+        const key = `inbox${round}`;
+        const inbox = await b.pool.go<RemoteChannel<{ back: Channel<number> }>>('inbox', [key]);
+        const ch = new Channel<number>(8);
+        const sent = b.pool.go('sendVia', [key, 8]);
+        await a.pool.go('resend', [ch, inbox]);
+        await sent;
+        expect(ch.length).toBe(8);
+        expect(range(8).map(() => ch.tryRecv()?.value)).toEqual(range(8));
+      }
+    });
+
+    it(`R2 a ${thread} that got an endpoint through the main thread dies: the channel's ${thread} takes back what it held, and its other receivers go on in order`, async () => {
+      const a = single();
+      const b = single();
+      const n = 2000;
+      const src = await a.pool.go<RemoteChannel<number>>('source', [4, n]);
+      const slow = b.pool.go('slow', [src, 5]).then(undefined, (e: unknown) => e);
+      await flush(20);
+      b.worker.terminate();
+      expect(await slow).toBeInstanceOf(WorkerExitError);
+      const rest = await gather(src);
+      expect(rest.at(-1)).toBe(n - 1);
+      for (let i = 1; i < rest.length; i++)
+        if (rest[i]! <= rest[i - 1]!) expect(rest[i]).toBeGreaterThan(rest[i - 1]!);
+    });
+
     it('an endpoint whose channel is closed and drained crosses on closed and drained, with its error', async () => {
       const a = single();
       const src = await a.pool.go<RemoteChannel<number>>('source', [2, 3]);

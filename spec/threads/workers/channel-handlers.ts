@@ -326,6 +326,22 @@ export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => 
     resend: async (ch: ReceiveChannel<number>, out: SendChannel<unknown>) => {
       await out.send({ back: ch });
     },
+    /** A channel made here, kept under `key` for `sendVia`; returned (it crosses as an endpoint). */
+    inbox: (key: string) => {
+      const ch = new Channel<number>(1);
+      kept.set(key, ch);
+      return ch;
+    },
+    /**
+     * Receives a channel (inside `{ back }`) on the inbox kept under `key`, sends 0 … n-1 on it,
+     * and returns: the caller must see every value once the task has settled.
+     */
+    sendVia: async (key: string, n: number) => {
+      const inbox = kept.get(key)! as unknown as Channel<{ back: SendChannel<number> }>;
+      kept.delete(key);
+      const { back } = (await inbox.recv()).value!;
+      for (let i = 0; i < n; i++) if (!back.trySend(i)) await back.send(i);
+    },
     /** Returns its argument (an endpoint here goes on as a result). */
     itself: (value: unknown) => value,
     /** Receives `{ back }` from `via`, then everything from `back`; returns the values in order. */
