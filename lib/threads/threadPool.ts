@@ -22,7 +22,7 @@ import { Ring } from '../internal/Ring.js';
 import { count, fn, options, show } from '../internal/validate.js';
 import { go, type Task, type TaskCtx } from '../task/go.js';
 import { now } from '../time/clock.js';
-import { decodeError, encodeError } from './codec.js';
+import { decodeError, encodeError, type Wired } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
 import {
@@ -474,7 +474,7 @@ class Pool implements ThreadPool {
         // The handler returned its context's error: the task ends with this side's own ctx.err
         // (a thread's context is done before this side's only when the thread's deadline came first).
         else if (env[4] === 1) this.#settle(job, false, job.ctx.err ?? new DeadlineExceededError());
-        else this.#settle(job, false, decodeError(env[2]));
+        else this.#settle(job, false, decodeError(env[2] as Wired));
       }
     }
     this.#pump();

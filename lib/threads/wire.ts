@@ -23,10 +23,10 @@
 //                   [GONE, t, code]          thread `t` (of a pool of this side) died with exit code
 //                                            `code`: links to it that no pool joins settle (link.ts)
 //   worker → main   [OK, id, v, t]           the task returned `v` after `t` µs of work
-//                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: `e` is the
-//                                            error of the task's own context, which the main side
-//                                            has itself (or makes, when the thread's deadline came
-//                                            first)
+//                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: it failed
+//                                            with its own context's error, which the main side has
+//                                            itself (or makes, when the thread's deadline came
+//                                            first), and `e` is 0
 //
 // Values that leave a thread (task arguments, results, values sent on a channel to another thread:
 // link.ts `crossing`) pass through one hook, `outgoing`, which collects the buffers marked by
@@ -68,7 +68,7 @@ export type Envelope =
   | readonly [k: typeof READY, t: string]
   | readonly [k: typeof GONE, t: string, code: number | undefined]
   | readonly [k: typeof OK, id: number, v: unknown, t: number]
-  | readonly [k: typeof ERR, id: number, e: Wired, t: number, own: 0 | 1];
+  | readonly [k: typeof ERR, id: number, e: Wired | 0, t: number, own: 0 | 1];
 
 /** A batch: the tag, the envelopes, and the fence (link.ts). */
 export type Batch = readonly [tag: typeof WIRE, m: Envelope[], f: Fence | undefined];

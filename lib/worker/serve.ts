@@ -234,9 +234,9 @@ class Server {
       this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
       enroll(this.#peers, peers);
     } else {
+      // Its own context's error does not go: the caller has that error itself.
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
-      // Its own context's error goes without its stack: the caller has that error itself.
-      this.outbox.push([ERR, id, encodeError(value, !own), t, own ? 1 : 0]);
+      this.outbox.push(own ? [ERR, id, 0, t, 1] : [ERR, id, encodeError(value), t, 0]);
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();

@@ -74,8 +74,8 @@ describe('serve', () => {
     const [, answer] = await side.seen(2);
     expect(seen.err).toBeInstanceOf(CanceledError);
     expect(seen.err?.cause).toBeInstanceOf(RangeError);
-    // the handler ended with its own context's error: flagged, so the caller uses its own ctx.err
-    expect([answer![0], answer![1], answer![4]]).toEqual([ERR, 7, 1]);
+    // the handler ended with its own context's error: flagged, not sent (the caller uses its own ctx.err)
+    expect([answer![0], answer![1], answer![2], answer![4]]).toEqual([ERR, 7, 0, 1]);
   });
 
   it('C2 a deadline in the run envelope becomes the deadline of the task context', async () => {
