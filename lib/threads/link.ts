@@ -44,7 +44,8 @@
 // same on both sides and unique across threads (`mint`), so an endpoint can cross on: the thread
 // that holds it opens the new link and sends its port home (JOIN). A link is listed with the
 // thread at its other end (`registries`, by thread id) where a pool's port joins the two threads;
-// between threads no pool joins (two threads of a pool), the close of its port tells of a death.
+// between threads no pool joins (two threads of a pool) it is a stray: the pool that sees one of
+// them die tells its other threads (GONE, wire.ts), and Node also closes its port.
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
@@ -405,9 +406,9 @@ export function post(
 }
 
 /**
- * Calls `closed` when `port` closes (where the host tells: Node, Chromium): the thread at its other
- * end died, or ended the link. Everything posted before arrived first; the port must not be read
- * synchronously any more (Node crashes).
+ * Calls `closed` when `port` closes, where the host tells (Node; Chromium does not when a thread is
+ * terminated): the thread at its other end died, or ended the link. Everything posted before
+ * arrived first; the port must not be read synchronously any more (Node crashes).
  */
 export function watch(port: MessagePort, closed: () => void): void {
   port.addEventListener('close', closed);
