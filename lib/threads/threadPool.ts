@@ -43,6 +43,7 @@ import {
   type Envelope,
   ERR,
   envelopes,
+  foreign,
   GONE,
   incoming,
   OK,
@@ -51,6 +52,7 @@ import {
   READY,
   RUN,
   SAME,
+  WIRE,
 } from './wire.js';
 
 /**
@@ -449,7 +451,16 @@ class Pool implements ThreadPool {
   /** @internal */
   message(thread: Thread, data: unknown): void {
     const batch = envelopes(data);
-    if (batch === undefined || thread.gone) return;
+    if (thread.gone) return;
+    if (batch === undefined) {
+      // A worker file built with another gorx: nothing it says can be read, so it is ended.
+      const tag = foreign(data);
+      if (tag === undefined) return;
+      thread.error ??= new Error(
+        `the worker speaks ${tag}, this thread ${WIRE}: build both with the same gorx`,
+      );
+      return thread.endpoint.terminate();
+    }
     const first = batch[0];
     if (first?.[0] === READY) registries.set((thread.id = first[1]), thread.peers);
     // Channels in results are taken in first, so that the fence waits for their links as well.

@@ -78,6 +78,12 @@ export function envelopes(data: unknown): Envelope[] | undefined {
   return Array.isArray(data) && data[0] === WIRE && Array.isArray(data[1]) ? data[1] : undefined;
 }
 
+/** The tag of a batch of another gorx build (whose messages this one cannot read), if `data` is one. */
+export function foreign(data: unknown): string | undefined {
+  const tag: unknown = Array.isArray(data) ? data[0] : undefined;
+  return typeof tag === 'string' && tag.startsWith('gorx/') && tag !== WIRE ? tag : undefined;
+}
+
 /**
  * Marks `value` so that, when it crosses to another thread (a task argument, a task's result, or a
  * value sent on a channel whose other side is another thread), the listed buffers are moved

@@ -20,7 +20,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerExitError } from '../../lib/threads/errors.js';
 import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/threads/threadPool.js';
-import { transfer } from '../../lib/threads/wire.js';
+import { transfer, WIRE } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, replies, tenant, trace } from './workers/keys.js';
@@ -420,6 +420,22 @@ describe('threadPool', () => {
   });
 
   describe('bad input', () => {
+    it('R2 a worker file built with another gorx (another wire format): its tasks fail with WorkerExitError saying so, nothing hangs', async () => {
+      const other = `const { parentPort } = require('node:worker_threads');
+        parentPort.postMessage(['gorx/1', [[2]], undefined]);
+        parentPort.on('message', () => {});`;
+      const pool = threadPool(() => new Worker(other, { eval: true }), { size: 1 });
+      try {
+        const err = await pool.go('fib', [3]).then(undefined, (e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkerExitError);
+        expect(((err as WorkerExitError).cause as Error).message).toBe(
+          `the worker speaks gorx/1, this thread ${WIRE}: build both with the same gorx`,
+        );
+      } finally {
+        await pool.close();
+      }
+    });
+
     it('threadPool: a spawn that is not a function, or does not return a Worker, is a TypeError at the call', () => {
       expect(() => threadPool('w.js' as never)).toThrow(TypeError);
       expect(() => threadPool(() => ({}), { size: 1 })).toThrow(/spawn must return a Worker/);
