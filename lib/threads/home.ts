@@ -37,8 +37,10 @@ import {
   drain,
   END,
   HI,
+  homeSides,
   ID,
   JOIN,
+  joined,
   later,
   listen,
   type Msg,
@@ -439,6 +441,7 @@ class HomeLink implements Side, Peer {
           this.#join(m);
           break;
         case HI: {
+          joined.delete(this.key);
           // Came home: the link is not used.
           if (m[1] === '') {
             this.#leave();
@@ -726,7 +729,8 @@ class HomeLink implements Side, Peer {
 
   /** The endpoint crossed on to another thread: a link for it, on the port it sent. */
   #join(m: Msg): void {
-    open(this.#ch, m[1] as MessagePort, m[2] as string);
+    const key = m[2] as string;
+    joined.set(key, open(this.#ch, m[1] as MessagePort, key));
   }
 
   /**
@@ -738,6 +742,7 @@ class HomeLink implements Side, Peer {
     this.unpark();
     this.flush();
     this.gone = true;
+    joined.delete(this.key);
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
     if (links.length === 0) {
@@ -798,6 +803,11 @@ export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: Cha
   const token = { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key, h: ID, i: link.home } as const;
   return { token, peer: link };
 }
+
+homeSides.sync = () => {
+  // A link may leave as it reads: walk copies.
+  for (const home of [...homes.values()]) for (const l of home.links.slice()) l.sync();
+};
 
 /**
  * The channel itself, for an endpoint of it that came home through another thread (its new link

@@ -165,6 +165,9 @@ const strays = new Map<string, Set<Peer>>();
 /** The threads known to have died. */
 const dead = new Set<string>();
 
+/** Whether thread `id` is known to have died. */
+export const isDead = (id: string): boolean => dead.has(id);
+
 /** Keeps `p`, a link to thread `far` that no pool's port joins to this one, until that thread dies. */
 export function stray(p: Peer, far: string): void {
   p.far = far;
@@ -218,11 +221,29 @@ const gates = new Set<Gate>();
  */
 export type Gate = (f?: Fence, run?: () => void) => void;
 
+/**
+ * The home sides of links opened for endpoints that crossed on (JOIN), until their first message
+ * (HI) lists them with their thread: a fence may name one before that.
+ */
+export const joined = new Map<string, Peer>();
+
+/** Reads what the links to the home sides here already carry (Node), a JOIN among it. */
+export const homeSides: { sync?: () => void } = {};
+
+/** The link `key` names in a fence of the thread of `peers`, if this thread has it. */
+function named(peers: Registry, key: string): Peer | undefined {
+  const p = peers.get(key) ?? joined.get(key);
+  if (p !== undefined || host.now === undefined) return p;
+  // Not known yet: an endpoint that crossed on may have sent its port home already.
+  homeSides.sync?.();
+  return peers.get(key) ?? joined.get(key);
+}
+
 export function gate(peers: Registry): Gate {
   const q: [f: Fence | undefined, run: () => void][] = [];
   const open = (f: Fence | undefined): boolean => {
     for (let i = 0; f !== undefined && i < f.length; i += 2) {
-      const p = peers.get(f[i] as string);
+      const p = named(peers, f[i] as string);
       const n = f[i + 1] as number;
       if (p !== undefined && p.seen < n && p.sync() && p.seen < n) return false;
     }

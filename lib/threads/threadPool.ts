@@ -48,6 +48,7 @@ import {
   incoming,
   OK,
   Outbox,
+  orphaned,
   outgoing,
   READY,
   RUN,
@@ -501,7 +502,9 @@ class Pool implements ThreadPool {
       thread.peers.delete(p.key);
       p.lost(null);
     }
-    this.#settle(job, false, error);
+    // An endpoint among its arguments whose channel's thread died meanwhile: that death is why.
+    const death = orphaned(job.args, 4) || orphaned(job.values, 4);
+    this.#settle(job, false, death ? new WorkerExitError(undefined, { cause: error }) : error);
     this.#pump();
   }
 

@@ -37,7 +37,7 @@ import { isSendPort } from '../internal/brand.js';
 import { show } from '../internal/validate.js';
 import type { Wired } from './codec.js';
 import { cameHome, cross } from './home.js';
-import { crossing, type Fence, flushNow, isToken, type Peer } from './link.js';
+import { crossing, type Fence, flushNow, isDead, isToken, type Peer } from './link.js';
 import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
@@ -182,6 +182,18 @@ export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown
     if (x !== v) (value as Record<string | number, unknown>)[key] = x;
   });
   return value;
+}
+
+/**
+ * Whether `value` carries an endpoint whose channel's thread died (its port closed with it, so it
+ * cannot be posted any more).
+ */
+export function orphaned(value: unknown, depth = DEPTH): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (isToken(value)) return isDead(value.h);
+  let found = false;
+  if (depth > 0 && container(value)) walk(value, (v) => (found ||= orphaned(v, depth - 1)));
+  return found;
 }
 
 crossing.out = outgoing;

@@ -698,6 +698,22 @@ export function channelSuite(platform: ChannelPlatform): void {
       }
     });
 
+    it(`R2 the home ${thread} of a channel dies just as its endpoint leaves for another ${thread}: that task ends with WorkerExitError either way`, async () => {
+      for (let round = 0; round < 3; round++) {
+        const a = single();
+        const b = single();
+        const src = await a.pool.go<RemoteChannel<number>>('source', [4, Number.POSITIVE_INFINITY]);
+        // The other thread is still starting: the endpoint waits here with its task.
+        const drained = b.pool.go<{ error?: string }>('drain', [src]);
+        a.worker.terminate();
+        const seen = await drained.then(
+          (r) => r.error,
+          (e: unknown) => (e as Error).name,
+        );
+        expect(seen).toBe('WorkerExitError');
+      }
+    });
+
     it(`R2 a ${thread} that got an endpoint through the main thread dies: the channel's ${thread} takes back what it held, and its other receivers go on in order`, async () => {
       const a = single();
       const b = single();
@@ -727,6 +743,8 @@ export function channelSuite(platform: ChannelPlatform): void {
       const a = single();
       const b = single();
       const src = await a.pool.go<RemoteChannel<number>>('source', [4, Number.POSITIVE_INFINITY]);
+      // The other thread is running: the endpoint reaches it before the death.
+      await b.pool.go('itself', [0]);
       const drained = b.pool.go<{ n: number; error?: string }>('drain', [src]);
       await flush(20);
       const t0 = performance.now();
