@@ -262,8 +262,11 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   again(moves: Transferable[]): ChannelToken {
     const { port1, port2 } = new MessageChannel();
     const key = mint();
-    if (!this.gone) this.#send([JOIN, port1, key]);
-    else {
+    // The port leaves for home before the token leaves this thread.
+    if (!this.gone) {
+      this.#send([JOIN, port1, key]);
+      this.flush(true);
+    } else {
       const e = this.#death ?? this.#error;
       port1.postMessage([[SHUT], [END, e === NONE ? undefined : encodeError(e)]]);
     }
