@@ -22,6 +22,10 @@
 //   prefetched values, with the close error if there was one;
 // - an offer is settled once: by DONE, WITHDRAWN, or the SHUT that follows it when the home
 //   refused it (closed), or by the home's death.
+// - an endpoint that crosses on to another thread opens a new link to the home: its port is
+//   posted home (JOIN) before the token leaves here; once this link is over, it answers for the
+//   home itself (closed and drained). This endpoint closes its port when the link is over and all
+//   was said (the home leaves its side open till then, so a JOIN still arrives).
 
 import { Observable } from 'rxjs';
 import { ReceivePort } from '../channel/ReceivePort.js';
