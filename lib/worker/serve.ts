@@ -68,7 +68,7 @@ export interface ServeOptions {
 const PROMPT = 200;
 
 let taskEnded: CanceledError | undefined;
-/** A task's context: `err` also reads its cancel word, if it has one (1: canceled, 2: deadline). */
+
 /** The root of a task's context in its thread: the values of the caller's crossing keys, by name. */
 class Carried extends Uncancellable {
   readonly #values = new Map<string, unknown>();
@@ -81,6 +81,7 @@ class Carried extends Uncancellable {
   }
 }
 
+/** A task's context: `err` also reads its cancel word, if it has one (1: canceled, 2: deadline). */
 class TaskCtx extends CancelCtx {
   /** The error `err` showed from the word, before the cancel message came. */
   early: ContextError | undefined = undefined;
