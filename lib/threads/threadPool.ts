@@ -503,7 +503,7 @@ class Pool implements ThreadPool {
       p.lost(null);
     }
     // An endpoint among its arguments whose channel's thread died meanwhile: that death is why.
-    const death = orphaned(job.args, 4) || orphaned(job.values, 4);
+    const death = orphaned(job.values === undefined ? job.args : [...job.args, ...job.values]);
     this.#settle(job, false, death ? new WorkerExitError(undefined, { cause: error }) : error);
     this.#pump();
   }

@@ -185,15 +185,37 @@ export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown
 }
 
 /**
- * Whether `value` carries an endpoint whose channel's thread died (its port closed with it, so it
- * cannot be posted any more).
+ * Whether `values`, which could not be posted, failed for an endpoint among them whose channel's
+ * thread is gone (its port closed with that thread's, so it cannot be posted any more; the pool
+ * may not have seen the death yet) rather than for a value that cannot be cloned: the rest, without
+ * the endpoints that crossed on, clones.
  */
-export function orphaned(value: unknown, depth = DEPTH): boolean {
-  if (typeof value !== 'object' || value === null) return false;
-  if (isToken(value)) return isDead(value.h);
-  let found = false;
-  if (depth > 0 && container(value)) walk(value, (v) => (found ||= orphaned(v, depth - 1)));
-  return found;
+export function orphaned(values: unknown[]): boolean {
+  const found = { any: false };
+  const rest = values.map((v) => bare(v, found));
+  if (!found.any) return false;
+  try {
+    structuredClone(rest);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `value` with the endpoints that crossed on (or whose channel's thread died) left out. */
+function bare(value: unknown, found: { any: boolean }, depth = DEPTH): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (isToken(value)) {
+    if (value.a !== 1 && !isDead(value.h)) return value;
+    found.any = true;
+    return null;
+  }
+  if (depth === 0 || !container(value)) return value;
+  const copy = (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
+  walk(value, (v, key) => {
+    copy[key] = bare(v, found, depth - 1);
+  });
+  return copy;
 }
 
 crossing.out = outgoing;

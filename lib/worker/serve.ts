@@ -47,6 +47,7 @@ import {
   incoming,
   OK,
   Outbox,
+  orphaned,
   outgoing,
   type Post,
   READY,
@@ -257,7 +258,10 @@ class Server {
 
   /** A result the host cannot clone: the task fails with the host's error instead. */
   #refused(envelope: Envelope, error: unknown): void {
-    if (envelope[0] === OK) this.outbox.push([ERR, envelope[1], encodeError(error), envelope[3], 0]);
+    if (envelope[0] !== OK) return;
+    // An endpoint in the result whose channel's thread is gone: that death is why.
+    const e = orphaned([envelope[2]]) ? new WorkerExitError(undefined, { cause: error }) : error;
+    this.outbox.push([ERR, envelope[1], encodeError(e), envelope[3], 0]);
   }
 }
 

@@ -714,6 +714,14 @@ export function channelSuite(platform: ChannelPlatform): void {
       }
     });
 
+    it(`an argument that cannot be cloned beside an endpoint that crosses on still fails its task with DataCloneError`, async () => {
+      const a = single();
+      const src = await a.pool.go<RemoteChannel<number>>('source', [4, 3]);
+      const err = await pool.go('drain', [src, () => 1]).then(undefined, (e: unknown) => e);
+      expect((err as Error).name).toBe('DataCloneError');
+      expect(await gather(src)).toEqual([0, 1, 2]);
+    });
+
     it(`R2 a ${thread} that got an endpoint through the main thread dies: the channel's ${thread} takes back what it held, and its other receivers go on in order`, async () => {
       const a = single();
       const b = single();
