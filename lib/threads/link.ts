@@ -328,29 +328,29 @@ export function later(side: Side): void {
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
-/** Whether `m` carries a value that is an object (see `encode`). */
+/** Whether `m` carries an object (see `encode`): a value that is one, or a JOIN's port. */
 const carriesObject = (m: Msg): boolean =>
-  m[0] === PUSH ? (m[1] as unknown[]).some(isObject) : m[0] === OFFER && isObject(m[2]);
+  m[0] === PUSH ? (m[1] as unknown[]).some(isObject) : m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
 
 /**
  * What `batch` posts: its values (those of a PUSH or VALS message, an OFFER's) go through
  * `crossing.out` — channels in them become links (their sides go to `peers`), their marked buffers
  * join `list` — in a copy, so that the values the link keeps (to give back, to drop when refused)
- * stay as they were sent. PUSH and VALS are both kind 0; an OFFER carries its value third (DONE,
- * the same kind the other way, has none).
+ * stay as they were sent; a JOIN's port (an endpoint that crossed on) joins `list` too. PUSH and
+ * VALS are both kind 0; an OFFER carries its value third (DONE, the same kind the other way, has
+ * none).
  */
 function encode(batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
   const out = crossing.out;
   // Most batches carry no object at all: they go as they are.
   if (out === undefined || !batch.some(carriesObject)) return batch;
   const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
-  return batch.map((m) =>
-    m[0] === PUSH
-      ? [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)]
-      : m[0] === OFFER && m.length > 2
-        ? [OFFER, m[1], enc(m[2])]
-        : m,
-  );
+  return batch.map((m) => {
+    if (m[0] === PUSH) return [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
+    if (m[0] === OFFER && m.length > 2) return [OFFER, m[1], enc(m[2])];
+    if (m[0] === JOIN) list.push(m[1] as MessagePort);
+    return m;
+  });
 }
 
 /**
@@ -380,8 +380,6 @@ export function decode(link: Peer, batch: Msg[]): void {
 function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   const list: Transferable[] = [];
   const peers: Peer[] = [];
-  // The port of an endpoint that crossed on moves home.
-  for (const m of batch) if (m[0] === JOIN) list.push(m[1] as MessagePort);
   try {
     port.postMessage(encode(batch, list, peers), list);
   } catch (error) {

@@ -462,8 +462,6 @@ class Pool implements ThreadPool {
       );
       return thread.endpoint.terminate();
     }
-    const first = batch[0];
-    if (first?.[0] === READY) registries.set((thread.id = first[1]), thread.peers);
     // Channels in results are taken in first, so that the fence waits for their links as well.
     const peers: Peer[] = [];
     for (const env of batch) if (env[0] === OK) (env as unknown as unknown[])[2] = incoming(env[2], peers);
@@ -476,6 +474,9 @@ class Pool implements ThreadPool {
     if (thread.gone) return;
     for (const env of batch) {
       if (env[0] === READY) {
+        // The links to it are listed under its id (a READY comes first and alone: nothing is
+        // waiting for that list yet).
+        registries.set((thread.id = env[1]), thread.peers);
         thread.outbox.held = false;
         thread.outbox.flush();
       } else if (env[0] === OK || env[0] === ERR) {
