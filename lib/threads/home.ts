@@ -37,10 +37,9 @@ import {
   drain,
   END,
   HI,
-  homeSides,
+  homeLinks,
   ID,
   JOIN,
-  joined,
   later,
   listen,
   type Msg,
@@ -441,7 +440,6 @@ class HomeLink implements Side, Peer {
           this.#join(m);
           break;
         case HI: {
-          joined.delete(this.key);
           // Came home: the link is not used.
           if (m[1] === '') {
             this.#leave();
@@ -729,8 +727,7 @@ class HomeLink implements Side, Peer {
 
   /** The endpoint crossed on to another thread: a link for it, on the port it sent. */
   #join(m: Msg): void {
-    const key = m[2] as string;
-    joined.set(key, open(this.#ch, m[1] as MessagePort, key));
+    open(this.#ch, m[1] as MessagePort, m[2] as string);
   }
 
   /**
@@ -742,7 +739,7 @@ class HomeLink implements Side, Peer {
     this.unpark();
     this.flush();
     this.gone = true;
-    joined.delete(this.key);
+    homeLinks.delete(this.key);
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
     if (links.length === 0) {
@@ -788,6 +785,7 @@ function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
   }
   const link = new HomeLink(home, port, key);
   home.links.push(link);
+  homeLinks.set(key, link);
   if (home.shut) link.send([SHUT]);
   return link;
 }
@@ -803,11 +801,6 @@ export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: Cha
   const token = { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key, h: ID, i: link.home } as const;
   return { token, peer: link };
 }
-
-homeSides.sync = () => {
-  // A link may leave as it reads: walk copies.
-  for (const home of [...homes.values()]) for (const l of home.links.slice()) l.sync();
-};
 
 /**
  * The channel itself, for an endpoint of it that came home through another thread (its new link

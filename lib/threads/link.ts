@@ -42,7 +42,9 @@
 // open: what a thread did on its channels before a task's end, a start or a cancel is seen first,
 // on every host (Go: happens-before), without reading ports synchronously. A link's key is the
 // same on both sides and unique across threads (`mint`), so an endpoint can cross on: the thread
-// that holds it opens the new link and sends its port home (JOIN). A link is listed with the
+// that holds it opens the new link and sends its port home (JOIN), and the new endpoint's fences
+// name the links its JOINs went on first (`origin`, until it hears from the home), so that the
+// home waits for the JOIN before it looks at the new link, on every host. A link is listed with the
 // thread at its other end (`registries`, by thread id) where a pool's port joins the two threads;
 // between threads no pool joins (two threads of a pool) it is a stray: the pool that sees one of
 // them die tells its other threads (GONE, wire.ts), and Node also closes its port.
@@ -93,6 +95,12 @@ export interface ChannelToken {
   readonly h: string;
   readonly i: number;
   readonly a?: 1;
+  /**
+   * Through a third thread: where its link was made, a fence's entries (link.ts) for the links the
+   * JOINs went on, from the first endpoint on, so that the home reads a JOIN before a fence that
+   * names its link.
+   */
+  readonly o?: Fence;
 }
 
 export function isToken(value: unknown): value is ChannelToken {
@@ -120,6 +128,8 @@ export interface Peer extends Counts {
   far?: string;
   /** `sent` when the last fence went. */
   fenced: number;
+  /** Entries that go before its own in a fence until the home is known to have its link (a token's `o`). */
+  readonly origin?: Fence;
   /** The link is over: nothing it still carries has to be waited for. */
   readonly gone: boolean;
   /** The other thread is gone: returns the number of values whose fate is unknown. */
@@ -208,7 +218,11 @@ export function fence(peers: Registry): Fence | undefined {
   let f: Fence | undefined;
   for (const [k, p] of peers) {
     if (p.gone) peers.delete(k);
-    else if (p.sent > p.fenced) (f ??= []).push(k, (p.fenced = p.sent));
+    else if (p.sent > p.fenced) {
+      f ??= [];
+      if (p.origin !== undefined) f.push(...p.origin);
+      f.push(k, (p.fenced = p.sent));
+    }
   }
   return f;
 }
@@ -222,28 +236,17 @@ const gates = new Set<Gate>();
 export type Gate = (f?: Fence, run?: () => void) => void;
 
 /**
- * The home sides of links opened for endpoints that crossed on (JOIN), until their first message
- * (HI) lists them with their thread: a fence may name one before that.
+ * The home sides of this thread's links, by key, while they last: a fence may name one that is not
+ * listed with the fence's thread (not yet, or a link an endpoint crossed on from, in its origin).
  */
-export const joined = new Map<string, Peer>();
-
-/** Reads what the links to the home sides here already carry (Node), a JOIN among it. */
-export const homeSides: { sync?: () => void } = {};
-
-/** The link `key` names in a fence of the thread of `peers`, if this thread has it. */
-function named(peers: Registry, key: string): Peer | undefined {
-  const p = peers.get(key) ?? joined.get(key);
-  if (p !== undefined || host.now === undefined) return p;
-  // Not known yet: an endpoint that crossed on may have sent its port home already.
-  homeSides.sync?.();
-  return peers.get(key) ?? joined.get(key);
-}
+export const homeLinks = new Map<string, Peer>();
 
 export function gate(peers: Registry): Gate {
   const q: [f: Fence | undefined, run: () => void][] = [];
   const open = (f: Fence | undefined): boolean => {
     for (let i = 0; f !== undefined && i < f.length; i += 2) {
-      const p = named(peers, f[i] as string);
+      const k = f[i] as string;
+      const p = peers.get(k) ?? homeLinks.get(k);
       const n = f[i + 1] as number;
       if (p !== undefined && p.seen < n && p.sync() && p.seen < n) return false;
     }

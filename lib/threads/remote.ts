@@ -55,6 +55,7 @@ import {
   decode,
   drain,
   END,
+  type Fence,
   HI,
   ID,
   JOIN,
@@ -235,6 +236,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   readonly key: string;
   /** @internal The id of the home's thread. */
   far: string;
+  /** @internal Until the home is heard: the fence entries of the links the JOINs went on (link.ts). */
+  origin?: Fence;
   /** The channel's number in its home's thread. */
   readonly #home: number;
 
@@ -246,6 +249,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.key = token.k;
     this.far = token.h;
     this.#home = token.i;
+    this.origin = token.o;
     listen(token.p, (batch) => this.#receive(batch));
     if (token.a === 1) this.#send([HI, ID]);
   }
@@ -267,15 +271,18 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     const { port1, port2 } = new MessageChannel();
     const key = mint();
     // The port leaves for home before the token leaves this thread.
+    let o: Fence | undefined;
     if (!this.gone) {
       this.#send([JOIN, port1, key]);
       this.flush(true);
+      // A fence that names the new link first waits for the batch that carried its JOIN.
+      o = [...(this.origin ?? []), this.key, this.sent];
     } else {
       const e = this.#death ?? this.#error;
       port1.postMessage([[SHUT], [END, e === NONE ? undefined : encodeError(e)]]);
     }
     moves.push(port2);
-    return { gorx: 'chan', c: this.capacity, p: port2, k: key, h: this.far, i: this.#home, a: 1 };
+    return { gorx: 'chan', c: this.capacity, p: port2, k: key, h: this.far, i: this.#home, a: 1, o };
   }
 
   /** @internal The cross-copy brand (internal/brand.ts). */
@@ -565,6 +572,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   #receive(batch: Msg[]): void {
     this.seen++;
+    // The home has this link.
+    this.origin = undefined;
     if (this.#death !== undefined) return;
     decode(this, batch);
     for (const m of batch) {
