@@ -96,6 +96,7 @@ export function renderThreads(
   }
 
   const buffered = byId('threads-buffered');
+  const small = byId('threads-small');
   const unbuffered = byId('threads-unbuffered');
   const chromium = byId('threads-chromium');
   const channelGoal = (
@@ -118,6 +119,8 @@ export function renderThreads(
   channelGoal('P1', chromium, 'Channel(4096), ranging', '256 values per message', 1);
   channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
   channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
+  channelGoal('P3', small, 'Channel(1), ranging', 'bare credit protocol, c = 1', 0.9);
+  channelGoal('P3', small, 'Channel(16), ranging', 'bare credit protocol, c = 16', 0.9);
   channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
   for (const row of cancel ?? []) {
     if (row.kind !== 'gorx') continue;
@@ -152,7 +155,7 @@ export function renderThreads(
     '1.78× / 1.88×, Go (GOMAXPROCS 2 vs 1) 1.82× / 2.02×; no-op tasks: piscina 41k/s, workerpool',
     '32k/s, a hand-written pool with 64 in flight 711k/s; raw round trip 19–59k/s; one way 2.5M / 9.0M',
     '/ 16–24M values/s at 1 / 16 / 256 per message.',
-    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P4, P7, P8, C1)', '', ...goals] : []),
+    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P3, P4, P7, P8, C1)', '', ...goals] : []),
   ];
   const table = (m: Measured | undefined, columns: readonly (readonly [string, Base])[]): void => {
     if (m === undefined) return;
@@ -182,6 +185,7 @@ export function renderThreads(
       ['vs 256 values per message', find(buffered, '256 values per message')],
     ]);
   }
+  if (small !== undefined) table(small, [['vs bare credit protocol (same c)', ownFloor(small)]]);
   if (chromium !== undefined) table(chromium, [['vs 256 values per message', ownFloor(chromium)]]);
   if (unbuffered !== undefined) table(unbuffered, [['vs raw round trip', ownFloor(unbuffered)]]);
   if (cancel !== undefined) {

@@ -320,6 +320,27 @@ const bufferedWorkload: Workload = {
   ],
 };
 
+/** Values per sample at the small capacities, where every window costs a round trip. */
+const SMALL = [
+  [1, 20_000],
+  [16, 200_000],
+] as const;
+
+/** Small capacities main → one thread (wake-up-bound), next to the bare credit protocol. */
+const smallWorkload: Workload = {
+  id: 'threads-small',
+  title: 'Threads: small buffers, main → one thread',
+  unit: 'values',
+  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'.`,
+  minSamples: 5,
+  cases: SMALL.flatMap(([c, n]) => [
+    channelCase(`Channel(${c}), ranging`, n, `bare credit protocol, c = ${c}`, async () =>
+      bufferedChannel(await channelPool(), c, 'ranging', n),
+    ),
+    floorCase(`bare credit protocol, c = ${c}`, n, async () => floorCredit(await channelPool(), c, n)),
+  ]),
+};
+
 /** Unbuffered round trips: main sends, the thread answers on another unbuffered channel. */
 const unbufferedWorkload: Workload = {
   id: 'threads-unbuffered',
@@ -407,6 +428,7 @@ export const threadWorkloads: readonly Workload[] = [
   roundTrip,
   oneWayWorkload,
   bufferedWorkload,
+  smallWorkload,
   chromiumWorkload,
   unbufferedWorkload,
 ];

@@ -36,9 +36,9 @@ export async function floorOneWay(pool: ThreadPool): Promise<number> {
  * value in this turn's batch per credit, posts the batch when it runs out and waits for credits;
  * the worker counts the values and grants their slots back (pool.worker.ts, `floorCredit`).
  */
-export async function floorCredit(pool: ThreadPool, c: number): Promise<number> {
+export async function floorCredit(pool: ThreadPool, c: number, n = N): Promise<number> {
   const { port1, port2 } = new MessageChannel();
-  const task = pool.go('floorCredit', [transfer(port2, [port2]), N, c]);
+  const task = pool.go('floorCredit', [transfer(port2, [port2]), n, c]);
   let credit = c;
   let wake: (() => void) | null = null;
   port1.onmessage = (e: MessageEvent<number>) => {
@@ -47,9 +47,9 @@ export async function floorCredit(pool: ThreadPool, c: number): Promise<number> 
     wake = null;
     w?.();
   };
-  return rate(N, async () => {
+  return rate(n, async () => {
     let batch: number[] = [];
-    for (let i = 0; i < N; i++) {
+    for (let i = 0; i < n; i++) {
       if (credit === 0) {
         port1.postMessage(batch);
         batch = [];
@@ -87,16 +87,17 @@ export async function buffered(
   pool: ThreadPool,
   capacity: number,
   faces: 'ranging' | 'promise',
+  n = N,
 ): Promise<number> {
   const ch = new Channel<number>(capacity);
   const task = pool.go<number>(faces === 'ranging' ? 'countRange' : 'countRecv', [ch]);
-  return rate(N, async () => {
+  return rate(n, async () => {
     if (faces === 'ranging') {
-      for (let i = 0; i < N; i++) if (!ch.trySend(i)) await ch.send(i);
-    } else for (let i = 0; i < N; i++) await ch.send(i);
+      for (let i = 0; i < n; i++) if (!ch.trySend(i)) await ch.send(i);
+    } else for (let i = 0; i < n; i++) await ch.send(i);
     ch.close();
-    const n = await task;
-    if (n !== N) throw new Error(`received ${n} of ${N}`);
+    const got = await task;
+    if (got !== n) throw new Error(`received ${got} of ${n}`);
   });
 }
 
