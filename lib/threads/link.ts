@@ -332,8 +332,13 @@ export function later(side: Side): void {
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
 
 /** Whether `m` carries an object (see `encode`): a value that is one, or a JOIN's port. */
-const carriesObject = (m: Msg): boolean =>
-  m[0] === PUSH ? (m[1] as unknown[]).some(isObject) : m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
+function carriesObject(m: Msg): boolean {
+  if (m[0] !== PUSH) return m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
+  // A plain loop: this looks at every value a link posts.
+  const vs = m[1] as unknown[];
+  for (let i = 0; i < vs.length; i++) if (typeof vs[i] === 'object' && vs[i] !== null) return true;
+  return false;
+}
 
 /**
  * What `batch` posts: its values (those of a PUSH or VALS message, an OFFER's) go through
