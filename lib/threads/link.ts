@@ -49,6 +49,9 @@
 // between threads no pool joins (two threads of a pool) it is a stray: the pool that sees one of
 // them die tells its other threads (GONE, wire.ts), and Node also closes its port.
 //
+// Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
+// new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
+//
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
 // commit there, in one step), until that send arrives (VALS) or the credit comes back (RET); other
@@ -128,6 +131,9 @@ export interface Peer extends Counts {
   far?: string;
   /** `sent` when the last fence went. */
   fenced: number;
+  /** The ring this side writes numbers to, and the one it reads them from (`encode`). */
+  w?: Ring;
+  r?: Ring;
   /** Entries that go before its own in a fence until the home is known to have its link (a token's `o`). */
   readonly origin?: Fence;
   /** The link is over: nothing it still carries has to be waited for. */
@@ -313,6 +319,8 @@ export const host = {
   now: g.process?.getBuiltinModule?.('node:worker_threads')?.receiveMessageOnPort,
   /** Memory can be shared with other threads: Node, and cross-origin-isolated pages. */
   shared: typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false,
+  /** Batches of numbers ride a shared ring where memory is shared (tests compare without). */
+  ring: true,
 };
 
 /** Handles the batches already waiting on `port`, where the host can read them synchronously (Node). */
@@ -334,38 +342,97 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
 /** Whether `m` carries an object (see `encode`): a value that is one, or a JOIN's port. */
 function carriesObject(m: Msg): boolean {
   if (m[0] !== PUSH) return m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
-  // A plain loop: this looks at every value a link posts.
-  const vs = m[1] as unknown[];
-  for (let i = 0; i < vs.length; i++) if (typeof vs[i] === 'object' && vs[i] !== null) return true;
+  for (const v of m[1] as unknown[]) if (isObject(v)) return true;
   return false;
 }
 
 /**
- * What `batch` posts: its values (those of a PUSH or VALS message, an OFFER's) go through
- * `crossing.out` — channels in them become links (their sides go to `peers`), their marked buffers
- * join `list` — in a copy, so that the values the link keeps (to give back, to drop when refused)
- * stay as they were sent; a JOIN's port (an endpoint that crossed on) joins `list` too. PUSH and
- * VALS are both kind 0; an OFFER carries its value third (DONE, the same kind the other way, has
- * none).
+ * One way of a link, in memory shared with the other side: a batch of numbers (PUSH, VALS) is
+ * written there and posted as its count, not copied into the message. The writer makes it with
+ * the first batch that goes through it and posts it along (a larger one replaces it the same
+ * way); positions follow from the order of the batches. The reader says how far it read, so a
+ * batch that would overwrite what is unread is copied, as any other.
  */
-function encode(batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
-  const out = crossing.out;
-  // Most batches carry no object at all: they go as they are.
-  if (out === undefined || !batch.some(carriesObject)) return batch;
-  const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
-  return batch.map((m) => {
-    if (m[0] === PUSH) return [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
-    if (m[0] === OFFER && m.length > 2) return [OFFER, m[1], enc(m[2])];
-    if (m[0] === JOIN) list.push(m[1] as MessagePort);
-    return m;
-  });
+export interface Ring {
+  /** How far the reader read. */
+  readonly read: Int32Array;
+  readonly slots: Float64Array;
+  /** How far this side wrote (the writer) or read (the reader). */
+  at: number;
+}
+
+/** Batches shorter than this are copied; the largest ring, in numbers. */
+const RING_MIN = 16;
+const RING_MAX = 1 << 16;
+
+const ring = (buffer: SharedArrayBuffer): Ring => ({
+  read: new Int32Array(buffer, 0, 1),
+  slots: new Float64Array(buffer, 8),
+  at: 0,
+});
+
+/** The message standing for numbers `vs` written to `link`'s ring, or undefined: they are copied. */
+function toRing(link: Peer, vs: unknown[]): Msg | undefined {
+  const n = vs.length;
+  if (n < RING_MIN || n > RING_MAX || !host.shared || !host.ring) return undefined;
+  for (const v of vs) if (typeof v !== 'number') return undefined;
+  let r = link.w;
+  let made: SharedArrayBuffer | undefined;
+  if (r === undefined || n > r.slots.length) {
+    let size = 4 * RING_MIN;
+    while (size < 2 * n) size *= 2;
+    link.w = r = ring((made = new SharedArrayBuffer(8 + 8 * size)));
+  } else if (n > r.slots.length - ((r.at - Atomics.load(r.read, 0)) | 0)) return undefined;
+  const { slots, at } = r;
+  const mask = slots.length - 1;
+  for (let i = 0; i < n; i++) slots[(at + i) & mask] = vs[i] as number;
+  r.at = (at + n) | 0;
+  return made === undefined ? [PUSH, n] : [PUSH, n, made];
+}
+
+/** Reads the numbers a ring message `m` stands for into it, in place. */
+function fromRing(link: Peer, m: Msg): void {
+  if (m.length > 2) link.r = ring(m.pop() as SharedArrayBuffer);
+  const r = link.r!;
+  const { slots, at } = r;
+  const mask = slots.length - 1;
+  const vs: number[] = [];
+  for (let i = 0; i < m[1]; i++) vs.push(slots[(at + i) & mask]!);
+  Atomics.store(r.read, 0, (r.at = (at + vs.length) | 0));
+  m[1] = vs;
 }
 
 /**
- * What arrived in `batch`, in place: its values go through `crossing.in` (a channel arrives as an
- * endpoint, enrolled with the link's thread).
+ * What `batch` posts: numbers ride the link's ring where memory is shared; other values (those of
+ * a PUSH or VALS message, an OFFER's) go through `crossing.out` — channels in them become links
+ * (their sides go to `peers`), their marked buffers join `list` — in a copy, so that the values the
+ * link keeps (to give back, to drop when refused) stay as they were sent; a JOIN's port (an
+ * endpoint that crossed on) joins `list` too. PUSH and VALS are both kind 0; an OFFER carries its
+ * value third (DONE, the same kind the other way, has none).
+ */
+function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
+  const out = crossing.out;
+  const enc = (v: unknown) => (isObject(v) ? out!(v, list, peers) : v);
+  let copy: Msg[] | undefined;
+  for (let i = 0; i < batch.length; i++) {
+    const m = batch[i]!;
+    let e = m[0] === PUSH && m.length === 2 ? toRing(link, m[1] as unknown[]) : undefined;
+    if (e === undefined && out !== undefined && carriesObject(m)) {
+      if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
+      else if (m[0] === OFFER) e = [OFFER, m[1], enc(m[2])];
+      else list.push(m[1] as MessagePort);
+    }
+    if (e !== undefined) (copy ??= batch.slice())[i] = e;
+  }
+  return copy ?? batch;
+}
+
+/**
+ * What arrived in `batch`, in place: numbers are read from the link's ring; its values go through
+ * `crossing.in` (a channel arrives as an endpoint, enrolled with the link's thread).
  */
 export function decode(link: Peer, batch: Msg[]): void {
+  for (const m of batch) if (m[0] === PUSH && typeof m[1] === 'number') fromRing(link, m);
   const into = crossing.in;
   if (into === undefined) return;
   const peers: Peer[] = [];
@@ -388,9 +455,14 @@ export function decode(link: Peer, batch: Msg[]): void {
 function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   const list: Transferable[] = [];
   const peers: Peer[] = [];
+  // What the batch wrote to the ring is taken back if it does not leave.
+  const { w } = link;
+  const at = w?.at;
   try {
-    port.postMessage(encode(batch, list, peers), list);
+    port.postMessage(encode(link, batch, list, peers), list);
   } catch (error) {
+    link.w = w;
+    if (w !== undefined) w.at = at!;
     // The links opened for channels in it never reached the other side.
     for (const p of peers) p.lost(null);
     throw error;

@@ -119,6 +119,14 @@ export function renderThreads(
   channelGoal('P1', chromium, 'Channel(4096), ranging', '256 values per message', 1);
   channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
   channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
+  channelGoal('P6', buffered, 'Channel(1024), ranging', 'SharedArrayBuffer ring, 1024 slots', 0.3);
+  channelGoal(
+    'P6',
+    buffered,
+    'Channel(1024), ranging',
+    'Channel(1024), ranging, numbers copied into messages',
+    2,
+  );
   channelGoal('P3', small, 'Channel(1), ranging', 'bare credit protocol, c = 1', 0.9);
   channelGoal('P3', small, 'Channel(16), ranging', 'bare credit protocol, c = 16', 0.9);
   channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
@@ -155,7 +163,7 @@ export function renderThreads(
     '1.78× / 1.88×, Go (GOMAXPROCS 2 vs 1) 1.82× / 2.02×; no-op tasks: piscina 41k/s, workerpool',
     '32k/s, a hand-written pool with 64 in flight 711k/s; raw round trip 19–59k/s; one way 2.5M / 9.0M',
     '/ 16–24M values/s at 1 / 16 / 256 per message.',
-    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P3, P4, P7, P8, C1)', '', ...goals] : []),
+    ...(goals.length > 2 ? ['', '### Goals (THREADS.md P1, P2, P3, P4, P6, P7, P8, C1)', '', ...goals] : []),
   ];
   const table = (m: Measured | undefined, columns: readonly (readonly [string, Base])[]): void => {
     if (m === undefined) return;

@@ -12,6 +12,7 @@ import { build } from 'esbuild';
 import { Piscina } from 'piscina';
 import { from, lastValueFrom } from 'rxjs';
 import workerpool from 'workerpool';
+import { host } from '../../lib/threads/link.js';
 import { threadPool as sourceThreadPool } from '../../lib/threads/threadPool.js';
 import { launchChromium } from '../helpers/chromium.node.js';
 import { serveFolder } from '../helpers/static.node.js';
@@ -299,7 +300,7 @@ const bufferedWorkload: Workload = {
   id: 'threads-buffered',
   title: 'Threads: buffered channel, main → one thread',
   unit: 'values',
-  description: `One sample sends ${CHANNEL_VALUES.toLocaleString('en-US')} numbers on a \`Channel(c)\` to a task on the thread, which counts them: ranging faces (the sender uses \`trySend\` first, the thread subscribes) and Promise faces (\`await send\` per value, \`await recv\` per value). Floors written by hand on a MessagePort: the bare credit protocol at the same capacity (the sender holds c credits, the thread grants them back), and 256 numbers per message with no flow control.`,
+  description: `One sample sends ${CHANNEL_VALUES.toLocaleString('en-US')} numbers on a \`Channel(c)\` to a task on the thread, which counts them: ranging faces (the sender uses \`trySend\` first, the thread subscribes) and Promise faces (\`await send\` per value, \`await recv\` per value). Floors written by hand on a MessagePort: the bare credit protocol at the same capacity (the sender holds c credits, the thread grants them back), and 256 numbers per message with no flow control. Batches of numbers ride a ring in shared memory (Node shares memory with its threads); at c = ${RING} also with that switched off, so that they are copied into the messages, next to the floor of a SharedArrayBuffer ring written by hand (the sender fills what room there is, the thread sleeps on the ring while it is empty).`,
   minSamples: 5,
   cases: [
     ...[256, 4096].flatMap((c) => [
@@ -317,6 +318,29 @@ const bufferedWorkload: Workload = {
       ),
     ]),
     floorCase('256 values per message', CHANNEL_VALUES, async () => floorOneWay(await channelPool())),
+    channelCase(
+      `Channel(${RING}), ranging`,
+      CHANNEL_VALUES,
+      `SharedArrayBuffer ring, ${RING} slots`,
+      async () => bufferedChannel(await channelPool(), RING, 'ranging'),
+    ),
+    channelCase(
+      `Channel(${RING}), ranging, numbers copied into messages`,
+      CHANNEL_VALUES,
+      `SharedArrayBuffer ring, ${RING} slots`,
+      async () => {
+        const pool = await channelPool();
+        host.ring = false;
+        try {
+          return await bufferedChannel(pool, RING, 'ranging');
+        } finally {
+          host.ring = true;
+        }
+      },
+    ),
+    floorCase(`SharedArrayBuffer ring, ${RING} slots`, CHANNEL_VALUES, async () =>
+      ringOneWay(await ring(), CHANNEL_VALUES, RING),
+    ),
   ],
 };
 

@@ -54,8 +54,8 @@ export class App {
         ),
       );
 
-      const jobs = new Channel<number>(16);
-      const out = new Channel<number>(16);
+      const jobs = new Channel<number>(256);
+      const out = new Channel<number>(256);
       const [ctx, cancel] = withTimeout(background(), 10_000);
       const task = pool.go<void>('square', [jobs, out], ctx);
       let squares = 0;
