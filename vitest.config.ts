@@ -11,6 +11,8 @@ import { chromiumLaunchOptions } from './spec/helpers/chromium.node.js';
 // GORX_STRESS=n multiplies the stress specs' sizes (by up to 10·n); their time limit grows with them.
 const stress = Number(process.env.GORX_STRESS ?? 0);
 const scale = stress > 0 ? stress * 10 : 1;
+const stressEnv: Record<string, string> =
+  process.env.GORX_STRESS === undefined ? {} : { GORX_STRESS: process.env.GORX_STRESS };
 
 /** Specs that need Node itself (files, child processes, the built package) say so in their name. */
 const NODE_ONLY = 'spec/**/*.node.spec.ts';
@@ -23,23 +25,23 @@ const ZONE = 'spec/**/*.zone.spec.ts';
  * Playwright on the Chromium that @sparticuz/chromium ships. The binary is unpacked and its path
  * filled in when the first page opens, so a run of the node project alone never touches it.
  */
-function shippedChromium(): BrowserProviderOption<PlaywrightProviderOptions> {
+function shippedChromium(isolated: boolean): BrowserProviderOption<PlaywrightProviderOptions> {
   const options: PlaywrightProviderOptions = { launchOptions: {} };
   class Provider extends PlaywrightBrowserProvider {
     override async openPage(...args: Parameters<PlaywrightBrowserProvider['openPage']>): Promise<void> {
-      Object.assign(options.launchOptions!, await chromiumLaunchOptions());
+      Object.assign(options.launchOptions!, await chromiumLaunchOptions(isolated));
       return super.openPage(...args);
     }
   }
   return { ...playwright(options), providerFactory: (project) => new Provider(project, options) };
 }
 
-/** Browser mode in one headless page of that Chromium. */
-function headlessChromium() {
+/** Browser mode in one headless page of that Chromium (with `isolated`, see chromiumLaunchOptions). */
+function headlessChromium(isolated = false) {
   return {
     enabled: true,
     headless: true,
-    provider: shippedChromium(),
+    provider: shippedChromium(isolated),
     instances: [{ browser: 'chromium' as const }],
     screenshotFailures: false,
   };
@@ -58,7 +60,7 @@ export default defineConfig({
     // A real HTTP server for the fetch specs, reached through inject('httpServer') from either project.
     globalSetup: ['./spec/helpers/http.node.ts'],
     // Passed on to the specs' import.meta.env (spec/helpers/env.ts): a browser has no process.env.
-    env: process.env.GORX_STRESS === undefined ? {} : { GORX_STRESS: process.env.GORX_STRESS },
+    env: stressEnv,
     projects: [
       {
         extends: true,
@@ -102,6 +104,27 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The thread specs again, on a page served with COOP and COEP in a Chromium that isolates
+        // it: memory is shared with the workers (cancel words, numbers through rings).
+        server: {
+          headers: {
+            'Cross-Origin-Opener-Policy': 'same-origin',
+            'Cross-Origin-Embedder-Policy': 'require-corp',
+          },
+        },
+        optimizeDeps: { include: ['rxjs'] },
+        test: {
+          name: 'chromium-isolated',
+          include: ['spec/threads/**/*.spec.ts'],
+          env: { ...stressEnv, GORX_ISOLATED: '1' },
+          exclude: [NODE_ONLY, ZONE],
+          sequence: { groupOrder: 2 },
+          fileParallelism: false,
+          browser: headlessChromium(true),
+        },
+      },
+      {
+        extends: true,
         optimizeDeps: {
           include: [
             '@angular/core/testing',
@@ -117,7 +140,7 @@ export default defineConfig({
           // zone.js's Vitest patch wraps the global describe/it/beforeEach, as Angular's fakeAsync needs.
           globals: true,
           setupFiles: ['zone.js', 'zone.js/testing', 'zone.js/plugins/vitest-patch'],
-          sequence: { groupOrder: 2 },
+          sequence: { groupOrder: 3 },
           fileParallelism: false,
           browser: headlessChromium(),
         },

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser } from 'playwright';
+import { launchChromium } from '../../spec/helpers/chromium.node.js';
 import { serveFolder } from '../../spec/helpers/static.node.js';
 import type { Report } from './main.js';
 
@@ -47,14 +48,19 @@ function judge(report: Report): string[] {
 }
 
 /**
- * Loads the threads page in `browser`, served without and then with the COOP/COEP headers (the
- * pool needs neither); returns the errors found (none: it passed). The shipped Chromium runs in a
- * single process with SharedArrayBuffer switched on, so it has SharedArrayBuffer either way and
- * never reports `crossOriginIsolated`: the second load shows that the headers break nothing.
+ * Loads the threads page in `browser`, served without the COOP/COEP headers, then with them in a
+ * Chromium that isolates the page (so memory is shared with the workers); the pool needs neither.
+ * Returns the errors found (none: it passed).
  */
 export async function checkThreads(browser: Browser, out: string): Promise<string[]> {
   await bundle(out);
-  return [...(await load(browser, out, false)), ...(await load(browser, out, true))];
+  const plain = await load(browser, out, false);
+  const isolating = await launchChromium(true);
+  try {
+    return [...plain, ...(await load(isolating, out, true))];
+  } finally {
+    await isolating.close();
+  }
 }
 
 async function load(browser: Browser, out: string, isolated: boolean): Promise<string[]> {
@@ -83,6 +89,7 @@ async function load(browser: Browser, out: string, isolated: boolean): Promise<s
         `view 3 ${zoomed?.rendered}/${zoomed?.tiles}; threads terminated: ${report.terminated}; ` +
         `crossOriginIsolated: ${report.isolated}`,
     );
+    if (report.isolated !== isolated) errors.push(`${where}: crossOriginIsolated is ${report.isolated}`);
     errors.push(...judge(report).map((e) => `${where}: ${e}`));
     return errors;
   } finally {

@@ -34,7 +34,9 @@ const env = {
 let tmp = '';
 let app = '';
 let built = '';
+/** The shipped Chromium as it runs, and one that isolates a page served with COOP and COEP. */
 let browser: Browser | undefined;
+let isolating: Browser | undefined;
 
 /** Runs `args` with Node in `cwd`; resolves stdout, rejects with stdout and stderr. */
 async function node(cwd: string, args: string[]): Promise<string> {
@@ -65,10 +67,12 @@ beforeAll(async () => {
   await node(app, [join(root, 'node_modules/@angular/cli/bin/ng.js'), 'build']);
   built = join(app, 'dist', 'app', 'browser');
   browser = await launchChromium();
+  isolating = await launchChromium(true);
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
+  await isolating?.close();
   if (tmp !== '') rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -87,13 +91,14 @@ interface Report {
   squares?: number;
   spin?: string;
   threads?: number;
+  isolated?: boolean;
   error?: string;
 }
 
 /** Loads the built app (plain, or with COOP/COEP); returns its report and every error it logged. */
 async function load(isolated: boolean): Promise<{ report: Report; errors: string[] }> {
   const server = await serveFolder(built, isolated);
-  const page = await browser!.newPage();
+  const page = await (isolated ? isolating : browser)!.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console error: ${m.text()}`);
@@ -131,6 +136,7 @@ describe('an Angular CLI app with a worker from `ng generate web-worker`', () =>
         squares: (1000 * 1001 * 2001) / 6,
         spin: 'canceled',
         threads: 2,
+        isolated,
       });
     }, 60_000);
   }

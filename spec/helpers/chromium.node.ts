@@ -1,4 +1,4 @@
-// The one headless Chromium that the browser specs and the browser demo run in: the binary that the
+// The headless Chromium that the browser specs and the browser demo run in: the binary that the
 // @sparticuz/chromium package ships (so `npm ci` alone provides it), driven by Playwright. Node only:
 // the Vitest config, demos/browser/check.ts and the Angular CLI spec import it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
@@ -58,24 +58,54 @@ async function executablePath(): Promise<string> {
   return binary;
 }
 
-let options: Promise<LaunchOptions> | undefined;
+const launches = new Map<boolean, Promise<LaunchOptions>>();
+
+/**
+ * The flags of the shipped Chromium that keep a page from being cross-origin isolated whatever its
+ * headers: one process for everything, and site isolation and web security switched off.
+ */
+const SHARED_PROCESS = new Set([
+  '--single-process',
+  '--no-zygote',
+  '--disable-site-isolation-trials',
+  '--disable-web-security',
+]);
+
+/** `arg` without the features it switches off that keep sites out of processes of their own. */
+function isolating(arg: string): string {
+  const [flag, list] = arg.split('=', 2);
+  if (flag !== '--disable-features' || list === undefined) return arg;
+  const kept = list.split(',').filter((f) => f !== 'IsolateOrigins' && f !== 'site-per-process');
+  return `${flag}=${kept.join(',')}`;
+}
 
 /**
  * Playwright launch options for the shipped Chromium, headless, with `gc()` exposed to pages and
  * exact `performance.memory` (for the specs that check what is collected and that a heap stays
- * flat); the binary is unpacked on first use.
+ * flat); the binary is unpacked on first use. With `isolated`, Chromium runs its pages in
+ * processes of their own, as a desktop Chromium does, so that a page served with COOP and COEP is
+ * cross-origin isolated (shares memory with its workers); without, it runs as the package ships it
+ * (one process), where no page is.
  */
-export function chromiumLaunchOptions(): Promise<LaunchOptions> {
-  options ??= executablePath().then((path) => ({
-    executablePath: path,
-    args: [...chromium.args, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
-    headless: true,
-  }));
+export function chromiumLaunchOptions(isolated = false): Promise<LaunchOptions> {
+  let options = launches.get(isolated);
+  if (options === undefined) {
+    options = executablePath().then((path) => ({
+      executablePath: path,
+      args: [
+        ...(isolated ? chromium.args.filter((a) => !SHARED_PROCESS.has(a)).map(isolating) : chromium.args),
+        '--js-flags=--expose-gc',
+        '--enable-precise-memory-info',
+      ],
+      headless: true,
+    }));
+    launches.set(isolated, options);
+  }
   return options;
 }
 
-/** Launches the shipped Chromium headless through Playwright. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches the shipped Chromium headless through Playwright (see `chromiumLaunchOptions`). */
+export async function launchChromium(isolated = false): Promise<Browser> {
   const { chromium: playwright } = await import('playwright');
-  return playwright.launch(await chromiumLaunchOptions());
+  return playwright.launch(await chromiumLaunchOptions(isolated));
 }

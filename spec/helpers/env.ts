@@ -7,3 +7,7 @@ export const GORX_STRESS: string | undefined = (import.meta as { env?: Record<st
 
 /** The stress specs' size multiplier: 10·GORX_STRESS when that is a positive number, else 1. */
 export const STRESS_SCALE: number = Number(GORX_STRESS ?? 0) > 0 ? Number(GORX_STRESS) * 10 : 1;
+
+/** Whether the run's pages are served cross-origin isolated (the chromium-isolated project). */
+export const ISOLATED: boolean =
+  (import.meta as { env?: Record<string, string | undefined> }).env?.GORX_ISOLATED === '1';

@@ -21,6 +21,7 @@ import { verifyNoLeaks } from 'gorx/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flush, track } from '../helpers/async.js';
+import { ISOLATED } from '../helpers/env.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, tenant } from './workers/keys.js';
 
@@ -201,13 +202,13 @@ describe('threadPool on Web Workers', () => {
     await verifyNoLeaks();
   });
 
-  it('D1 the pool runs on a page that is not cross-origin isolated (no COOP/COEP): page and worker report it', async () => {
+  it('D1 the pool runs on a page with and without cross-origin isolation (COOP/COEP): page and worker report the same', async () => {
     const { pool } = webPool({ size: 1 });
-    expect(globalThis.crossOriginIsolated).toBe(false);
-    // This Chromium is launched with SharedArrayBuffer switched on by flag, so the constructor
-    // exists without isolation; the pool does not depend on it either way.
+    expect(globalThis.crossOriginIsolated).toBe(ISOLATED);
+    // This Chromium has SharedArrayBuffer switched on by flag, so the constructor exists without
+    // isolation too; the pool does not depend on it either way.
     expect(await pool.go('isolation', [])).toEqual({
-      crossOriginIsolated: false,
+      crossOriginIsolated: ISOLATED,
       sharedArrayBuffer: typeof SharedArrayBuffer === 'function',
     });
     expect(await pool.go('fib', [12])).toBe(144);

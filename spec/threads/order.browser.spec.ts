@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { host } from '../../lib/threads/link.js';
 import { type ThreadPool, threadPool } from '../../lib/threads/threadPool.js';
+import { ISOLATED } from '../helpers/env.js';
 import { orderSuite } from './order.js';
 import { wordSuite } from './word.js';
 import { registerClasses } from './workers/classes.js';
@@ -24,10 +25,10 @@ describe('happens-before across Web Workers', () => {
 });
 
 describe('cancel words', () => {
-  it('C1 a page that is not cross-origin isolated is detected as sharing no memory, although this Chromium has SharedArrayBuffer by flag', () => {
-    expect(globalThis.crossOriginIsolated).toBe(false);
+  it('C1 memory is shared with the workers exactly when the page is cross-origin isolated: not on a plain page (although this Chromium has SharedArrayBuffer by flag), yes with COOP and COEP', () => {
+    expect(globalThis.crossOriginIsolated).toBe(ISOLATED);
     expect(typeof SharedArrayBuffer).toBe('function');
-    expect(host.shared).toBe(false);
+    expect(host.shared).toBe(ISOLATED);
   });
   // Both paths run here: the flag lets a SharedArrayBuffer cross even without isolation.
   wordSuite(() => pool);

@@ -17,6 +17,8 @@ interface Report {
   squares: number;
   spin: string;
   threads: number;
+  /** The page is cross-origin isolated (served with COOP and COEP): memory is shared with the workers. */
+  isolated: boolean;
 }
 
 /**
@@ -79,7 +81,7 @@ export class App {
               ? 'terminated'
               : String(error),
       );
-      return { fibs, squares, spin, threads: pool.size };
+      return { fibs, squares, spin, threads: pool.size, isolated: crossOriginIsolated };
     } finally {
       await pool.close();
     }

@@ -1,0 +1,50 @@
+// Where numbers cross: through a ring in shared memory where the threads share memory (Node; a
+// page served cross-origin isolated), else copied into the messages; every value arrives once, in
+// order, either way. Both sides of each link live in this thread, each on its own port.
+import { describe, expect, it } from 'vitest';
+import { Channel } from '../../lib/channel/Channel.js';
+import { cross } from '../../lib/threads/home.js';
+import { host, type Msg, PUSH } from '../../lib/threads/link.js';
+import { RemoteChannel } from '../../lib/threads/remote.js';
+// The wire: what crosses, and how.
+import '../../lib/threads/wire.js';
+
+const numbers = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('numbers across threads', () => {
+  it('P6 a channel pushes numbers to an endpoint and an endpoint sends them home through rings exactly where memory is shared: every value once, in order', async () => {
+    const moves: Transferable[] = [];
+    const spied: Msg[][] = [];
+    const postMessage = MessagePort.prototype.postMessage;
+    MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: unknown) {
+      spied.push(message as Msg[]);
+      Reflect.apply(postMessage, this, [message, transfer]);
+    } as typeof postMessage;
+    try {
+      const ch = new Channel<number>(64);
+      const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, moves).token);
+      const got: number[] = [];
+      const done = new Promise<void>((resolve) =>
+        ep.subscribe({ next: (v) => got.push(v), complete: resolve }),
+      );
+      for (let i = 0; i < 2000; i++) if (!ch.trySend(i)) await ch.send(i);
+      ch.close();
+      await done;
+      expect(got).toEqual(numbers(2000));
+      const back = new Channel<number>(64);
+      const there = new RemoteChannel<number>(cross(back as Channel<unknown>, moves).token);
+      const received: number[] = [];
+      const all = (async () => {
+        for await (const v of back) received.push(v);
+      })();
+      for (let i = 0; i < 2000; i++) if (!there.trySend(i)) await there.send(i);
+      there.close();
+      await all;
+      expect(received).toEqual(numbers(2000));
+    } finally {
+      MessagePort.prototype.postMessage = postMessage;
+    }
+    const counts = spied.flat().filter((m) => Array.isArray(m) && m[0] === PUSH && typeof m[1] === 'number');
+    expect(counts.length > 4).toBe(host.shared);
+  });
+});
