@@ -117,6 +117,20 @@ export function renderThreads(
   channelGoal('P1', buffered, 'Channel(4096), ranging', '256 values per message', 1);
   channelGoal('P1', chromium, 'Channel(256), ranging', '256 values per message', 0.35);
   channelGoal('P1', chromium, 'Channel(4096), ranging', '256 values per message', 1);
+  channelGoal(
+    'P1',
+    chromium,
+    'isolated page: Channel(256), ranging',
+    'isolated page: 256 values per message',
+    0.35,
+  );
+  channelGoal(
+    'P1',
+    chromium,
+    'isolated page: Channel(4096), ranging',
+    'isolated page: 256 values per message',
+    1,
+  );
   channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
   channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
   channelGoal('P6', buffered, 'Channel(1024), ranging', 'SharedArrayBuffer ring, 1024 slots', 0.3);

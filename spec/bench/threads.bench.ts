@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { build } from 'esbuild';
 import { Piscina } from 'piscina';
+import type { Page } from 'playwright';
 import { from, lastValueFrom } from 'rxjs';
 import workerpool from 'workerpool';
 import { host } from '../../lib/threads/link.js';
@@ -390,7 +391,15 @@ const CHROMIUM_VALUES = 1_000_000;
  * HTTP, as module workers need), open in the headless Chromium of the browser specs; closed when
  * the process ends.
  */
-const chromiumPage = lazy(async () => {
+const chromiumPages = new Map<boolean, () => Promise<Page>>();
+const chromiumPage = (isolated: boolean): Promise<Page> => {
+  let page = chromiumPages.get(isolated);
+  if (page === undefined) chromiumPages.set(isolated, (page = lazy(() => openChromiumPage(isolated))));
+  return page();
+};
+
+/** The page, plain or served with COOP/COEP in a Chromium that isolates it (memory shared with the worker). */
+async function openChromiumPage(isolated: boolean): Promise<Page> {
   const dir = mkdtempSync(join(tmpdir(), 'gorx-bench-chromium-'));
   await build({
     entryPoints: ['chromium.page.ts', 'chromium.worker.ts'].map((f) =>
@@ -407,14 +416,20 @@ const chromiumPage = lazy(async () => {
     join(dir, 'index.html'),
     '<!doctype html><script type="module" src="./chromium.page.js"></script>',
   );
-  const served = await serveFolder(dir, false);
-  const browser = await launchChromium();
+  const served = await serveFolder(dir, isolated);
+  const browser = await launchChromium(isolated);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const page = await browser.newPage();
   await page.goto(served.url);
   await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+  if ((await page.evaluate(() => crossOriginIsolated)) !== isolated) {
+    throw new Error(`the bench page should${isolated ? '' : ' not'} be cross-origin isolated`);
+  }
   return page;
-});
+}
+
+/** Prefix of the cases run on the cross-origin-isolated page. */
+const ISOLATED = 'isolated page: ';
 
 /** One case of the Chromium page, run there and timed here (a sample is long: the CDP call adds ~1 ms). */
 const chromiumCase = (kind: 'gorx' | 'floor', variant: string, floor?: string): Case => ({
@@ -424,9 +439,9 @@ const chromiumCase = (kind: 'gorx' | 'floor', variant: string, floor?: string): 
   ops: CHROMIUM_VALUES,
   floor,
   run: async () =>
-    (await chromiumPage()).evaluate(
+    (await chromiumPage(variant.startsWith(ISOLATED))).evaluate(
       (name) => (globalThis as unknown as { benchCase(n: string): Promise<number> }).benchCase(name),
-      variant,
+      variant.replace(ISOLATED, ''),
     ),
 });
 
@@ -435,12 +450,15 @@ const chromiumWorkload: Workload = {
   id: 'threads-chromium',
   title: 'Threads: buffered channel, main → one Web Worker (Chromium)',
   unit: 'values',
-  description: `One sample sends ${CHROMIUM_VALUES.toLocaleString('en-US')} numbers from a page on a \`Channel(c)\` to a task on a module Web Worker, which counts them, ranging faces on both sides, in the headless Chromium of the browser specs (no cross-origin isolation); the floor is 256 numbers per message on a raw MessagePort to the same worker.`,
+  description: `One sample sends ${CHROMIUM_VALUES.toLocaleString('en-US')} numbers from a page on a \`Channel(c)\` to a task on a module Web Worker, which counts them, ranging faces on both sides, in the headless Chromium of the browser specs (no cross-origin isolation), and on a page served with COOP/COEP in a Chromium that isolates it (numbers go through a ring in shared memory); the floor is 256 numbers per message on a raw MessagePort to the same worker.`,
   minSamples: 5,
   cases: [
     chromiumCase('gorx', 'Channel(256), ranging', '256 values per message'),
     chromiumCase('gorx', 'Channel(4096), ranging', '256 values per message'),
     chromiumCase('floor', '256 values per message'),
+    chromiumCase('gorx', `${ISOLATED}Channel(256), ranging`, `${ISOLATED}256 values per message`),
+    chromiumCase('gorx', `${ISOLATED}Channel(4096), ranging`, `${ISOLATED}256 values per message`),
+    chromiumCase('floor', `${ISOLATED}256 values per message`),
   ],
 };
 
