@@ -46,8 +46,9 @@
 // name the links its JOINs went on first (`origin`, until it hears from the home), so that the
 // home waits for the JOIN before it looks at the new link, on every host. A link is listed with the
 // thread at its other end (`registries`, by thread id) where a pool's port joins the two threads;
-// between threads no pool joins (two threads of a pool) it is a stray: the pool that sees one of
-// them die tells its other threads (GONE, wire.ts), and Node also closes its port.
+// between threads no pool joins (two threads of a pool, or of pools nested in threads) it is a
+// stray: the pool that sees a thread die tells its other threads and the thread that serves it
+// (GONE, wire.ts), each of which passes it on, once; Node also closes the stray's port.
 //
 // Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
 // new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
@@ -198,12 +199,31 @@ export function stray(p: Peer, far: string): void {
   set.add(p);
 }
 
-/** Thread `id` died (`error`, a WorkerExitError): the links to it that no pool joins settle with it. */
-export function died(id: string, error: unknown): void {
+/**
+ * Where the news of a death goes from this thread: to the threads of its pools but `from`
+ * (threadPool.ts), and to the thread that serves it tasks (serve.ts), unless it came from there.
+ */
+export const news: {
+  down?: (id: string, code: number | undefined, from: unknown) => void;
+  up?: (id: string, code: number | undefined) => void;
+} = {};
+
+/** `from` for news that came from the thread that serves this one. */
+export const ABOVE = 'up';
+
+/**
+ * Thread `id` died (`error`, a WorkerExitError), as seen here or told by `from`: the links to it
+ * that no pool joins settle with it, and every other thread near this one is told, once, so that
+ * the news reaches every thread of the program however its pools nest.
+ */
+export function died(id: string, error: WorkerExitError, from?: unknown): void {
+  if (dead.has(id)) return;
   dead.add(id);
   const set = strays.get(id);
   strays.delete(id);
   if (set !== undefined) for (const p of set) p.lost(error);
+  news.down?.(id, error.code, from);
+  if (from !== ABOVE) news.up?.(id, error.code);
 }
 
 /**

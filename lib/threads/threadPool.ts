@@ -27,6 +27,7 @@ import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
 import {
   died,
+  news,
   enroll,
   fence,
   type Gate,
@@ -128,6 +129,9 @@ interface Job {
 
 /** The threads of this side's pools that are alive (those not READY yet hear of deaths after it). */
 const live = new Set<Thread>();
+news.down = (id, code, from) => {
+  for (const t of live) if (t !== from) t.outbox.push([GONE, id, code]);
+};
 
 class Thread {
   readonly jobs = new Map<number, Job>();
@@ -479,6 +483,9 @@ class Pool implements ThreadPool {
         registries.set((thread.id = env[1]), thread.peers);
         thread.outbox.held = false;
         thread.outbox.flush();
+      } else if (env[0] === GONE) {
+        // A thread of its own pools died, or one it heard of.
+        died(env[1], new WorkerExitError(env[2]), thread);
       } else if (env[0] === OK || env[0] === ERR) {
         const job = thread.jobs.get(env[1]);
         if (job === undefined) continue;
@@ -523,10 +530,7 @@ class Pool implements ThreadPool {
 function drop(thread: Thread, error: WorkerExitError): void {
   registries.delete(thread.id);
   // Links to it that no pool joins, here and in every other thread of this side's pools.
-  if (live.delete(thread) && thread.id !== '') {
-    died(thread.id, error);
-    for (const t of live) t.outbox.push([GONE, thread.id, error.code]);
-  }
+  if (live.delete(thread) && thread.id !== '') died(thread.id, error);
   let uncertain = 0;
   for (const p of thread.peers.values()) uncertain += p.lost(error);
   thread.peers.clear();

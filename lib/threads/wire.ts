@@ -20,13 +20,16 @@
 //                                            1 or 2: a plain CanceledError or DeadlineExceededError);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
 //                                            when it is `e.cause`, else the encoded cause
-//                   [GONE, t, code]          thread `t` (of a pool of this side) died with exit code
-//                                            `code`: links to it that no pool joins settle (link.ts)
+//                   [GONE, t, code]          thread `t` died with exit code `code` (a thread of a
+//                                            pool of this side, or one it heard of): links to it
+//                                            that no pool joins settle (link.ts)
 //   worker → main   [OK, id, v, t]           the task returned `v` after `t` µs of work
 //                   [ERR, id, e, t, own]     the task failed with `e` (codec.ts); own = 1: it failed
 //                                            with its own context's error, which the main side has
 //                                            itself (or makes, when the thread's deadline came
 //                                            first), and `e` is 0
+//                   [GONE, t, code]          thread `t` died (one of the thread's own pools, or one
+//                                            it heard of): passed on to every other thread
 //
 // Values that leave a thread (task arguments, results, values sent on a channel to another thread:
 // link.ts `crossing`) pass through one hook, `outgoing`, which collects the buffers marked by

@@ -26,6 +26,7 @@ import { options, show } from '../internal/validate.js';
 import { decodeError, encodeError, type Wired } from '../threads/codec.js';
 import { WorkerExitError } from '../threads/errors.js';
 import {
+  ABOVE,
   died,
   enroll,
   fence,
@@ -34,6 +35,7 @@ import {
   gate,
   ID,
   type Peer,
+  news,
   type Registry,
   registries,
 } from '../threads/link.js';
@@ -181,7 +183,7 @@ class Server {
       this.#take(env[3]);
       if (env[7] !== undefined) this.#take(env[7]);
     }
-    for (const env of batch) if (env[0] === GONE) died(env[1], new WorkerExitError(env[2]));
+    for (const env of batch) if (env[0] === GONE) died(env[1], new WorkerExitError(env[2]), ABOVE);
     this.#inOrder((data as Batch)[2], () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
@@ -341,6 +343,8 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   if (served.has(port)) throw new Error('serve: this port is already served');
   served.add(port);
   const server = new Server(table, (message, transfer) => port.postMessage!(message, transfer));
+  // A death this thread sees or hears of from below goes up to the pool that serves it tasks.
+  news.up = (id, code) => server.outbox.push([GONE, id, code]);
   const receive = (data: unknown) => server.receive(data);
   if (typeof port.on === 'function') port.on('message', receive);
   else {

@@ -24,13 +24,8 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
-import type { Death } from './workers/channel-handlers.js';
+import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
-
-/** A thread as its spawn factory returned it: a Node Worker or a Web Worker. */
-export interface Killable {
-  terminate(): unknown;
-}
 
 /** Sizes of the tests that grow with the machine (values, rounds); the suite multiplies them by STRESS_SCALE. */
 export interface ChannelSizes {
@@ -760,6 +755,20 @@ export function channelSuite(platform: ChannelPlatform): void {
       const r = await drained;
       expect(performance.now() - t0).toBeLessThan(SETTLE_BOUND_MS);
       expect(r.error).toBe('WorkerExitError');
+    });
+
+    it(`R2 a channel homed in the ${thread} of a pool nested in a ${thread} reaches this thread through it; when that ${thread} dies, a receive here settles with WorkerExitError`, async () => {
+      const { pool: p } = single();
+      const ch = await p.go<RemoteChannel<number>>('nestedChannel', [4]);
+      const received = ch.recv();
+      const got = track(received);
+      await flush(5);
+      expect(got.current.status).toBe('pending');
+      // No pool here knows that thread: the news comes up through the pool that made it.
+      const t0 = performance.now();
+      await p.go('killNested', []);
+      await expect(received).rejects.toBeInstanceOf(WorkerExitError);
+      expect(performance.now() - t0).toBeLessThan(SETTLE_BOUND_MS);
     });
   });
 

@@ -12,6 +12,7 @@ import {
   recv,
   select,
   send,
+  threadPool,
   transfer,
   withCancel,
 } from '../../../lib/index.js';
@@ -21,6 +22,11 @@ import { racedSends, work } from '../channel-helpers.js';
 import { QuotaError } from './classes.js';
 
 export type Death = 'throw' | 'exit';
+
+/** A thread as its spawn factory returned it: a Node Worker or a Web Worker. */
+export interface Killable {
+  terminate(): unknown;
+}
 
 /** What a cancelled or failed operation reports, in this thread's own classes. */
 function failure(e: unknown) {
@@ -40,8 +46,26 @@ function afterTurn(turn: () => Promise<void>): Channel<never> {
   return ch;
 }
 
-export function channelHandlers(turn: () => Promise<void>, die: (how: Death) => void) {
+export function channelHandlers(
+  turn: () => Promise<void>,
+  die: (how: Death) => void,
+  spawnSelf: () => Killable,
+) {
+  /** The thread of the pool `nestedChannel` made in this one. */
+  let nested: Killable | undefined;
   return {
+    /** A channel of its own, whose endpoint goes to the caller. */
+    made: (capacity: number) => new Channel<number>(capacity),
+    /**
+     * A channel made by the thread of a pool nested in this thread (one more thread of this file),
+     * handed on to the caller as it came here: an endpoint of that thread's.
+     */
+    nestedChannel: (capacity: number) =>
+      threadPool(() => (nested = spawnSelf()), { size: 1 }).go<Channel<number>>('made', [capacity]),
+    /** Terminates the thread of the nested pool. */
+    killNested: () => {
+      nested?.terminate();
+    },
     /** Forwards every value of `jobs` plus `add` to `out` with Promise faces, then closes `out`. */
     pipe: async (jobs: ReceiveChannel<number>, out: SendChannel<number>, add: number) => {
       let n = 0;

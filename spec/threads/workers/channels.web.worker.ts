@@ -24,7 +24,11 @@ const die = () =>
   });
 
 serve({
-  ...channelHandlers(turn, die),
+  ...channelHandlers(
+    turn,
+    die,
+    () => new Worker(new URL('./channels.web.worker.ts', import.meta.url), { type: 'module' }),
+  ),
   /** Throws outside any task a few ms after starting: an uncaught error ends the thread. */
   crash: () => {
     setTimeout(() => {

@@ -1,5 +1,5 @@
 // The worker file of the thread-pool specs: bundled into a temporary .mjs by bundle.ts.
-import { threadId } from 'node:worker_threads';
+import { threadId, Worker } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
@@ -121,6 +121,6 @@ serve({
     const bytes = new Uint8Array(n);
     return transfer(bytes, [bytes.buffer]);
   },
-  ...channelHandlers(turn, die),
+  ...channelHandlers(turn, die, () => new Worker(new URL(import.meta.url))),
   ...floors,
 });
