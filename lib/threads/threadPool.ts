@@ -27,13 +27,13 @@ import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
 import {
   died,
-  news,
   enroll,
   fence,
   type Gate,
   gate,
   host,
   ID,
+  news,
   type Peer,
   type Registry,
   registries,

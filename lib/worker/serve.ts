@@ -34,8 +34,8 @@ import {
   type Gate,
   gate,
   ID,
-  type Peer,
   news,
+  type Peer,
   type Registry,
   registries,
 } from '../threads/link.js';
