@@ -176,7 +176,7 @@ export function enroll(registry: Registry | undefined, peers: readonly Peer[], f
 
 /**
  * The links to threads no pool's port joins to this one, by that thread's id: they hear of its
- * death from the pool that saw it (`died`), and from their port's close where the host tells.
+ * death as the news of it spreads (`died`), and from their port's close where the host tells.
  */
 const strays = new Map<string, Set<Peer>>();
 /** The threads known to have died. */

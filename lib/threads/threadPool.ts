@@ -529,7 +529,7 @@ class Pool implements ThreadPool {
  */
 function drop(thread: Thread, error: WorkerExitError): void {
   registries.delete(thread.id);
-  // Links to it that no pool joins, here and in every other thread of this side's pools.
+  // Links to it that no pool joins, here and in every other thread (the news goes on from here).
   if (live.delete(thread) && thread.id !== '') died(thread.id, error);
   let uncertain = 0;
   for (const p of thread.peers.values()) uncertain += p.lost(error);
