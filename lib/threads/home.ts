@@ -276,6 +276,9 @@ class HomeLink implements Side, Peer {
   #recent = false;
   /** The endpoint's side closed the port: nothing more can be read from it. */
   #cut = false;
+  /** Values the endpoint reported taken, and (where memory is shared) how many it took. */
+  #reported = 0;
+  #takes: Int32Array | undefined = undefined;
 
   readonly #home: Home;
   readonly #port: MessagePort;
@@ -388,6 +391,8 @@ class HomeLink implements Side, Peer {
         case TAKE: {
           const took = m[1] as number;
           this.out.skip(took);
+          this.#reported += took;
+          if (m[4] !== undefined) this.#takes = m[4] as Int32Array;
           if (c === 0 && took > 0) {
             this.#answered(took);
             this.#recent = true;
@@ -764,12 +769,15 @@ class HomeLink implements Side, Peer {
     for (const o of this.#offers.values()) ch.withdraw(o);
     this.#offers.clear();
     this.#leave();
-    if (ch.capacity > 0) release(ch, credit + back.length, back, true);
-    else {
-      this.credit = this.#reserved.size;
-      this.#unreserve(this.credit);
-      this.#back(back);
+    if (ch.capacity > 0) {
+      // Values it took but did not report: known exactly where it counted them in shared memory.
+      const taken = this.#takes === undefined ? 0 : Atomics.load(this.#takes, 0) - this.#reported;
+      release(ch, credit + back.length, back.slice(taken), true);
+      return credit + (this.#takes === undefined ? back.length : 0);
     }
+    this.credit = this.#reserved.size;
+    this.#unreserve(this.credit);
+    this.#back(back);
     return credit + back.length;
   }
 }

@@ -57,6 +57,7 @@ import {
   END,
   type Fence,
   HI,
+  host,
   ID,
   JOIN,
   later,
@@ -206,6 +207,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #asking = false;
   #asked = 0;
   #took = 0;
+  /** Values taken here in all, in memory shared with the home (buffered channels, where it can be shared). */
+  #takes: Int32Array | undefined = undefined;
   #want = 0;
   /** A receiver found nothing here since the last report. */
   #starving = false;
@@ -429,7 +432,15 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       this.#starving = false;
     }
     if (this.#took === 0 && this.#want === 0 && starving === this.#told) return;
-    this.#q.push([TAKE, this.#took, this.#want, starving ? 1 : 0]);
+    const m: Msg = [TAKE, this.#took, this.#want, starving ? 1 : 0];
+    // With a buffer and shared memory, the first report (before any value was pushed here) brings
+    // the count of takes, so that the home knows them exactly should this thread die.
+    if (this.#takes === undefined && this.capacity > 0 && host.shared) {
+      this.#takes = new Int32Array(new SharedArrayBuffer(4));
+      this.#takes[0] = this.#took;
+      m.push(this.#takes);
+    }
+    this.#q.push(m);
     this.#took = this.#want = 0;
     this.#told = starving;
   }
@@ -442,6 +453,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
    */
   #taken(): void {
     const took = ++this.#took;
+    // One writer: a plain store, which the home reads once this thread is gone.
+    if (this.#takes !== undefined) this.#takes[0]!++;
     if (this.capacity > 0 && !this.#ended) {
       this.#asked++;
       this.#want++;

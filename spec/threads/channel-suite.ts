@@ -20,6 +20,7 @@ import {
 } from 'gorx';
 import { firstValueFrom } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { host } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
@@ -1112,6 +1113,50 @@ export function channelSuite(platform: ChannelPlatform): void {
         expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
       return { lost, duplicated, uncertain };
     }
+
+    it(`R1 a consumer ${thread} terminated at a random point: where memory is shared, nothing it took comes back (no duplicate) and .uncertain is 0; elsewhere duplicates stay within .uncertain`, async () => {
+      for (let seed = 1; seed <= 3; seed++) {
+        const random = rng(seed * 11);
+        const n = 20_000;
+        const at = 1 + random(n / 2);
+        const { pool: p, worker } = single();
+        const jobs = new Channel<number>(16);
+        const log = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
+        const failed = p.go('consume', [jobs, log]).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        let sent = 0;
+        let killed = false;
+        for (let i = 0; i < n; i++) {
+          if (!jobs.trySend(i)) await jobs.send(i);
+          sent = i + 1;
+          if (!killed && Atomics.load(log, 0) >= at) {
+            killed = true;
+            void worker.terminate();
+            break;
+          }
+        }
+        const err = (await failed) as WorkerExitError;
+        expect(err).toBeInstanceOf(WorkerExitError);
+        jobs.close();
+        const seen = new Uint8Array(n);
+        const logged = Atomics.load(log, 0);
+        for (let i = 0; i < logged; i++) seen[log[1 + i]!]!++;
+        for await (const v of jobs) seen[v]!++;
+        let missing = 0;
+        let duplicated = 0;
+        for (let v = 0; v < sent; v++) {
+          if (seen[v] === 0) missing++;
+          if (seen[v]! > 1) duplicated += seen[v]! - 1;
+        }
+        // At most the value in the consumer's hands when it died is taken and not logged.
+        expect(missing).toBeLessThanOrEqual(1);
+        if (host.shared)
+          expect({ duplicated, uncertain: err.uncertain }).toEqual({ duplicated: 0, uncertain: 0 });
+        else expect(duplicated).toBeLessThanOrEqual(err.uncertain);
+      }
+    });
 
     for (const how of [...platform.deaths, 'terminate'] as const) {
       const bound = (platform.lossless as readonly string[]).includes(how) ? '' : ' beyond .uncertain';

@@ -99,6 +99,18 @@ export function channelHandlers(
         };
         step().catch(reject);
       }),
+    /**
+     * Writes every value of `jobs` to `log` (shared memory: the count first, then the values), as a
+     * consumer whose work shows outside the channels; never ends on its own.
+     */
+    consume: (jobs: ReceiveChannel<number>, log: Int32Array) =>
+      new Promise<never>(() => {
+        let n = 0;
+        jobs.subscribe((v) => {
+          log[1 + n] = v;
+          Atomics.store(log, 0, ++n);
+        });
+      }),
     /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
     forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
       let n = 0;
