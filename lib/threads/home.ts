@@ -26,6 +26,7 @@ import type { Channel } from '../channel/Channel.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
+import type { WorkerExitError } from './errors.js';
 import { hold, letGo, plain } from './hold.js';
 import {
   BACK,
@@ -758,7 +759,7 @@ class HomeLink implements Side, Peer {
    * the head, in order). Returns how many values may be lost (sent under a credit that never
    * arrived) or duplicated (taken there, not reported).
    */
-  lost(): number {
+  lost(error?: unknown): number {
     // What it posted before it died is read first, where the host can (Node): nothing of it is lost.
     if (!this.sync()) return 0;
     const ch = this.#ch;
@@ -770,10 +771,11 @@ class HomeLink implements Side, Peer {
     this.#offers.clear();
     this.#leave();
     if (ch.capacity > 0) {
-      // Values it took but did not report: known exactly where it counted them in shared memory.
+      // Values it took but did not report, as it counted them in shared memory: exact once the host
+      // reported the thread's exit (Node; a Web Worker runs on a while after terminate(), unseen).
       const taken = this.#takes === undefined ? 0 : Atomics.load(this.#takes, 0) - this.#reported;
       release(ch, credit + back.length, back.slice(taken), true);
-      return credit + (this.#takes === undefined ? back.length : 0);
+      return credit + ((error as WorkerExitError | undefined)?.code === undefined ? back.length : 0);
     }
     this.credit = this.#reserved.size;
     this.#unreserve(this.credit);

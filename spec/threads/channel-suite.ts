@@ -1114,7 +1114,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       return { lost, duplicated, uncertain };
     }
 
-    it(`R1 a consumer ${thread} terminated at a random point: where memory is shared, nothing it took comes back (no duplicate) and .uncertain is 0; elsewhere duplicates stay within .uncertain`, async () => {
+    it(`R1 a consumer ${thread} terminated at a random point: where memory is shared and the host reports the thread's exit (Node), nothing it took comes back (no duplicate) and .uncertain is 0; elsewhere (a Web Worker runs on a while after terminate(), with no exit event) duplicates stay within .uncertain`, async () => {
       for (let seed = 1; seed <= 3; seed++) {
         const random = rng(seed * 11);
         const n = 20_000;
@@ -1152,7 +1152,7 @@ export function channelSuite(platform: ChannelPlatform): void {
         }
         // At most the value in the consumer's hands when it died is taken and not logged.
         expect(missing).toBeLessThanOrEqual(1);
-        if (host.shared)
+        if (host.shared && err.code !== undefined)
           expect({ duplicated, uncertain: err.uncertain }).toEqual({ duplicated: 0, uncertain: 0 });
         else expect(duplicated).toBeLessThanOrEqual(err.uncertain);
       }
