@@ -773,7 +773,8 @@ class HomeLink implements Side, Peer {
     if (ch.capacity > 0) {
       // Values it took but did not report, as it counted them in shared memory: exact once the host
       // reported the thread's exit (Node; a Web Worker runs on a while after terminate(), unseen).
-      const taken = this.#takes === undefined ? 0 : Atomics.load(this.#takes, 0) - this.#reported;
+      const taken =
+        this.#takes === undefined ? 0 : Math.max(0, Atomics.load(this.#takes, 0) - this.#reported);
       release(ch, credit + back.length, back.slice(taken), true);
       return credit + ((error as WorkerExitError | undefined)?.code === undefined ? back.length : 0);
     }
