@@ -432,12 +432,12 @@ function fromRing(link: Peer, m: Msg): void {
  */
 function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): Msg[] {
   const out = crossing.out;
-  const enc = (v: unknown) => (isObject(v) ? out!(v, list, peers) : v);
   let copy: Msg[] | undefined;
   for (let i = 0; i < batch.length; i++) {
     const m = batch[i]!;
     let e = m[0] === PUSH && m.length === 2 ? toRing(link, m[1] as unknown[]) : undefined;
     if (e === undefined && out !== undefined && carriesObject(m)) {
+      const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
       if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
       else if (m[0] === OFFER) e = [OFFER, m[1], enc(m[2])];
       else list.push(m[1] as MessagePort);

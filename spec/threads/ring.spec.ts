@@ -8,8 +8,7 @@ import { host, type Msg, PUSH } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 // The wire: what crosses, and how.
 import '../../lib/threads/wire.js';
-
-const numbers = (n: number) => Array.from({ length: n }, (_, i) => i);
+import { range } from './channel-helpers.js';
 
 describe('numbers across threads', () => {
   it('P6 a channel pushes numbers to an endpoint and an endpoint sends them home through rings exactly where memory is shared: every value once, in order', async () => {
@@ -30,7 +29,7 @@ describe('numbers across threads', () => {
       for (let i = 0; i < 2000; i++) if (!ch.trySend(i)) await ch.send(i);
       ch.close();
       await done;
-      expect(got).toEqual(numbers(2000));
+      expect(got).toEqual(range(2000));
       const back = new Channel<number>(64);
       const there = new RemoteChannel<number>(cross(back as Channel<unknown>, moves).token);
       const received: number[] = [];
@@ -40,7 +39,7 @@ describe('numbers across threads', () => {
       for (let i = 0; i < 2000; i++) if (!there.trySend(i)) await there.send(i);
       there.close();
       await all;
-      expect(received).toEqual(numbers(2000));
+      expect(received).toEqual(range(2000));
     } finally {
       MessagePort.prototype.postMessage = postMessage;
     }
