@@ -52,12 +52,15 @@ import {
   post,
   RET,
   type Registry,
+  type Ring,
+  reader,
   registries,
   SHUT,
   type Side,
   SPARE,
   stray,
   TAKE,
+  unposted,
   VALS,
   WANT,
   WITHDRAW,
@@ -260,6 +263,9 @@ class HomeLink implements Side, Peer {
   fenced = 0;
   registry?: Registry;
   far?: string;
+  /** The rings of the link (link.ts): this side's pushes, and the endpoint's log of its sends. */
+  w?: Ring;
+  r?: Ring;
   #proxy: Agent | null = null;
   /** Capacity 0: receivers set aside for the endpoint's sends, one per credit. */
   readonly #reserved = new WaitQueue();
@@ -406,6 +412,8 @@ class HomeLink implements Side, Peer {
           break;
         }
         case WANT:
+          // The endpoint's log of its sends comes with its first WANT (link.ts).
+          if (m[2] !== undefined) reader(this, m[2] as SharedArrayBuffer);
           if (c > 0) this.sender = true;
           else this.#want = Math.max(0, this.#want + (m[1] as number));
           break;
@@ -764,19 +772,32 @@ class HomeLink implements Side, Peer {
     if (!this.sync()) return 0;
     const ch = this.#ch;
     const back = this.out.take();
-    const credit = this.credit;
+    let credit = this.credit;
     this.credit = 0;
     // Its offers still parked are withdrawn: those sends did not happen.
     for (const o of this.#offers.values()) ch.withdraw(o);
     this.#offers.clear();
     this.#leave();
     if (ch.capacity > 0) {
-      // Values it took but did not report, as it counted them in shared memory: exact once the host
-      // reported the thread's exit (Node; a Web Worker runs on a while after terminate(), unseen).
+      // What it counted in shared memory is exact once the host reported the thread's exit (Node;
+      // a Web Worker runs on a while after terminate(), unseen).
+      const exited = (error as WorkerExitError | undefined)?.code !== undefined;
+      // Values it took but did not report.
       const taken =
         this.#takes === undefined ? 0 : Math.max(0, Atomics.load(this.#takes, 0) - this.#reported);
+      // Its sends that completed and were not posted: the numbers are read back from its log and
+      // arrive as if posted; the others are lost.
+      let lost = credit;
+      if (exited && this.r?.log) {
+        const { values, sent } = unposted(this.r);
+        const n = Math.min(values.length, credit);
+        this.#got += n;
+        release(ch, n, values.slice(0, n), false);
+        credit -= n;
+        lost = Math.min(credit, Math.max(0, (sent - this.#got) | 0));
+      }
       release(ch, credit + back.length, back.slice(taken), true);
-      return credit + ((error as WorkerExitError | undefined)?.code === undefined ? back.length : 0);
+      return lost + (exited ? 0 : back.length);
     }
     this.credit = this.#reserved.size;
     this.#unreserve(this.credit);

@@ -8,7 +8,8 @@
 //                                            b = 1: receivers there find nothing (sent
 //                                            again only when it changes); early, at half
 //                                            the window taken, it repeats the last b
-//                    [WANT, n]               capacity > 0: it sends and wants credits (standing);
+//                    [WANT, n, log]          capacity > 0: it sends and wants credits (standing);
+//                                            the first brings its log where memory is shared;
 //                                            capacity 0: n more (or fewer) senders wait there
 //                    [RET, n]                n unused credits come back
 //                    [BACK, n]               its n prefetched values are given back, untaken
@@ -52,6 +53,9 @@
 //
 // Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
 // new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
+// A buffered channel's sending endpoint writes its numbers to its ring (its log) as each send
+// completes, and counts the other sends there: should its thread die before its turn's batch
+// left, the home reads back what completed (`unposted`).
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
@@ -362,6 +366,7 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
 /** Whether `m` carries an object (see `encode`): a value that is one, or a JOIN's port. */
 function carriesObject(m: Msg): boolean {
   if (m[0] !== PUSH) return m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
+  if (typeof m[1] === 'number') return false;
   for (const v of m[1] as unknown[]) if (isObject(v)) return true;
   return false;
 }
@@ -372,13 +377,25 @@ function carriesObject(m: Msg): boolean {
  * the first batch that goes through it and posts it along (a larger one replaces it the same
  * way); positions follow from the order of the batches. The reader says how far it read, so a
  * batch that would overwrite what is unread is copied, as any other.
+ *
+ * A buffered channel's sending endpoint makes its ring before it sends (`log`, with its first
+ * WANT) and writes each number as its send completes (`logged`), so that what it sent and did not
+ * post yet can be read back should its thread die: the header also holds how far it wrote and
+ * how many of its sends completed.
  */
 export interface Ring {
-  /** How far the reader read. */
-  readonly read: Int32Array;
+  /**
+   * [how far the reader read; a log: how far the writer wrote, and how many of its sends that
+   * completed are not in the ring]
+   */
+  readonly head: Int32Array;
   readonly slots: Float64Array;
   /** How far this side wrote (the writer) or read (the reader). */
   at: number;
+  /** A log's writer: slots it knows to be free (it looks again when none are left). */
+  room: number;
+  /** A sender's log: written as sends complete, never by `toRing`. */
+  log?: boolean;
 }
 
 /** Batches shorter than this are copied; the largest ring, in numbers. */
@@ -386,10 +403,62 @@ const RING_MIN = 16;
 const RING_MAX = 1 << 16;
 
 const ring = (buffer: SharedArrayBuffer): Ring => ({
-  read: new Int32Array(buffer, 0, 1),
-  slots: new Float64Array(buffer, 8),
+  head: new Int32Array(buffer, 0, 3),
+  slots: new Float64Array(buffer, 16),
   at: 0,
+  room: 0,
 });
+
+/**
+ * Where memory is shared, makes the log of `link`, a buffered channel's sending endpoint: a ring
+ * of at least `capacity` numbers (credits bound what is unread, so it never fills), or none when
+ * the capacity is too large or rings are switched off. Returns its memory, for the home.
+ */
+export function log(link: Peer, capacity: number): SharedArrayBuffer | undefined {
+  if (!host.shared) return undefined;
+  let size = 0;
+  if (host.ring && capacity <= RING_MAX) for (size = RING_MIN; size < capacity; ) size *= 2;
+  const b = new SharedArrayBuffer(16 + 8 * size);
+  link.w = ring(b);
+  link.w.log = true;
+  return b;
+}
+
+/** Writes `v` to log `r` as its send completes; false: it is not a number, and is copied. */
+export function logged(r: Ring, v: unknown): boolean {
+  // Credits bound what is unread, so a number always finds room (unless the ring has no slots).
+  if (
+    typeof v === 'number' &&
+    (r.room > 0 || (r.room = r.slots.length - ((r.at - Atomics.load(r.head, 0)) | 0)) > 0)
+  ) {
+    const at = r.at;
+    r.slots[at & (r.slots.length - 1)] = v;
+    r.head[1] = r.at = (at + 1) | 0;
+    r.room--;
+    return true;
+  }
+  r.head[2]!++;
+  return false;
+}
+
+/** The reader's side of a sender's log (from its WANT). */
+export function reader(link: Peer, buffer: SharedArrayBuffer): void {
+  link.r = ring(buffer);
+  link.r.log = true;
+}
+
+/**
+ * The sender of log `r` died: the numbers it wrote and did not post, and how many of its sends
+ * completed in all (modulo 2^32). Exact once its thread is known to have stopped.
+ */
+export function unposted(r: Ring): { values: number[]; sent: number } {
+  const { head, slots } = r;
+  const end = Atomics.load(head, 1);
+  const values: number[] = [];
+  for (let i = r.at; i !== end; i = (i + 1) | 0) values.push(slots[i & (slots.length - 1)]!);
+  r.at = end;
+  return { values, sent: (end + Atomics.load(head, 2)) | 0 };
+}
 
 /** The message standing for numbers `vs` written to `link`'s ring, or undefined: they are copied. */
 function toRing(link: Peer, vs: unknown[]): Msg | undefined {
@@ -397,12 +466,13 @@ function toRing(link: Peer, vs: unknown[]): Msg | undefined {
   if (n < RING_MIN || n > RING_MAX || !host.shared || !host.ring) return undefined;
   for (const v of vs) if (typeof v !== 'number') return undefined;
   let r = link.w;
+  if (r?.log) return undefined;
   let made: SharedArrayBuffer | undefined;
   if (r === undefined || n > r.slots.length) {
     let size = 4 * RING_MIN;
     while (size < 2 * n) size *= 2;
-    link.w = r = ring((made = new SharedArrayBuffer(8 + 8 * size)));
-  } else if (n > r.slots.length - ((r.at - Atomics.load(r.read, 0)) | 0)) return undefined;
+    link.w = r = ring((made = new SharedArrayBuffer(16 + 8 * size)));
+  } else if (n > r.slots.length - ((r.at - Atomics.load(r.head, 0)) | 0)) return undefined;
   const { slots, at } = r;
   const mask = slots.length - 1;
   for (let i = 0; i < n; i++) slots[(at + i) & mask] = vs[i] as number;
@@ -418,7 +488,7 @@ function fromRing(link: Peer, m: Msg): void {
   const mask = slots.length - 1;
   const vs: number[] = [];
   for (let i = 0; i < m[1]; i++) vs.push(slots[(at + i) & mask]!);
-  Atomics.store(r.read, 0, (r.at = (at + vs.length) | 0));
+  Atomics.store(r.head, 0, (r.at = (at + vs.length) | 0));
   m[1] = vs;
 }
 
@@ -435,7 +505,10 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
   let copy: Msg[] | undefined;
   for (let i = 0; i < batch.length; i++) {
     const m = batch[i]!;
-    let e = m[0] === PUSH && m.length === 2 ? toRing(link, m[1] as unknown[]) : undefined;
+    let e =
+      m[0] === PUSH && m.length === 2 && typeof m[1] !== 'number'
+        ? toRing(link, m[1] as unknown[])
+        : undefined;
     if (e === undefined && out !== undefined && carriesObject(m)) {
       const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
       if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
@@ -510,7 +583,9 @@ export function post(
     for (const m of batch) {
       // PUSH and VALS are both kind 0; OFFER carries a value; every other message is plain numbers
       // or an encoded error.
-      const parts: Msg[] = m[0] === PUSH ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
+      // (a sender's logged numbers, already in the ring, go as they are)
+      const parts: Msg[] =
+        m[0] === PUSH && typeof m[1] !== 'number' ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
       for (const part of parts) {
         try {
           postOne(link, port, [part]);

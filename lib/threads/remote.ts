@@ -62,6 +62,8 @@ import {
   JOIN,
   later,
   listen,
+  log,
+  logged,
   type Msg,
   mint,
   NEED,
@@ -70,6 +72,7 @@ import {
   post,
   RET,
   type Registry,
+  type Ring,
   SHUT,
   SPARE,
   TAKE,
@@ -239,6 +242,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   readonly key: string;
   /** @internal The id of the home's thread. */
   far: string;
+  /** @internal The rings of the link (link.ts): this side's log of its sends, and the home's pushes. */
+  w?: Ring;
+  /** @internal */
+  r?: Ring;
   /** @internal Until the home is heard: the fence entries of the links the JOINs went on (link.ts). */
   origin?: Fence;
   /** The channel's number in its home's thread. */
@@ -408,6 +415,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     // with the host's error (a DataCloneError), as a sender here would see it.
     const n = refused.values.length;
     this.#sent -= n;
+    if (this.w?.log) this.w.head[2]! -= n;
     if (n > 0) this.#send([RET, n]);
     if (!this.#shut) this.close(refused.error);
   }
@@ -550,14 +558,23 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #ask(): void {
     if (this.#asking) return;
     this.#asking = true;
-    this.#send([WANT, 1]);
+    // The first WANT brings the log of what is sent here, before any send can complete.
+    const b = this.w === undefined ? log(this, this.capacity) : undefined;
+    this.#send(b === undefined ? [WANT, 1] : [WANT, 1, b]);
   }
 
   #val(v: T): void {
-    this.#sent++;
     const q = this.#q;
     const last = q[q.length - 1];
-    if (last !== undefined && last[0] === VALS) (last[1] as T[]).push(v);
+    const w = this.w;
+    this.#sent++;
+    // A number logged as its send completes goes as a count, read from the ring.
+    if (w?.log && logged(w, v)) {
+      if (last !== undefined && last[0] === VALS && typeof last[1] === 'number') last[1]++;
+      else this.#send([VALS, 1]);
+      return;
+    }
+    if (last !== undefined && last[0] === VALS && typeof last[1] !== 'number') (last[1] as T[]).push(v);
     else this.#send([VALS, [v]]);
   }
 

@@ -3,7 +3,18 @@
 // browser specs is not, so there every batch is copied, as the channel suites show). Both sides of
 // a link live in this thread here, each on its own port, so every batch can be looked at.
 import { afterEach, describe, expect, it } from 'vitest';
-import { decode, host, type Msg, type Peer, PUSH, post } from '../../lib/threads/link.js';
+import {
+  decode,
+  host,
+  log,
+  logged,
+  type Msg,
+  type Peer,
+  PUSH,
+  post,
+  reader,
+  unposted,
+} from '../../lib/threads/link.js';
 // The wire: what crosses, and how.
 import '../../lib/threads/wire.js';
 import { flush } from '../helpers/async.js';
@@ -25,15 +36,15 @@ function link() {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   const writer = side('w');
-  const reader = side('r');
+  const far = side('r');
   const wire: Msg[][] = [];
   const got: Msg[][] = [];
   port2.onmessage = (e: MessageEvent<Msg[]>) => {
     wire.push(e.data.map((m) => m.filter((x) => !(x instanceof SharedArrayBuffer)) as Msg));
-    decode(reader, e.data);
+    decode(far, e.data);
     got.push(e.data);
   };
-  return { post: (...batch: Msg[]) => post(writer, port1, batch), wire, got };
+  return { post: (...batch: Msg[]) => post(writer, port1, batch), writer, far, wire, got };
 }
 
 describe('numbers on a link ride a shared ring', () => {
@@ -102,5 +113,72 @@ describe('numbers on a link ride a shared ring', () => {
     await flush();
     expect(l.got.flatMap((b) => b.flatMap((m) => m[1] as number[]))).toEqual(range(80));
     expect(l.wire.filter((b) => typeof b[0]![1] === 'number')).toEqual([[[PUSH, 20]], [[PUSH, 20]]]);
+  });
+});
+
+describe("a buffered channel's sending endpoint logs its sends in shared memory", () => {
+  /** A link whose writer has a log of `capacity`, which the other side has (as from a WANT). */
+  function logging(capacity: number) {
+    const l = link();
+    const b = log(l.writer, capacity);
+    expect(b).toBeInstanceOf(SharedArrayBuffer);
+    reader(l.far, b!);
+    return l;
+  }
+
+  it('R1 each number is written as its send completes and goes as a count, whatever the batch size; other values are copied between, in order', async () => {
+    const l = logging(64);
+    const w = l.writer.w!;
+    const batch: Msg[] = [];
+    for (const v of [1, 2, 'x', -0, { n: 3 }, Number.NaN, 4]) {
+      if (logged(w, v)) {
+        const last = batch.at(-1);
+        if (last !== undefined && typeof last[1] === 'number') last[1]++;
+        else batch.push([PUSH, 1]);
+      } else batch.push([PUSH, [v]]);
+    }
+    expect(batch).toEqual([
+      [PUSH, 2],
+      [PUSH, ['x']],
+      [PUSH, 1],
+      [PUSH, [{ n: 3 }]],
+      [PUSH, 2],
+    ]);
+    expect(l.post(...batch)).toBeUndefined();
+    await flush();
+    expect(l.got[0]!.flatMap((m) => m[1] as unknown[])).toEqual([1, 2, 'x', -0, { n: 3 }, Number.NaN, 4]);
+    expect(Object.is(l.got[0]![2]![1][0], -0)).toBe(true);
+    // A log is written as sends complete, never by a batch that is posted.
+    l.post([PUSH, range(20)]);
+    await flush();
+    expect(l.wire[1]).toEqual([[PUSH, range(20)]]);
+  });
+
+  it('R1 what was written and not posted is read back from the log, with the count of sends that completed', async () => {
+    const l = logging(16);
+    const w = l.writer.w!;
+    // 40 numbers through a 16-slot ring, posted 8 at a time: the reader keeps up, so it never fills.
+    let sent = 0;
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 8; j++) expect(logged(w, sent++)).toBe(true);
+      l.post([PUSH, 8]);
+      await flush();
+    }
+    expect(l.got.flatMap((b) => b[0]![1] as number[])).toEqual(range(40));
+    // Then 5 numbers and a string complete and the sender dies before it posts them.
+    for (const v of [40, 41, 'x', 42, 43, 44]) logged(w, v);
+    expect(unposted(l.far.r!)).toEqual({ values: [40, 41, 42, 43, 44], sent: 46 });
+  });
+
+  it('R1 a channel too large for a ring, or with rings switched off, logs only how many sends completed', async () => {
+    for (const capacity of [1 << 17, 64]) {
+      host.ring = capacity === 64 ? false : host.ring;
+      const l = logging(capacity);
+      const w = l.writer.w!;
+      expect(w.slots.length).toBe(0);
+      expect(logged(w, 1)).toBe(false);
+      expect(logged(w, 2)).toBe(false);
+      expect(unposted(l.far.r!)).toEqual({ values: [], sent: 2 });
+    }
   });
 });

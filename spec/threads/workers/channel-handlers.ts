@@ -111,6 +111,18 @@ export function channelHandlers(
           Atomics.store(log, 0, ++n);
         });
       }),
+    /**
+     * Sends 0, 1, 2, … on `out` with the fast faces, working `micros` µs on each, and counts the
+     * sends that completed in `log` (shared memory), as a producer whose progress shows outside the
+     * channels; never ends.
+     */
+    produceLogged: async (out: SendChannel<number>, log: Int32Array, micros: number) => {
+      for (let i = 0; ; i++) {
+        for (const t = performance.now() + micros / 1000; performance.now() < t; );
+        if (!out.trySend(i)) await out.send(i);
+        Atomics.store(log, 0, i + 1);
+      }
+    },
     /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
     forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
       let n = 0;
