@@ -112,14 +112,20 @@ export function channelHandlers(
         });
       }),
     /**
-     * Sends 0, 1, 2, … on `out` with the fast faces, working `micros` µs on each, and counts the
-     * sends that completed in `log` (shared memory), as a producer whose progress shows outside the
-     * channels; never ends.
+     * Sends 0, 1, 2, … on `out` (as `{ i }` when `boxed`) with the fast faces, working `micros` µs
+     * on each, and counts the sends that completed in `log` (shared memory), as a producer whose
+     * progress shows outside the channels; never ends.
      */
-    produceLogged: async (out: SendChannel<number>, log: Int32Array, micros: number) => {
+    produceLogged: async (
+      out: SendChannel<number | { i: number }>,
+      log: Int32Array,
+      micros: number,
+      boxed: boolean,
+    ) => {
       for (let i = 0; ; i++) {
         for (const t = performance.now() + micros / 1000; performance.now() < t; );
-        if (!out.trySend(i)) await out.send(i);
+        const v = boxed ? { i } : i;
+        if (!out.trySend(v)) await out.send(v);
         Atomics.store(log, 0, i + 1);
       }
     },
