@@ -7,8 +7,10 @@ import { GorxError } from '../errors.js';
  * platform reports one (Node does, Web Workers do not); `cause` is the uncaught error or the reason
  * the pool terminated the thread, when known; `uncertain` counts values whose fate cannot be known
  * (values in flight on the dead thread's channels; 0 for a task). Where memory is shared with the
- * thread and the host reports its exit (Node), the values it took from a buffered channel were
- * counted there as it took them, so none of those is uncertain, nor received again elsewhere.
+ * thread and the host reports its exit (Node), a buffered channel knows exactly what the thread
+ * did with it: the values it took were counted as it took them, so none of those is received again
+ * elsewhere; the numbers it sent were written to shared memory as each send completed, so none of
+ * those is lost; other values it sent that had not left count in `uncertain`, exactly.
  *
  * @example
  * ```ts
