@@ -450,15 +450,17 @@ const chromiumWorkload: Workload = {
   id: 'threads-chromium',
   title: 'Threads: buffered channel, main → one Web Worker (Chromium)',
   unit: 'values',
-  description: `One sample sends ${CHROMIUM_VALUES.toLocaleString('en-US')} numbers from a page on a \`Channel(c)\` to a task on a module Web Worker, which counts them, ranging faces on both sides, in the headless Chromium of the browser specs (no cross-origin isolation), and on a page served with COOP/COEP in a Chromium that isolates it (numbers go through a ring in shared memory); the floor is 256 numbers per message on a raw MessagePort to the same worker.`,
+  description: `One sample sends ${CHROMIUM_VALUES.toLocaleString('en-US')} numbers from a page on a \`Channel(c)\` to a task on a module Web Worker, which counts them, ranging faces on both sides, in the headless Chromium of the browser specs (no cross-origin isolation), and on a page served with COOP/COEP in a Chromium that isolates it (numbers go through a ring in shared memory); the floor is 256 numbers per message on a raw MessagePort to the same worker, next to the bare credit protocol at c = 256 (the sender holds 256 credits, the worker grants them back): at that capacity every window waits for a round trip, so it shows what any flow-controlled channel of 256 can reach there.`,
   minSamples: 5,
   cases: [
     chromiumCase('gorx', 'Channel(256), ranging', '256 values per message'),
     chromiumCase('gorx', 'Channel(4096), ranging', '256 values per message'),
     chromiumCase('floor', '256 values per message'),
+    chromiumCase('floor', 'bare credit protocol, c = 256'),
     chromiumCase('gorx', `${ISOLATED}Channel(256), ranging`, `${ISOLATED}256 values per message`),
     chromiumCase('gorx', `${ISOLATED}Channel(4096), ranging`, `${ISOLATED}256 values per message`),
     chromiumCase('floor', `${ISOLATED}256 values per message`),
+    chromiumCase('floor', `${ISOLATED}bare credit protocol, c = 256`),
   ],
 };
 
