@@ -58,6 +58,7 @@ import {
   SHUT,
   type Side,
   SPARE,
+  soon,
   stray,
   TAKE,
   unposted,
@@ -170,8 +171,10 @@ class Home implements Side {
 
   constructor(readonly ch: Channel<unknown>) {}
 
-  wake(): void {
+  /** `blocked`: a sender or receiver here parked (it waits for another thread). */
+  wake(blocked = false): void {
     if (this.#busy) this.#again = true;
+    else if (blocked && this.ch.capacity > 0) soon(this);
     else later(this);
   }
 
@@ -428,6 +431,8 @@ class HomeLink implements Side, Peer {
           this.#demand = 0;
           this.needed = false;
           this.#recent = false;
+          // Its proxy waits for no receiver now: it must not take what comes back, or what follows.
+          this.unpark();
           this.#back(back);
           break;
         }

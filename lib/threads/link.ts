@@ -1,6 +1,8 @@
 // The link between a channel's home thread (home.ts) and one endpoint of it in another thread
 // (remote.ts): a MessagePort of its own, on which each side posts what it has to say once per
-// turn, as one array of messages. A message is a tuple whose first element is its kind.
+// turn, as one array of messages (or as soon as it waits for the other side: a buffered channel's
+// sender out of room or credits, a receiver with nothing to take). A message is a tuple whose
+// first element is its kind.
 //
 //   endpoint → home  [VALS, [v…]]            values sent under credits, in order
 //                    [TAKE, took, want, b]   `took` prefetched values were taken there; it wants
@@ -294,6 +296,8 @@ export function gate(peers: Registry): Gate {
 /** A side of a link: its messages of this turn, posted by `flush`. */
 export interface Side {
   queued: boolean;
+  /** It waits for the end of the turn even when others are posted sooner (`soon`). */
+  readonly turn?: boolean;
   flush(): void;
 }
 
@@ -311,8 +315,10 @@ const tick: (f: () => void) => void =
       })();
 
 let sides: Side[] = [];
+let ticking = false;
 
 function run(): void {
+  // A side queued meanwhile joins this list (it is still `sides`).
   const list = sides;
   for (let i = 0; i < list.length; i++) {
     const s = list[i]!;
@@ -324,6 +330,7 @@ function run(): void {
     }
   }
   sides = [];
+  ticking = false;
 }
 
 /** Posts what every side has queued, now (before a task's result, which must not overtake it). */
@@ -358,7 +365,54 @@ export function drain(port: MessagePort, receive: (batch: Msg[]) => void): void 
 export function later(side: Side): void {
   if (side.queued) return;
   side.queued = true;
-  if (sides.push(side) === 1) tick(run);
+  sides.push(side);
+  if (!ticking) {
+    ticking = true;
+    tick(run);
+  }
+}
+
+let early = false;
+
+/**
+ * Flushes `side` in a microtask rather than at the end of the turn: it waits for the other
+ * thread, so nothing more would join its batch (a sender out of room or credits, a receiver with
+ * nothing to take). The sides queued meanwhile go with it, but for those that wait for the end
+ * of the turn (`turn`).
+ */
+export function soon(side: Side): void {
+  later(side);
+  if (!early) {
+    early = true;
+    queueMicrotask(flushSoon);
+  }
+}
+
+function flushSoon(): void {
+  early = false;
+  for (let pass = 0; pass < 4; pass++) {
+    const list = sides;
+    sides = [];
+    let flushed = false;
+    for (const s of list) {
+      if (s.turn) {
+        sides.push(s);
+        continue;
+      }
+      s.queued = false;
+      flushed = true;
+      try {
+        s.flush();
+      } catch (error) {
+        reportPanic(error);
+      }
+    }
+    if (!flushed) break;
+  }
+  if (sides.length > 0 && !ticking) {
+    ticking = true;
+    tick(run);
+  }
 }
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;

@@ -75,6 +75,7 @@ import {
   type Ring,
   SHUT,
   SPARE,
+  soon,
   TAKE,
   VALS,
   WANT,
@@ -200,6 +201,8 @@ export class Batches<T> {
 export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   readonly capacity: number;
   queued = false;
+  /** @internal Unbuffered: a value sent ahead waits here for a receiver until the end of the turn. */
+  readonly turn: boolean;
   readonly #port: MessagePort;
   #q: Msg[] = [];
   readonly #pre = new Batches<T>();
@@ -255,6 +258,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   constructor(token: ChannelToken) {
     super();
     this.capacity = token.c;
+    this.turn = token.c === 0;
     this.#port = token.p;
     this.key = token.k;
     this.far = token.h;
@@ -510,6 +514,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       this.#want++;
     }
     this.#starve();
+    if (this.capacity > 0) soon(this);
   }
 
   /** @internal */
@@ -532,8 +537,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   /** @internal */
   parkSend(w: Waiter): void {
     this.#sendq.push(w, this);
-    if (this.capacity > 0) this.#ask();
-    else this.#send([WANT, 1]);
+    if (this.capacity > 0) {
+      this.#ask();
+      soon(this);
+    } else this.#send([WANT, 1]);
   }
 
   /** @internal */
