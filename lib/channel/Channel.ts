@@ -57,7 +57,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
    */
   held = 0;
   /** @internal Told when a value left the buffer or an operation parked (threads/home.ts). */
-  crossing: { wake(blocked?: boolean): void } | null = null;
+  crossing: { wake(): void } | null = null;
 
   /** @throws RangeError when `capacity` is negative or not an integer (Go: `makechan: size out of range`). */
   constructor(capacity = 0) {
@@ -221,7 +221,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   /** @internal */
   parkRecv(w: Waiter): void {
     this.#recvq.push(w, this);
-    this.crossing?.wake(true);
+    this.crossing?.wake();
   }
 
   /** @internal */
@@ -251,7 +251,7 @@ export class Channel<T> extends ReceivePort<T> implements SendChannel<T>, Receiv
   /** @internal */
   parkSend(w: Waiter): void {
     this.#sendq.push(w, this);
-    this.crossing?.wake(true);
+    this.crossing?.wake();
   }
 
   /** @internal */

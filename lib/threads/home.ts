@@ -23,6 +23,8 @@
 // to the head of the channel (which gets a buffer for such values only), so it is received before
 // a close.
 import type { Channel } from '../channel/Channel.js';
+import { ClosedChannelError } from '../errors.js';
+import { BLOCKED } from '../internal/blocking.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
@@ -80,19 +82,20 @@ import { Batches } from './remote.js';
 function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boolean): void {
   ch.held -= n;
   const [buf, recvq, sendq] = ch.queues();
+  const rest: T[] = [];
+  if (head && values.length > 0) while (buf.length > 0) rest.push(buf.shift());
+  for (const v of values) buf.push(v);
+  for (const v of rest) buf.push(v);
   // One waiter at a time, committed at once, as a local send does: a select with two cases on
   // this channel is finished by the first, which withdraws the other before it is reached (SE1).
-  let i = 0;
-  for (let r = recvq.head; r !== null && i < values.length; r = recvq.head) {
+  // Receivers here wait while values lent to an endpoint may come back before these (CH6).
+  const home = ch.crossing as Home | null;
+  for (let r = recvq.head; r !== null && buf.length > 0 && !home?.behind(r); r = recvq.head) {
     recvq.unlink(r);
-    r.value = values[i++];
+    r.value = buf.shift();
     r.ok = true;
     commitSafely(r);
   }
-  const rest: T[] = [];
-  if (head && i < values.length) while (buf.length > 0) rest.push(buf.shift());
-  while (i < values.length) buf.push(values[i++]!);
-  for (const v of rest) buf.push(v);
   for (let s = sendq.head; s !== null && buf.length + ch.held < ch.capacity; s = sendq.head) {
     sendq.unlink(s);
     buf.push(s.value as T);
@@ -155,6 +158,56 @@ class Relay extends Waiter {
   fail(): void {}
 }
 
+/** What the crossed prototype uses of a channel. */
+type Port<T> = Pick<
+  Channel<T>,
+  'capacity' | 'held' | 'closed' | 'queues' | 'readyRecv' | 'takeNow' | 'offerNow' | 'parkRecv' | 'parkSend'
+> & { crossing: Home };
+
+/** The crossed prototype made over each channel prototype. */
+const crossedOf = new WeakMap<object, object>();
+
+/**
+ * What a channel becomes while it has endpoints in other threads: its prototype is swapped for
+ * one over it (and back when the last endpoint leaves), so that channels that never cross pay
+ * nothing for this, and code that does not use threads carries none of it:
+ * - a receive here waits while values of the buffer's head are away, pushed to an endpoint that
+ *   may give them back untaken (`behind`): it must not take the later ones first (CH6);
+ * - a sender or receiver that parks here flushes the home's messages in a microtask (`soon`).
+ */
+function crossed<T>(base: Port<T>): object {
+  let p = crossedOf.get(base);
+  if (p !== undefined) return p;
+  const own: ThisType<Port<T>> & Omit<Port<T>, 'crossing' | 'capacity' | 'held' | 'closed' | 'queues'> = {
+    readyRecv() {
+      return !this.crossing.behind(null) && base.readyRecv.call(this);
+    },
+    takeNow() {
+      return this.crossing.behind(null) ? BLOCKED : base.takeNow.call(this);
+    },
+    offerNow(value) {
+      const [buf, recvq] = this.queues();
+      // A receiver here waiting for values that are away: this one goes behind them.
+      if (recvq.head === null || !this.crossing.behind(recvq.head)) return base.offerNow.call(this, value);
+      if (this.closed) throw new ClosedChannelError();
+      if (buf.length + this.held >= this.capacity) return false;
+      buf.push(value);
+      return true;
+    },
+    parkRecv(w) {
+      base.parkRecv.call(this, w);
+      this.crossing.wake(true);
+    },
+    parkSend(w) {
+      base.parkSend.call(this, w);
+      this.crossing.wake(true);
+    },
+  };
+  p = Object.setPrototypeOf(own, base) as object;
+  crossedOf.set(base, p);
+  return p;
+}
+
 /** The channels whose endpoints are in other threads, by number (an endpoint that comes home finds its channel). */
 const homes = new Map<number, Home>();
 let numbers = 0;
@@ -168,8 +221,33 @@ class Home implements Side {
   proxies = 0;
   #busy = false;
   #again = false;
+  /** A receive here found the values it waits for away (`behind`). */
+  #asked = false;
 
   constructor(readonly ch: Channel<unknown>) {}
+
+  /**
+   * Whether receiver `w` here (any receive here when null) must wait: values of the buffer's head
+   * were pushed to an endpoint and may come back untaken (a window it prefetched), so what the
+   * buffer holds now is not next. The endpoints are asked for them (NEED). An endpoint's proxy
+   * takes values after its own, so it need not wait.
+   */
+  behind(w: Waiter | null): boolean {
+    if (w instanceof Agent || !this.#lent()) return false;
+    // A receive here that finds nothing (it may not park: tryRecv, a select's default) asks too.
+    if (w === null) {
+      this.#asked = true;
+      this.wake(true);
+    }
+    return true;
+  }
+
+  /** Values of the buffer were pushed to endpoints and not reported taken (capacity > 0). */
+  #lent(): boolean {
+    if (this.ch.capacity === 0) return false;
+    for (const l of this.links) if (l.out.length > 0) return true;
+    return false;
+  }
 
   /** `blocked`: a sender or receiver here parked (it waits for another thread). */
   wake(blocked = false): void {
@@ -225,7 +303,9 @@ class Home implements Side {
     }
     const { senders: s, receivers: r } = ch.waiting;
     const thirsty =
-      ch.length === 0 && (r > this.proxies || links.some((l) => l.starving && l.out.length === 0));
+      (ch.length === 0 || this.#lent()) &&
+      (r > this.proxies || this.#asked || links.some((l) => l.starving && l.out.length === 0));
+    this.#asked = false;
     const cramped = free <= 0 && (s > 0 || senders.some((l) => l.credit === 0));
     for (const l of links) {
       if (thirsty && !l.needed && l.out.length > 0) {
@@ -485,7 +565,9 @@ class HomeLink implements Side, Peer {
     const ch = this.#ch;
     const c = ch.capacity;
     if (c === 0) return this.#pump0();
-    while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
+    // Receivers here wait for values lent to endpoints: none is lent while they do.
+    const waiting = ch.waiting.receivers > this.#home.proxies;
+    while (this.#demand > 0 && !this.#ended && this.#proxy === null && !waiting) {
       if (ch.length > 0) {
         // Buffered values go as they are, their slots held: no parked sender moves in.
         const buf = ch.queues()[0];
@@ -762,7 +844,9 @@ class HomeLink implements Side, Peer {
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
     if (links.length === 0) {
+      // A channel with no endpoint left is a plain one again (it may cross again later).
       this.#ch.crossing = null;
+      Object.setPrototypeOf(this.#ch, Object.getPrototypeOf(Object.getPrototypeOf(this.#ch)));
       homes.delete(this.#home.id);
     }
   }
@@ -817,6 +901,7 @@ function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
   if (home === null) {
     home = new Home(ch);
     ch.crossing = home;
+    Object.setPrototypeOf(ch, crossed(Object.getPrototypeOf(ch)));
     home.shut = ch.closed;
     homes.set(home.id, home);
   }

@@ -175,6 +175,37 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(got.sort((x, y) => x - y)).toEqual(range(n));
     });
 
+    it(`CH6 a receiver here and a slower one in a ${thread} share one sender's channel: each gets its values in order, every value once (values prefetched there and left untaken come back before this side takes later ones)`, async () => {
+      const n = 3000;
+      const ch = new Channel<number>(16);
+      const log = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
+      const there = pool.go<number>('recvLogged', [ch, log, 2]);
+      // This side starts receiving once the thread took a value and holds the rest of its window.
+      let i = 0;
+      while (i < 16) await ch.send(i++);
+      while (Atomics.load(log, 0) === 0) await flush(1);
+      const here: number[] = [];
+      const receiving = (async () => {
+        for (;;) {
+          const r = await ch.recv();
+          if (!r.ok) return;
+          here.push(r.value);
+          if (here.length % 7 === 0) await flush(1);
+        }
+      })();
+      while (i < n) await ch.send(i++);
+      ch.close();
+      await receiving;
+      const taken = await there;
+      const away = Array.from(log.subarray(1, 1 + taken));
+      const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+      expect(inOrder(here)).toBe(true);
+      expect(inOrder(away)).toBe(true);
+      expect([...here, ...away].sort((x, y) => x - y)).toEqual(range(n));
+      // Both received: the thread's window did idle while this side took values.
+      expect(Math.min(here.length, away.length)).toBeGreaterThan(0);
+    });
+
     it('P9 backpressure main → worker: a consumer 10× slower; values held anywhere ≤ capacity at every sample', async () => {
       const cap = 8;
       const n = sizes.slowConsumer;

@@ -129,6 +129,21 @@ export function channelHandlers(
         Atomics.store(log, 0, i + 1);
       }
     },
+    /**
+     * Receives `jobs` with one `recv()` at a time, `every` turns apart (its prefetched window
+     * idles meanwhile), writing each value to `log` (shared memory: the count first, then the
+     * values); returns how many it received once `jobs` is closed and drained.
+     */
+    recvLogged: async (jobs: ReceiveChannel<number>, log: Int32Array, every: number) => {
+      let n = 0;
+      for (;;) {
+        for (let i = 0; i < every; i++) await turn();
+        const r = await jobs.recv();
+        if (!r.ok) return n;
+        log[1 + n] = r.value;
+        Atomics.store(log, 0, ++n);
+      }
+    },
     /** Forwards every value of `jobs` to `out` with the fast faces, and leaves `out` open. */
     forward: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
       let n = 0;
