@@ -565,10 +565,10 @@ class HomeLink implements Side, Peer {
     const ch = this.#ch;
     const c = ch.capacity;
     if (c === 0) return this.#pump0();
-    // Receivers here wait for values lent to endpoints: none is lent while they do.
-    const waiting = ch.waiting.receivers > this.#home.proxies;
-    while (this.#demand > 0 && !this.#ended && this.#proxy === null && !waiting) {
+    while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
       if (ch.length > 0) {
+        // Receivers here wait for values lent to endpoints (`behind`): none is lent while they do.
+        if (ch.waiting.receivers > this.#home.proxies) return;
         // Buffered values go as they are, their slots held: no parked sender moves in.
         const buf = ch.queues()[0];
         const n = Math.min(this.#demand, buf.length);

@@ -60,4 +60,23 @@ describe('values an endpoint leaves untaken come back before later ones', () => 
     }
     expect(here).toEqual(range(5, 1));
   });
+
+  it('CH6 a receiver here that always waits does not starve an endpoint that waits too: both get values, each in order, every value once', async () => {
+    const { ch, ep } = linked(4);
+    const here: number[] = [];
+    const there: number[] = [];
+    ch.subscribe((v) => here.push(v));
+    ep.subscribe((v) => there.push(v));
+    await heard();
+    // A slow sender: both receivers wait between its values.
+    for (let i = 0; i < 100; i++) {
+      await ch.send(i);
+      if (i % 10 === 9) await heard();
+    }
+    while (here.length + there.length < 100) await heard();
+    const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+    expect(inOrder(here) && inOrder(there)).toBe(true);
+    expect([...here, ...there].sort((a, b) => a - b)).toEqual(range(100));
+    expect(Math.min(here.length, there.length)).toBeGreaterThan(0);
+  });
 });
