@@ -68,11 +68,6 @@ export const floors = {
     while ((await ch.recv()).ok) n++;
     return n;
   },
-  /** Sends 0, 1, …, n - 1 on `out` (`trySend` first), then closes it. */
-  sendRange: async (out: SendChannel<number>, n: number) => {
-    for (let i = 0; i < n; i++) if (!out.trySend(i)) await out.send(i);
-    out.close();
-  },
   /** Answers every value of `a` on `b` (unbuffered round trips). */
   pong: async (a: ReceiveChannel<number>, b: SendChannel<number>) => {
     for await (const v of a) await b.send(v);
