@@ -190,6 +190,7 @@ export function channelSuite(platform: ChannelPlatform): void {
           const r = await ch.recv();
           if (!r.ok) return;
           here.push(r.value);
+          // It yields now and then, so that the thread's window idles while this side takes.
           if (here.length % 7 === 0) await flush(1);
         }
       })();

@@ -3,23 +3,8 @@
 // a receiver here waits for them rather than take the later values behind them (CH6). Both sides
 // of each link live in this thread, each on its own port.
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../../lib/channel/Channel.js';
-import { cross } from '../../lib/threads/home.js';
-import { RemoteChannel } from '../../lib/threads/remote.js';
-// The wire: what crosses, and how.
-import '../../lib/threads/wire.js';
 import { range } from './channel-helpers.js';
-
-/** A channel of capacity `c` here and an endpoint of it (as in another thread). */
-function linked(c: number) {
-  const moves: Transferable[] = [];
-  const ch = new Channel<number>(c);
-  const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, moves).token);
-  return { ch, ep };
-}
-
-/** Until the other side has heard (real turns: the ports deliver between them). */
-const heard = () => new Promise((resolve) => setTimeout(resolve, 20));
+import { heard, linked } from './linked.js';
 
 describe('values an endpoint leaves untaken come back before later ones', () => {
   it('CH6 an endpoint takes one value of its window and leaves: a receiver here gets the rest in order, then what follows', async () => {

@@ -2,17 +2,12 @@
 // page served cross-origin isolated), else copied into the messages; every value arrives once, in
 // order, either way. Both sides of each link live in this thread, each on its own port.
 import { describe, expect, it } from 'vitest';
-import { Channel } from '../../lib/channel/Channel.js';
-import { cross } from '../../lib/threads/home.js';
 import { host, type Msg, PUSH } from '../../lib/threads/link.js';
-import { RemoteChannel } from '../../lib/threads/remote.js';
-// The wire: what crosses, and how.
-import '../../lib/threads/wire.js';
 import { range } from './channel-helpers.js';
+import { linked } from './linked.js';
 
 describe('numbers across threads', () => {
   it('P6 a channel pushes numbers to an endpoint and an endpoint sends them home through rings exactly where memory is shared: every value once, in order', async () => {
-    const moves: Transferable[] = [];
     const spied: Msg[][] = [];
     const postMessage = MessagePort.prototype.postMessage;
     MessagePort.prototype.postMessage = function (this: MessagePort, message: unknown, transfer?: unknown) {
@@ -20,8 +15,7 @@ describe('numbers across threads', () => {
       Reflect.apply(postMessage, this, [message, transfer]);
     } as typeof postMessage;
     try {
-      const ch = new Channel<number>(64);
-      const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, moves).token);
+      const { ch, ep } = linked(64);
       const got: number[] = [];
       const done = new Promise<void>((resolve) =>
         ep.subscribe({ next: (v) => got.push(v), complete: resolve }),
@@ -30,8 +24,7 @@ describe('numbers across threads', () => {
       ch.close();
       await done;
       expect(got).toEqual(range(2000));
-      const back = new Channel<number>(64);
-      const there = new RemoteChannel<number>(cross(back as Channel<unknown>, moves).token);
+      const { ch: back, ep: there } = linked(64);
       const received: number[] = [];
       const all = (async () => {
         for await (const v of back) received.push(v);

@@ -4,12 +4,8 @@
 // other thread is idle until it hears. Both sides of each link live in this thread, each on its
 // own port, so every batch can be watched as it leaves.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Channel } from '../../lib/channel/Channel.js';
-import { cross } from '../../lib/threads/home.js';
 import { type Msg, NEED, PUSH, TAKE } from '../../lib/threads/link.js';
-import { RemoteChannel } from '../../lib/threads/remote.js';
-// The wire: what crosses, and how.
-import '../../lib/threads/wire.js';
+import { heard, linked } from './linked.js';
 
 const posted: Msg[][] = [];
 const postMessage = MessagePort.prototype.postMessage;
@@ -29,17 +25,6 @@ afterEach(() => {
 /** A few microtasks: less than a turn of the event loop. */
 async function microtasks(): Promise<void> {
   for (let i = 0; i < 4; i++) await null;
-}
-
-/** Until the other side has heard (real turns: the ports deliver between them). */
-const heard = () => new Promise((resolve) => setTimeout(resolve, 20));
-
-/** A channel of capacity `c` here and an endpoint of it (as in another thread). */
-function linked(c: number) {
-  const moves: Transferable[] = [];
-  const ch = new Channel<number>(c);
-  const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, moves).token);
-  return { ch, ep };
 }
 
 const kinds = () => posted.flatMap((batch) => batch.map((m) => m[0]));

@@ -1,0 +1,17 @@
+// Both sides of a link in this thread, each on its own port: a channel here and an endpoint of it,
+// as if in another thread, so that every batch between them can be watched.
+import { Channel } from '../../lib/channel/Channel.js';
+import { cross } from '../../lib/threads/home.js';
+import { RemoteChannel } from '../../lib/threads/remote.js';
+// The wire: what crosses, and how.
+import '../../lib/threads/wire.js';
+
+/** A channel of capacity `c` here and an endpoint of it. */
+export function linked(c: number): { ch: Channel<number>; ep: RemoteChannel<number> } {
+  const ch = new Channel<number>(c);
+  const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, []).token);
+  return { ch, ep };
+}
+
+/** Until the other side has heard (real turns: the ports deliver between them). */
+export const heard = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
