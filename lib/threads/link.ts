@@ -317,18 +317,20 @@ const tick: (f: () => void) => void =
 let sides: Side[] = [];
 let ticking = false;
 
+/** Posts what `s` queued; a throw is reported, and the other sides still post. */
+function flushSide(s: Side): void {
+  s.queued = false;
+  try {
+    s.flush();
+  } catch (error) {
+    reportPanic(error);
+  }
+}
+
 function run(): void {
   // A side queued meanwhile joins this list (it is still `sides`).
   const list = sides;
-  for (let i = 0; i < list.length; i++) {
-    const s = list[i]!;
-    s.queued = false;
-    try {
-      s.flush();
-    } catch (error) {
-      reportPanic(error);
-    }
-  }
+  for (let i = 0; i < list.length; i++) flushSide(list[i]!);
   sides = [];
   ticking = false;
 }
@@ -395,16 +397,10 @@ function flushSoon(): void {
     sides = [];
     let flushed = false;
     for (const s of list) {
-      if (s.turn) {
-        sides.push(s);
-        continue;
-      }
-      s.queued = false;
-      flushed = true;
-      try {
-        s.flush();
-      } catch (error) {
-        reportPanic(error);
+      if (s.turn) sides.push(s);
+      else {
+        flushed = true;
+        flushSide(s);
       }
     }
     if (!flushed) break;
