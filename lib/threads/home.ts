@@ -57,6 +57,7 @@ import {
   type Ring,
   reader,
   registries,
+  SHARE,
   SHUT,
   type Side,
   SPARE,
@@ -108,16 +109,14 @@ function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boole
 
 /** A receiver parked in the home channel on behalf of an endpoint's demand. */
 class Agent extends Waiter {
-  readonly #link: HomeLink;
-  constructor(link: HomeLink) {
+  constructor(readonly link: HomeLink) {
     super();
-    this.#link = link;
   }
   commit(): void {
-    this.#link.taken(this.ok, this.value, undefined);
+    this.link.taken(this.ok, this.value, undefined);
   }
   fail(error: unknown): void {
-    this.#link.taken(false, undefined, error);
+    this.link.taken(false, undefined, error);
   }
 }
 
@@ -223,6 +222,17 @@ class Home implements Side {
   #again = false;
   /** A receive here found the values it waits for away (`behind`). */
   #asked = false;
+  /** More than one endpoint receives: they prefetch nothing (SHARE). */
+  shared = false;
+  /** Values pushed to endpoints so far: the order of pushes, for values that come back. */
+  pushes = 0;
+  /**
+   * Values given back untaken, each run with its place in the order of pushes. They go back to
+   * the head of the channel in that order once no value is lent any more, so that values given
+   * back by two endpoints, or twice by one, stay in order; until then they are held, and every
+   * receiver waits for them.
+   */
+  #returns: [at: number, values: unknown[]][] = [];
 
   constructor(readonly ch: Channel<unknown>) {}
 
@@ -230,10 +240,11 @@ class Home implements Side {
    * Whether receiver `w` here (any receive here when null) must wait: values of the buffer's head
    * were pushed to an endpoint and may come back untaken (a window it prefetched), so what the
    * buffer holds now is not next. The endpoints are asked for them (NEED). An endpoint's proxy
-   * takes values after its own, so it need not wait.
+   * takes values after its own, and waits only for values idle at another endpoint (`idle`).
    */
   behind(w: Waiter | null): boolean {
-    if (w instanceof Agent || !this.#lent()) return false;
+    if (w instanceof Agent) return this.idle(w.link);
+    if (!this.#lent()) return false;
     // A receive here that finds nothing (it may not park: tryRecv, a select's default) asks too.
     if (w === null) {
       this.#asked = true;
@@ -242,11 +253,42 @@ class Home implements Side {
     return true;
   }
 
+  /**
+   * Whether values for endpoint `l` must wait: another endpoint holds more values of the buffer's
+   * head than receivers wait for there (a window prefetched before the endpoints shared the
+   * channel, or values whose receiver gave up). They may come back untaken, and must reach `l`'s
+   * receivers before later ones (CH4); the endpoint that holds them is asked for them (NEED) as
+   * `l` waits. Values pushed for receivers that wait are theirs: `l` does not wait for those, so
+   * endpoints that receive together do not take turns.
+   */
+  idle(l: HomeLink): boolean {
+    if (this.#returns.length > 0) return true;
+    for (const m of this.links) if (m !== l && m.out.length > m.waiting) return true;
+    return false;
+  }
+
   /** Values of the buffer were pushed to endpoints and not reported taken (capacity > 0). */
   #lent(): boolean {
     if (this.ch.capacity === 0) return false;
+    if (this.#returns.length > 0) return true;
     for (const l of this.links) if (l.out.length > 0) return true;
     return false;
+  }
+
+  /** Values pushed to an endpoint come back untaken (runs from `HomeLink.unmark`). */
+  returned(runs: [number, unknown[]][]): void {
+    this.#returns.push(...runs);
+    this.#restore();
+  }
+
+  /** Once no value is lent, the values given back go back to the head of the channel, in order. */
+  #restore(): void {
+    const r = this.#returns;
+    if (r.length === 0) return;
+    for (const l of this.links) if (l.out.length > 0) return;
+    this.#returns = [];
+    const values = r.sort((a, b) => a[0] - b[0]).flatMap((run) => run[1]);
+    release(this.ch, values.length, values, true);
   }
 
   /** `blocked`: a sender or receiver here parked (it waits for another thread). */
@@ -287,6 +329,11 @@ class Home implements Side {
       for (const l of links) l.reserve();
       return;
     }
+    this.#restore();
+    if (!this.shared && links.filter((l) => l.receiver).length > 1) {
+      this.shared = true;
+      for (const l of links) l.send([SHARE]);
+    }
     let free = ch.closed ? 0 : c - ch.length - ch.held;
     const senders = links.filter((l) => l.sender);
     // A proxy holds its slot without a value: an endpoint's sender left without credit gets it,
@@ -304,7 +351,7 @@ class Home implements Side {
     const { senders: s, receivers: r } = ch.waiting;
     const thirsty =
       (ch.length === 0 || this.#lent()) &&
-      (r > this.proxies || this.#asked || links.some((l) => l.starving && l.out.length === 0));
+      (r > this.proxies || this.#asked || links.some((l) => l.waiting > 0 && l.out.length === 0));
     this.#asked = false;
     const cramped = free <= 0 && (s > 0 || senders.some((l) => l.credit === 0));
     for (const l of links) {
@@ -328,13 +375,18 @@ class HomeLink implements Side, Peer {
   credit = 0;
   /** Values pushed to the endpoint and not reported taken, in order (the arrays posted). */
   out = new Batches<unknown>();
+  /** Capacity > 0: the place of the values in `out` in the order of pushes, as runs [first, count, …]. */
+  #runs: number[] = [];
   /** Values the endpoint asked for and was not sent yet. */
   #demand = 0;
   /** Capacity 0: sends waiting there for a receiver. */
   #want = 0;
   /** Capacity > 0: the endpoint sends (wants credits until it gives them back). */
   sender = false;
-  starving = false;
+  /** Capacity > 0: the endpoint receives (it asked for values). */
+  receiver = false;
+  /** Receivers waiting at the endpoint, at least 1 if one found nothing there (its last report). */
+  waiting = 0;
   needed = false;
   spared = false;
   #ended = false;
@@ -446,6 +498,8 @@ class HomeLink implements Side, Peer {
     }
     if (kept.length > 0) this.out.add(kept);
     const ch = this.#ch;
+    // What stays keeps the place of the first value pushed.
+    if (!zero) this.#runs = kept.length > 0 ? [this.#runs[0]!, kept.length] : [];
     if (orphan && !ch.closed) ch.close(error);
     release(ch, before - this.out.length, [], false);
   }
@@ -481,6 +535,7 @@ class HomeLink implements Side, Peer {
         case TAKE: {
           const took = m[1] as number;
           this.out.skip(took);
+          this.unmark(took);
           this.#reported += took;
           if (m[4] !== undefined) this.#takes = m[4] as Int32Array;
           if (c === 0 && took > 0) {
@@ -488,7 +543,8 @@ class HomeLink implements Side, Peer {
             this.#recent = true;
           }
           this.#demand = Math.max(0, this.#demand + (m[2] as number));
-          this.starving = m[3] === 1;
+          this.waiting = m[3] as number;
+          if (this.#demand > 0) this.receiver = true;
           this.needed = false;
           if (this.#demand === 0) this.unpark();
           if (took > 0) release(ch, took, [], false);
@@ -508,12 +564,14 @@ class HomeLink implements Side, Peer {
         case BACK: {
           // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
           const back = this.out.take(m[1] as number);
+          const runs = this.unmark(back.length, back);
           this.#demand = 0;
           this.needed = false;
           this.#recent = false;
           // Its proxy waits for no receiver now: it must not take what comes back, or what follows.
           this.unpark();
-          this.#back(back);
+          if (c > 0) this.#home.returned(runs);
+          else this.#back(back);
           break;
         }
         case OFFER:
@@ -566,16 +624,21 @@ class HomeLink implements Side, Peer {
     const c = ch.capacity;
     if (c === 0) return this.#pump0();
     while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
+      // Shared with other receiving endpoints: values only for receivers waiting there.
+      const room = this.#home.shared ? this.waiting - this.out.length : this.#demand;
+      if (room <= 0) return;
       if (ch.length > 0) {
         // Receivers here wait for values lent to endpoints (`behind`): none is lent while they do.
-        if (ch.waiting.receivers > this.#home.proxies) return;
+        // Nor while another endpoint holds values it may give back (`idle`).
+        if (ch.waiting.receivers > this.#home.proxies || this.#home.idle(this)) return;
         // Buffered values go as they are, their slots held: no parked sender moves in.
         const buf = ch.queues()[0];
-        const n = Math.min(this.#demand, buf.length);
+        const n = Math.min(this.#demand, buf.length, room);
         const vs = this.#pushing();
         ch.held += n;
         this.#demand -= n;
         this.out.length += n;
+        this.#mark(n);
         for (let i = 0; i < n; i++) vs.push(buf.shift());
         continue;
       }
@@ -643,6 +706,7 @@ class HomeLink implements Side, Peer {
   #push(v: unknown, ahead = false): void {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
+    else this.#mark(1);
     if (this.#demand > 0) this.#demand--;
     this.#pushing(ahead).push(v);
     this.out.length++;
@@ -657,14 +721,41 @@ class HomeLink implements Side, Peer {
     }
   }
 
+  /** `n` values pushed: their place in the order of pushes. */
+  #mark(n: number): void {
+    const r = this.#runs;
+    const h = this.#home;
+    const k = r.length;
+    if (k > 0 && r[k - 2]! + r[k - 1]! === h.pushes) r[k - 1]! += n;
+    else r.push(h.pushes, n);
+    h.pushes += n;
+  }
+
+  /** The first `n` values of `out` left it (`values`, when they came back): their runs. */
+  unmark(n: number, values: unknown[] = []): [number, unknown[]][] {
+    const r = this.#runs;
+    const runs: [number, unknown[]][] = [];
+    for (let i = 0; n > 0 && r.length > 0; ) {
+      const k = Math.min(n, r[1]!);
+      runs.push([r[0]!, values.slice(i, i + k)]);
+      i += k;
+      n -= k;
+      if (k === r[1]) r.splice(0, 2);
+      else {
+        r[0]! += k;
+        r[1]! -= k;
+      }
+    }
+    return runs;
+  }
+
   /**
-   * Values pushed to the endpoint and not taken come back: with capacity 0 their held senders are
+   * Capacity 0: values pushed to the endpoint and not taken come back: their held senders are
    * let go (an offer whose endpoint asked meanwhile is withdrawn), and only values without one
    * (given back before, or whose sender left) go back to the head of the channel.
    */
   #back(values: unknown[]): void {
     const ch = this.#ch;
-    if (ch.capacity > 0) return release(ch, values.length, values, true);
     const senders = this.#holders.splice(0, values.length);
     const rest = values.filter((_, i) => senders[i]?.queue !== this.#held);
     release(ch, values.length, rest, true);
@@ -885,7 +976,11 @@ class HomeLink implements Side, Peer {
         credit -= n;
         lost = Math.min(credit, Math.max(0, (sent - this.#got) | 0));
       }
-      release(ch, credit + back.length, back.slice(taken), true);
+      // What it took is dropped; the rest comes back, in the order of pushes.
+      this.unmark(taken);
+      const runs = this.unmark(back.length - taken, back.slice(taken));
+      release(ch, credit + Math.min(taken, back.length), [], false);
+      this.#home.returned(runs);
       return lost + (exited ? 0 : back.length);
     }
     this.credit = this.#reserved.size;
@@ -909,6 +1004,7 @@ function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
   home.links.push(link);
   homeLinks.set(key, link);
   if (home.shut) link.send([SHUT]);
+  if (home.shared) link.send([SHARE]);
   return link;
 }
 

@@ -7,9 +7,9 @@
 //   endpoint → home  [VALS, [v…]]            values sent under credits, in order
 //                    [TAKE, took, want, b]   `took` prefetched values were taken there; it wants
 //                                            `want` more (may be negative: a receiver gave up);
-//                                            b = 1: receivers there find nothing (sent
-//                                            again only when it changes); early, at half
-//                                            the window taken, it repeats the last b
+//                                            b receivers wait there (at least 1 if one found
+//                                            nothing; sent again only when it changes); early,
+//                                            at half the window taken, it repeats the last b
 //                    [WANT, n, log]          capacity > 0: it sends and wants credits (standing);
 //                                            the first brings its log where memory is shared;
 //                                            capacity 0: n more (or fewer) senders wait there
@@ -37,6 +37,8 @@
 //                    [WITHDRAWN, id]         offer `id` was withdrawn untaken; an offer gets
 //                                            exactly one of DONE and WITHDRAWN, or else the SHUT
 //                                            that follows it (refused: the channel is closed)
+//                    [SHARE]                 other endpoints receive too: ask values only for
+//                                            receivers waiting there, prefetch none
 //
 // Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
 // link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]
@@ -78,6 +80,7 @@ export const NEED = 4;
 export const SPARE = 5;
 export const DONE = 6;
 export const WITHDRAWN = 7;
+export const SHARE = 8;
 
 export const VALS = 0;
 export const TAKE = 1;

@@ -73,6 +73,7 @@ import {
   RET,
   type Registry,
   type Ring,
+  SHARE,
   SHUT,
   SPARE,
   soon,
@@ -218,8 +219,13 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #want = 0;
   /** A receiver found nothing here since the last report. */
   #starving = false;
-  /** The home was last told that receivers here find nothing. */
-  #told = false;
+  /** What the home was last told of receivers here: how many wait (at least 1 if one found nothing). */
+  #told = 0;
+  /**
+   * Endpoints in other threads receive too: values are asked only for receivers waiting here, so
+   * that none idles here while a receiver there could take it, or comes back after later ones.
+   */
+  #shared = false;
   #sent = 0;
   #acked = 0;
   #shut = false;
@@ -433,18 +439,18 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   }
 
   /**
-   * Queues what receivers did since the last report, and whether one found nothing here since
-   * then or waits (the home's last word on it, `#told`, when `early`): a report goes only when
-   * there is something new to say.
+   * Queues what receivers did since the last report, and how many wait here (at least 1 when one
+   * found nothing since then; the home's last word on it, `#told`, when `early`): a report goes
+   * only when there is something new to say.
    */
   #report(early = false): void {
-    let starving = this.#told;
+    let waiting = this.#told;
     if (!early) {
-      starving = this.#starving || this.#recvq.head !== null;
+      waiting = Math.max(this.#recvq.size, this.#starving ? 1 : 0);
       this.#starving = false;
     }
-    if (this.#took === 0 && this.#want === 0 && starving === this.#told) return;
-    const m: Msg = [TAKE, this.#took, this.#want, starving ? 1 : 0];
+    if (this.#took === 0 && this.#want === 0 && waiting === this.#told) return;
+    const m: Msg = [TAKE, this.#took, this.#want, waiting];
     // With a buffer and shared memory, the first report (before any value was pushed here) brings
     // the count of takes, so that the home knows them exactly should this thread die.
     if (this.#takes === undefined && this.capacity > 0 && host.shared) {
@@ -454,7 +460,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     }
     this.#q.push(m);
     this.#took = this.#want = 0;
-    this.#told = starving;
+    this.#told = waiting;
   }
 
   /**
@@ -467,7 +473,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     const took = ++this.#took;
     // One writer: a plain store, which the home reads once this thread is gone.
     if (this.#takes !== undefined) this.#takes[0]!++;
-    if (this.capacity > 0 && !this.#ended) {
+    if (this.capacity > 0 && !this.#ended && !this.#shared) {
       this.#asked++;
       this.#want++;
     }
@@ -476,14 +482,27 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     else later(this);
   }
 
-  /** Nothing here for a receiver: asks for a window of values (with a buffer). */
+  /**
+   * Nothing here for a receiver: asks for a window of values (with a buffer), or once shared, one
+   * value for each receiver waiting here (one for a receive that does not wait).
+   */
   #starve(): void {
     this.#starving = true;
     const c = this.capacity;
-    if (c > 0 && this.#asked < c && !this.#ended) {
-      this.#want += c - this.#asked;
-      this.#asked = c;
+    const n = this.#shared ? Math.max(1, this.#recvq.size) : c;
+    if (c > 0 && this.#asked < n && !this.#ended) {
+      this.#want += n - this.#asked;
+      this.#asked = n;
     }
+    later(this);
+  }
+
+  /** Shared: values asked beyond the receivers waiting here are not wanted. */
+  #unask(): void {
+    const n = this.#asked - this.#recvq.size;
+    if (!this.#shared || n <= 0) return;
+    this.#asked -= n;
+    this.#want -= n;
     later(this);
   }
 
@@ -553,7 +572,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       if (this.capacity === 0) {
         this.#asked--;
         this.#want--;
-      }
+      } else this.#unask();
       // No receiver waits here any more: the home may ask for the prefetched values back.
       if (this.#recvq.head === null) {
         this.#starving = false;
@@ -681,6 +700,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           break;
         case SPARE:
           if (this.#sendq.head === null) this.#giveCredits();
+          break;
+        case SHARE:
+          this.#shared = true;
+          this.#unask();
           break;
       }
     }

@@ -207,6 +207,24 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(Math.min(here.length, away.length)).toBeGreaterThan(0);
     });
 
+    it(`CH4 CH6 two ${thread}s receive from one sender's channel, one slowly (its prefetched window idles) and one fast: each gets its values in order, every value once`, async () => {
+      const n = 3000;
+      const ch = new Channel<number>(16);
+      const logs = [0, 1].map(() => new Int32Array(new SharedArrayBuffer(4 * (n + 1))));
+      const slow = pool.go<number>('recvLogged', [ch, logs[0], 2]);
+      let i = 0;
+      while (i < 16) await ch.send(i++);
+      while (Atomics.load(logs[0]!, 0) === 0) await flush(1);
+      const fast = pool.go<number>('recvLogged', [ch, logs[1], 0]);
+      while (i < n) await ch.send(i++);
+      ch.close();
+      const got = (await Promise.all([slow, fast])).map((k, j) => Array.from(logs[j]!.subarray(1, 1 + k)));
+      const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+      expect(got.map(inOrder)).toEqual([true, true]);
+      expect(got.flat().sort((x, y) => x - y)).toEqual(range(n));
+      expect(Math.min(...got.map((xs) => xs.length))).toBeGreaterThan(0);
+    });
+
     it('P9 backpressure main → worker: a consumer 10× slower; values held anywhere ≤ capacity at every sample', async () => {
       const cap = 8;
       const n = sizes.slowConsumer;

@@ -1,23 +1,28 @@
 // A buffered channel stays first-in first-out for every receiver when some of its values were
 // pushed to an endpoint in another thread (prefetched for its receivers) and come back untaken:
-// a receiver here waits for them rather than take the later values behind them (CH6). Both sides
-// of each link live in this thread, each on its own port.
+// a receiver here, or at another endpoint, waits for them rather than take the later values
+// behind them (CH4, CH6). Both sides of each link live in this thread, each on its own port.
 import { describe, expect, it } from 'vitest';
 import { range } from './channel-helpers.js';
-import { heard, linked } from './linked.js';
+import { endpoint, heard, linked } from './linked.js';
+
+const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
 
 describe('values an endpoint leaves untaken come back before later ones', () => {
-  it('CH6 an endpoint takes one value of its window and leaves: a receiver here gets the rest in order, then what follows', async () => {
-    const { ch, ep } = linked(4);
-    const sending = (async () => {
-      for (let i = 0; i < 20; i++) await ch.send(i);
-    })();
-    expect((await ep.recv()).value).toBe(0);
-    const here: number[] = [];
-    for (let i = 1; i < 20; i++) here.push((await ch.recv()).value!);
-    expect(here).toEqual(range(19, 1));
-    await sending;
-  });
+  for (const next of ['a receiver here', 'another endpoint'] as const) {
+    it(`CH4 CH6 an endpoint takes one value of its window and stops: ${next} gets the rest in order, then what follows`, async () => {
+      const { ch, ep } = linked(4);
+      const receiver = next === 'a receiver here' ? ch : endpoint(ch);
+      const sending = (async () => {
+        for (let i = 0; i < 20; i++) await ch.send(i);
+      })();
+      expect((await ep.recv()).value).toBe(0);
+      const got: number[] = [];
+      for (let i = 1; i < 20; i++) got.push((await receiver.recv()).value!);
+      expect(got).toEqual(range(19, 1));
+      await sending;
+    });
+  }
 
   it('CH6 values given back while a receiver here waits reach it first, in order (the endpoint wants no more)', async () => {
     const { ch, ep } = linked(8);
@@ -46,22 +51,50 @@ describe('values an endpoint leaves untaken come back before later ones', () => 
     expect(here).toEqual(range(5, 1));
   });
 
-  it('CH6 a receiver here that always waits does not starve an endpoint that waits too: both get values, each in order, every value once', async () => {
-    const { ch, ep } = linked(4);
-    const here: number[] = [];
-    const there: number[] = [];
-    ch.subscribe((v) => here.push(v));
-    ep.subscribe((v) => there.push(v));
+  for (const other of ['a receiver here', 'another endpoint'] as const) {
+    it(`CH4 CH6 ${other} that always waits does not starve an endpoint that waits too: both get values, each in order, every value once`, async () => {
+      const { ch, ep } = linked(4);
+      const one: number[] = [];
+      const two: number[] = [];
+      (other === 'a receiver here' ? ch : endpoint(ch)).subscribe((v) => one.push(v));
+      ep.subscribe((v) => two.push(v));
+      await heard();
+      // A slow sender: both receivers wait between its values.
+      for (let i = 0; i < 100; i++) {
+        await ch.send(i);
+        if (i % 10 === 9) await heard();
+      }
+      while (one.length + two.length < 100) await heard();
+      expect(inOrder(one) && inOrder(two)).toBe(true);
+      expect([...one, ...two].sort((a, b) => a - b)).toEqual(range(100));
+      expect(Math.min(one.length, two.length)).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('between two endpoints of one channel', () => {
+  it('CH4 CH6 values two endpoints were sent for receivers that gave up come back in the order they were sent, whichever comes back first', async () => {
+    const { ch, ep } = linked(8);
+    const other = endpoint(ch);
+    // Both endpoints receive: they share the channel.
+    const first = [ep.recv(), other.recv()];
     await heard();
-    // A slow sender: both receivers wait between its values.
-    for (let i = 0; i < 100; i++) {
-      await ch.send(i);
-      if (i % 10 === 9) await heard();
-    }
-    while (here.length + there.length < 100) await heard();
-    const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
-    expect(inOrder(here) && inOrder(there)).toBe(true);
-    expect([...here, ...there].sort((a, b) => a - b)).toEqual(range(100));
-    expect(Math.min(here.length, there.length)).toBeGreaterThan(0);
+    ch.trySend(-2);
+    ch.trySend(-1);
+    await Promise.all(first);
+    await heard();
+    for (let i = 0; i < 6; i++) ch.trySend(i);
+    // Two receivers on each endpoint: the home sends 0, 1 to one endpoint and 2, 3 to the other,
+    // and the receivers give up before the values arrive.
+    const taken: number[] = [];
+    const subs = [ep, ep, other, other].map((e) => e.recv$().subscribe((v) => taken.push(v)));
+    await Promise.resolve();
+    for (const s of subs) s.unsubscribe();
+    await heard();
+    const here: number[] = [];
+    while (here.length + taken.length < 6) here.push((await ch.recv()).value!);
+    expect(inOrder(here)).toBe(true);
+    expect([...here, ...taken].sort((a, b) => a - b)).toEqual(range(6));
+    expect(ep.length + other.length).toBe(0);
   });
 });

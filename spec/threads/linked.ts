@@ -9,8 +9,12 @@ import '../../lib/threads/wire.js';
 /** A channel of capacity `c` here and an endpoint of it. */
 export function linked(c: number): { ch: Channel<number>; ep: RemoteChannel<number> } {
   const ch = new Channel<number>(c);
-  const ep = new RemoteChannel<number>(cross(ch as Channel<unknown>, []).token);
-  return { ch, ep };
+  return { ch, ep: endpoint(ch) };
+}
+
+/** Another endpoint of `ch`, on a link of its own. */
+export function endpoint(ch: Channel<number>): RemoteChannel<number> {
+  return new RemoteChannel<number>(cross(ch as Channel<unknown>, []).token);
 }
 
 /** Until the other side has heard (real turns: the ports deliver between them). */
