@@ -43,6 +43,7 @@ import {
   homeLinks,
   ID,
   JOIN,
+  keep,
   later,
   listen,
   type Msg,
@@ -160,7 +161,16 @@ class Relay extends Waiter {
 /** What the crossed prototype uses of a channel. */
 type Port<T> = Pick<
   Channel<T>,
-  'capacity' | 'held' | 'closed' | 'queues' | 'readyRecv' | 'takeNow' | 'offerNow' | 'parkRecv' | 'parkSend'
+  | 'capacity'
+  | 'held'
+  | 'closed'
+  | 'queues'
+  | 'readyRecv'
+  | 'takeNow'
+  | 'offerNow'
+  | 'parkRecv'
+  | 'parkSend'
+  | 'withdraw'
 > & { crossing: Home };
 
 /** The crossed prototype made over each channel prototype. */
@@ -172,7 +182,8 @@ const crossedOf = new WeakMap<object, object>();
  * nothing for this, and code that does not use threads carries none of it:
  * - a receive here waits while values of the buffer's head are away, pushed to an endpoint that
  *   may give them back untaken (`behind`): it must not take the later ones first (CH6);
- * - a sender or receiver that parks here flushes the home's messages in a microtask (`soon`).
+ * - a sender or receiver that parks here flushes the home's messages in a microtask (`soon`);
+ * - while one waits here, the links keep this thread alive (`keep`).
  */
 function crossed<T>(base: Port<T>): object {
   let p = crossedOf.get(base);
@@ -182,12 +193,19 @@ function crossed<T>(base: Port<T>): object {
       return !this.crossing.behind(null) && base.readyRecv.call(this);
     },
     takeNow() {
-      return this.crossing.behind(null) ? BLOCKED : base.takeNow.call(this);
+      if (this.crossing.behind(null)) return BLOCKED;
+      const v = base.takeNow.call(this);
+      this.crossing.live();
+      return v;
     },
     offerNow(value) {
       const [buf, recvq] = this.queues();
       // A receiver here waiting for values that are away: this one goes behind them.
-      if (recvq.head === null || !this.crossing.behind(recvq.head)) return base.offerNow.call(this, value);
+      if (recvq.head === null || !this.crossing.behind(recvq.head)) {
+        const done = base.offerNow.call(this, value);
+        this.crossing.live();
+        return done;
+      }
       if (this.closed) throw new ClosedChannelError();
       if (buf.length + this.held >= this.capacity) return false;
       buf.push(value);
@@ -200,6 +218,10 @@ function crossed<T>(base: Port<T>): object {
     parkSend(w) {
       base.parkSend.call(this, w);
       this.crossing.wake(true);
+    },
+    withdraw(w) {
+      base.withdraw.call(this, w);
+      this.crossing.live();
     },
   };
   p = Object.setPrototypeOf(own, base) as object;
@@ -233,6 +255,8 @@ class Home implements Side {
    * receiver waits for them.
    */
   #returns: [at: number, values: unknown[]][] = [];
+  /** An operation here waits for an endpoint: the links keep this thread alive (`keep`). */
+  kept = false;
 
   constructor(readonly ch: Channel<unknown>) {}
 
@@ -291,6 +315,29 @@ class Home implements Side {
     release(this.ch, values.length, values, true);
   }
 
+  /** After an operation here that may have ended the last wait for an endpoint. */
+  live(): void {
+    if (this.kept) this.#keep();
+  }
+
+  /**
+   * Keeps this thread alive while an operation here waits for an endpoint (Node): a receiver or
+   * sender parked here (not an endpoint's proxy or offer), or set aside for an endpoint.
+   */
+  #keep(): void {
+    const { senders, receivers } = this.ch.waiting;
+    let yes = receivers > this.proxies;
+    let offers = 0;
+    for (const l of this.links) {
+      yes ||= l.holds();
+      offers += l.offers;
+    }
+    yes ||= senders > offers;
+    if (yes === this.kept) return;
+    this.kept = yes;
+    for (const l of this.links) l.keep(yes);
+  }
+
   /** `blocked`: a sender or receiver here parked (it waits for another thread). */
   wake(blocked = false): void {
     if (this.#busy) this.#again = true;
@@ -309,6 +356,7 @@ class Home implements Side {
     } finally {
       this.#busy = false;
     }
+    this.#keep();
     if (this.#again) later(this);
   }
 
@@ -431,6 +479,20 @@ class HomeLink implements Side, Peer {
     this.#port = port;
     this.key = key;
     listen(port, (batch) => this.#receive(batch));
+  }
+
+  /** Capacity 0: senders or receivers here are set aside for the endpoint. */
+  holds(): boolean {
+    return this.#held.size > 0 || this.#reserved.size > 0;
+  }
+
+  /** The endpoint's offers here. */
+  get offers(): number {
+    return this.#offers.size;
+  }
+
+  keep(yes: boolean): void {
+    keep(this.#port, yes);
   }
 
   watch(): void {
@@ -931,6 +993,7 @@ class HomeLink implements Side, Peer {
     this.unpark();
     this.flush();
     this.gone = true;
+    keep(this.#port, false);
     homeLinks.delete(this.key);
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
@@ -1005,6 +1068,7 @@ function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
   homeLinks.set(key, link);
   if (home.shut) link.send([SHUT]);
   if (home.shared) link.send([SHARE]);
+  if (home.kept) link.keep(true);
   return link;
 }
 

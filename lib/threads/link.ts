@@ -662,6 +662,17 @@ export function watch(port: MessagePort, closed: () => void): void {
 }
 
 /** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */
+/**
+ * Node: whether `port` keeps this thread's process alive. A link's port does not, unless an
+ * operation here waits for the other side: the threads of an idle pool do not either, so a program
+ * ends once nothing waits, and runs on while something here waits for another thread.
+ */
+export function keep(port: MessagePort, yes: boolean): void {
+  const p = port as { ref?(): void; unref?(): void };
+  if (yes) p.ref?.();
+  else p.unref?.();
+}
+
 export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void {
   if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
     throw new TypeError(`a channel crossed without its port, got ${show(port)}`);
@@ -670,5 +681,5 @@ export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void
     receive(event.data as Msg[]);
     for (const g of gates) g();
   };
-  (port as { unref?(): void }).unref?.();
+  keep(port, false);
 }

@@ -60,6 +60,7 @@ import {
   host,
   ID,
   JOIN,
+  keep,
   later,
   listen,
   log,
@@ -238,6 +239,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #cut = false;
   /** Capacity 0: the sends offered to the home and not settled, by id. */
   readonly #offers = new Map<number, Offer>();
+  /** An operation here waits for the home: the port keeps this thread alive (`keep`). */
+  #kept = false;
   #ids = 0;
   /** @internal Batch counts of the link (link.ts). */
   sent = 0;
@@ -365,6 +368,13 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   }
 
   /** Settles offer `id` (if it is still unsettled): NONE when it happened, else with `error`. */
+  /** Keeps this thread alive while an operation here waits for the home (Node). */
+  #keep(): void {
+    const yes =
+      !this.#closed && (this.#recvq.head !== null || this.#sendq.head !== null || this.#offers.size > 0);
+    if (yes !== this.#kept) keep(this.#port, (this.#kept = yes));
+  }
+
   #settle(id: number, error: unknown): void {
     const o = this.#offers.get(id);
     if (o === undefined) return;
@@ -411,6 +421,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal Posts the turn's messages (`early`: before its end, see `#report`). */
   flush(early = false): void {
+    this.#keep();
     // A value sent ahead that no receiver took in its turn goes back (see PUSH).
     if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
     this.#report(early);
@@ -567,6 +578,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     const q = w.queue;
     if (q === null) return;
     q.unlink(w);
+    this.#keep();
     if (this.#shut && q === this.#sendq) return;
     if (q === this.#recvq) {
       if (this.capacity === 0) {
@@ -709,6 +721,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     }
     // The link is over: its port closes at the end of the turn, once everything was said.
     if (this.gone) later(this);
+    this.#keep();
   }
 
   /** Gives the prefetched values back to the home, with the demand (after the report of takes). */

@@ -11,7 +11,8 @@
 //   other running job holds), set on cancel so that the task sees it without a turn;
 // - a thread that dies (or is terminated) leaves the pool at once and every job it ran settles with
 //   WorkerExitError in that same turn; later jobs go to the other threads or to a replacement;
-// - the pool's threads keep a Node process alive only while they run jobs.
+// - the pool's threads keep a Node process alive only while they run jobs (a channel's link, only
+//   while an operation waits on it: link.ts `keep`).
 import type { Cancel } from '../channel/types.js';
 import { afterFunc } from '../context/afterFunc.js';
 import { background, type Context, cause, crossing } from '../context/Context.js';
@@ -567,7 +568,8 @@ function defaultSize(): number {
  * its context crosses (cancellation, deadline, cause), cooperatively: a task that ignores its
  * cancellation for `terminateAfter` ms has its thread terminated, reported as `WorkerExitError`.
  * A thread that dies settles every task it ran with `WorkerExitError`, and the pool replaces it.
- * Idle threads do not keep a Node process alive; `close()` ends them.
+ * Idle threads do not keep a Node process alive, and neither do channels that crossed, except while
+ * an operation here waits on one (a receive that waits for a thread's send); `close()` ends them.
  *
  * @example
  * ```ts

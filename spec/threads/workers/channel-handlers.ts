@@ -461,6 +461,13 @@ export function channelHandlers(
     },
     /** A channel made here that this thread never feeds: its home dies with the thread. */
     stuck: (capacity: number) => new Channel<number>(capacity),
+    /** Returns at once; a goroutine here sends 0 … n-1 on `out`, then closes it. */
+    feed: (out: SendChannel<number>, n: number) => {
+      go(async () => {
+        for (let i = 0; i < n; i++) await out.send(i);
+        out.close();
+      });
+    },
     /** A channel made here, fed 0 … n-1 (n may be Infinity) by a goroutine here, then closed. */
     source: (capacity: number, n: number) => {
       const ch = new Channel<number>(capacity);
