@@ -868,6 +868,9 @@ class HomeLink implements Side, Peer {
   }
 
   grant(n: number): void {
+    // Credits it gets after it was asked for idle ones: it may be asked again (it kept them, a
+    // sender there waiting, or had none).
+    this.spared = false;
     this.credit += n;
     this.#ch.held += n;
     this.send([CREDIT, n, this.#got]);
