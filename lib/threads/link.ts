@@ -331,11 +331,13 @@ function flushSide(s: Side): void {
 }
 
 function run(): void {
+  turned = performance.now();
   // A side queued meanwhile joins this list (it is still `sides`).
   const list = sides;
   for (let i = 0; i < list.length; i++) flushSide(list[i]!);
   sides = [];
   ticking = false;
+  spin();
 }
 
 /** Posts what every side has queued, now (before a task's result, which must not overtake it). */
@@ -345,14 +347,25 @@ export function flushNow(): void {
 
 type ReceiveNow = (port: MessagePort) => { message: unknown } | undefined;
 const g = globalThis as {
-  process?: { getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow } };
+  process?: {
+    getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow; isMainThread?: boolean };
+  };
   crossOriginIsolated?: boolean;
 };
+const threads = g.process?.getBuiltinModule?.('node:worker_threads');
 
 /** What the host offers, found at load time (tests switch them off to run as another host would). */
 export const host = {
   /** Reads a port's waiting messages synchronously (Node's receiveMessageOnPort). */
-  now: g.process?.getBuiltinModule?.('node:worker_threads')?.receiveMessageOnPort,
+  now: threads?.receiveMessageOnPort,
+  /**
+   * At most how many µs this thread reads its links' ports for an answer, once it posted what it
+   * had, while an operation here waits for another thread (Node; 0: never). Set by `serve`'s
+   * `spin`, in worker threads only.
+   */
+  spin: 0,
+  /** This is a Node worker thread (it may spin). */
+  worker: threads?.isMainThread === false,
   /** Memory can be shared with other threads: Node, and cross-origin-isolated pages. */
   shared: typeof SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false,
   /** Batches of numbers ride a shared ring where memory is shared (tests compare without). */
@@ -364,6 +377,52 @@ export function drain(port: MessagePort, receive: (batch: Msg[]) => void): void 
   const now = host.now;
   if (now === undefined) return;
   for (let m = now(port); m !== undefined; m = now(port)) receive(m.message as Msg[]);
+}
+
+/** A side whose operations may wait for the other thread: it reads its port while they do (`spin`). */
+export interface Spinner {
+  readonly port: MessagePort;
+  /** An operation here waits for the other side. */
+  waits(): boolean;
+  receive(batch: Msg[]): void;
+}
+
+/** The sides that posted while an operation there waits. */
+let spinners: Spinner[] = [];
+/** When the last turn ended (`run`): spins in microtasks since then delay the thread's other events. */
+let turned = 0;
+
+/** `s` posted what it had and an operation there waits: it reads its port once all have posted. */
+export function spinning(s: Spinner): void {
+  if (host.spin > 0 && host.now !== undefined && !spinners.includes(s)) spinners.push(s);
+}
+
+/**
+ * Node, in a worker thread, at the end of a turn once every side posted: reads the ports of the
+ * sides whose operations wait, until one hears something or `host.spin` µs passed, rather than
+ * park and wait for the event loop to wake the thread. What it heard is handled as a message event
+ * would be; the code that resumes runs next, and the next turn may spin again.
+ */
+function spin(): void {
+  const now = host.now;
+  const list = spinners;
+  spinners = [];
+  if (list.length === 0 || now === undefined) return;
+  const end = performance.now() + host.spin / 1000;
+  for (let waiting = true; waiting && performance.now() < end; ) {
+    waiting = false;
+    for (const s of list) {
+      if (!s.waits()) continue;
+      const m = now(s.port);
+      if (m === undefined) {
+        waiting = true;
+        continue;
+      }
+      s.receive(m.message as Msg[]);
+      for (const g of gates) g();
+      return;
+    }
+  }
 }
 
 /** Flushes `side` at the end of this turn (once, however often it is asked). */
@@ -408,7 +467,10 @@ function flushSoon(): void {
     }
     if (!flushed) break;
   }
-  if (sides.length > 0 && !ticking) {
+  // A side that waits reads its port now, unless the thread has not seen its other events for a
+  // millisecond (a stream that keeps it busy must not starve them): then at the end of the turn.
+  if (performance.now() < turned + 1) spin();
+  if ((sides.length > 0 || spinners.length > 0) && !ticking) {
     ticking = true;
     tick(run);
   }

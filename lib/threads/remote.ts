@@ -77,7 +77,9 @@ import {
   SHARE,
   SHUT,
   SPARE,
+  type Spinner,
   soon,
+  spinning,
   TAKE,
   VALS,
   WANT,
@@ -241,6 +243,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   readonly #offers = new Map<number, Offer>();
   /** An operation here waits for the home: the port keeps this thread alive (`keep`). */
   #kept = false;
+  #spinner: Spinner | undefined = undefined;
   #ids = 0;
   /** @internal Batch counts of the link (link.ts). */
   sent = 0;
@@ -421,6 +424,30 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal Posts the turn's messages (`early`: before its end, see `#report`). */
   flush(early = false): void {
+    this.#flush(early);
+    // Something here waits for the home: its answer is read as it comes, for a while (Node workers).
+    if (this.#waits()) {
+      spinning(
+        (this.#spinner ??= {
+          port: this.#port,
+          waits: () => this.#waits(),
+          receive: (batch) => this.#receive(batch),
+        }),
+      );
+    }
+  }
+
+  /** A receiver waits here with nothing to take, a sender without a credit, or an offer for its answer. */
+  #waits(): boolean {
+    if (this.#death !== undefined || this.#closed) return false;
+    return (
+      (this.#recvq.head !== null && this.#pre.length === 0) ||
+      (this.#sendq.head !== null && this.#credit === 0) ||
+      this.#offers.size > 0
+    );
+  }
+
+  #flush(early: boolean): void {
     this.#keep();
     // A value sent ahead that no receiver took in its turn goes back (see PUSH).
     if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();

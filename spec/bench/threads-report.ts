@@ -132,7 +132,15 @@ export function renderThreads(
   );
   channelGoal('P3', small, 'Channel(1), ranging', 'bare credit protocol, c = 1', 0.9);
   channelGoal('P3', small, 'Channel(16), ranging', 'bare credit protocol, c = 16', 0.9);
+  channelGoal('P3', small, 'Channel(16), ranging, the thread spins 50 µs', 'Channel(16), ranging', 2);
   channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
+  channelGoal(
+    'P4',
+    unbuffered,
+    'Channel(0) ping-pong, the thread spins 50 µs',
+    'raw MessagePort round trip',
+    0.9,
+  );
   for (const row of cancel ?? []) {
     if (row.kind !== 'gorx') continue;
     const floor = cancel!.find((r) => r.variant === row.floor);

@@ -14,7 +14,7 @@ import type { Page } from 'playwright';
 import { from, lastValueFrom } from 'rxjs';
 import workerpool from 'workerpool';
 import { host } from '../../lib/threads/link.js';
-import { threadPool as sourceThreadPool } from '../../lib/threads/threadPool.js';
+import { threadPool as sourceThreadPool, type ThreadPool } from '../../lib/threads/threadPool.js';
 import { launchChromium } from '../helpers/chromium.node.js';
 import { serveFolder } from '../helpers/static.node.js';
 import {
@@ -345,6 +345,20 @@ const bufferedWorkload: Workload = {
   ],
 };
 
+/** µs of `serve`'s `spin` in the rows that show it. */
+const SPIN = 50;
+
+/** Runs `run` on the channel pool with its thread spinning `SPIN` µs (`serve`'s `spin`). */
+async function spinning<T>(run: (pool: ThreadPool) => Promise<T>): Promise<T> {
+  const pool = await channelPool();
+  const was = await pool.go<number>('spin', [SPIN]);
+  try {
+    return await run(pool);
+  } finally {
+    await pool.go('spin', [was]);
+  }
+}
+
 /** Values per sample at the small capacities, where every window costs a round trip. */
 const SMALL = [
   [1, 20_000],
@@ -356,11 +370,17 @@ const smallWorkload: Workload = {
   id: 'threads-small',
   title: 'Threads: small buffers, main → one thread',
   unit: 'values',
-  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'.`,
+  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'. In the rows where the thread spins, it was served with \`serve(handlers, { spin: ${SPIN} })\` (Node): a receiver there that waits has the thread read its link's port for up to ${SPIN} µs before it sleeps.`,
   minSamples: 5,
   cases: SMALL.flatMap(([c, n]) => [
     channelCase(`Channel(${c}), ranging`, n, `bare credit protocol, c = ${c}`, async () =>
       bufferedChannel(await channelPool(), c, 'ranging', n),
+    ),
+    channelCase(
+      `Channel(${c}), ranging, the thread spins ${SPIN} µs`,
+      n,
+      `bare credit protocol, c = ${c}`,
+      () => spinning(async (pool) => bufferedChannel(pool, c, 'ranging', n)),
     ),
     floorCase(`bare credit protocol, c = ${c}`, n, async () => floorCredit(await channelPool(), c, n)),
   ]),
@@ -371,11 +391,17 @@ const unbufferedWorkload: Workload = {
   id: 'threads-unbuffered',
   title: 'Threads: unbuffered channel round trip, main ↔ one thread',
   unit: 'round trips',
-  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again; the floor is a number echoed over a raw MessagePort.`,
+  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again (also with the thread served with \`spin: ${SPIN}\`); the floor is a number echoed over a raw MessagePort.`,
   minSamples: 5,
   cases: [
     channelCase('Channel(0) ping-pong', CHANNEL_ROUND_TRIPS, 'raw MessagePort round trip', async () =>
       unbuffered(await channelPool()),
+    ),
+    channelCase(
+      `Channel(0) ping-pong, the thread spins ${SPIN} µs`,
+      CHANNEL_ROUND_TRIPS,
+      'raw MessagePort round trip',
+      () => spinning(unbuffered),
     ),
     floorCase('raw MessagePort round trip', CHANNEL_ROUND_TRIPS, async () =>
       floorRoundTrip(await channelPool()),

@@ -1,10 +1,17 @@
 // The handlers the cross-thread channel benchmarks run on a thread (Node's pool.worker.ts, the
 // Chromium page's module worker in spec/bench/threads): the bare MessagePort floors written by hand,
 // and gorx channel receivers. Nothing here is specific to a host.
+import { host } from '../../../lib/threads/link.js';
 import type { ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
 
 /** The floors the channel benchmarks compare with (a bare MessagePort), and the receivers they drive. */
 export const floors = {
+  /** Sets `serve`'s `spin` of this thread (µs; 0: it parks at once); returns the last setting. */
+  spin: (micros: number) => {
+    const was = host.spin;
+    host.spin = micros;
+    return was;
+  },
   /** Counts the numbers arriving in arrays on `port` until `n`, then says so. */
   floorSink: (port: MessagePort, n: number) =>
     new Promise<number>((resolve) => {

@@ -1,5 +1,5 @@
 // The worker file of the thread-pool specs: bundled into a temporary .mjs by bundle.ts.
-import { threadId, Worker } from 'node:worker_threads';
+import { threadId, Worker, workerData } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
@@ -69,58 +69,62 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
-serve({
-  fib,
-  noop: () => undefined,
-  values: (ctx: Context) => contextValues(ctx),
-  reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
-  echo: (value: unknown) => value,
-  args: (...args: unknown[]) => args.length - 1,
-  thread: () => threadId,
-  fail: (kind: string) => {
-    throw errors[kind]!();
+serve(
+  {
+    fib,
+    noop: () => undefined,
+    values: (ctx: Context) => contextValues(ctx),
+    reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
+    echo: (value: unknown) => value,
+    args: (...args: unknown[]) => args.length - 1,
+    thread: () => threadId,
+    fail: (kind: string) => {
+      throw errors[kind]!();
+    },
+    failAsync: async (kind: string) => {
+      await null;
+      throw errors[kind]!();
+    },
+    /** Honours its context: ends with the context's error. */
+    wait: (ctx: Context) =>
+      new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.err))),
+    /** Honours its context and reports what reached it. */
+    observe: (ctx: Context) =>
+      new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(describe(ctx)))),
+    /**
+     * Honours its context through a child and a grandchild of it, and reports what they show when
+     * the task's own context is cancelled (in the same turn).
+     */
+    observeChildren: (ctx: Context) => {
+      const [child, cancelChild] = withCancel(ctx);
+      const [grandchild, cancelGrandchild] = withTimeout(child, 60_000);
+      return new Promise((resolve) =>
+        ctx.signal.addEventListener('abort', () => {
+          resolve({ child: describe(child), grandchild: describe(grandchild) });
+          cancelGrandchild();
+          cancelChild();
+        }),
+      );
+    },
+    deadline: (ctx: Context) => ctx.deadline,
+    ignore: forever,
+    /** Dies a few ms after starting: by an uncaught throw, or process.exit(code). */
+    crash: (how: 'throw' | 'exit', code: number) => {
+      setTimeout(() => {
+        if (how === 'exit') process.exit(code);
+        throw new QuotaError(9);
+      }, 20);
+      return forever();
+    },
+    uncloneable: () => () => 1,
+    size: (bytes: Uint8Array) => bytes.byteLength,
+    buffer: (n: number) => {
+      const bytes = new Uint8Array(n);
+      return transfer(bytes, [bytes.buffer]);
+    },
+    ...channelHandlers(turn, die, () => new Worker(new URL(import.meta.url))),
+    ...floors,
   },
-  failAsync: async (kind: string) => {
-    await null;
-    throw errors[kind]!();
-  },
-  /** Honours its context: ends with the context's error. */
-  wait: (ctx: Context) =>
-    new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.err))),
-  /** Honours its context and reports what reached it. */
-  observe: (ctx: Context) =>
-    new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve(describe(ctx)))),
-  /**
-   * Honours its context through a child and a grandchild of it, and reports what they show when
-   * the task's own context is cancelled (in the same turn).
-   */
-  observeChildren: (ctx: Context) => {
-    const [child, cancelChild] = withCancel(ctx);
-    const [grandchild, cancelGrandchild] = withTimeout(child, 60_000);
-    return new Promise((resolve) =>
-      ctx.signal.addEventListener('abort', () => {
-        resolve({ child: describe(child), grandchild: describe(grandchild) });
-        cancelGrandchild();
-        cancelChild();
-      }),
-    );
-  },
-  deadline: (ctx: Context) => ctx.deadline,
-  ignore: forever,
-  /** Dies a few ms after starting: by an uncaught throw, or process.exit(code). */
-  crash: (how: 'throw' | 'exit', code: number) => {
-    setTimeout(() => {
-      if (how === 'exit') process.exit(code);
-      throw new QuotaError(9);
-    }, 20);
-    return forever();
-  },
-  uncloneable: () => () => 1,
-  size: (bytes: Uint8Array) => bytes.byteLength,
-  buffer: (n: number) => {
-    const bytes = new Uint8Array(n);
-    return transfer(bytes, [bytes.buffer]);
-  },
-  ...channelHandlers(turn, die, () => new Worker(new URL(import.meta.url))),
-  ...floors,
-});
+  // A pool may start its threads spinning (spin.node.spec.ts).
+  { spin: (workerData as { spin?: number } | null)?.spin ?? 0 },
+);

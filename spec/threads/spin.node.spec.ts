@@ -1,0 +1,43 @@
+// The channel suite again, with every thread served with `spin` (Node): a thread whose operation
+// waits for another thread reads its link's port for a while instead of sleeping. The faster
+// answers change every interleaving; Go's rules must hold all the same.
+import { Worker } from 'node:worker_threads';
+import { expect, it } from 'vitest';
+import { threadPool } from '../../lib/index.js';
+import { channelSuite } from './channel-suite.js';
+import { registerClasses } from './workers/classes.js';
+import { useWorkerFile } from './workers/use.js';
+
+registerClasses();
+
+const workerUrl = useWorkerFile('pool.worker.ts');
+
+it('serve(handlers, { spin }) sets how long the thread spins', async () => {
+  const pool = threadPool(() => new Worker(workerUrl(), { workerData: { spin: 50 } }), { size: 1 });
+  try {
+    expect(await pool.go<number>('spin', [0])).toBe(50);
+    expect(await pool.go<number>('spin', [50])).toBe(0);
+  } finally {
+    await pool.close();
+  }
+});
+
+channelSuite({
+  threads: 'threads that spin',
+  thread: 'worker that spins',
+  spawn: () => new Worker(workerUrl(), { workerData: { spin: 50 } }),
+  noticed: (worker) =>
+    new Promise((resolve) => (worker as Worker).once('exit', () => resolve(performance.now()))),
+  deaths: ['throw', 'exit'],
+  lossless: ['throw', 'exit'],
+  // Smaller than the plain suite's: what changes here is the interleaving, not the scale.
+  sizes: {
+    order: 20_000,
+    fanOut: 5_000,
+    slowConsumer: 200,
+    backpressure: 200_000,
+    selects: 1000,
+    mixedSelects: 20_000,
+    killed: 200_000,
+  },
+});
