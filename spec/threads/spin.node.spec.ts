@@ -4,16 +4,12 @@
 import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { threadPool } from '../../lib/index.js';
-import { channelSuite } from './channel-suite.js';
-import { registerClasses } from './workers/classes.js';
-import { useWorkerFile } from './workers/use.js';
+import { nodeChannelSuite, workerUrl } from './node-threads.js';
 
-registerClasses();
-
-const workerUrl = useWorkerFile('pool.worker.ts');
+const spinning = { workerData: { spin: 50 } };
 
 it('serve(handlers, { spin }) sets how long the thread spins', async () => {
-  const pool = threadPool(() => new Worker(workerUrl(), { workerData: { spin: 50 } }), { size: 1 });
+  const pool = threadPool(() => new Worker(workerUrl(), spinning), { size: 1 });
   try {
     expect(await pool.go<number>('spin', [0])).toBe(50);
     expect(await pool.go<number>('spin', [50])).toBe(0);
@@ -22,16 +18,10 @@ it('serve(handlers, { spin }) sets how long the thread spins', async () => {
   }
 });
 
-channelSuite({
-  threads: 'threads that spin',
-  thread: 'worker that spins',
-  spawn: () => new Worker(workerUrl(), { workerData: { spin: 50 } }),
-  noticed: (worker) =>
-    new Promise((resolve) => (worker as Worker).once('exit', () => resolve(performance.now()))),
-  deaths: ['throw', 'exit'],
-  lossless: ['throw', 'exit'],
+nodeChannelSuite(
+  { threads: 'threads that spin', thread: 'worker that spins' },
   // Smaller than the plain suite's: what changes here is the interleaving, not the scale.
-  sizes: {
+  {
     order: 20_000,
     fanOut: 5_000,
     slowConsumer: 200,
@@ -40,4 +30,5 @@ channelSuite({
     mixedSelects: 20_000,
     killed: 200_000,
   },
-});
+  spinning,
+);
