@@ -370,7 +370,6 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#send([WITHDRAW, o.id]);
   }
 
-  /** Settles offer `id` (if it is still unsettled): NONE when it happened, else with `error`. */
   /** Keeps this thread alive while an operation here waits for the home (Node). */
   #keep(): void {
     const yes =
@@ -378,6 +377,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (yes !== this.#kept) keep(this.#port, (this.#kept = yes));
   }
 
+  /** Settles offer `id` (if it is still unsettled): NONE when it happened, else with `error`. */
   #settle(id: number, error: unknown): void {
     const o = this.#offers.get(id);
     if (o === undefined) return;
