@@ -378,9 +378,12 @@ class Home implements Side {
       return;
     }
     this.#restore();
-    if (!this.shared && links.filter((l) => l.receiver).length > 1) {
-      this.shared = true;
-      for (const l of links) l.send([SHARE]);
+    // Shared while more than one endpoint receives; alone again once only one asked for values
+    // lately (a thread that received once, long ago, does not keep the others from prefetching).
+    const shared = links.filter((l) => l.receiving(this.pushes, c)).length > 1;
+    if (shared !== this.shared) {
+      this.shared = shared;
+      for (const l of links) l.send([SHARE, shared ? 1 : 0]);
     }
     let free = ch.closed ? 0 : c - ch.length - ch.held;
     const senders = links.filter((l) => l.sender);
@@ -431,8 +434,8 @@ class HomeLink implements Side, Peer {
   #want = 0;
   /** Capacity > 0: the endpoint sends (wants credits until it gives them back). */
   sender = false;
-  /** Capacity > 0: the endpoint receives (it asked for values). */
-  receiver = false;
+  /** Capacity > 0: `Home.pushes` when the endpoint last asked for values (-1: never). */
+  #asked = -1;
   /** Receivers waiting at the endpoint, at least 1 if one found nothing there (its last report). */
   waiting = 0;
   needed = false;
@@ -479,6 +482,18 @@ class HomeLink implements Side, Peer {
     this.#port = port;
     this.key = key;
     listen(port, (batch) => this.#receive(batch));
+  }
+
+  /**
+   * Capacity > 0: the endpoint receives: receivers wait there, values are on their way to it, or
+   * it asked for values within the last `2 × capacity` pushes (at least 256).
+   */
+  receiving(pushes: number, c: number): boolean {
+    return (
+      this.waiting > 0 ||
+      this.out.length > 0 ||
+      (this.#asked >= 0 && pushes - this.#asked <= Math.max(256, 2 * c))
+    );
   }
 
   /** Capacity 0: senders or receivers here are set aside for the endpoint. */
@@ -606,7 +621,7 @@ class HomeLink implements Side, Peer {
           }
           this.#demand = Math.max(0, this.#demand + (m[2] as number));
           this.waiting = m[3] as number;
-          if (this.#demand > 0) this.receiver = true;
+          if (this.#demand > 0 || this.waiting > 0) this.#asked = this.#home.pushes;
           this.needed = false;
           if (this.#demand === 0) this.unpark();
           if (took > 0) release(ch, took, [], false);
@@ -1070,7 +1085,7 @@ function open(ch: Channel<unknown>, port: MessagePort, key: string): HomeLink {
   home.links.push(link);
   homeLinks.set(key, link);
   if (home.shut) link.send([SHUT]);
-  if (home.shared) link.send([SHARE]);
+  if (home.shared) link.send([SHARE, 1]);
   if (home.kept) link.keep(true);
   return link;
 }

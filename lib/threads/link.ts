@@ -37,8 +37,9 @@
 //                    [WITHDRAWN, id]         offer `id` was withdrawn untaken; an offer gets
 //                                            exactly one of DONE and WITHDRAWN, or else the SHUT
 //                                            that follows it (refused: the channel is closed)
-//                    [SHARE]                 other endpoints receive too: ask values only for
-//                                            receivers waiting there, prefetch none
+//                    [SHARE, s]              s = 1: other endpoints receive too: ask values only
+//                                            for receivers waiting there, prefetch none; s = 0:
+//                                            it is the only one again
 //
 // Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
 // link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]

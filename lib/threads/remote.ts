@@ -741,7 +741,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           if (this.#sendq.head === null) this.#giveCredits();
           break;
         case SHARE:
-          this.#shared = true;
+          this.#shared = m[1] === 1;
           this.#unask();
           break;
       }

@@ -98,3 +98,34 @@ describe('between two endpoints of one channel', () => {
     expect(ep.length + other.length).toBe(0);
   });
 });
+
+describe('an endpoint that received once, long ago', () => {
+  it('CH4 does not keep another endpoint from fetching ahead once it stopped asking; both get values in order when it asks again', async () => {
+    const { ch, ep } = linked(16);
+    const other = endpoint(ch);
+    const sending = (async () => {
+      for (let i = 0; i < 1000; i++) await ch.send(i);
+    })();
+    const first = (await other.recv()).value!;
+    const got: number[] = [];
+    for (let i = 0; i < 900; i++) got.push((await ep.recv()).value!);
+    // Alone again: the endpoint fetches a window ahead of its receiver.
+    await heard();
+    expect(ep.length).toBeGreaterThan(1);
+    // The other asks again: it gets the values after those, each side in order.
+    const later: number[] = [];
+    const more = (async () => {
+      for (let i = 0; i < 20; i++) later.push((await other.recv()).value!);
+    })();
+    while (got.length + later.length < 999) {
+      const r = ep.tryRecv();
+      if (r !== undefined) got.push(r.value!);
+      else if (later.length < 20) await heard();
+      else got.push((await ep.recv()).value!);
+    }
+    await more;
+    await sending;
+    expect(inOrder(got) && inOrder(later)).toBe(true);
+    expect([first, ...got, ...later].sort((a, b) => a - b)).toEqual(range(1000));
+  });
+});
