@@ -207,6 +207,9 @@ export function renderThreads(
   if (small !== undefined) table(small, [['vs bare credit protocol (same c)', ownFloor(small)]]);
   if (chromium !== undefined) table(chromium, [['vs 256 values per message', ownFloor(chromium)]]);
   if (unbuffered !== undefined) table(unbuffered, [['vs raw round trip', ownFloor(unbuffered)]]);
+  const fan = byId('threads-fanout');
+  if (fan !== undefined)
+    table(fan, [['vs one thread receiving', find(fan, 'Channel(256), one thread receives')]]);
   if (cancel !== undefined) {
     const µs = (ms: number): string => `${Math.round(ms * 1000).toLocaleString('en-US')} µs`;
     out.push(

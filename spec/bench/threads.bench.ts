@@ -21,6 +21,7 @@ import {
   buffered as bufferedChannel,
   RT as CHANNEL_ROUND_TRIPS,
   N as CHANNEL_VALUES,
+  fanOut,
   floorCredit,
   floorOneWay,
   floorRoundTrip,
@@ -409,6 +410,38 @@ const unbufferedWorkload: Workload = {
   ],
 };
 
+/** Values per sample when threads share one channel: each receive there is a round trip. */
+const FAN_VALUES = 50_000;
+
+/** A pool of 2 threads for the fan-out cases. */
+const fanPool = lazy(async () => {
+  const { url } = await bundleWorker('pool.worker.ts');
+  return sourceThreadPool(() => new Worker(url), { size: 2 });
+});
+
+/** One channel drained by one task, or by two on two threads (fan-out). */
+const fanOutWorkload: Workload = {
+  id: 'threads-fanout',
+  title: 'Threads: one buffered channel, main → one or two receiving threads',
+  unit: 'values',
+  description: `One sample sends ${FAN_VALUES.toLocaleString('en-US')} numbers on a \`Channel(256)\` that tasks on the threads drain with one \`await recv()\` at a time: one task on one thread, or one task on each of two threads. A single receiving endpoint fetches a window ahead of its receiver; while two endpoints receive from one channel, each fetches only for a receiver waiting there (so that every receiver sees the channel's order), and every receive is a round trip to the channel's thread.`,
+  minSamples: 5,
+  cases: [
+    channelCase(
+      'Channel(256), one thread receives',
+      FAN_VALUES,
+      'Channel(256), one thread receives',
+      async () => fanOut(await fanPool(), 1, 256, FAN_VALUES),
+    ),
+    channelCase(
+      'Channel(256), two threads receive',
+      FAN_VALUES,
+      'Channel(256), one thread receives',
+      async () => fanOut(await fanPool(), 2, 256, FAN_VALUES),
+    ),
+  ],
+};
+
 /** Values per sample in the Chromium page: channel-cases.ts's default (the page has no environment). */
 const CHROMIUM_VALUES = 1_000_000;
 
@@ -501,6 +534,7 @@ export const threadWorkloads: readonly Workload[] = [
   smallWorkload,
   chromiumWorkload,
   unbufferedWorkload,
+  fanOutWorkload,
 ];
 
 /** Cancellation latencies of one way of cancelling: median and 99th percentile, in ms. */

@@ -101,6 +101,26 @@ export async function buffered(
   });
 }
 
+/**
+ * `n` numbers sent here on a `Channel(capacity)` that `receivers` tasks on the pool's threads drain
+ * together (each awaits one receive at a time, and counts what it got).
+ */
+export async function fanOut(
+  pool: ThreadPool,
+  receivers: number,
+  capacity: number,
+  n: number,
+): Promise<number> {
+  const ch = new Channel<number>(capacity);
+  const tasks = Array.from({ length: receivers }, () => pool.go<{ n: number }>('drain', [ch]));
+  return rate(n, async () => {
+    for (let i = 0; i < n; i++) if (!ch.trySend(i)) await ch.send(i);
+    ch.close();
+    const got = (await Promise.all(tasks)).reduce((sum, r) => sum + r.n, 0);
+    if (got !== n) throw new Error(`received ${got} of ${n}`);
+  });
+}
+
 export async function unbuffered(pool: ThreadPool): Promise<number> {
   const a = new Channel<number>();
   const b = new Channel<number>();
