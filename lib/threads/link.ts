@@ -724,7 +724,6 @@ export function watch(port: MessagePort, closed: () => void): void {
   port.addEventListener('close', closed);
 }
 
-/** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */
 /**
  * Node: whether `port` keeps this thread's process alive. A link's port does not, unless an
  * operation here waits for the other side: the threads of an idle pool do not either, so a program
@@ -736,6 +735,7 @@ export function keep(port: MessagePort, yes: boolean): void {
   else p.unref?.();
 }
 
+/** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */
 export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void {
   if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
     throw new TypeError(`a channel crossed without its port, got ${show(port)}`);
