@@ -173,6 +173,9 @@ type Port<T> = Pick<
   | 'withdraw'
 > & { crossing: Home };
 
+/** The runs of values taken (`HomeLink.unmark`): none, and never added to. */
+const NO_RUNS: [number, unknown[]][] = [];
+
 /** The crossed prototype made over each channel prototype. */
 const crossedOf = new WeakMap<object, object>();
 
@@ -199,7 +202,7 @@ function crossed<T>(base: Port<T>): object {
       return v;
     },
     offerNow(value) {
-      const [buf, recvq] = this.queues();
+      const [buf, recvq] = this.crossing.queues;
       // A receiver here waiting for values that are away: this one goes behind them.
       if (recvq.head === null || !this.crossing.behind(recvq.head)) {
         const done = base.offerNow.call(this, value);
@@ -258,7 +261,17 @@ class Home implements Side {
   /** An operation here waits for an endpoint: the links keep this thread alive (`keep`). */
   kept = false;
 
-  constructor(readonly ch: Channel<unknown>) {}
+  /** The channel's buffer and wait queues, read once (not a new tuple for each operation). */
+  readonly queues: ReturnType<Channel<unknown>['queues']>;
+
+  constructor(readonly ch: Channel<unknown>) {
+    this.queues = ch.queues();
+  }
+
+  /** Receivers parked here, not counting the endpoints' proxies. */
+  get receivers(): number {
+    return this.queues[1].size - this.proxies;
+  }
 
   /**
    * Whether receiver `w` here (any receive here when null) must wait: values of the buffer's head
@@ -325,14 +338,13 @@ class Home implements Side {
    * sender parked here (not an endpoint's proxy or offer), or set aside for an endpoint.
    */
   #keep(): void {
-    const { senders, receivers } = this.ch.waiting;
-    let yes = receivers > this.proxies;
+    let yes = this.receivers > 0;
     let offers = 0;
     for (const l of this.links) {
       yes ||= l.holds();
       offers += l.offers;
     }
-    yes ||= senders > offers;
+    yes ||= this.queues[2].size > offers;
     if (yes === this.kept) return;
     this.kept = yes;
     for (const l of this.links) l.keep(yes);
@@ -380,7 +392,9 @@ class Home implements Side {
     this.#restore();
     // Shared while more than one endpoint receives; alone again once only one asked for values
     // lately (a thread that received once, long ago, does not keep the others from prefetching).
-    const shared = links.filter((l) => l.receiving(this.pushes, c)).length > 1;
+    let receiving = 0;
+    for (const l of links) if (l.receiving(this.pushes, c)) receiving++;
+    const shared = receiving > 1;
     if (shared !== this.shared) {
       this.shared = shared;
       for (const l of links) l.send([SHARE, shared ? 1 : 0]);
@@ -399,12 +413,11 @@ class Home implements Side {
       l.grant(g);
       free -= g;
     }
-    const { senders: s, receivers: r } = ch.waiting;
     const thirsty =
       (ch.length === 0 || this.#lent()) &&
-      (r > this.proxies || this.#asked || links.some((l) => l.waiting > 0 && l.out.length === 0));
+      (this.receivers > 0 || this.#asked || links.some((l) => l.waiting > 0 && l.out.length === 0));
     this.#asked = false;
-    const cramped = free <= 0 && (s > 0 || senders.some((l) => l.credit === 0));
+    const cramped = free <= 0 && (this.queues[2].size > 0 || senders.some((l) => l.credit === 0));
     for (const l of links) {
       if (thirsty && !l.needed && l.out.length > 0) {
         l.needed = true;
@@ -659,7 +672,7 @@ class HomeLink implements Side, Peer {
           // Not here any more: it was taken (DONE went first) or refused by a close (SHUT goes).
           // Held for another endpoint: that endpoint's answer decides.
           if (o === undefined) break;
-          if (o.queue === ch.queues()[2]) {
+          if (o.queue === this.#home.queues[2]) {
             ch.withdraw(o);
             o.withdrawn();
           } else o.withdrawing = true;
@@ -707,9 +720,9 @@ class HomeLink implements Side, Peer {
       if (ch.length > 0) {
         // Receivers here wait for values lent to endpoints (`behind`): none is lent while they do.
         // Nor while another endpoint holds values it may give back (`idle`).
-        if (ch.waiting.receivers > this.#home.proxies || this.#home.idle(this)) return;
+        if (this.#home.receivers > 0 || this.#home.idle(this)) return;
         // Buffered values go as they are, their slots held: no parked sender moves in.
-        const buf = ch.queues()[0];
+        const buf = this.#home.queues[0];
         const n = Math.min(this.#demand, buf.length, room);
         const vs = this.#pushing();
         ch.held += n;
@@ -726,7 +739,7 @@ class HomeLink implements Side, Peer {
       const p = (this.#proxy = new Agent(this));
       this.#home.proxies++;
       ch.held++;
-      ch.queues()[1].push(p, ch);
+      this.#home.queues[1].push(p, ch);
       return;
     }
   }
@@ -739,7 +752,7 @@ class HomeLink implements Side, Peer {
    */
   #pump0(): void {
     const ch = this.#ch;
-    const [buf, , sendq] = ch.queues();
+    const [buf, , sendq] = this.#home.queues;
     while (this.#demand > this.relays && !this.#ended) {
       if (buf.length > 0) {
         if (this.out.length > 0) return;
@@ -808,13 +821,16 @@ class HomeLink implements Side, Peer {
     h.pushes += n;
   }
 
-  /** The first `n` values of `out` left it (`values`, when they came back): their runs. */
-  unmark(n: number, values: unknown[] = []): [number, unknown[]][] {
+  /**
+   * The first `n` values of `out` left it: taken, or `values` came back, whose runs it returns
+   * (none for values taken: nothing is made for them).
+   */
+  unmark(n: number, values?: unknown[]): [number, unknown[]][] {
     const r = this.#runs;
-    const runs: [number, unknown[]][] = [];
+    const runs: [number, unknown[]][] = values === undefined ? NO_RUNS : [];
     for (let i = 0; n > 0 && r.length > 0; ) {
       const k = Math.min(n, r[1]!);
-      runs.push([r[0]!, values.slice(i, i + k)]);
+      if (values !== undefined) runs.push([r[0]!, values.slice(i, i + k)]);
       i += k;
       n -= k;
       if (k === r[1]) r.splice(0, 2);
@@ -897,7 +913,7 @@ class HomeLink implements Side, Peer {
    */
   reserve(): void {
     while (this.#want > 0 && !this.#ch.closed) {
-      let r = this.#ch.queues()[1].shift();
+      let r = this.#home.queues[1].shift();
       if (r !== null) hold(r);
       else {
         const to = this.#home.links.find((l) => l !== this && l.wants());
