@@ -34,6 +34,9 @@ export function gather<T>(ch: Channel<T> | RemoteChannel<T>, check?: () => void)
 /** from, from + 1, …, from + n - 1. */
 export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
+/** Whether `xs` only grows (numbers received in the order one sender sent them). */
+export const inOrder = (xs: readonly number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
+
 /**
  * `units` units of deterministic CPU work (about 0.1 µs each): how the backpressure tests make one
  * side ten times slower than the other. Returns a value so that the work cannot be skipped.

@@ -24,7 +24,7 @@ import { host } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
-import { gather, heldIn, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
+import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -199,7 +199,6 @@ export function channelSuite(platform: ChannelPlatform): void {
       await receiving;
       const taken = await there;
       const away = Array.from(log.subarray(1, 1 + taken));
-      const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
       expect(inOrder(here)).toBe(true);
       expect(inOrder(away)).toBe(true);
       expect([...here, ...away].sort((x, y) => x - y)).toEqual(range(n));
@@ -219,7 +218,6 @@ export function channelSuite(platform: ChannelPlatform): void {
       while (i < n) await ch.send(i++);
       ch.close();
       const got = (await Promise.all([slow, fast])).map((k, j) => Array.from(logs[j]!.subarray(1, 1 + k)));
-      const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
       expect(got.map(inOrder)).toEqual([true, true]);
       expect(got.flat().sort((x, y) => x - y)).toEqual(range(n));
       expect(Math.min(...got.map((xs) => xs.length))).toBeGreaterThan(0);

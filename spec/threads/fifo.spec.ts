@@ -3,10 +3,8 @@
 // a receiver here, or at another endpoint, waits for them rather than take the later values
 // behind them (CH4, CH6). Both sides of each link live in this thread, each on its own port.
 import { describe, expect, it } from 'vitest';
-import { range } from './channel-helpers.js';
+import { inOrder, range } from './channel-helpers.js';
 import { endpoint, heard, linked } from './linked.js';
-
-const inOrder = (xs: number[]) => xs.every((x, i) => i === 0 || xs[i - 1]! < x);
 
 describe('values an endpoint leaves untaken come back before later ones', () => {
   for (const next of ['a receiver here', 'another endpoint'] as const) {
