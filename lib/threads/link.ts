@@ -481,7 +481,8 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
 
 /** Whether `m` carries an object (see `encode`): a value that is one, or a JOIN's port. */
 function carriesObject(m: Msg): boolean {
-  if (m[0] !== PUSH) return m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN;
+  // Kinds are numbered per direction: only a JOIN (endpoint → home) carries a port at 1.
+  if (m[0] !== PUSH) return m[0] === OFFER ? isObject(m[2]) : m[0] === JOIN && isObject(m[1]);
   if (typeof m[1] === 'number') return false;
   for (const v of m[1] as unknown[]) if (isObject(v)) return true;
   return false;

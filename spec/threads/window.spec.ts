@@ -4,8 +4,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
 import { cross } from '../../lib/threads/home.js';
-import { host, type Msg, PUSH, TAKE } from '../../lib/threads/link.js';
+import { host, type Msg, PUSH, SHARE, TAKE } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
+// The wire, as a pool or a served thread has it: values are encoded as they cross.
+import '../../lib/threads/wire.js';
 import { flush } from '../helpers/async.js';
 
 /** The far side of a link: what it receives, batch by batch, and a way to answer. */
@@ -62,6 +64,18 @@ describe('the credit window across threads', () => {
     expect(n).toBe(10);
     expect(home.batches).toEqual([[[TAKE, 0, 4, 1, ...takes]], ...Array(5).fill([[TAKE, 2, 2, 1]])]);
     sub.unsubscribe();
+  });
+
+  it('CH4 the home tells endpoints that they share a channel (the word is not taken for a port that moves)', async () => {
+    const ch = new Channel<number>(4);
+    const far = [0, 1].map(() => {
+      const { token } = cross(ch as Channel<unknown>, []);
+      ports.push(token.p);
+      return farSide(token.p);
+    });
+    for (const f of far) f.post([TAKE, 0, 4, 1]);
+    await flush();
+    for (const f of far) expect(f.batches.flat()).toContainEqual([SHARE, 1]);
   });
 
   it('P1 I1 the home pushes its buffer in one message, every value still counted in the channel until taken', async () => {
