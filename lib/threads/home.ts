@@ -32,6 +32,7 @@ import type { WorkerExitError } from './errors.js';
 import { hold, letGo, plain } from './hold.js';
 import {
   BACK,
+  BACKED,
   type ChannelToken,
   CLOSE,
   CREDIT,
@@ -91,18 +92,23 @@ function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boole
   // One waiter at a time, committed at once, as a local send does: a select with two cases on
   // this channel is finished by the first, which withdraws the other before it is reached (SE1).
   // Receivers here wait while values lent to an endpoint may come back before these (CH6).
+  // Parked senders' values go to the buffer as room frees, and on to receivers that still wait.
   const home = ch.crossing as Home | null;
-  for (let r = recvq.head; r !== null && buf.length > 0 && !home?.behind(r); r = recvq.head) {
-    recvq.unlink(r);
-    r.value = buf.shift();
-    r.ok = true;
-    commitSafely(r);
-  }
-  for (let s = sendq.head; s !== null && buf.length + ch.held < ch.capacity; s = sendq.head) {
-    sendq.unlink(s);
-    buf.push(s.value as T);
-    s.value = undefined;
-    commitSafely(s);
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (let r = recvq.head; r !== null && buf.length > 0 && !home?.behind(r); r = recvq.head) {
+      recvq.unlink(r);
+      r.value = buf.shift();
+      r.ok = true;
+      commitSafely(r);
+    }
+    for (let s = sendq.head; s !== null && buf.length + ch.held < ch.capacity; s = sendq.head) {
+      sendq.unlink(s);
+      buf.push(s.value as T);
+      s.value = undefined;
+      commitSafely(s);
+      moved = recvq.head !== null;
+    }
   }
   if (ch.closed && ch.held === 0 && buf.length === 0) ch.end();
   ch.crossing?.wake();
@@ -203,15 +209,16 @@ function crossed<T>(base: Port<T>): object {
     },
     offerNow(value) {
       const [buf, recvq] = this.crossing.queues;
-      // A receiver here waiting for values that are away: this one goes behind them.
-      if (recvq.head === null || !this.crossing.behind(recvq.head)) {
+      // A receiver here waiting for values that are away, or for values of the buffer that were
+      // away: this one goes behind them (the receivers take the buffer's head once they may).
+      if (recvq.head === null || (buf.length === 0 && !this.crossing.behind(recvq.head))) {
         const done = base.offerNow.call(this, value);
         this.crossing.live();
         return done;
       }
       if (this.closed) throw new ClosedChannelError();
       if (buf.length + this.held >= this.capacity) return false;
-      buf.push(value);
+      release(this as unknown as Channel<T>, 0, [value], false);
       return true;
     },
     parkRecv(w) {
@@ -312,14 +319,17 @@ class Home implements Side {
     return false;
   }
 
-  /** Values pushed to an endpoint come back untaken (runs from `HomeLink.unmark`). */
-  returned(runs: [number, unknown[]][]): void {
+  /**
+   * Values pushed to an endpoint come back untaken (runs from `HomeLink.unmark`); `restore` when
+   * they may go back to the channel now (else at the next `restore`).
+   */
+  returned(runs: [number, unknown[]][], restore = true): void {
     this.#returns.push(...runs);
-    this.#restore();
+    if (restore) this.restore();
   }
 
   /** Once no value is lent, the values given back go back to the head of the channel, in order. */
-  #restore(): void {
+  restore(): void {
     const r = this.#returns;
     if (r.length === 0) return;
     for (const l of this.links) if (l.out.length > 0) return;
@@ -389,7 +399,7 @@ class Home implements Side {
       for (const l of links) l.reserve();
       return;
     }
-    this.#restore();
+    this.restore();
     // Shared while more than one endpoint receives; alone again once only one asked for values
     // lately (a thread that received once, long ago, does not keep the others from prefetching).
     let receiving = 0;
@@ -658,10 +668,15 @@ class HomeLink implements Side, Peer {
           this.#demand = 0;
           this.needed = false;
           this.#recent = false;
+          // They are back before its proxy leaves: the slot it frees must not let a receiver here
+          // take a later value first (CH6).
+          if (c > 0) this.#home.returned(runs, false);
           // Its proxy waits for no receiver now: it must not take what comes back, or what follows.
           this.unpark();
-          if (c > 0) this.#home.returned(runs);
-          else this.#back(back);
+          if (c > 0) {
+            this.#home.restore();
+            this.send([BACKED]);
+          } else this.#back(back);
           break;
         }
         case OFFER:
@@ -1076,12 +1091,14 @@ class HomeLink implements Side, Peer {
       // What it took is dropped; the rest comes back, in the order of pushes.
       this.unmark(taken);
       const runs = this.unmark(back.length - taken, back.slice(taken));
+      // Back before the room frees, so that no receiver here takes a later value first.
+      this.#home.returned(runs, false);
       release(ch, credit + Math.min(taken, back.length), [], false);
-      this.#home.returned(runs);
+      this.#home.restore();
       return lost + (exited ? 0 : back.length);
     }
-    this.credit = this.#reserved.size;
-    this.#unreserve(this.credit);
+    this.credit = credit;
+    this.#unreserve(credit);
     this.#back(back);
     return credit + back.length;
   }

@@ -8,8 +8,8 @@
 //                    [TAKE, took, want, b]   `took` prefetched values were taken there; it wants
 //                                            `want` more (may be negative: a receiver gave up);
 //                                            b receivers wait there (at least 1 if one found
-//                                            nothing; sent again only when it changes); early,
-//                                            at half the window taken, it repeats the last b
+//                                            nothing; sent again only when it changes); it goes
+//                                            early at half the window taken (not while shared)
 //                    [WANT, n, log]          capacity > 0: it sends and wants credits (standing);
 //                                            the first brings its log where memory is shared;
 //                                            capacity 0: n more (or fewer) senders wait there
@@ -40,6 +40,10 @@
 //                    [SHARE, s]              s = 1: other endpoints receive too: ask values only
 //                                            for receivers waiting there, prefetch none; s = 0:
 //                                            it is the only one again
+//                    [BACKED]                capacity > 0: its BACK was heard; values that reach
+//                                            it before this were pushed before (it gives them back
+//                                            too, so that none is taken before the ones given
+//                                            back), and it asks for no value meanwhile
 //
 // Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
 // link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]
@@ -82,6 +86,7 @@ export const SPARE = 5;
 export const DONE = 6;
 export const WITHDRAWN = 7;
 export const SHARE = 8;
+export const BACKED = 9;
 
 export const VALS = 0;
 export const TAKE = 1;

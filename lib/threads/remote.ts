@@ -48,6 +48,7 @@ import { decodeError, encodeError } from './codec.js';
 import { WorkerExitError } from './errors.js';
 import {
   BACK,
+  BACKED,
   type ChannelToken,
   CLOSE,
   CREDIT,
@@ -220,6 +221,13 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   /** Values taken here in all, in memory shared with the home (buffered channels, where it can be shared). */
   #takes: Int32Array | undefined = undefined;
   #want = 0;
+  /**
+   * Capacity > 0: BACKs not yet heard by the home (BACKED). Values that arrive meanwhile were
+   * pushed before the home took the given-back ones in: they go back too, and none is asked.
+   */
+  #backing = 0;
+  /** A ranging receiver is being handed values (an early report counts it as waiting). */
+  #ranging = false;
   /** A receiver found nothing here since the last report. */
   #starving = false;
   /** What the home was last told of receivers here: how many wait (at least 1 if one found nothing). */
@@ -478,17 +486,18 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /**
    * Queues what receivers did since the last report, and how many wait here (at least 1 when one
-   * found nothing since then; the home's last word on it, `#told`, when `early`): a report goes
-   * only when there is something new to say.
+   * found nothing since then): a report goes only when there is something new to say. An early one
+   * counts a ranging receiver that is taking values as waiting, and a receiver that took its value
+   * as gone: the home must not push values for it that would idle here while other endpoints take
+   * later ones (CH4).
    */
   #report(early = false): void {
-    let waiting = this.#told;
-    if (!early) {
-      waiting = Math.max(this.#recvq.size, this.#starving ? 1 : 0);
-      this.#starving = false;
-    }
-    if (this.#took === 0 && this.#want === 0 && waiting === this.#told) return;
-    const m: Msg = [TAKE, this.#took, this.#want, waiting];
+    const waiting = Math.max(this.#recvq.size + (this.#ranging ? 1 : 0), this.#starving ? 1 : 0);
+    if (!early) this.#starving = false;
+    // Values asked while given-back ones are on their way home are asked once the home has them.
+    const want = this.#backing > 0 && this.#want > 0 ? 0 : this.#want;
+    if (this.#took === 0 && want === 0 && waiting === this.#told) return;
+    const m: Msg = [TAKE, this.#took, want, waiting];
     // With a buffer and shared memory, the first report (before any value was pushed here) brings
     // the count of takes, so that the home knows them exactly should this thread die.
     if (this.#takes === undefined && this.capacity > 0 && host.shared) {
@@ -497,7 +506,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       m.push(this.#takes);
     }
     this.#q.push(m);
-    this.#took = this.#want = 0;
+    this.#took = 0;
+    this.#want -= want;
     this.#told = waiting;
   }
 
@@ -516,7 +526,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       this.#want++;
     }
     // Only a report of takes leaves early: anything else queued keeps its place in the turn's batch.
-    if (took >= (this.capacity >> 1 || 1) && this.#q.length === 0) this.flush(true);
+    // Not once shared, where values are asked only for receivers that wait: nothing to refill.
+    if (!this.#shared && took >= (this.capacity >> 1 || 1) && this.#q.length === 0) this.flush(true);
     else later(this);
   }
 
@@ -679,12 +690,20 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           this.#asked = Math.max(0, this.#asked - vs.length);
           const pre = this.#pre;
           if (vs.length > 0) pre.add(vs);
+          // Pushed before the home heard of values given back: they follow those home (CH4).
+          if (this.#backing > 0) {
+            this.#giveBack();
+            break;
+          }
           for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
             this.#recvq.unlink(w);
+            // A ranging receiver goes on taking values (and waits here again after them).
+            this.#ranging = (w as { ranging?: unknown }).ranging != null;
             this.#taken();
             w.value = pre.shift();
             w.ok = true;
             commitSafely(w);
+            this.#ranging = false;
           }
           // Unbuffered: a value pushed for a receiver that gave up goes straight back. One the home
           // sent ahead of a receiver (m[2]) waits for one until the end of this turn, as if still
@@ -737,6 +756,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
         case NEED:
           if (this.#recvq.head === null && this.#pre.length > 0) this.#giveBack();
           break;
+        case BACKED:
+          // Receivers that wait here ask again.
+          if (--this.#backing === 0 && this.#recvq.head !== null) this.#starve();
+          break;
         case SPARE:
           if (this.#sendq.head === null) this.#giveCredits();
           break;
@@ -757,6 +780,10 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     const n = this.#pre.length;
     this.#pre.skip(n);
     this.#asked = 0;
+    if (this.capacity > 0) {
+      this.#backing++;
+      this.#want = 0;
+    }
     this.#send([BACK, n]);
   }
 

@@ -70,6 +70,69 @@ describe('values an endpoint leaves untaken come back before later ones', () => 
   }
 });
 
+/** A channel of capacity `c` whose endpoint took 0 and holds 1, untaken (its window again). */
+async function oneAway(c: number) {
+  const { ch, ep } = linked(c);
+  ch.trySend(0);
+  expect((await ep.recv()).value).toBe(0);
+  await heard();
+  expect(ch.trySend(1)).toBe(true);
+  await heard();
+  expect(ep.length).toBe(1);
+  return { ch, ep };
+}
+
+describe('a receiver here that waited for values away', () => {
+  it('CH6 gets the value a parked sender moved into the buffer when the endpoint took the value away (the buffer is not left full beside it), and later sends come after it', async () => {
+    const { ch, ep } = await oneAway(1);
+    // A receiver here waits behind it; a sender parks (the buffer's one slot is away).
+    const here = ch.recv();
+    const sending = ch.send(2);
+    // The endpoint takes 1 after all: the slot frees, 2 moves into the buffer, and the receiver
+    // here gets it, before 3.
+    expect((await ep.recv()).value).toBe(1);
+    await sending;
+    const next = ch.send(3);
+    expect(await here).toEqual({ value: 2, ok: true });
+    expect((await ch.recv()).value).toBe(3);
+    await next;
+  });
+
+  it('CH6 a send here while values of the buffer wait for a receiver here that waited goes behind them', async () => {
+    const { ch, ep } = await oneAway(2);
+    const here = ch.recv();
+    // 2 waits in the buffer behind 1, which is away.
+    expect(ch.trySend(2)).toBe(true);
+    expect((await ep.recv()).value).toBe(1);
+    await heard();
+    // Whatever the receiver here was handed, a value sent now does not overtake 2.
+    ch.trySend(3);
+    expect((await here).value).toBe(2);
+    expect((await ch.recv()).value).toBe(3);
+  });
+});
+
+describe('values on their way to an endpoint that gave values back', () => {
+  it('CH4 go back too, so that its receiver gets the given-back values first', async () => {
+    const { ch, ep } = linked(4);
+    ch.trySend(0);
+    ch.trySend(1);
+    expect((await ep.recv()).value).toBe(0);
+    await heard();
+    // 1 waits at the endpoint; a receive here that finds nothing asks for it back (NEED).
+    expect(ep.length).toBe(1);
+    expect(ch.tryRecv()).toBeUndefined();
+    await Promise.resolve();
+    await Promise.resolve();
+    // Sent once NEED left and before the endpoint's answer arrives: pushed to the endpoint, for the
+    // rest of its window, behind the 1 it gives back.
+    ch.trySend(2);
+    await heard();
+    const got = [(await ep.recv()).value, (await ep.recv()).value];
+    expect(got).toEqual([1, 2]);
+  });
+});
+
 describe('between two endpoints of one channel', () => {
   it('CH4 CH6 values two endpoints were sent for receivers that gave up come back in the order they were sent, whichever comes back first', async () => {
     const { ch, ep } = linked(8);

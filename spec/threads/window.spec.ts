@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
 import { cross } from '../../lib/threads/home.js';
-import { host, type Msg, PUSH, SHARE, TAKE } from '../../lib/threads/link.js';
+import { BACK, BACKED, host, type Msg, NEED, PUSH, SHARE, TAKE } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 // The wire, as a pool or a served thread has it: values are encoded as they cross.
 import '../../lib/threads/wire.js';
@@ -76,6 +76,78 @@ describe('the credit window across threads', () => {
     for (const f of far) f.post([TAKE, 0, 4, 1]);
     await flush();
     for (const f of far) expect(f.batches.flat()).toContainEqual([SHARE, 1]);
+  });
+
+  it('CH4 values that reach an endpoint after it gave values back, before the home heard of it, go back too; it asks again once the home has them (BACKED)', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const home = farSide(port1);
+    const ep = new RemoteChannel<number>({ gorx: 'chan', c: 4, p: port2, k: 'k', h: 'h', i: 0 });
+    expect((await Promise.all([ep.recv(), home.post([PUSH, [0, 1]])]))[0].value).toBe(0);
+    await flush();
+    // Nobody waits there: asked for 1 back, it gives it back.
+    home.post([NEED]);
+    await flush();
+    expect(home.batches.at(-1)).toContainEqual([BACK, 1]);
+    // A receiver comes; 2, pushed before the home heard of the BACK, arrives: it goes back too,
+    // and no value is asked until the home says it heard both.
+    const second = ep.recv();
+    home.post([PUSH, [2]]);
+    await flush();
+    expect(home.batches.at(-1)).toContainEqual([BACK, 1]);
+    const asked = () => home.batches.flat().filter((m) => m[0] === TAKE && (m[2] as number) > 0).length;
+    const before = asked();
+    home.post([BACKED]);
+    await flush();
+    expect(asked()).toBe(before);
+    home.post([BACKED]);
+    await flush();
+    expect(asked()).toBe(before + 1);
+    home.post([PUSH, [1, 2]]);
+    expect((await second).value).toBe(1);
+    expect((await ep.recv()).value).toBe(2);
+  });
+
+  it('CH4 shared, an endpoint reports takes at the end of the turn, with the receivers that wait then', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const home = farSide(port1);
+    const ep = new RemoteChannel<number>({ gorx: 'chan', c: 2, p: port2, k: 'k', h: 'h', i: 0 });
+    home.post([SHARE, 1]);
+    await flush();
+    const r = ep.recv();
+    await flush();
+    expect(home.batches).toEqual([[[TAKE, 0, 1, 1, ...takes]]]);
+    home.post([PUSH, [5]]);
+    expect((await r).value).toBe(5);
+    await flush();
+    // Not early with the last count told (1): the receiver that took 5 does not wait any more.
+    expect(home.batches.slice(1)).toEqual([[[TAKE, 1, 0, 0]]]);
+  });
+
+  it('CH6 values an endpoint gives back are back at the home before the slot of its proxy frees: a receiver here that waited gets them before a later value', async () => {
+    const ch = new Channel<number>(8);
+    const { token } = cross(ch as Channel<unknown>, []);
+    ports.push(token.p);
+    const ep = farSide(token.p);
+    ch.trySend(0);
+    ch.trySend(1);
+    ep.post([TAKE, 0, 8, 1]);
+    await flush();
+    // 0 and 1 are pushed; a proxy waits in the channel for the rest of the window.
+    expect(ep.batches).toEqual([[[PUSH, [0, 1]]]]);
+    const here = ch.recv();
+    // 2 goes to the proxy (pushed), and its successor parks behind the receiver here.
+    expect(ch.trySend(2)).toBe(true);
+    await flush();
+    // 3 waits in the buffer, behind the values away.
+    expect(ch.trySend(3)).toBe(true);
+    await flush();
+    // The endpoint took 0 and gives back 1 and 2.
+    ep.post([TAKE, 1, 0, 0], [BACK, 2]);
+    await flush();
+    expect(await here).toEqual({ value: 1, ok: true });
+    expect([(await ch.recv()).value, (await ch.recv()).value]).toEqual([2, 3]);
   });
 
   it('P1 I1 the home pushes its buffer in one message, every value still counted in the channel until taken', async () => {
