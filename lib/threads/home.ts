@@ -768,6 +768,10 @@ class HomeLink implements Side, Peer {
   #pump0(): void {
     const ch = this.#ch;
     const [buf, , sendq] = this.#home.queues;
+    // A receiver there that does not wait (`tryRecv`, a select with a default) asks for no value,
+    // and still sees the close once the channel is drained (nothing held: no value out, no credit).
+    if (this.waiting > 0 && ch.closed && ch.held === 0 && buf.length === 0 && !this.#ended)
+      return this.#close();
     while (this.#demand > this.relays && !this.#ended) {
       if (buf.length > 0) {
         if (this.out.length > 0) return;
@@ -776,6 +780,7 @@ class HomeLink implements Side, Peer {
         continue;
       }
       const s = sendq.head;
+      // Closed: the end goes once nothing is held (no value out, no credit whose value may come).
       if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
       this.#hold(s, false);
     }
@@ -923,22 +928,31 @@ class HomeLink implements Side, Peer {
   }
 
   /**
-   * Capacity 0: sets receivers aside (held) for the endpoint's waiting sends, or else another
-   * endpoint's demand that no sender here meets.
+   * Capacity 0: sets receivers aside (held) for the endpoint's waiting sends, or else demand of an
+   * endpoint (another one's first) that no sender here meets.
    */
   reserve(): void {
     while (this.#want > 0 && !this.#ch.closed) {
       let r = this.#home.queues[1].shift();
       if (r !== null) hold(r);
       else {
-        const to = this.#home.links.find((l) => l !== this && l.wants());
+        // Values of the buffer (given back, or relayed behind values out) meet demand first.
+        if (this.#home.queues[0].length > 0) return;
+        // Demand of an endpoint with no value out (one out, sent ahead, may meet it: the case would
+        // commit for a receiver that gets another value), its own too: a receiver there meets a
+        // send case there through the home.
+        const free = (l: HomeLink) => l.wants() && l.out.length === 0;
+        const to = this.#home.links.find((l) => l !== this && free(l)) ?? (free(this) ? this : undefined);
         if (to === undefined) return;
         to.relays++;
         r = new Relay(to);
       }
       this.#reserved.push(r, this);
       this.#want--;
+      // A credit is held in the channel until its value arrives or it comes back: its send may
+      // have happened there, so the channel is not drained before (receivers see the close after).
       this.credit++;
+      this.#ch.held++;
       this.send([CREDIT, 1, this.#got]);
     }
   }
@@ -979,11 +993,14 @@ class HomeLink implements Side, Peer {
       if (n > 0) release(ch, n, [], false);
       return;
     }
+    ch.held -= n;
     for (let i = 0; i < n; i++) {
       const r = this.#reserved.shift();
       if (r instanceof Relay) r.to.relays--;
       else if (r !== null) letGo(r, ch, false);
     }
+    // Closed, the receivers here see it once nothing is held.
+    release(ch, 0, [], false);
   }
 
   /**
@@ -1010,10 +1027,11 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
     const r = this.#reserved.shift();
-    if (r === null) return release(this.#ch, 0, [v], false);
+    if (r === null) return release(this.#ch, 1, [v], false);
     r.value = v;
     r.ok = true;
     commitSafely(r);
+    release(this.#ch, 1, [], false);
   }
 
   #finish(): void {

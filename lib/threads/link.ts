@@ -68,11 +68,12 @@
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
-// commit there, in one step), until that send arrives (VALS) or the credit comes back (RET); other
-// sends of capacity 0 are offers, parked at the home as senders. With capacity 0 a PUSH carries
-// the values of senders the home holds until the endpoint says it took them (TAKE) or gives them
-// back (BACK). Prefetched values stay counted in the channel (`held`) until taken, so the capacity
-// bounds every value between the two threads.
+// commit there, in one step), or the demand of an endpoint that no sender of the home meets, until
+// that send arrives (VALS) or the credit comes back (RET); other sends of capacity 0 are offers,
+// parked at the home as senders. With capacity 0 a PUSH carries the values of senders the home
+// holds until the endpoint says it took them (TAKE) or gives them back (BACK). Credits and
+// prefetched values stay counted in the channel (`held`) until used or taken, so the capacity
+// bounds every value between the two threads, and receivers see a close only after them.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
 import { WorkerExitError } from './errors.js';

@@ -176,14 +176,17 @@ export class Batches<T> {
  *   may say `false` while the home has room; a failed `trySend` asks for credits, so a later one
  *   may succeed.
  * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
- *   home has values; a failed `tryRecv` asks for values (buffered channels).
+ *   home has values; a failed `tryRecv` asks for values (buffered channels). Unbuffered, it takes
+ *   only a value the home sent ahead here: a loop that only polls may never receive (it sees the
+ *   close); wait instead.
  * - `length` is the number of values prefetched here, not the home's; `capacity` is the channel's.
  * - A send completes when its value holds room in the home's buffer (buffered), or once a receiver
  *   took it (unbuffered: the value waits at the home as a sender; a cancelled send completes with
- *   the home's answer, the context's error if it was withdrawn untaken, else normally; a value that
+ *   the home's answer, the context's error if it was withdrawn untaken, else normally, while a
+ *   `send$` unsubscribed meanwhile may still be taken, an unsubscription cannot wait; a value that
  *   cannot be cloned fails its send with the host's `DataCloneError`; a `select` send case commits
- *   on a receiver the home set aside for it); a `close` here reaches the home after the values sent
- *   here before it.
+ *   on a receiver the home set aside for it, or on the demand of an endpoint, this one included);
+ *   a `close` here reaches the home after the values sent here before it.
  * - Unbuffered, a receive here takes a value whose sender at the home completes only once it was
  *   taken here (a plain send may come ahead of the receive that follows the last one taken here;
  *   untaken by the end of this thread's turn, it goes back to wait at the home).
