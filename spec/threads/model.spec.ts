@@ -1,16 +1,17 @@
 // A channel with endpoints as if in other threads, against what Go promises of any channel: random
 // programs (fast-check) of senders and receivers placed at the channel's home or at one of its
 // endpoints, each through a random face, some giving up at random moments, then a close from a
-// random side. Whatever the interleaving, every completed send is received exactly once and no
-// cancelled one is, the values held anywhere never exceed the capacity, every receiver sees the
-// close after the values, nothing hangs, and each receiver gets one sender's values in the order
-// they were sent (CH1, CH4, CH5, CH6, CH11, SE1). Both sides of each link live in this thread, each
-// on its own port, so every batch between them takes a real turn.
+// random side, with or without an error. Whatever the interleaving, every completed send is
+// received exactly once and no cancelled one is, the values held anywhere never exceed the
+// capacity, every receiver sees the close (and its error) after the values, nothing hangs, and
+// each receiver gets one sender's values in the order they were sent (CH1, CH4, CH5, CH6, CH11,
+// SE1). Both sides of each link live in this thread, each on its own port, so every batch between
+// them takes a real turn.
 import fc from 'fast-check';
 import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
-import { background, CanceledError, recv, select, send, withCancel } from '../../lib/index.js';
+import { background, CanceledError, type Context, recv, select, send, withCancel } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import { rng } from '../helpers/async.js';
 import { heldIn, inOrder } from './channel-helpers.js';
@@ -27,6 +28,8 @@ interface Program {
   receivers: { at: number; face: RecvFace; gives: boolean }[];
   /** Where the close comes from: 0 the home, i the i-th endpoint. */
   closer: number;
+  /** The close carries an error, which receivers get after the values. */
+  error: boolean;
   seed: number;
 }
 
@@ -52,6 +55,7 @@ const program: fc.Arbitrary<Program> = fc.record({
     { minLength: 1, maxLength: 3 },
   ),
   closer: place,
+  error: fc.boolean(),
   seed: fc.integer(),
 });
 
@@ -71,6 +75,10 @@ function giveUp(draw: (n: number) => number): [ReturnType<typeof withCancel>[0],
   else if (when === 2) setTimeout(cancel, 0);
   return [ctx, cancel];
 }
+
+/** The message of the error a close carries (it crosses threads as a copy). */
+const END = 'the end of the program';
+const isEnd = (e: unknown) => e instanceof Error && e.message === END;
 
 const canceled = (e: unknown) => {
   if (e instanceof CanceledError) return false;
@@ -133,7 +141,10 @@ async function sender(
   return { sent, maybe };
 }
 
-/** Receives through `face` until the channel is closed; resolves with every value received. */
+/**
+ * Receives through `face` until the channel is closed (or its close's error comes); resolves with
+ * every value received.
+ */
 async function receiver(
   ch: Side,
   face: RecvFace,
@@ -150,7 +161,7 @@ async function receiver(
   if (face === 'subscribe') {
     // Ranging; one that gives up unsubscribes now and then and subscribes again.
     for (;;) {
-      const ended = await new Promise<boolean>((resolve) => {
+      const ended = await new Promise<boolean>((resolve, reject) => {
         let sub: Subscription | undefined;
         let n = gives ? 1 + draw(4) : -1;
         sub = ch.subscribe({
@@ -162,6 +173,7 @@ async function receiver(
               resolve(false);
             }
           },
+          error: (e: unknown) => (isEnd(e) ? resolve(true) : reject(e)),
           complete: () => resolve(true),
         });
         if (n === 0) sub.unsubscribe();
@@ -175,13 +187,18 @@ async function receiver(
     for (;;) {
       let left = gives ? 1 + draw(4) : -1;
       let broke = false;
-      for await (const v of ch) {
-        take(v);
-        if (--left === 0) {
-          broke = true;
-          pending.gaveUp++;
-          break;
+      try {
+        for await (const v of ch) {
+          take(v);
+          if (--left === 0) {
+            broke = true;
+            pending.gaveUp++;
+            break;
+          }
         }
+      } catch (e) {
+        if (isEnd(e)) return got;
+        throw e;
       }
       if (!broke) return got;
       await pause(draw);
@@ -191,38 +208,14 @@ async function receiver(
     await pause(draw);
     const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
     let r: { value?: number; ok: boolean } | null;
-    if (face === 'promise')
-      r = await ch.recv(ctx).catch((e: unknown) => {
-        canceled(e);
-        return null;
-      });
-    else if (face === 'try') {
-      r = ch.tryRecv() ?? null;
-      if (r === null) await new Promise((resolve) => setTimeout(resolve, 0));
-    } else if (face === 'select') {
-      const s = await select({ r: recv(ch), stop: ctx === undefined ? null : recv(ctx.done) });
-      r = s.case === 'r' ? { value: s.value as number | undefined, ok: s.ok } : null;
-    } else {
-      r = await new Promise((resolve) => {
-        let settled = false;
-        const sub = ch.recv$().subscribe({
-          next: (value) => {
-            settled = true;
-            resolve({ value, ok: true });
-          },
-          complete: () => {
-            if (!settled) resolve({ ok: false });
-          },
-        });
-        if (ctx !== undefined)
-          void ctx.done.recv().then(() => {
-            if (settled || sub.closed) return;
-            sub.unsubscribe();
-            resolve(null);
-          });
-      });
+    try {
+      r = await receive(ch, face, ctx);
+    } catch (e) {
+      if (isEnd(e)) return got;
+      throw e;
+    } finally {
+      cancel();
     }
-    cancel();
     if (r === null) {
       pending.gaveUp++;
       continue;
@@ -230,6 +223,47 @@ async function receiver(
     if (!r.ok) return got;
     take(r.value!);
   }
+}
+
+/** One receive through `face` (not a ranging one); null when it gave up. */
+async function receive(
+  ch: Side,
+  face: RecvFace,
+  ctx: Context | undefined,
+): Promise<{ value?: number; ok: boolean } | null> {
+  if (face === 'promise')
+    return ch.recv(ctx).catch((e: unknown) => {
+      canceled(e);
+      return null;
+    });
+  if (face === 'try') {
+    const r = ch.tryRecv();
+    if (r === undefined) await new Promise((resolve) => setTimeout(resolve, 0));
+    return r ?? null;
+  }
+  if (face === 'select') {
+    const s = await select({ r: recv(ch), stop: ctx === undefined ? null : recv(ctx.done) });
+    return s.case === 'r' ? { value: s.value as number | undefined, ok: s.ok } : null;
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const sub = ch.recv$().subscribe({
+      next: (value) => {
+        settled = true;
+        resolve({ value, ok: true });
+      },
+      error: reject,
+      complete: () => {
+        if (!settled) resolve({ ok: false });
+      },
+    });
+    if (ctx !== undefined)
+      void ctx.done.recv().then(() => {
+        if (settled || sub.closed) return;
+        sub.unsubscribe();
+        resolve(null);
+      });
+  });
 }
 
 /** What became of each of `ps` so far (for the report of a program that hangs). */
@@ -290,7 +324,7 @@ async function run(p: Program): Promise<void> {
   const taking = outcomes(receiving);
   const all = (async () => {
     const sent = await Promise.all(sending);
-    at(p.closer).close();
+    at(p.closer).close(p.error ? new Error(END) : undefined);
     return { sent, got: await Promise.all(receiving) };
   })();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -325,7 +359,7 @@ async function run(p: Program): Promise<void> {
 }
 
 describe('a channel with endpoints against Go’s rules', () => {
-  it('CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers at the home and at endpoints, some giving up: every completed send received once, within capacity, in order, closed after the values, nothing hangs', async () => {
+  it('CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers at the home and at endpoints, some giving up: every completed send received once, within capacity, in order, closed (with its error) after the values, nothing hangs', async () => {
     await fc.assert(
       fc.asyncProperty(program, (p) => run(p)),
       { numRuns: 200, timeout: 10_000 },
