@@ -282,6 +282,24 @@ function outcomes(ps: Promise<unknown>[]): () => string[] {
   return () => seen;
 }
 
+/** `work`, or a failure (with `state()`) if it has not settled after 5 s: the program hangs. */
+async function orHang<T>(work: Promise<T>, state: () => unknown = () => ({})): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`the program hangs: ${JSON.stringify(state())}`)), 5000);
+  });
+  return Promise.race([work, hung]).finally(() => clearTimeout(timer));
+}
+
+/** Each list (what one receiver got) holds each sender's values (sender: value ÷ 1000) in order. */
+function eachInOrder(lists: number[][], senders: number): void {
+  for (const [r, values] of lists.entries())
+    for (let s = 0; s < senders; s++) {
+      const theirs = values.filter((v) => Math.floor(v / 1000) === s);
+      expect(inOrder(theirs), `list ${r} has sender ${s}'s values ${theirs}`).toBe(true);
+    }
+}
+
 /** Runs `p` and checks what it did. */
 async function run(p: Program): Promise<void> {
   const draw = rng(p.seed);
@@ -327,14 +345,12 @@ async function run(p: Program): Promise<void> {
     at(p.closer).close(p.error ? new Error(END) : undefined);
     return { sent, got: await Promise.all(receiving) };
   })();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const state = { senders: senders(), receivers: taking(), held: ch.held, buffered: ch.length };
-      reject(new Error(`the program hangs: ${JSON.stringify(state)}`));
-    }, 5000);
-  });
-  const { sent, got } = await Promise.race([all, hung]).finally(() => clearTimeout(timer));
+  const { sent, got } = await orHang(all, () => ({
+    senders: senders(),
+    receivers: taking(),
+    held: ch.held,
+    buffered: ch.length,
+  }));
   // Exactly once: what was received is what was sent, no more (a cancelled send's value) or less.
   const maybe = new Set(sent.flatMap((s) => s.maybe));
   const received = got.flat().sort((a, b) => a - b);
@@ -350,19 +366,103 @@ async function run(p: Program): Promise<void> {
   // one case left out (documented).
   const places = new Set(p.receivers.map((r) => (r.at === 0 ? 0 : 1 + ((r.at - 1) % p.endpoints))));
   const racy = places.size > 1 && p.receivers.some((r) => (r.gives || r.face === 'try') && r.at !== 0);
-  if (racy) return;
-  for (const [r, values] of got.entries())
-    for (let s = 0; s < p.senders.length; s++) {
-      const theirs = values.filter((v) => Math.floor(v / 1000) === s);
-      expect(inOrder(theirs), `receiver ${r} got sender ${s}'s values ${theirs}`).toBe(true);
-    }
+  if (!racy) eachInOrder(got, p.senders.length);
 }
 
 describe('a channel with endpoints against Go’s rules', () => {
   it('CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers at the home and at endpoints, some giving up: every completed send received once, within capacity, in order, closed (with its error) after the values, nothing hangs', async () => {
-    await fc.assert(
-      fc.asyncProperty(program, (p) => run(p)),
-      { numRuns: 200, timeout: 10_000 },
-    );
+    await fc.assert(fc.asyncProperty(program, run), { numRuns: 200, timeout: 10_000 });
+  }, 120_000);
+});
+
+/** Two channels, each with an endpoint; selects over both, on either side. */
+interface Pair {
+  capacities: [number, number];
+  /** Senders: a select over sending to both channels, at the homes (0) or the endpoints (1). */
+  senders: { at: number; count: number; gives: boolean }[];
+  /** Receivers: a select over receiving from both, at the homes or the endpoints. */
+  receivers: { at: number; gives: boolean }[];
+  seed: number;
+}
+
+const pair: fc.Arbitrary<Pair> = fc.record({
+  capacities: fc.tuple(fc.constantFrom(0, 1, 4), fc.constantFrom(0, 1, 4)),
+  senders: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: 1 }),
+      count: fc.integer({ min: 0, max: 10 }),
+      gives: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+  receivers: fc.array(fc.record({ at: fc.integer({ min: 0, max: 1 }), gives: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 2,
+  }),
+  seed: fc.integer(),
+});
+
+/** Runs `p`: each value goes to exactly one of the two channels and is received once. */
+async function runPair(p: Pair): Promise<void> {
+  const draw = rng(p.seed);
+  const chs = p.capacities.map((c) => new Channel<number>(c));
+  const ends = chs.map((ch) => endpoint(ch));
+  const side = (at: number): [Side, Side] => (at === 0 ? [chs[0]!, chs[1]!] : [ends[0]!, ends[1]!]);
+  const sending = p.senders.map(async (s, i) => {
+    const [a, b] = side(s.at);
+    const sent: number[] = [];
+    for (let k = 0; k < s.count; k++) {
+      const v = i * 1000 + k;
+      await pause(draw);
+      const [ctx, cancel] = s.gives ? giveUp(draw) : [undefined, () => {}];
+      const r = await select({
+        a: send(a, v),
+        b: send(b, v),
+        stop: ctx === undefined ? null : recv(ctx.done),
+      });
+      cancel();
+      if (r.case !== 'stop') sent.push(v);
+    }
+    return sent;
+  });
+  const receiving = p.receivers.map(async (r) => {
+    const [a, b] = side(r.at);
+    const got: [number[], number[]] = [[], []];
+    let open: [Side | null, Side | null] = [a, b];
+    while (open[0] !== null || open[1] !== null) {
+      await pause(draw);
+      const [ctx, cancel] = r.gives ? giveUp(draw) : [undefined, () => {}];
+      const s = await select({
+        a: open[0] === null ? null : recv(open[0]),
+        b: open[1] === null ? null : recv(open[1]),
+        stop: ctx === undefined ? null : recv(ctx.done),
+      });
+      cancel();
+      if (s.case === 'stop') continue;
+      const i = s.case === 'a' ? 0 : 1;
+      if (s.ok) got[i].push(s.value as number);
+      else open = i === 0 ? [null, open[1]] : [open[0], null];
+    }
+    return got;
+  });
+  const all = (async () => {
+    const sent = (await Promise.all(sending)).flat();
+    for (const ch of chs) ch.close();
+    return { sent, got: await Promise.all(receiving) };
+  })();
+  const { sent, got } = await orHang(all);
+  const received = got.flatMap(([a, b]) => [...a, ...b]).sort((x, y) => x - y);
+  expect(received).toEqual(sent.sort((x, y) => x - y));
+  // One sender's values, on one channel, reach each receiver in order, but for the documented case
+  // (see the single-channel property): a receiver at an endpoint gives up on one channel whenever
+  // its select takes from the other, while another place receives.
+  const racy = p.receivers.length > 1 && p.receivers.some((r) => r.at === 1);
+  for (const ch of chs) expect(heldIn(ch as Channel<unknown>)).toBe(0);
+  if (!racy) eachInOrder(got.flat(), p.senders.length);
+}
+
+describe('select over two channels with endpoints', () => {
+  it('SE1 SE3 CH4 selects sending to either of two channels and receiving from both, at the homes and at the endpoints, some giving up: each value goes to one channel and is received once, in order', async () => {
+    await fc.assert(fc.asyncProperty(pair, runPair), { numRuns: 150, timeout: 10_000 });
   }, 120_000);
 });
