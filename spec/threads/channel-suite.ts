@@ -2,6 +2,8 @@
 // (channels.node.spec.ts: worker_threads) and the Chromium spec (channels.browser.spec.ts: module
 // Web Workers) with their own pools and sizes. Both worker files serve the handlers of
 // workers/channel-handlers.ts, plus `crash` (an uncaught error a few ms after the call).
+
+import fc from 'fast-check';
 import {
   after,
   background,
@@ -25,6 +27,8 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
+import { END, receiver, sender } from './model-actors.js';
+import { faceOf, judge, orHang, program, valuesOf } from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -44,6 +48,8 @@ export interface ChannelSizes {
   mixedSelects: number;
   /** Values of the stream a dying relay forwards (it dies at a random point of it). */
   killed: number;
+  /** Random programs of the property test. */
+  programs: number;
 }
 
 export interface ChannelPlatform {
@@ -205,6 +211,75 @@ export function channelSuite(platform: ChannelPlatform): void {
       // Both received: the thread's window did idle while this side took values.
       expect(Math.min(here.length, away.length)).toBeGreaterThan(0);
     });
+
+    it(`CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers here and in two tasks on ${threads}, each through a random face, some giving up, then a close from a random side: every completed send received once, in order, the close after the values, nothing hangs`, async () => {
+      await fc.assert(
+        fc.asyncProperty(program, async (p) => {
+          const ch = new Channel<number>(p.capacity);
+          const draw = rng(p.seed);
+          const pending = { sends: 0, gaveUp: 0 };
+          const none = () => {};
+          const reports = new Channel<{ sent: number[]; maybe: number[] }[]>(2);
+          // Places 1 and 2 are a task each, on an endpoint of its own.
+          const places = [1, 2].filter(
+            (at) => p.closer === at || [...p.senders, ...p.receivers].some((a) => a.at === at),
+          );
+          const closes = places.map(() => new Channel<string>(1));
+          const tasks = places.map((at, j) => {
+            const actors = [
+              ...p.senders.flatMap((s, i) =>
+                s.at === at
+                  ? [{ send: true, face: s.face, values: valuesOf(p, i), gives: s.gives, seed: p.seed + i }]
+                  : [],
+              ),
+              ...p.receivers.flatMap((r, i) =>
+                r.at === at
+                  ? [
+                      {
+                        send: false,
+                        face: faceOf(p, r.face),
+                        values: [],
+                        gives: r.gives,
+                        seed: p.seed + 10 + i,
+                      },
+                    ]
+                  : [],
+              ),
+            ];
+            return pool.go<number[][]>('act', [ch, actors, reports, closes[j]]);
+          });
+          const here = p.receivers.map((r) =>
+            r.at === 0 ? receiver(ch, faceOf(p, r.face), r.gives, draw, none, pending) : Promise.resolve([]),
+          );
+          const sending = p.senders.map((s, i) =>
+            s.at === 0 ? sender(ch, s.face, valuesOf(p, i), s.gives, draw, none, pending) : undefined,
+          );
+          const all = (async () => {
+            const sent = (await Promise.all(sending)).filter((x) => x !== undefined);
+            for (let j = 0; j < places.length; j++) sent.push(...(await reports.recv()).value!);
+            const message = p.error ? END : '';
+            if (p.closer === 0) ch.close(message === '' ? undefined : new Error(message));
+            for (const [j, at] of places.entries()) {
+              if (at === p.closer) await closes[j]!.send(message);
+              closes[j]!.close();
+            }
+            const away = await Promise.all(tasks);
+            const got = await Promise.all(here);
+            // Receiver i's values: from this thread, or from its place's task, in the task's order.
+            const next = places.map(() => 0);
+            const lists = p.receivers.map((r, i) =>
+              r.at === 0 ? got[i]! : away[places.indexOf(r.at)]![next[places.indexOf(r.at)]!++]!,
+            );
+            return { sent, lists };
+          })();
+          const { sent, lists } = await orHang(all, () => ({}), 20_000);
+          expect(heldIn(ch as Channel<unknown>)).toBe(0);
+          // Receivers of one task share its endpoint: a place each.
+          judge(p, sent, lists, (i) => p.receivers[i]!.at);
+        }),
+        { numRuns: sizes.programs },
+      );
+    }, 120_000);
 
     it(`CH4 CH6 two ${thread}s receive from one sender's channel, one slowly (its prefetched window idles) and one fast: each gets its values in order, every value once`, async () => {
       const n = 3000;

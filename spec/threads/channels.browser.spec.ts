@@ -35,5 +35,6 @@ channelSuite({
     selects: 500,
     mixedSelects: 100_000,
     killed: 500_000,
+    programs: 40,
   },
 });

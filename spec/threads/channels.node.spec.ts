@@ -13,5 +13,6 @@ nodeChannelSuite(
     selects: 2000,
     mixedSelects: 100_000,
     killed: 1_000_000,
+    programs: 60,
   },
 );

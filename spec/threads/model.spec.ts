@@ -8,297 +8,23 @@
 // SE1). Both sides of each link live in this thread, each on its own port, so every batch between
 // them takes a real turn.
 import fc from 'fast-check';
-import type { Subscription } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
-import { background, CanceledError, type Context, recv, select, send, withCancel } from '../../lib/index.js';
-import type { RemoteChannel } from '../../lib/threads/remote.js';
+import { recv, select, send } from '../../lib/index.js';
 import { rng } from '../helpers/async.js';
-import { heldIn, inOrder } from './channel-helpers.js';
+import { heldIn } from './channel-helpers.js';
 import { endpoint } from './linked.js';
-
-type Side = Channel<number> | RemoteChannel<number>;
-type SendFace = 'promise' | 'try' | 'send$' | 'select';
-type RecvFace = 'promise' | 'recv$' | 'subscribe' | 'select' | 'try' | 'for await';
-
-interface Program {
-  capacity: number;
-  endpoints: number;
-  senders: { at: number; face: SendFace; count: number; gives: boolean }[];
-  receivers: { at: number; face: RecvFace; gives: boolean }[];
-  /** Where the close comes from: 0 the home, i the i-th endpoint. */
-  closer: number;
-  /** The close carries an error, which receivers get after the values. */
-  error: boolean;
-  seed: number;
-}
-
-const place = fc.integer({ min: 0, max: 2 });
-const program: fc.Arbitrary<Program> = fc.record({
-  capacity: fc.constantFrom(0, 1, 2, 4, 8),
-  endpoints: fc.integer({ min: 1, max: 2 }),
-  senders: fc.array(
-    fc.record({
-      at: place,
-      face: fc.constantFrom<SendFace>('promise', 'try', 'send$', 'select'),
-      count: fc.integer({ min: 0, max: 12 }),
-      gives: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-  receivers: fc.array(
-    fc.record({
-      at: place,
-      face: fc.constantFrom<RecvFace>('promise', 'recv$', 'subscribe', 'select', 'try', 'for await'),
-      gives: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 3 },
-  ),
-  closer: place,
-  error: fc.boolean(),
-  seed: fc.integer(),
-});
-
-/** One of a real turn, a microtask, or nothing, as `draw` says. */
-async function pause(draw: (n: number) => number): Promise<void> {
-  const how = draw(4);
-  if (how === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-  else if (how === 1) await Promise.resolve();
-}
-
-/** A context that `draw` cancels at once, after a microtask, after a turn, or never. */
-function giveUp(draw: (n: number) => number): [ReturnType<typeof withCancel>[0], () => void] {
-  const [ctx, cancel] = withCancel(background());
-  const when = draw(4);
-  if (when === 0) cancel();
-  else if (when === 1) queueMicrotask(cancel);
-  else if (when === 2) setTimeout(cancel, 0);
-  return [ctx, cancel];
-}
-
-/** The message of the error a close carries (it crosses threads as a copy). */
-const END = 'the end of the program';
-const isEnd = (e: unknown) => e instanceof Error && e.message === END;
-
-const canceled = (e: unknown) => {
-  if (e instanceof CanceledError) return false;
-  throw e;
-};
-
-/**
- * Sends `values` through `face`; resolves with those whose send completed, and those whose fate
- * the sender cannot know: an unbuffered `send$` unsubscribed while its value was on its way to a
- * receiver in another thread may have been taken there (an unsubscription cannot wait for the
- * answer).
- */
-async function sender(
-  ch: Side,
-  face: SendFace,
-  values: number[],
-  gives: boolean,
-  draw: (n: number) => number,
-  check: () => void,
-  pending: { sends: number; gaveUp: number },
-): Promise<{ sent: number[]; maybe: number[] }> {
-  const sent: number[] = [];
-  const maybe: number[] = [];
-  for (const v of values) {
-    await pause(draw);
-    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
-    pending.sends++;
-    let ok: boolean;
-    if (face === 'promise') ok = await ch.send(v, ctx).then(() => true, canceled);
-    else if (face === 'try') ok = ch.trySend(v) || (await ch.send(v, ctx).then(() => true, canceled));
-    else if (face === 'select') {
-      const cases = { s: send(ch, v), stop: ctx === undefined ? null : recv(ctx.done) };
-      ok = (await select(cases)).case === 's';
-    } else {
-      ok = await new Promise<boolean>((resolve) => {
-        let done = false;
-        const sub: Subscription = ch.send$(v).subscribe({
-          complete: () => {
-            done = true;
-            resolve(true);
-          },
-        });
-        if (ctx !== undefined)
-          void ctx.done.recv().then(() => {
-            if (done) return;
-            sub.unsubscribe();
-            resolve(false);
-          });
-      });
-    }
-    cancel();
-    if (ok) sent.push(v);
-    else {
-      pending.gaveUp++;
-      if (face === 'send$' && ch.capacity === 0) maybe.push(v);
-    }
-    check();
-    pending.sends--;
-  }
-  return { sent, maybe };
-}
-
-/**
- * Receives through `face` until the channel is closed (or its close's error comes); resolves with
- * every value received.
- */
-async function receiver(
-  ch: Side,
-  face: RecvFace,
-  gives: boolean,
-  draw: (n: number) => number,
-  check: () => void,
-  pending: { gaveUp: number },
-): Promise<number[]> {
-  const got: number[] = [];
-  const take = (v: number) => {
-    got.push(v);
-    check();
-  };
-  if (face === 'subscribe') {
-    // Ranging; one that gives up unsubscribes now and then and subscribes again.
-    for (;;) {
-      const ended = await new Promise<boolean>((resolve, reject) => {
-        let sub: Subscription | undefined;
-        let n = gives ? 1 + draw(4) : -1;
-        sub = ch.subscribe({
-          next: (v) => {
-            take(v);
-            if (--n === 0) {
-              sub?.unsubscribe();
-              pending.gaveUp++;
-              resolve(false);
-            }
-          },
-          error: (e: unknown) => (isEnd(e) ? resolve(true) : reject(e)),
-          complete: () => resolve(true),
-        });
-        if (n === 0) sub.unsubscribe();
-      });
-      if (ended) return got;
-      await pause(draw);
-    }
-  }
-  if (face === 'for await') {
-    // One that gives up leaves the loop now and then, and ranges again.
-    for (;;) {
-      let left = gives ? 1 + draw(4) : -1;
-      let broke = false;
-      try {
-        for await (const v of ch) {
-          take(v);
-          if (--left === 0) {
-            broke = true;
-            pending.gaveUp++;
-            break;
-          }
-        }
-      } catch (e) {
-        if (isEnd(e)) return got;
-        throw e;
-      }
-      if (!broke) return got;
-      await pause(draw);
-    }
-  }
-  for (;;) {
-    await pause(draw);
-    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
-    let r: { value?: number; ok: boolean } | null;
-    try {
-      r = await receive(ch, face, ctx);
-    } catch (e) {
-      if (isEnd(e)) return got;
-      throw e;
-    } finally {
-      cancel();
-    }
-    if (r === null) {
-      pending.gaveUp++;
-      continue;
-    }
-    if (!r.ok) return got;
-    take(r.value!);
-  }
-}
-
-/** One receive through `face` (not a ranging one); null when it gave up. */
-async function receive(
-  ch: Side,
-  face: RecvFace,
-  ctx: Context | undefined,
-): Promise<{ value?: number; ok: boolean } | null> {
-  if (face === 'promise')
-    return ch.recv(ctx).catch((e: unknown) => {
-      canceled(e);
-      return null;
-    });
-  if (face === 'try') {
-    const r = ch.tryRecv();
-    if (r === undefined) await new Promise((resolve) => setTimeout(resolve, 0));
-    return r ?? null;
-  }
-  if (face === 'select') {
-    const s = await select({ r: recv(ch), stop: ctx === undefined ? null : recv(ctx.done) });
-    return s.case === 'r' ? { value: s.value as number | undefined, ok: s.ok } : null;
-  }
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const sub = ch.recv$().subscribe({
-      next: (value) => {
-        settled = true;
-        resolve({ value, ok: true });
-      },
-      error: reject,
-      complete: () => {
-        if (!settled) resolve({ ok: false });
-      },
-    });
-    if (ctx !== undefined)
-      void ctx.done.recv().then(() => {
-        if (settled || sub.closed) return;
-        sub.unsubscribe();
-        resolve(null);
-      });
-  });
-}
-
-/** What became of each of `ps` so far (for the report of a program that hangs). */
-function outcomes(ps: Promise<unknown>[]): () => string[] {
-  const seen = ps.map(() => 'pending');
-  for (const [i, q] of ps.entries()) {
-    q.then(
-      (v) => {
-        seen[i] = `done ${JSON.stringify(v)}`;
-      },
-      (e: unknown) => {
-        seen[i] = `failed ${String(e)}`;
-      },
-    );
-  }
-  return () => seen;
-}
-
-/** `work`, or a failure (with `state()`) if it has not settled after 5 s: the program hangs. */
-async function orHang<T>(work: Promise<T>, state: () => unknown = () => ({})): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hung = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the program hangs: ${JSON.stringify(state())}`)), 5000);
-  });
-  return Promise.race([work, hung]).finally(() => clearTimeout(timer));
-}
-
-/** Each list (what one receiver got) holds each sender's values (sender: value ÷ 1000) in order. */
-function eachInOrder(lists: number[][], senders: number): void {
-  for (const [r, values] of lists.entries())
-    for (let s = 0; s < senders; s++) {
-      const theirs = values.filter((v) => Math.floor(v / 1000) === s);
-      expect(inOrder(theirs), `list ${r} has sender ${s}'s values ${theirs}`).toBe(true);
-    }
-}
+import { END, giveUp, pause, receiver, type Side, sender } from './model-actors.js';
+import {
+  eachInOrder,
+  faceOf,
+  judge,
+  orHang,
+  outcomes,
+  type Program,
+  program,
+  valuesOf,
+} from './model-checks.js';
 
 /** Runs `p` and checks what it did. */
 async function run(p: Program): Promise<void> {
@@ -318,25 +44,13 @@ async function run(p: Program): Promise<void> {
     const room = p.capacity > 0 ? p.capacity : pending.sends + receivers + pending.gaveUp;
     over = Math.max(over, heldIn(ch as Channel<unknown>) - room);
   };
-  // Unbuffered, a poll takes a value only from a sender that is where it polls (a select send case
-  // on another thread waits for a receiver set aside for it; a send of the home is sent ahead only
-  // to an endpoint that waits): polling alone may never receive, so it is left to buffers.
-  const face = (f: RecvFace): RecvFace => (p.capacity === 0 && f === 'try' ? 'promise' : f);
   const receiving = p.receivers.map((r) =>
-    receiver(at(r.at), face(r.face), r.gives, draw, check, pending).finally(() => {
+    receiver(at(r.at), faceOf(p, r.face), r.gives, draw, check, pending).finally(() => {
       receivers--;
     }),
   );
   const sending = p.senders.map((s, i) =>
-    sender(
-      at(s.at),
-      s.face,
-      Array.from({ length: s.count }, (_, k) => i * 1000 + k),
-      s.gives,
-      draw,
-      check,
-      pending,
-    ),
+    sender(at(s.at), s.face, valuesOf(p, i), s.gives, draw, check, pending),
   );
   const senders = outcomes(sending);
   const taking = outcomes(receiving);
@@ -351,22 +65,12 @@ async function run(p: Program): Promise<void> {
     held: ch.held,
     buffered: ch.length,
   }));
-  // Exactly once: what was received is what was sent, no more (a cancelled send's value) or less.
-  const maybe = new Set(sent.flatMap((s) => s.maybe));
-  const received = got.flat().sort((a, b) => a - b);
-  const completed = sent.flatMap((s) => s.sent).sort((a, b) => a - b);
-  const lost = completed.filter((v) => !received.includes(v));
-  const extra = received.filter((v) => !maybe.has(v) && !completed.includes(v));
-  expect({ lost, extra }, `${ch.length} left in the buffer`).toEqual({ lost: [], extra: [] });
-  expect(new Set(received).size).toBe(received.length);
   expect(over).toBeLessThanOrEqual(0);
   expect(heldIn(ch as Channel<unknown>)).toBe(0);
-  // Order per sender at each receiver. A receiver at an endpoint that gives up while its value is
-  // on its way (a poll that found nothing is one) lets another place take later values first: the
-  // one case left out (documented).
-  const places = new Set(p.receivers.map((r) => (r.at === 0 ? 0 : 1 + ((r.at - 1) % p.endpoints))));
-  const racy = places.size > 1 && p.receivers.some((r) => (r.gives || r.face === 'try') && r.at !== 0);
-  if (!racy) eachInOrder(got, p.senders.length);
+  judge(p, sent, got, (i) => {
+    const at = p.receivers[i]!.at;
+    return at === 0 ? 0 : 1 + ((at - 1) % p.endpoints);
+  });
 }
 
 describe('a channel with endpoints against Go’s rules', () => {

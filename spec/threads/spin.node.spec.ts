@@ -29,6 +29,7 @@ nodeChannelSuite(
     selects: 1000,
     mixedSelects: 20_000,
     killed: 200_000,
+    programs: 30,
   },
   spinning,
 );

@@ -19,6 +19,7 @@ import {
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
 import { collector, heapUsed, rng } from '../../helpers/async.js';
 import { racedSends, work } from '../channel-helpers.js';
+import { type Pending, type RecvFace, receiver, type SendFace, type Side, sender } from '../model-actors.js';
 import { QuotaError } from './classes.js';
 
 export type Death = 'throw' | 'exit';
@@ -54,6 +55,31 @@ export function channelHandlers(
   /** The thread of the pool `nestedChannel` made in this one. */
   let nested: Killable | undefined;
   return {
+    /**
+     * The senders and receivers of a property-test program at one place (model-actors.ts), on one
+     * endpoint `ch`: once its senders are done, what they sent goes on `reports`; then, if `close`
+     * says so (a message, or '' for none), it closes `ch` (with an error of that message); it
+     * returns what its receivers got once they saw the close.
+     */
+    act: async (
+      ch: Side,
+      actors: { send: boolean; face: string; values: number[]; gives: boolean; seed: number }[],
+      reports: SendChannel<{ sent: number[]; maybe: number[] }[]>,
+      close: ReceiveChannel<string>,
+    ) => {
+      const pending: Pending = { sends: 0, gaveUp: 0 };
+      const none = () => {};
+      const senders = actors.filter((a) => a.send);
+      const receivers = actors.filter((a) => !a.send);
+      const got = receivers.map((a) => receiver(ch, a.face as RecvFace, a.gives, rng(a.seed), none, pending));
+      const sent = senders.map((a) =>
+        sender(ch, a.face as SendFace, a.values, a.gives, rng(a.seed), none, pending),
+      );
+      await reports.send(await Promise.all(sent));
+      const r = await close.recv();
+      if (r.ok) ch.close(r.value === '' ? undefined : new Error(r.value));
+      return Promise.all(got);
+    },
     /** A channel of its own, whose endpoint goes to the caller. */
     made: (capacity: number) => new Channel<number>(capacity),
     /**

@@ -1,0 +1,224 @@
+// The senders and receivers of the channel property tests (model.spec.ts here, and the channel
+// suite's in threads): each through one face of a channel or an endpoint, some giving up at
+// random moments, as a seeded `draw` says.
+import type { Subscription } from 'rxjs';
+import type { Channel } from '../../lib/channel/Channel.js';
+import { background, CanceledError, type Context, recv, select, send, withCancel } from '../../lib/index.js';
+import type { RemoteChannel } from '../../lib/threads/remote.js';
+
+/** A channel or an endpoint of one. */
+export type Side = Channel<number> | RemoteChannel<number>;
+export type SendFace = 'promise' | 'try' | 'send$' | 'select';
+export type RecvFace = 'promise' | 'recv$' | 'subscribe' | 'select' | 'try' | 'for await';
+/** Counts kept while a program runs: sends in progress, operations that gave up. */
+export interface Pending {
+  sends: number;
+  gaveUp: number;
+}
+
+/** One of a real turn, a microtask, or nothing, as `draw` says. */
+export async function pause(draw: (n: number) => number): Promise<void> {
+  const how = draw(4);
+  if (how === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+  else if (how === 1) await Promise.resolve();
+}
+
+/** A context that `draw` cancels at once, after a microtask, after a turn, or never. */
+export function giveUp(draw: (n: number) => number): [ReturnType<typeof withCancel>[0], () => void] {
+  const [ctx, cancel] = withCancel(background());
+  const when = draw(4);
+  if (when === 0) cancel();
+  else if (when === 1) queueMicrotask(cancel);
+  else if (when === 2) setTimeout(cancel, 0);
+  return [ctx, cancel];
+}
+
+/** The message of the error a close carries (it crosses threads as a copy). */
+export const END = 'the end of the program';
+export const isEnd = (e: unknown) => e instanceof Error && e.message === END;
+
+const canceled = (e: unknown) => {
+  if (e instanceof CanceledError) return false;
+  throw e;
+};
+
+/**
+ * Sends `values` through `face`; resolves with those whose send completed, and those whose fate
+ * the sender cannot know: an unbuffered `send$` unsubscribed while its value was on its way to a
+ * receiver in another thread may have been taken there (an unsubscription cannot wait for the
+ * answer).
+ */
+export async function sender(
+  ch: Side,
+  face: SendFace,
+  values: number[],
+  gives: boolean,
+  draw: (n: number) => number,
+  check: () => void,
+  pending: Pending,
+): Promise<{ sent: number[]; maybe: number[] }> {
+  const sent: number[] = [];
+  const maybe: number[] = [];
+  for (const v of values) {
+    await pause(draw);
+    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
+    pending.sends++;
+    let ok: boolean;
+    if (face === 'promise') ok = await ch.send(v, ctx).then(() => true, canceled);
+    else if (face === 'try') ok = ch.trySend(v) || (await ch.send(v, ctx).then(() => true, canceled));
+    else if (face === 'select') {
+      const cases = { s: send(ch, v), stop: ctx === undefined ? null : recv(ctx.done) };
+      ok = (await select(cases)).case === 's';
+    } else {
+      ok = await new Promise<boolean>((resolve) => {
+        let done = false;
+        const sub: Subscription = ch.send$(v).subscribe({
+          complete: () => {
+            done = true;
+            resolve(true);
+          },
+        });
+        if (ctx !== undefined)
+          void ctx.done.recv().then(() => {
+            if (done) return;
+            sub.unsubscribe();
+            resolve(false);
+          });
+      });
+    }
+    cancel();
+    if (ok) sent.push(v);
+    else {
+      pending.gaveUp++;
+      if (face === 'send$' && ch.capacity === 0) maybe.push(v);
+    }
+    check();
+    pending.sends--;
+  }
+  return { sent, maybe };
+}
+
+/**
+ * Receives through `face` until the channel is closed (or its close's error comes); resolves with
+ * every value received.
+ */
+export async function receiver(
+  ch: Side,
+  face: RecvFace,
+  gives: boolean,
+  draw: (n: number) => number,
+  check: () => void,
+  pending: Pending,
+): Promise<number[]> {
+  const got: number[] = [];
+  const take = (v: number) => {
+    got.push(v);
+    check();
+  };
+  if (face === 'subscribe') {
+    // Ranging; one that gives up unsubscribes now and then and subscribes again.
+    for (;;) {
+      const ended = await new Promise<boolean>((resolve, reject) => {
+        let sub: Subscription | undefined;
+        let n = gives ? 1 + draw(4) : -1;
+        sub = ch.subscribe({
+          next: (v) => {
+            take(v);
+            if (--n === 0) {
+              sub?.unsubscribe();
+              pending.gaveUp++;
+              resolve(false);
+            }
+          },
+          error: (e: unknown) => (isEnd(e) ? resolve(true) : reject(e)),
+          complete: () => resolve(true),
+        });
+        if (n === 0) sub.unsubscribe();
+      });
+      if (ended) return got;
+      await pause(draw);
+    }
+  }
+  if (face === 'for await') {
+    // One that gives up leaves the loop now and then, and ranges again.
+    for (;;) {
+      let left = gives ? 1 + draw(4) : -1;
+      let broke = false;
+      try {
+        for await (const v of ch) {
+          take(v);
+          if (--left === 0) {
+            broke = true;
+            pending.gaveUp++;
+            break;
+          }
+        }
+      } catch (e) {
+        if (isEnd(e)) return got;
+        throw e;
+      }
+      if (!broke) return got;
+      await pause(draw);
+    }
+  }
+  for (;;) {
+    await pause(draw);
+    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
+    let r: { value?: number; ok: boolean } | null;
+    try {
+      r = await receive(ch, face, ctx);
+    } catch (e) {
+      if (isEnd(e)) return got;
+      throw e;
+    } finally {
+      cancel();
+    }
+    if (r === null) {
+      pending.gaveUp++;
+      continue;
+    }
+    if (!r.ok) return got;
+    take(r.value!);
+  }
+}
+
+/** One receive through `face` (not a ranging one); null when it gave up. */
+async function receive(
+  ch: Side,
+  face: RecvFace,
+  ctx: Context | undefined,
+): Promise<{ value?: number; ok: boolean } | null> {
+  if (face === 'promise')
+    return ch.recv(ctx).catch((e: unknown) => {
+      canceled(e);
+      return null;
+    });
+  if (face === 'try') {
+    const r = ch.tryRecv();
+    if (r === undefined) await new Promise((resolve) => setTimeout(resolve, 0));
+    return r ?? null;
+  }
+  if (face === 'select') {
+    const s = await select({ r: recv(ch), stop: ctx === undefined ? null : recv(ctx.done) });
+    return s.case === 'r' ? { value: s.value as number | undefined, ok: s.ok } : null;
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const sub = ch.recv$().subscribe({
+      next: (value) => {
+        settled = true;
+        resolve({ value, ok: true });
+      },
+      error: reject,
+      complete: () => {
+        if (!settled) resolve({ ok: false });
+      },
+    });
+    if (ctx !== undefined)
+      void ctx.done.recv().then(() => {
+        if (settled || sub.closed) return;
+        sub.unsubscribe();
+        resolve(null);
+      });
+  });
+}
