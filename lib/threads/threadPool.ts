@@ -108,6 +108,13 @@ const MAX_DEPTH = 64;
 const MIN_DEPTH = 2;
 /** A task this long (µs) is "long": near the end of a run it waits for a free thread instead. */
 const LONG = 200;
+/**
+ * Queued tasks wait for room, but not for ever: when no task ended (and no thread became ready)
+ * for this long (ms), or four times the longest mean task length if more, the next one starts
+ * anyway. Tasks that wait on each other (a pipeline of more stages than the threads run at once)
+ * would otherwise never run (GO2).
+ */
+const STALL = 200;
 
 interface Job {
   readonly id: number;
@@ -152,6 +159,10 @@ class Thread {
   #used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
   #mean = -1;
+  /** How long (ms) the pool waits for one of its tasks to end before it starts one more anyway. */
+  get patience(): number {
+    return Math.max(STALL, this.#mean / 250);
+  }
   long = false;
   /** Left the pool (died, or terminated by it). */
   gone = false;
@@ -233,6 +244,12 @@ class Pool implements ThreadPool {
   #ended = false;
   #ending: Promise<void> | null = null;
   readonly #drained: (() => void)[] = [];
+  /**
+   * Jobs settled and threads ready so far, and the timer that starts a queued job when nothing of
+   * the sort happens for a while.
+   */
+  #progress = 0;
+  #stall: ReturnType<typeof setTimeout> | undefined = undefined;
   /** Stops watching `opts.ctx`. */
   #unwatch: (() => boolean) | null = null;
 
@@ -336,6 +353,7 @@ class Pool implements ThreadPool {
   #end(): Promise<void> {
     if (this.#ending === null) {
       this.#ended = true;
+      clearTimeout(this.#stall);
       this.#unwatch?.();
       const threads = this.#threads;
       this.#threads = [];
@@ -361,32 +379,52 @@ class Pool implements ThreadPool {
     for (const job of [...this.#jobs]) job.ctx.cancel(err, why);
   }
 
-  /** Starts queued jobs on threads with room. */
-  #pump(): void {
+  /** Starts queued jobs on threads with room (`force`: the first one on the least-loaded thread). */
+  #pump(force = false): void {
     const queue = this.#queue;
     while (queue.length > 0) {
       let thread: Thread | undefined;
       try {
-        thread = this.#pick(queue.length);
+        thread = this.#pick(queue.length, force);
+        force = false;
       } catch (error) {
         // The spawn function failed and no thread has room: the next job cannot run.
         this.#settle(queue.shift(), false, error);
         continue;
       }
-      if (thread === undefined) return;
+      if (thread === undefined) return this.#wait();
       const job = queue.shift();
       // A job cancelled while queued is done: it left the pool's jobs.
       if (this.#jobs.has(job)) thread.start(job);
     }
   }
 
-  /** The least-loaded thread with room, a new thread in place of a dead one, or undefined. */
-  #pick(waiting: number): Thread | undefined {
+  /**
+   * Jobs wait in the queue: if none ends before the threads' patience runs out, the next starts on
+   * the least-loaded thread however loaded (the running ones may be waiting for it).
+   */
+  #wait(): void {
+    if (this.#stall !== undefined || this.#ended) return;
+    const progress = this.#progress;
+    const patience = Math.max(STALL, ...this.#threads.map((t) => t.patience));
+    this.#stall = setTimeout(() => {
+      this.#stall = undefined;
+      // A thread still loading has not had the time to end anything.
+      const loading = this.#threads.some((t) => t.id === '' && t.load > 0);
+      this.#pump(!loading && this.#progress === progress);
+    }, patience);
+  }
+
+  /**
+   * The least-loaded thread with room (`force`: however loaded), a new thread in place of a dead
+   * one, or undefined.
+   */
+  #pick(waiting: number, force = false): Thread | undefined {
     let best: Thread | undefined;
     for (const t of this.#threads) {
-      if (t.load >= t.depth) continue;
+      if (!force && t.load >= t.depth) continue;
       // Near the end of a run of long tasks, a task waits for whichever thread frees first.
-      if (t.load > 0 && t.long && waiting < this.#threads.length) continue;
+      if (!force && t.load > 0 && t.long && waiting < this.#threads.length) continue;
       if (best === undefined || t.load < best.load) best = t;
     }
     if ((best === undefined || best.load > 0) && this.#threads.length < this.size && !this.#ended) {
@@ -404,6 +442,7 @@ class Pool implements ThreadPool {
   #settle(job: Job, ok: boolean, value: unknown): void {
     // A job is done once it leaves the pool's jobs, and it settles once.
     if (!this.#jobs.delete(job)) return;
+    this.#progress++;
     clearTimeout(job.timer);
     // Its channels never crossed: their links are dropped.
     if (job.thread === null) for (const p of job.peers) p.lost(null);
@@ -484,6 +523,7 @@ class Pool implements ThreadPool {
         registries.set((thread.id = env[1]), thread.peers);
         thread.outbox.held = false;
         thread.outbox.flush();
+        this.#progress++;
       } else if (env[0] === GONE) {
         // A thread of its own pools died, or one it heard of.
         died(env[1], new WorkerExitError(env[2]), thread);
@@ -564,9 +604,12 @@ function defaultSize(): number {
  * A pool of threads (Node `worker_threads` or Web Workers) that run the handlers of a worker file:
  * Go's GOMAXPROCS for CPU-bound work. `spawn` makes one thread; write it in the application, in
  * the literal form bundlers recognise, and let the worker file call `serve({...})` from
- * `gorx/worker`. Each `pool.go(name, args, cancel?)` is `go f(args…)` on the least-loaded thread;
- * its context crosses (cancellation, deadline, cause), cooperatively: a task that ignores its
- * cancellation for `terminateAfter` ms has its thread terminated, reported as `WorkerExitError`.
+ * `gorx/worker`. Each `pool.go(name, args, cancel?)` is `go f(args…)` on the least-loaded thread.
+ * A thread runs a few tasks at once (more of short ones); the others wait their turn, and when no
+ * task ends for 200 ms (or four times the tasks' mean length), the next starts anyway: tasks that
+ * wait on each other, such as the stages of a long pipeline, never deadlock. Each task's context
+ * crosses (cancellation, deadline, cause), cooperatively: a task that ignores its cancellation for
+ * `terminateAfter` ms has its thread terminated, reported as `WorkerExitError`.
  * A thread that dies settles every task it ran with `WorkerExitError`, and the pool replaces it.
  * Idle threads do not keep a Node process alive, and neither do channels that crossed, except while
  * an operation here waits on one (a receive that waits for a thread's send); `close()` ends them.

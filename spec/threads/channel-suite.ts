@@ -281,6 +281,21 @@ export function channelSuite(platform: ChannelPlatform): void {
       );
     }, 120_000);
 
+    it(`GO2 a pipeline of more stages than the ${threads} run at once, each a task blocked on its channel, does not deadlock: queued stages start`, async () => {
+      const n = 6;
+      const chs = Array.from({ length: n + 1 }, () => new Channel<number>(0));
+      const stages = chs.slice(0, n).map((ch, i) => pool.go<number>('pipe', [ch, chs[i + 1], 1]));
+      const got: number[] = [];
+      const reading = (async () => {
+        for await (const v of chs[n]!) got.push(v);
+      })();
+      for (let v = 0; v < 5; v++) await chs[0]!.send(v);
+      chs[0]!.close();
+      await reading;
+      expect(got).toEqual([6, 7, 8, 9, 10]);
+      expect(await Promise.all(stages)).toEqual(Array(n).fill(5));
+    }, 30_000);
+
     it(`CH4 CH6 two ${thread}s receive from one sender's channel, one slowly (its prefetched window idles) and one fast: each gets its values in order, every value once`, async () => {
       const n = 3000;
       const ch = new Channel<number>(16);
