@@ -10,6 +10,8 @@ export interface Program {
   capacity: number;
   /** Endpoints the places share (the single-thread test); a thread's test gives each its own. */
   endpoints: number;
+  /** The single-thread test: endpoint i crossed on once more (a new link of its own, JOIN). */
+  recross: boolean[];
   senders: { at: number; face: SendFace; count: number; gives: boolean }[];
   receivers: { at: number; face: RecvFace; gives: boolean }[];
   /** Where the close comes from. */
@@ -25,6 +27,7 @@ const place = fc.integer({ min: 0, max: 2 });
 export const program: fc.Arbitrary<Program> = fc.record({
   capacity: fc.constantFrom(0, 1, 2, 4, 8),
   endpoints: fc.integer({ min: 1, max: 2 }),
+  recross: fc.array(fc.boolean(), { minLength: 2, maxLength: 2 }),
   senders: fc.array(
     fc.record({
       at: place,

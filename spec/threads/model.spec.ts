@@ -6,11 +6,12 @@
 // capacity, every receiver sees the close (and its error) after the values, nothing hangs, and
 // each receiver gets one sender's values in the order they were sent (CH1, CH4, CH5, CH6, CH11,
 // SE1). Both sides of each link live in this thread, each on its own port, so every batch between
-// them takes a real turn.
+// them takes a real turn. An endpoint may have crossed on once more (a link of its own, JOIN).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
 import { recv, select, send } from '../../lib/index.js';
+import { RemoteChannel } from '../../lib/threads/remote.js';
 import { rng } from '../helpers/async.js';
 import { heldIn } from './channel-helpers.js';
 import { endpoint } from './linked.js';
@@ -30,7 +31,9 @@ import {
 async function run(p: Program): Promise<void> {
   const draw = rng(p.seed);
   const ch = new Channel<number>(p.capacity);
-  const ends = Array.from({ length: p.endpoints }, () => endpoint(ch));
+  const ends = Array.from({ length: p.endpoints }, (_, i) =>
+    p.recross[i] ? new RemoteChannel<number>(endpoint(ch).again([])) : endpoint(ch),
+  );
   const at = (i: number): Side => (i === 0 ? ch : ends[(i - 1) % ends.length]!);
   // Values held anywhere beyond the capacity. Unbuffered, a value on its way to a receiver is its
   // waiting sender's (a rendezvous), or one a select case sent to a receiver set aside for it:
