@@ -27,8 +27,8 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
-import { END, receiver, sender } from './model-actors.js';
-import { faceOf, judge, orHang, program, valuesOf } from './model-checks.js';
+import { bothReceiver, END, eitherSender, receiver, sender } from './model-actors.js';
+import { eachInOrder, faceOf, judge, orHang, pair, program, valuesOf } from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -276,6 +276,55 @@ export function channelSuite(platform: ChannelPlatform): void {
           expect(heldIn(ch as Channel<unknown>)).toBe(0);
           // Receivers of one task share its endpoint: a place each.
           judge(p, sent, lists, (i) => p.receivers[i]!.at);
+        }),
+        { numRuns: sizes.programs },
+      );
+    }, 120_000);
+
+    it(`SE1 SE3 CH4 selects sending to either of two channels and receiving from both, here and in a task on ${threads}, some giving up: each value goes to one channel and is received once, in order`, async () => {
+      await fc.assert(
+        fc.asyncProperty(pair, async (p) => {
+          const draw = rng(p.seed);
+          const [a, b] = p.capacities.map((c) => new Channel<number>(c)) as [
+            Channel<number>,
+            Channel<number>,
+          ];
+          const reports = new Channel<number[]>(1);
+          // Place 1: one task, with endpoints of both channels.
+          const actors = [
+            ...p.senders.flatMap((s, i) =>
+              s.at === 1
+                ? [{ send: true, values: range(s.count, i * 1000), gives: s.gives, seed: p.seed + i }]
+                : [],
+            ),
+            ...p.receivers.flatMap((r, i) =>
+              r.at === 1 ? [{ send: false, values: [], gives: r.gives, seed: p.seed + 10 + i }] : [],
+            ),
+          ];
+          const task =
+            actors.length > 0 ? pool.go<[number[], number[]][]>('actPair', [a, b, actors, reports]) : null;
+          const here = p.receivers.map((r) => (r.at === 0 ? bothReceiver(a, b, r.gives, draw) : null));
+          const sending = p.senders.map((s, i) =>
+            s.at === 0 ? eitherSender(a, b, range(s.count, i * 1000), s.gives, draw) : Promise.resolve([]),
+          );
+          const all = (async () => {
+            const sent = (await Promise.all(sending)).flat();
+            if (task !== null) sent.push(...(await reports.recv()).value!);
+            a.close();
+            b.close();
+            const away = task === null ? [] : await task;
+            const got = await Promise.all(here);
+            let next = 0;
+            const lists = p.receivers.map((r, i) => (r.at === 0 ? got[i]! : away[next++]!));
+            return { sent, lists };
+          })();
+          const { sent, lists } = await orHang(all, () => ({}), 20_000);
+          const received = lists.flatMap(([x, y]) => [...x, ...y]).sort((x, y) => x - y);
+          expect(received).toEqual(sent.sort((x, y) => x - y));
+          expect([heldIn(a as Channel<unknown>), heldIn(b as Channel<unknown>)]).toEqual([0, 0]);
+          // The documented case: receivers in the task give up one channel for the other.
+          const racy = p.receivers.length > 1 && p.receivers.some((r) => r.at === 1);
+          if (!racy) eachInOrder(lists.flat(), p.senders.length);
         }),
         { numRuns: sizes.programs },
       );

@@ -222,3 +222,48 @@ async function receive(
       });
   });
 }
+
+/** Sends each of `values` on whichever of `a` and `b` takes it (a select); resolves with those sent. */
+export async function eitherSender(
+  a: Side,
+  b: Side,
+  values: number[],
+  gives: boolean,
+  draw: (n: number) => number,
+): Promise<number[]> {
+  const sent: number[] = [];
+  for (const v of values) {
+    await pause(draw);
+    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
+    const r = await select({ a: send(a, v), b: send(b, v), stop: ctx === undefined ? null : recv(ctx.done) });
+    cancel();
+    if (r.case !== 'stop') sent.push(v);
+  }
+  return sent;
+}
+
+/** Receives from both `a` and `b` (a select) until both are closed; resolves with what each gave. */
+export async function bothReceiver(
+  a: Side,
+  b: Side,
+  gives: boolean,
+  draw: (n: number) => number,
+): Promise<[number[], number[]]> {
+  const got: [number[], number[]] = [[], []];
+  let open: [Side | null, Side | null] = [a, b];
+  while (open[0] !== null || open[1] !== null) {
+    await pause(draw);
+    const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
+    const s = await select({
+      a: open[0] === null ? null : recv(open[0]),
+      b: open[1] === null ? null : recv(open[1]),
+      stop: ctx === undefined ? null : recv(ctx.done),
+    });
+    cancel();
+    if (s.case === 'stop') continue;
+    const i = s.case === 'a' ? 0 : 1;
+    if (s.ok) got[i].push(s.value as number);
+    else open = i === 0 ? [null, open[1]] : [open[0], null];
+  }
+  return got;
+}

@@ -62,6 +62,33 @@ export const faceOf = (p: Program, f: RecvFace): RecvFace =>
 export const valuesOf = (p: Program, i: number) =>
   Array.from({ length: p.senders[i]!.count }, (_, k) => i * 1000 + k);
 
+/** Two channels, each with an endpoint (or a task in a thread); selects over both, on either side. */
+export interface Pair {
+  capacities: [number, number];
+  /** Senders: a select over sending to both channels, at the homes (0) or the endpoints (1). */
+  senders: { at: number; count: number; gives: boolean }[];
+  /** Receivers: a select over receiving from both, at the homes or the endpoints. */
+  receivers: { at: number; gives: boolean }[];
+  seed: number;
+}
+
+export const pair: fc.Arbitrary<Pair> = fc.record({
+  capacities: fc.tuple(fc.constantFrom(0, 1, 4), fc.constantFrom(0, 1, 4)),
+  senders: fc.array(
+    fc.record({
+      at: fc.integer({ min: 0, max: 1 }),
+      count: fc.integer({ min: 0, max: 10 }),
+      gives: fc.boolean(),
+    }),
+    { minLength: 1, maxLength: 2 },
+  ),
+  receivers: fc.array(fc.record({ at: fc.integer({ min: 0, max: 1 }), gives: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 2,
+  }),
+  seed: fc.integer(),
+});
+
 /** What became of each of `ps` so far (for the report of a program that hangs). */
 export function outcomes(ps: Promise<unknown>[]): () => string[] {
   const seen = ps.map(() => 'pending');

@@ -10,19 +10,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
-import { recv, select, send } from '../../lib/index.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 import { rng } from '../helpers/async.js';
 import { heldIn } from './channel-helpers.js';
 import { endpoint } from './linked.js';
-import { END, giveUp, pause, receiver, type Side, sender } from './model-actors.js';
+import { bothReceiver, END, eitherSender, receiver, type Side, sender } from './model-actors.js';
 import {
   eachInOrder,
   faceOf,
   judge,
   orHang,
   outcomes,
+  type Pair,
   type Program,
+  pair,
   program,
   valuesOf,
 } from './model-checks.js';
@@ -82,76 +83,21 @@ describe('a channel with endpoints against Go’s rules', () => {
   }, 120_000);
 });
 
-/** Two channels, each with an endpoint; selects over both, on either side. */
-interface Pair {
-  capacities: [number, number];
-  /** Senders: a select over sending to both channels, at the homes (0) or the endpoints (1). */
-  senders: { at: number; count: number; gives: boolean }[];
-  /** Receivers: a select over receiving from both, at the homes or the endpoints. */
-  receivers: { at: number; gives: boolean }[];
-  seed: number;
-}
-
-const pair: fc.Arbitrary<Pair> = fc.record({
-  capacities: fc.tuple(fc.constantFrom(0, 1, 4), fc.constantFrom(0, 1, 4)),
-  senders: fc.array(
-    fc.record({
-      at: fc.integer({ min: 0, max: 1 }),
-      count: fc.integer({ min: 0, max: 10 }),
-      gives: fc.boolean(),
-    }),
-    { minLength: 1, maxLength: 2 },
-  ),
-  receivers: fc.array(fc.record({ at: fc.integer({ min: 0, max: 1 }), gives: fc.boolean() }), {
-    minLength: 1,
-    maxLength: 2,
-  }),
-  seed: fc.integer(),
-});
-
 /** Runs `p`: each value goes to exactly one of the two channels and is received once. */
 async function runPair(p: Pair): Promise<void> {
   const draw = rng(p.seed);
   const chs = p.capacities.map((c) => new Channel<number>(c));
   const ends = chs.map((ch) => endpoint(ch));
   const side = (at: number): [Side, Side] => (at === 0 ? [chs[0]!, chs[1]!] : [ends[0]!, ends[1]!]);
-  const sending = p.senders.map(async (s, i) => {
-    const [a, b] = side(s.at);
-    const sent: number[] = [];
-    for (let k = 0; k < s.count; k++) {
-      const v = i * 1000 + k;
-      await pause(draw);
-      const [ctx, cancel] = s.gives ? giveUp(draw) : [undefined, () => {}];
-      const r = await select({
-        a: send(a, v),
-        b: send(b, v),
-        stop: ctx === undefined ? null : recv(ctx.done),
-      });
-      cancel();
-      if (r.case !== 'stop') sent.push(v);
-    }
-    return sent;
-  });
-  const receiving = p.receivers.map(async (r) => {
-    const [a, b] = side(r.at);
-    const got: [number[], number[]] = [[], []];
-    let open: [Side | null, Side | null] = [a, b];
-    while (open[0] !== null || open[1] !== null) {
-      await pause(draw);
-      const [ctx, cancel] = r.gives ? giveUp(draw) : [undefined, () => {}];
-      const s = await select({
-        a: open[0] === null ? null : recv(open[0]),
-        b: open[1] === null ? null : recv(open[1]),
-        stop: ctx === undefined ? null : recv(ctx.done),
-      });
-      cancel();
-      if (s.case === 'stop') continue;
-      const i = s.case === 'a' ? 0 : 1;
-      if (s.ok) got[i].push(s.value as number);
-      else open = i === 0 ? [null, open[1]] : [open[0], null];
-    }
-    return got;
-  });
+  const sending = p.senders.map((s, i) =>
+    eitherSender(
+      ...side(s.at),
+      Array.from({ length: s.count }, (_, k) => i * 1000 + k),
+      s.gives,
+      draw,
+    ),
+  );
+  const receiving = p.receivers.map((r) => bothReceiver(...side(r.at), r.gives, draw));
   const all = (async () => {
     const sent = (await Promise.all(sending)).flat();
     for (const ch of chs) ch.close();

@@ -19,7 +19,16 @@ import {
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
 import { collector, heapUsed, rng } from '../../helpers/async.js';
 import { racedSends, work } from '../channel-helpers.js';
-import { type Pending, type RecvFace, receiver, type SendFace, type Side, sender } from '../model-actors.js';
+import {
+  bothReceiver,
+  eitherSender,
+  type Pending,
+  type RecvFace,
+  receiver,
+  type SendFace,
+  type Side,
+  sender,
+} from '../model-actors.js';
 import { QuotaError } from './classes.js';
 
 export type Death = 'throw' | 'exit';
@@ -78,6 +87,24 @@ export function channelHandlers(
       await reports.send(await Promise.all(sent));
       const r = await close.recv();
       if (r.ok) ch.close(r.value === '' ? undefined : new Error(r.value));
+      return Promise.all(got);
+    },
+    /**
+     * The selects of a two-channel property-test program at one place, on endpoints `a` and `b`:
+     * senders that send on either, then their report on `reports`; receivers from both, whose
+     * values it returns once both channels are closed.
+     */
+    actPair: async (
+      a: Side,
+      b: Side,
+      actors: { send: boolean; values: number[]; gives: boolean; seed: number }[],
+      reports: SendChannel<number[]>,
+    ) => {
+      const got = actors.filter((x) => !x.send).map((x) => bothReceiver(a, b, x.gives, rng(x.seed)));
+      const sent = actors
+        .filter((x) => x.send)
+        .map((x) => eitherSender(a, b, x.values, x.gives, rng(x.seed)));
+      await reports.send((await Promise.all(sent)).flat());
       return Promise.all(got);
     },
     /** A channel of its own, whose endpoint goes to the caller. */
