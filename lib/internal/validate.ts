@@ -23,7 +23,7 @@ export function show(value: unknown): string {
 }
 
 /** A value of type number (any, NaN included): the type half of every numeric check. */
-function number(where: string, what: string, value: unknown): number {
+export function number(where: string, what: string, value: unknown): number {
   if (typeof value !== 'number')
     throw new TypeError(`${where}: ${what} must be a number, got ${show(value)}`);
   return value;

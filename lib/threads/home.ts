@@ -320,12 +320,11 @@ class Home implements Side {
   }
 
   /**
-   * Values pushed to an endpoint come back untaken (runs from `HomeLink.unmark`); `restore` when
-   * they may go back to the channel now (else at the next `restore`).
+   * Values pushed to an endpoint come back untaken (runs from `HomeLink.unmark`): held until
+   * `restore`, which the caller runs once the room they leave is freed.
    */
-  returned(runs: [number, unknown[]][], restore = true): void {
+  returned(runs: [number, unknown[]][]): void {
     this.#returns.push(...runs);
-    if (restore) this.restore();
   }
 
   /** Once no value is lent, the values given back go back to the head of the channel, in order. */
@@ -670,7 +669,7 @@ class HomeLink implements Side, Peer {
           this.#recent = false;
           // They are back before its proxy leaves: the slot it frees must not let a receiver here
           // take a later value first (CH6).
-          if (c > 0) this.#home.returned(runs, false);
+          if (c > 0) this.#home.returned(runs);
           // Its proxy waits for no receiver now: it must not take what comes back, or what follows.
           this.unpark();
           if (c > 0) {
@@ -768,9 +767,16 @@ class HomeLink implements Side, Peer {
   #pump0(): void {
     const ch = this.#ch;
     const [buf, , sendq] = this.#home.queues;
-    // A receiver there that does not wait (`tryRecv`, a select with a default) asks for no value,
-    // and still sees the close once the channel is drained (nothing held: no value out, no credit).
-    if (this.waiting > 0 && ch.closed && ch.held === 0 && buf.length === 0 && !this.#ended)
+    // Closed and drained (nothing held: no value out, no credit whose value may come): the end
+    // goes to receivers there, those that wait and those that found nothing (`tryRecv`, a select
+    // with a default), which ask for no value.
+    if (
+      ch.closed &&
+      ch.held === 0 &&
+      buf.length === 0 &&
+      !this.#ended &&
+      (this.waiting > 0 || this.#demand > 0)
+    )
       return this.#close();
     while (this.#demand > this.relays && !this.#ended) {
       if (buf.length > 0) {
@@ -780,8 +786,7 @@ class HomeLink implements Side, Peer {
         continue;
       }
       const s = sendq.head;
-      // Closed: the end goes once nothing is held (no value out, no credit whose value may come).
-      if (s === null) return ch.closed && ch.held === 0 ? this.#close() : undefined;
+      if (s === null) return;
       this.#hold(s, false);
     }
     // Sent ahead: a plain sender (nothing else can end it) goes to an endpoint that took the last
@@ -938,11 +943,9 @@ class HomeLink implements Side, Peer {
       else {
         // Values of the buffer (given back, or relayed behind values out) meet demand first.
         if (this.#home.queues[0].length > 0) return;
-        // Demand of an endpoint with no value out (one out, sent ahead, may meet it: the case would
-        // commit for a receiver that gets another value), its own too: a receiver there meets a
-        // send case there through the home.
-        const free = (l: HomeLink) => l.wants() && l.out.length === 0;
-        const to = this.#home.links.find((l) => l !== this && free(l)) ?? (free(this) ? this : undefined);
+        // Another endpoint's demand first, else its own: a receiver there meets a send case there
+        // through the home.
+        const to = this.#home.links.find((l) => l !== this && l.open()) ?? (this.open() ? this : undefined);
         if (to === undefined) return;
         to.relays++;
         r = new Relay(to);
@@ -960,6 +963,14 @@ class HomeLink implements Side, Peer {
   /** A waiter set aside left without an answer (an unsubscription). */
   withdraw(w: Waiter): void {
     w.queue?.unlink(w);
+  }
+
+  /**
+   * Capacity 0: demand a relayed send may meet: none out there (a value out, sent ahead, may meet
+   * it, and the send would commit for a receiver that gets another value).
+   */
+  open(): boolean {
+    return this.wants() && this.out.length === 0;
   }
 
   /** Capacity 0: demand that neither parked senders nor relayed sends meet yet. */
@@ -1110,7 +1121,7 @@ class HomeLink implements Side, Peer {
       this.unmark(taken);
       const runs = this.unmark(back.length - taken, back.slice(taken));
       // Back before the room frees, so that no receiver here takes a later value first.
-      this.#home.returned(runs, false);
+      this.#home.returned(runs);
       release(ch, credit + Math.min(taken, back.length), [], false);
       this.#home.restore();
       return lost + (exited ? 0 : back.length);

@@ -35,6 +35,7 @@ import {
   BLOCKED,
   CLOSED,
   type RecvCore,
+  SubscriberWaiter,
   sendPromise,
   sendSubscribe,
   type Token,
@@ -701,7 +702,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
             this.#recvq.unlink(w);
             // A ranging receiver goes on taking values (and waits here again after them).
-            this.#ranging = (w as { ranging?: unknown }).ranging != null;
+            this.#ranging = w instanceof SubscriberWaiter && w.ranging !== null;
             this.#taken();
             w.value = pre.shift();
             w.ok = true;

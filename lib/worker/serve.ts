@@ -22,7 +22,7 @@ import {
   Uncancellable,
 } from '../context/Context.js';
 import { CanceledError, DeadlineExceededError } from '../errors.js';
-import { options, show } from '../internal/validate.js';
+import { number, options, show } from '../internal/validate.js';
 import { decodeError, encodeError, type Wired } from '../threads/codec.js';
 import { WorkerExitError } from '../threads/errors.js';
 import {
@@ -341,8 +341,7 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     throw new TypeError(`serve: handlers must be an object of functions, got ${show(handlers)}`);
   }
   options('serve', opts);
-  const spin = opts?.spin ?? 0;
-  if (typeof spin !== 'number') throw new TypeError(`serve: spin must be a number of µs, got ${show(spin)}`);
+  const spin = number('serve', 'spin', opts?.spin ?? 0);
   if (!(spin >= 0 && spin <= 1000))
     throw new RangeError(`serve: spin must be from 0 to 1000 µs, got ${show(spin)}`);
   const table = new Map<string, Handler>();
