@@ -27,7 +27,7 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
-import { bothReceiver, END, eitherSender, receiver, sender } from './model-actors.js';
+import { bothReceiver, END, eitherSender, pause, receiver, sender } from './model-actors.js';
 import { eachInOrder, faceOf, judge, orHang, pair, program, valuesOf } from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
@@ -212,7 +212,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(Math.min(here.length, away.length)).toBeGreaterThan(0);
     });
 
-    it(`CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers here and in two tasks on ${threads}, each through a random face, some giving up, then a close from a random side: every completed send received once, in order, the close after the values, nothing hangs`, async () => {
+    it(`CH1 CH4 CH5 CH6 CH9 CH11 SE1 random senders and receivers here and in two tasks on ${threads}, each through a random face, some giving up, and a close from a random side after the sends or racing with them: every completed send received once and no failed one, in order, the close after the values, nothing hangs`, async () => {
       await fc.assert(
         fc.asyncProperty(program, async (p) => {
           const ch = new Channel<number>(p.capacity);
@@ -254,15 +254,23 @@ export function channelSuite(platform: ChannelPlatform): void {
           const sending = p.senders.map((s, i) =>
             s.at === 0 ? sender(ch, s.face, valuesOf(p, i), s.gives, draw, none, pending) : undefined,
           );
+          const close = async () => {
+            const message = p.error ? END : '';
+            if (p.closer === 0) ch.close(message === '' ? undefined : new Error(message));
+            else await closes[places.indexOf(p.closer)]!.send(message);
+          };
+          const early =
+            p.closeAfter === null
+              ? null
+              : (async () => {
+                  for (let k = 0; k < p.closeAfter!; k++) await pause(draw);
+                  await close();
+                })();
           const all = (async () => {
             const sent = (await Promise.all(sending)).filter((x) => x !== undefined);
             for (let j = 0; j < places.length; j++) sent.push(...(await reports.recv()).value!);
-            const message = p.error ? END : '';
-            if (p.closer === 0) ch.close(message === '' ? undefined : new Error(message));
-            for (const [j, at] of places.entries()) {
-              if (at === p.closer) await closes[j]!.send(message);
-              closes[j]!.close();
-            }
+            await (early ?? close());
+            for (const c of closes) c.close();
             const away = await Promise.all(tasks);
             const got = await Promise.all(here);
             // Receiver i's values: from this thread, or from its place's task, in the task's order.

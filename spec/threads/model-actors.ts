@@ -3,7 +3,16 @@
 // random moments, as a seeded `draw` says.
 import type { Subscription } from 'rxjs';
 import type { Channel } from '../../lib/channel/Channel.js';
-import { background, CanceledError, type Context, recv, select, send, withCancel } from '../../lib/index.js';
+import {
+  background,
+  CanceledError,
+  ClosedChannelError,
+  type Context,
+  recv,
+  select,
+  send,
+  withCancel,
+} from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 
 /** A channel or an endpoint of one. */
@@ -46,7 +55,7 @@ const canceled = (e: unknown) => {
  * Sends `values` through `face`; resolves with those whose send completed, and those whose fate
  * the sender cannot know: an unbuffered `send$` unsubscribed while its value was on its way to a
  * receiver in another thread may have been taken there (an unsubscription cannot wait for the
- * answer).
+ * answer). A send on the channel once it is closed fails (Go: panics) and ends the sender.
  */
 export async function sender(
   ch: Side,
@@ -64,27 +73,13 @@ export async function sender(
     const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
     pending.sends++;
     let ok: boolean;
-    if (face === 'promise') ok = await ch.send(v, ctx).then(() => true, canceled);
-    else if (face === 'try') ok = ch.trySend(v) || (await ch.send(v, ctx).then(() => true, canceled));
-    else if (face === 'select') {
-      const cases = { s: send(ch, v), stop: ctx === undefined ? null : recv(ctx.done) };
-      ok = (await select(cases)).case === 's';
-    } else {
-      ok = await new Promise<boolean>((resolve) => {
-        let done = false;
-        const sub: Subscription = ch.send$(v).subscribe({
-          complete: () => {
-            done = true;
-            resolve(true);
-          },
-        });
-        if (ctx !== undefined)
-          void ctx.done.recv().then(() => {
-            if (done) return;
-            sub.unsubscribe();
-            resolve(false);
-          });
-      });
+    try {
+      ok = await sendOne(ch, face, v, ctx);
+    } catch (e) {
+      if (!(e instanceof ClosedChannelError)) throw e;
+      cancel();
+      pending.sends--;
+      break;
     }
     cancel();
     if (ok) sent.push(v);
@@ -96,6 +91,35 @@ export async function sender(
     pending.sends--;
   }
   return { sent, maybe };
+}
+
+/** One send through `face`: whether it completed (false: it gave up). */
+async function sendOne(ch: Side, face: SendFace, v: number, ctx: Context | undefined): Promise<boolean> {
+  if (face === 'promise') return ch.send(v, ctx).then(() => true, canceled);
+  if (face === 'try') return ch.trySend(v) || ch.send(v, ctx).then(() => true, canceled);
+  if (face === 'select') {
+    const cases = { s: send(ch, v), stop: ctx === undefined ? null : recv(ctx.done) };
+    return (await select(cases)).case === 's';
+  }
+  return new Promise<boolean>((resolve, reject) => {
+    let done = false;
+    const sub: Subscription = ch.send$(v).subscribe({
+      complete: () => {
+        done = true;
+        resolve(true);
+      },
+      error: (e: unknown) => {
+        done = true;
+        reject(e);
+      },
+    });
+    if (ctx !== undefined)
+      void ctx.done.recv().then(() => {
+        if (done) return;
+        sub.unsubscribe();
+        resolve(false);
+      });
+  });
 }
 
 /**

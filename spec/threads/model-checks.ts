@@ -16,6 +16,11 @@ export interface Program {
   receivers: { at: number; face: RecvFace; gives: boolean }[];
   /** Where the close comes from. */
   closer: number;
+  /**
+   * When: after this many pauses (a turn, a microtask or none each), while the senders send, so
+   * that sends race with it; null: once every send has settled.
+   */
+  closeAfter: number | null;
   /** The close carries an error, which receivers get after the values. */
   error: boolean;
   seed: number;
@@ -46,6 +51,7 @@ export const program: fc.Arbitrary<Program> = fc.record({
     { minLength: 1, maxLength: 3 },
   ),
   closer: place,
+  closeAfter: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 })),
   error: fc.boolean(),
   seed: fc.integer(),
 });

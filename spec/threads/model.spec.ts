@@ -1,12 +1,14 @@
 // A channel with endpoints as if in other threads, against what Go promises of any channel: random
 // programs (fast-check) of senders and receivers placed at the channel's home or at one of its
 // endpoints, each through a random face, some giving up at random moments, then a close from a
-// random side, with or without an error. Whatever the interleaving, every completed send is
-// received exactly once and no cancelled one is, the values held anywhere never exceed the
-// capacity, every receiver sees the close (and its error) after the values, nothing hangs, and
-// each receiver gets one sender's values in the order they were sent (CH1, CH4, CH5, CH6, CH11,
-// SE1). Both sides of each link live in this thread, each on its own port, so every batch between
-// them takes a real turn. An endpoint may have crossed on once more (a link of its own, JOIN).
+// random side, with or without an error, once the sends settled or at a random moment while they
+// go on (a send on the closed channel fails, as Go's panics, and ends its sender). Whatever the
+// interleaving, every completed send is received exactly once and no cancelled or failed one is,
+// the values held anywhere never exceed the capacity, every receiver sees the close (and its
+// error) after the values, nothing hangs, and each receiver gets one sender's values in the order
+// they were sent (CH1, CH4, CH5, CH6, CH9, CH11, SE1). Both sides of each link live in this
+// thread, each on its own port, so every batch between them takes a real turn. An endpoint may
+// have crossed on once more (a link of its own, JOIN).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
@@ -14,7 +16,7 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { rng } from '../helpers/async.js';
 import { heldIn } from './channel-helpers.js';
 import { endpoint } from './linked.js';
-import { bothReceiver, END, eitherSender, receiver, type Side, sender } from './model-actors.js';
+import { bothReceiver, END, eitherSender, pause, receiver, type Side, sender } from './model-actors.js';
 import {
   eachInOrder,
   faceOf,
@@ -58,9 +60,14 @@ async function run(p: Program): Promise<void> {
   );
   const senders = outcomes(sending);
   const taking = outcomes(receiving);
+  const close = () => at(p.closer).close(p.error ? new Error(END) : undefined);
   const all = (async () => {
+    if (p.closeAfter !== null) {
+      for (let k = 0; k < p.closeAfter; k++) await pause(draw);
+      close();
+    }
     const sent = await Promise.all(sending);
-    at(p.closer).close(p.error ? new Error(END) : undefined);
+    if (p.closeAfter === null) close();
     return { sent, got: await Promise.all(receiving) };
   })();
   const { sent, got } = await orHang(all, () => ({
@@ -78,7 +85,7 @@ async function run(p: Program): Promise<void> {
 }
 
 describe('a channel with endpoints against Go’s rules', () => {
-  it('CH1 CH4 CH5 CH6 CH11 SE1 random senders and receivers at the home and at endpoints, some giving up: every completed send received once, within capacity, in order, closed (with its error) after the values, nothing hangs', async () => {
+  it('CH1 CH4 CH5 CH6 CH9 CH11 SE1 random senders and receivers at the home and at endpoints, some giving up, and a close after the sends or racing with them: every completed send received once and no failed one, within capacity, in order, closed (with its error) after the values, nothing hangs', async () => {
     await fc.assert(fc.asyncProperty(program, run), { numRuns: 200, timeout: 10_000 });
   }, 120_000);
 });

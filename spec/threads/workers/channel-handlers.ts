@@ -84,9 +84,12 @@ export function channelHandlers(
       const sent = senders.map((a) =>
         sender(ch, a.face as SendFace, a.values, a.gives, rng(a.seed), none, pending),
       );
+      // The close may come while the senders here still send.
+      const closing = close.recv().then((r) => {
+        if (r.ok) ch.close(r.value === '' ? undefined : new Error(r.value));
+      });
       await reports.send(await Promise.all(sent));
-      const r = await close.recv();
-      if (r.ok) ch.close(r.value === '' ? undefined : new Error(r.value));
+      await closing;
       return Promise.all(got);
     },
     /**
