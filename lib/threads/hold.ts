@@ -6,7 +6,7 @@
 // when it is let go. Then an unbuffered channel stays a rendezvous across threads: an operation
 // completes only with a partner that completes too (CH2). An unsubscription cannot wait: a `$` face
 // or an async iterator that leaves while held takes no part, and its partner's value goes to the
-// next receiver.
+// next receiver; a sender's value that comes back untaken after it left goes nowhere.
 import type { Channel } from '../channel/Channel.js';
 import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';

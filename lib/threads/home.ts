@@ -489,6 +489,8 @@ class HomeLink implements Side, Peer {
   #shutting = false;
   /** Capacity 0: the endpoint took the last value pushed to it (sending ahead may pay off). */
   #recent = false;
+  /** Capacity 0: the first value of `out` was sent ahead (only the first can be: see `#pump0`). */
+  #ahead = false;
   /** The endpoint's side closed the port: nothing more can be read from it. */
   #cut = false;
   /** Values the endpoint reported taken, and (where memory is shared) how many it took. */
@@ -586,10 +588,13 @@ class HomeLink implements Side, Peer {
         continue;
       }
       values.splice(i, 1);
+      // Only the first value out may have been sent ahead, which counted no demand.
+      const ahead = k === 0 && this.#ahead;
+      if (ahead) this.#ahead = false;
       if (!this.#unhold(s)) orphan = true;
       else {
         // The receiver there still waits: its demand stands.
-        this.#demand++;
+        if (!ahead) this.#demand++;
         failSafely(s, error);
         // Another endpoint's offer is refused by the close that follows (its SHUT).
         if (s instanceof Offer) orphan = true;
@@ -638,14 +643,19 @@ class HomeLink implements Side, Peer {
           this.#reported += took;
           if (m[4] !== undefined) this.#takes = m[4] as Int32Array;
           if (c === 0 && took > 0) {
+            this.#ahead = false;
             this.#answered(took);
             this.#recent = true;
           }
-          this.#demand = Math.max(0, this.#demand + (m[2] as number));
+          // Unbuffered, demand taken back after a value on its way met it (its receiver left)
+          // goes below zero until that value is taken there or comes back: another receive
+          // there, which the value meets, must not count as demand still to meet.
+          this.#demand += m[2] as number;
+          if (c > 0 && this.#demand < 0) this.#demand = 0;
           this.waiting = m[3] as number;
           if (this.#demand > 0 || this.waiting > 0) this.#asked = this.#home.pushes;
           this.needed = false;
-          if (this.#demand === 0) this.unpark();
+          if (this.#demand <= 0) this.unpark();
           if (took > 0) release(ch, took, [], false);
           break;
         }
@@ -664,7 +674,12 @@ class HomeLink implements Side, Peer {
           // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
           const back = this.out.take(m[1] as number);
           const runs = this.unmark(back.length, back);
-          this.#demand = 0;
+          // Unbuffered, the values given back met no demand: what their pushes counted comes
+          // back (one sent ahead counted none). With a buffer, the endpoint asks anew (BACKED).
+          if (c === 0) {
+            this.#demand += back.length - (this.#ahead && back.length > 0 ? 1 : 0);
+            if (back.length > 0) this.#ahead = false;
+          } else this.#demand = 0;
           this.needed = false;
           this.#recent = false;
           // They are back before its proxy leaves: the slot it frees must not let a receiver here
@@ -822,7 +837,9 @@ class HomeLink implements Side, Peer {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
     else this.#mark(1);
-    if (this.#demand > 0) this.#demand--;
+    // A value sent ahead meets no demand the home heard of: the endpoint says if it met one.
+    if (ahead) this.#ahead = true;
+    else if (this.#demand > 0) this.#demand--;
     this.#pushing(ahead).push(v);
     this.out.length++;
   }
@@ -869,13 +886,16 @@ class HomeLink implements Side, Peer {
 
   /**
    * Capacity 0: values pushed to the endpoint and not taken come back: their held senders are
-   * let go (an offer whose endpoint asked meanwhile is withdrawn), and only values without one
-   * (given back before, or whose sender left) go back to the head of the channel.
+   * let go (an offer whose endpoint asked meanwhile is withdrawn), and values without one (given
+   * back before, or relayed) go back to the head of the channel. The value of a sender that left
+   * meanwhile (an unsubscription, which cannot wait for the answer) was not taken: that send did
+   * not happen, and its value goes nowhere. Back at the head, it could come after values sent
+   * later, which may have gone out since (CH6).
    */
   #back(values: unknown[]): void {
     const ch = this.#ch;
     const senders = this.#holders.splice(0, values.length);
-    const rest = values.filter((_, i) => senders[i]?.queue !== this.#held);
+    const rest = values.filter((_, i) => (senders[i] ?? null) === null);
     release(ch, values.length, rest, true);
     for (const s of senders) {
       if (!this.#unhold(s)) continue;

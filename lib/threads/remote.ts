@@ -690,8 +690,12 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
       switch (m[0]) {
         case PUSH: {
           const vs = m[1] as T[];
-          // Values in flight when this endpoint gave its demand back still arrive.
-          this.#asked = Math.max(0, this.#asked - vs.length);
+          // Values in flight when this endpoint gave its demand back still arrive. Values sent
+          // ahead (unbuffered) that meet demand asked meanwhile were not pushed for it: the home
+          // hears that it was met.
+          const met = Math.min(this.#asked, vs.length);
+          this.#asked -= met;
+          if (m[2] === 1) this.#want -= met;
           const pre = this.#pre;
           if (vs.length > 0) pre.add(vs);
           // Pushed before the home heard of values given back: they follow those home (CH4).

@@ -167,3 +167,89 @@ describe('the credit window across threads', () => {
     expect([ch.held, ch.trySend(8)]).toEqual([4, true]);
   });
 });
+
+describe('demand of an endpoint of an unbuffered channel', () => {
+  /** An unbuffered channel here and its endpoint, played here, where a receiver waits. */
+  async function asked() {
+    const ch = new Channel<number>(0);
+    const { token } = cross(ch as Channel<unknown>, []);
+    ports.push(token.p);
+    const ep = farSide(token.p);
+    ep.post([TAKE, 0, 1, 1]);
+    await flush();
+    return { ch, ep };
+  }
+
+  it('CH2 CH6 demand an endpoint takes back after the home met it, then asks again, is met once: the home pushes no value for a receiver that is not there', async () => {
+    const { ch, ep } = await asked();
+    // A sender here meets the endpoint's receiver: 3 is pushed.
+    const sent = [ch.send(3)];
+    await flush();
+    expect(ep.batches.flat()).toEqual([[PUSH, [3]]]);
+    // The receiver there leaves before 3 arrives, and another comes, whose demand 3 meets there.
+    ep.post([TAKE, 0, -1, 0]);
+    ep.post([TAKE, 0, 1, 1]);
+    ep.post([TAKE, 1, 0, 0]);
+    await flush();
+    await expect(sent[0]).resolves.toBeUndefined();
+    // Nobody waits there now: a send here is not pushed for its demand. It may go ahead (PUSH
+    // with 1), to wait there until the end of that thread's turn: then it comes back untaken.
+    sent.push(ch.send(4));
+    await flush();
+    const pushes = ep.batches.flat().filter((m) => m[0] === PUSH);
+    expect(pushes.filter((m) => m.length === 2)).toEqual([[PUSH, [3]]]);
+    if (pushes.length > 1) ep.post([BACK, 1]);
+    const here = ch.recv();
+    await flush();
+    expect(await here).toEqual({ value: 4, ok: true });
+    await sent[1];
+  });
+
+  it('CH2 a value given back met no demand: a receive there that asks after it gets the next send', async () => {
+    const { ch, ep } = await asked();
+    const sent = ch.send(3);
+    await flush();
+    // Its receiver left before 3 came; 3 comes back, and its sender waits here again.
+    ep.post([TAKE, 0, -1, 0], [BACK, 1]);
+    await flush();
+    ep.post([TAKE, 0, 1, 1]);
+    await flush();
+    expect(ep.batches.flat()).toEqual([
+      [PUSH, [3]],
+      [PUSH, [3]],
+    ]);
+    ep.post([TAKE, 1, 0, 0]);
+    await sent;
+  });
+
+  it('CH2 a value sent ahead that meets a receive there which asked meanwhile: the endpoint tells the home that demand was met (the push did not count it)', async () => {
+    const { port1, port2 } = new MessageChannel();
+    ports.push(port1, port2);
+    const home = farSide(port1);
+    const ep = new RemoteChannel<number>({ gorx: 'chan', c: 0, p: port2, k: 'k', h: 'h', i: 0 });
+    const got = ep.recv();
+    await flush();
+    expect(home.batches).toEqual([[[TAKE, 0, 1, 1]]]);
+    home.post([PUSH, [7], 1]);
+    expect(await got).toEqual({ value: 7, ok: true });
+    await flush();
+    // Taken, and the demand it asked for is met: nothing more to push for it.
+    expect(home.batches.slice(1).flat()).toEqual([[TAKE, 1, -1, 0]]);
+  });
+
+  it('CH2 CH6 the value of a send$ unsubscribed while it was on its way to a receiver there that left comes back untaken: that send did not happen, and the value is received nowhere (not after values sent later)', async () => {
+    const { ch, ep } = await asked();
+    const sub = ch.send$(3).subscribe();
+    await flush();
+    expect(ep.batches.flat()).toEqual([[PUSH, [3]]]);
+    sub.unsubscribe();
+    // The receiver there left; 3 comes back.
+    ep.post([TAKE, 0, -1, 0], [BACK, 1]);
+    await flush();
+    expect(ch.tryRecv()).toBeUndefined();
+    expect(ch.held).toBe(0);
+    const later = ch.send(4);
+    expect(await ch.recv()).toEqual({ value: 4, ok: true });
+    await later;
+  });
+});
