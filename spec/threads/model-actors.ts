@@ -17,6 +17,14 @@ import type { RemoteChannel } from '../../lib/threads/remote.js';
 
 /** A channel or an endpoint of one. */
 export type Side = Channel<number> | RemoteChannel<number>;
+/**
+ * A value of a program: a number, or one sent as an object, so that one channel carries both
+ * (numbers ride a ring where memory is shared, objects a message).
+ */
+export type Value = number | { readonly n: number };
+/** The number `v` stands for. */
+export const numberOf = (v: unknown): number =>
+  typeof v === 'object' && v !== null ? (v as { n: number }).n : (v as number);
 export type SendFace = 'promise' | 'try' | 'send$' | 'select';
 export type RecvFace = 'promise' | 'recv$' | 'subscribe' | 'select' | 'try' | 'for await';
 /** Counts kept while a program runs: sends in progress, operations that gave up. */
@@ -60,7 +68,7 @@ const canceled = (e: unknown) => {
 export async function sender(
   ch: Side,
   face: SendFace,
-  values: number[],
+  values: Value[],
   gives: boolean,
   draw: (n: number) => number,
   check: () => void,
@@ -74,7 +82,7 @@ export async function sender(
     pending.sends++;
     let ok: boolean;
     try {
-      ok = await sendOne(ch, face, v, ctx);
+      ok = await sendOne(ch, face, v as number, ctx);
     } catch (e) {
       if (!(e instanceof ClosedChannelError)) throw e;
       cancel();
@@ -82,10 +90,10 @@ export async function sender(
       break;
     }
     cancel();
-    if (ok) sent.push(v);
+    if (ok) sent.push(numberOf(v));
     else {
       pending.gaveUp++;
-      if (face === 'send$' && ch.capacity === 0) maybe.push(v);
+      if (face === 'send$' && ch.capacity === 0) maybe.push(numberOf(v));
     }
     check();
     pending.sends--;
@@ -136,7 +144,7 @@ export async function receiver(
 ): Promise<number[]> {
   const got: number[] = [];
   const take = (v: number) => {
-    got.push(v);
+    got.push(numberOf(v));
     check();
   };
   if (face === 'subscribe') {

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { inOrder } from './channel-helpers.js';
-import type { RecvFace, SendFace } from './model-actors.js';
+import type { RecvFace, SendFace, Value } from './model-actors.js';
 
 export interface Program {
   capacity: number;
@@ -23,6 +23,8 @@ export interface Program {
   closeAfter: number | null;
   /** The close carries an error, which receivers get after the values. */
   error: boolean;
+  /** Every third value of each sender goes as an object (see `Value`). */
+  boxed: boolean;
   seed: number;
 }
 
@@ -53,6 +55,7 @@ export const program: fc.Arbitrary<Program> = fc.record({
   closer: place,
   closeAfter: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 })),
   error: fc.boolean(),
+  boxed: fc.boolean(),
   seed: fc.integer(),
 });
 
@@ -65,8 +68,10 @@ export const faceOf = (p: Program, f: RecvFace): RecvFace =>
   p.capacity === 0 && f === 'try' ? 'promise' : f;
 
 /** The values of sender `i` (i × 1000 + k: the sender can be read back from a value). */
-export const valuesOf = (p: Program, i: number) =>
-  Array.from({ length: p.senders[i]!.count }, (_, k) => i * 1000 + k);
+export const valuesOf = (p: Program, i: number): Value[] =>
+  Array.from({ length: p.senders[i]!.count }, (_, k) =>
+    p.boxed && k % 3 === 1 ? { n: i * 1000 + k } : i * 1000 + k,
+  );
 
 /** Two channels, each with an endpoint (or a task in a thread); selects over both, on either side. */
 export interface Pair {

@@ -2,13 +2,15 @@
 // programs (fast-check) of senders and receivers placed at the channel's home or at one of its
 // endpoints, each through a random face, some giving up at random moments, then a close from a
 // random side, with or without an error, once the sends settled or at a random moment while they
-// go on (a send on the closed channel fails, as Go's panics, and ends its sender). Whatever the
-// interleaving, every completed send is received exactly once and no cancelled or failed one is,
-// the values held anywhere never exceed the capacity, every receiver sees the close (and its
-// error) after the values, nothing hangs, and each receiver gets one sender's values in the order
-// they were sent (CH1, CH4, CH5, CH6, CH9, CH11, SE1). Both sides of each link live in this
-// thread, each on its own port, so every batch between them takes a real turn. An endpoint may
-// have crossed on once more (a link of its own, JOIN).
+// go on (a send on the closed channel fails, as Go's panics, and ends its sender). Some programs
+// send every third value as an object, so that one channel carries numbers (which ride a ring
+// where memory is shared) and objects (in messages) in one order. Whatever the interleaving,
+// every completed send is received exactly once and no cancelled or failed one is, the values
+// held anywhere never exceed the capacity, every receiver sees the close (and its error) after
+// the values, nothing hangs, and each receiver gets one sender's values in the order they were
+// sent (CH1, CH4, CH5, CH6, CH9, CH11, SE1). Both sides of each link live in this thread, each on
+// its own port, so every batch between them takes a real turn. An endpoint may have crossed on
+// once more (a link of its own, JOIN).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';

@@ -28,6 +28,7 @@ import {
   type SendFace,
   type Side,
   sender,
+  type Value,
 } from '../model-actors.js';
 import { QuotaError } from './classes.js';
 
@@ -72,7 +73,7 @@ export function channelHandlers(
      */
     act: async (
       ch: Side,
-      actors: { send: boolean; face: string; values: number[]; gives: boolean; seed: number }[],
+      actors: { send: boolean; face: string; values: Value[]; gives: boolean; seed: number }[],
       reports: SendChannel<{ sent: number[]; maybe: number[] }[]>,
       close: ReceiveChannel<string>,
     ) => {
