@@ -289,7 +289,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       );
     }, 120_000);
 
-    it(`SE1 SE3 CH4 selects sending to either of two channels and receiving from both, here and in a task on ${threads}, some giving up: each value goes to one channel and is received once, in order`, async () => {
+    it(`SE1 SE3 SE8 CH4 selects sending to either of two channels and receiving from both, here and in a task on ${threads}, some giving up, and both closed after the sends or racing with them: each value sent goes to one channel and is received once, in order`, async () => {
       await fc.assert(
         fc.asyncProperty(pair, async (p) => {
           const draw = rng(p.seed);
@@ -315,11 +315,22 @@ export function channelSuite(platform: ChannelPlatform): void {
           const sending = p.senders.map((s, i) =>
             s.at === 0 ? eitherSender(a, b, range(s.count, i * 1000), s.gives, draw) : Promise.resolve([]),
           );
+          const close = () => {
+            a.close();
+            b.close();
+          };
+          const early =
+            p.closeAfter === null
+              ? null
+              : (async () => {
+                  for (let k = 0; k < p.closeAfter!; k++) await pause(draw);
+                  close();
+                })();
           const all = (async () => {
             const sent = (await Promise.all(sending)).flat();
             if (task !== null) sent.push(...(await reports.recv()).value!);
-            a.close();
-            b.close();
+            if (early === null) close();
+            else await early;
             const away = task === null ? [] : await task;
             const got = await Promise.all(here);
             let next = 0;

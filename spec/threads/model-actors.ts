@@ -255,7 +255,10 @@ async function receive(
   });
 }
 
-/** Sends each of `values` on whichever of `a` and `b` takes it (a select); resolves with those sent. */
+/**
+ * Sends each of `values` on whichever of `a` and `b` takes it (a select); resolves with those sent.
+ * A select with a send case on a closed channel fails (Go: panics) and ends the sender.
+ */
 export async function eitherSender(
   a: Side,
   b: Side,
@@ -267,7 +270,14 @@ export async function eitherSender(
   for (const v of values) {
     await pause(draw);
     const [ctx, cancel] = gives ? giveUp(draw) : [undefined, () => {}];
-    const r = await select({ a: send(a, v), b: send(b, v), stop: ctx === undefined ? null : recv(ctx.done) });
+    let r: { case: string };
+    try {
+      r = await select({ a: send(a, v), b: send(b, v), stop: ctx === undefined ? null : recv(ctx.done) });
+    } catch (e) {
+      if (!(e instanceof ClosedChannelError)) throw e;
+      cancel();
+      break;
+    }
     cancel();
     if (r.case !== 'stop') sent.push(v);
   }

@@ -29,6 +29,7 @@ export interface Program {
 }
 
 const place = fc.integer({ min: 0, max: 2 });
+const closeAfter = fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 }));
 
 /** Programs of up to 3 senders (up to 12 values each) and 3 receivers. */
 export const program: fc.Arbitrary<Program> = fc.record({
@@ -53,7 +54,7 @@ export const program: fc.Arbitrary<Program> = fc.record({
     { minLength: 1, maxLength: 3 },
   ),
   closer: place,
-  closeAfter: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 40 })),
+  closeAfter,
   error: fc.boolean(),
   boxed: fc.boolean(),
   seed: fc.integer(),
@@ -80,6 +81,8 @@ export interface Pair {
   senders: { at: number; count: number; gives: boolean }[];
   /** Receivers: a select over receiving from both, at the homes or the endpoints. */
   receivers: { at: number; gives: boolean }[];
+  /** When the homes close both channels (see `Program`). */
+  closeAfter: number | null;
   seed: number;
 }
 
@@ -97,6 +100,7 @@ export const pair: fc.Arbitrary<Pair> = fc.record({
     minLength: 1,
     maxLength: 2,
   }),
+  closeAfter,
   seed: fc.integer(),
 });
 

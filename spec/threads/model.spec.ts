@@ -107,9 +107,16 @@ async function runPair(p: Pair): Promise<void> {
     ),
   );
   const receiving = p.receivers.map((r) => bothReceiver(...side(r.at), r.gives, draw));
-  const all = (async () => {
-    const sent = (await Promise.all(sending)).flat();
+  const close = () => {
     for (const ch of chs) ch.close();
+  };
+  const all = (async () => {
+    if (p.closeAfter !== null) {
+      for (let k = 0; k < p.closeAfter; k++) await pause(draw);
+      close();
+    }
+    const sent = (await Promise.all(sending)).flat();
+    if (p.closeAfter === null) close();
     return { sent, got: await Promise.all(receiving) };
   })();
   const { sent, got } = await orHang(all);
@@ -124,7 +131,7 @@ async function runPair(p: Pair): Promise<void> {
 }
 
 describe('select over two channels with endpoints', () => {
-  it('SE1 SE3 CH4 selects sending to either of two channels and receiving from both, at the homes and at the endpoints, some giving up: each value goes to one channel and is received once, in order', async () => {
+  it('SE1 SE3 SE8 CH4 selects sending to either of two channels and receiving from both, at the homes and at the endpoints, some giving up, and both closed after the sends or racing with them: each value sent goes to one channel and is received once, in order', async () => {
     await fc.assert(fc.asyncProperty(pair, runPair), { numRuns: 150, timeout: 10_000 });
   }, 120_000);
 });
