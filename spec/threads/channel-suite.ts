@@ -27,8 +27,8 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
-import { bothReceiver, END, eitherSender, pause, receiver, sender } from './model-actors.js';
-import { eachInOrder, faceOf, judge, orHang, pair, program, valuesOf } from './model-checks.js';
+import { bothReceiver, END, eitherSender, numberOf, pause, receiver, sender } from './model-actors.js';
+import { eachInOrder, faceOf, judge, orHang, type Program, pair, program, valuesOf } from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -79,6 +79,20 @@ const power = (n: number) => (/^10*$/.test(String(n)) ? `10^${String(n).length -
 
 /** A receive case that fires once a 0 ms timer has. */
 const soon = () => recv(after(0));
+
+/** The senders and receivers of `p` at place `at`, as the `act` handler takes them. */
+const actorsAt = (p: Program, at: number) => [
+  ...p.senders.flatMap((s, i) =>
+    s.at === at
+      ? [{ send: true, face: s.face, values: valuesOf(p, i), gives: s.gives, seed: p.seed + i }]
+      : [],
+  ),
+  ...p.receivers.flatMap((r, i) =>
+    r.at === at
+      ? [{ send: false, face: faceOf(p, r.face), values: [], gives: r.gives, seed: p.seed + 10 + i }]
+      : [],
+  ),
+];
 
 /** Registers the shared channel tests on `platform`. */
 export function channelSuite(platform: ChannelPlatform): void {
@@ -226,26 +240,7 @@ export function channelSuite(platform: ChannelPlatform): void {
           );
           const closes = places.map(() => new Channel<string>(1));
           const tasks = places.map((at, j) => {
-            const actors = [
-              ...p.senders.flatMap((s, i) =>
-                s.at === at
-                  ? [{ send: true, face: s.face, values: valuesOf(p, i), gives: s.gives, seed: p.seed + i }]
-                  : [],
-              ),
-              ...p.receivers.flatMap((r, i) =>
-                r.at === at
-                  ? [
-                      {
-                        send: false,
-                        face: faceOf(p, r.face),
-                        values: [],
-                        gives: r.gives,
-                        seed: p.seed + 10 + i,
-                      },
-                    ]
-                  : [],
-              ),
-            ];
+            const actors = actorsAt(p, at);
             return pool.go<number[][]>('act', [ch, actors, reports, closes[j]]);
           });
           const here = p.receivers.map((r) =>
@@ -286,6 +281,62 @@ export function channelSuite(platform: ChannelPlatform): void {
           judge(p, sent, lists, (i) => p.receivers[i]!.at);
         }),
         { numRuns: sizes.programs },
+      );
+    }, 120_000);
+
+    it(`R1 R2 CH1 random senders and receivers here and in a task, its ${thread} terminated at a random moment: nothing hangs, no value is made up or received twice beyond .uncertain, none sent here is lost when none is received there, and the channel holds nothing once closed`, async () => {
+      await fc.assert(
+        fc.asyncProperty(program, fc.integer({ min: 0, max: 60 }), async (p0, dieAfter) => {
+          // One place away (1), whose thread dies; the close comes from here, once it did.
+          const at1 = <A extends { at: number }>(a: A) => ({ ...a, at: Math.min(a.at, 1) });
+          const p = { ...p0, senders: p0.senders.map(at1), receivers: p0.receivers.map(at1) };
+          const draw = rng(p.seed);
+          const pending = { sends: 0, gaveUp: 0 };
+          const none = () => {};
+          const ch = new Channel<number>(p.capacity);
+          const { pool: one, workers } = spawn(1);
+          try {
+            // The thread is up first: it dies while its actors act.
+            await one.go('itself', [0]);
+            const actors = actorsAt(p, 1);
+            const task = one.go('act', [ch, actors, new Channel(2), new Channel<string>(1)]).then(
+              () => undefined,
+              (e: unknown) => e,
+            );
+            const here = p.receivers.flatMap((r) =>
+              r.at === 0 ? [receiver(ch, faceOf(p, r.face), r.gives, draw, none, pending)] : [],
+            );
+            const sending = p.senders.flatMap((s, i) =>
+              s.at === 0 ? [sender(ch, s.face, valuesOf(p, i), s.gives, draw, none, pending)] : [],
+            );
+            const all = (async () => {
+              for (let k = 0; k < dieAfter; k++) await pause(draw);
+              void workers[0]!.terminate();
+              // The task waits for a close that never comes from here before the death: it dies.
+              const death = await task;
+              ch.close();
+              const sent = (await Promise.all(sending)).flatMap((r) => r.sent);
+              const got = await Promise.all(here);
+              // What no receiver here took is left in the channel, given back by the dead one too.
+              const left: number[] = [];
+              for await (const v of ch) left.push(numberOf(v));
+              return { death, got: [...got, left], sent };
+            })();
+            const { death, got, sent } = await orHang(all, () => ({ held: ch.held }), 20_000);
+            expect(death).toBeInstanceOf(WorkerExitError);
+            const received = got.flat();
+            const all1 = new Set(p.senders.flatMap((_, i) => valuesOf(p, i).map(numberOf)));
+            expect(received.filter((v) => !all1.has(v))).toEqual([]);
+            const twice = received.length - new Set(received).size;
+            expect(twice).toBeLessThanOrEqual((death as WorkerExitError).uncertain);
+            if (!p.receivers.some((r) => r.at === 1))
+              expect(sent.filter((v) => !received.includes(v))).toEqual([]);
+            expect(heldIn(ch as Channel<unknown>)).toBe(0);
+          } finally {
+            await one.close();
+          }
+        }),
+        { numRuns: Math.ceil(sizes.programs / 2) },
       );
     }, 120_000);
 
