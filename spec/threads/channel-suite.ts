@@ -27,7 +27,16 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
-import { bothReceiver, END, eitherSender, numberOf, pause, receiver, sender } from './model-actors.js';
+import {
+  bothReceiver,
+  END,
+  eitherSender,
+  numberOf,
+  pause,
+  receiver,
+  type Side,
+  sender,
+} from './model-actors.js';
 import { eachInOrder, faceOf, judge, orHang, type Program, pair, program, valuesOf } from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
@@ -93,6 +102,41 @@ const actorsAt = (p: Program, at: number) => [
       : [],
   ),
 ];
+
+/** `p` with its places 1 and 2 made one (1): one task away. */
+const onePlaceAway = (p: Program): Program => {
+  const at1 = <A extends { at: number }>(a: A) => ({ ...a, at: Math.min(a.at, 1) });
+  return { ...p, senders: p.senders.map(at1), receivers: p.receivers.map(at1) };
+};
+
+/** The senders and receivers of `p` in this thread (place 0), on `side`. */
+function actHere(p: Program, side: Side, draw: (n: number) => number) {
+  const pending = { sends: 0, gaveUp: 0 };
+  const none = () => {};
+  return {
+    here: p.receivers.flatMap((r) =>
+      r.at === 0 ? [receiver(side, faceOf(p, r.face), r.gives, draw, none, pending)] : [],
+    ),
+    sending: p.senders.flatMap((s, i) =>
+      s.at === 0 ? [sender(side, s.face, valuesOf(p, i), s.gives, draw, none, pending)] : [],
+    ),
+  };
+}
+
+/** Terminates `worker` after `pauses` pauses; resolves with the error `task` failed with. */
+async function kill(
+  worker: Killable,
+  task: PromiseLike<unknown>,
+  pauses: number,
+  draw: (n: number) => number,
+) {
+  for (let k = 0; k < pauses; k++) await pause(draw);
+  void worker.terminate();
+  return Promise.resolve(task).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+}
 
 /** Registers the shared channel tests on `platform`. */
 export function channelSuite(platform: ChannelPlatform): void {
@@ -287,33 +331,18 @@ export function channelSuite(platform: ChannelPlatform): void {
     it(`R1 R2 CH1 random senders and receivers here and in a task, its ${thread} terminated at a random moment: nothing hangs, no value is made up or received twice beyond .uncertain, none sent here is lost when none is received there, and the channel holds nothing once closed`, async () => {
       await fc.assert(
         fc.asyncProperty(program, fc.integer({ min: 0, max: 60 }), async (p0, dieAfter) => {
-          // One place away (1), whose thread dies; the close comes from here, once it did.
-          const at1 = <A extends { at: number }>(a: A) => ({ ...a, at: Math.min(a.at, 1) });
-          const p = { ...p0, senders: p0.senders.map(at1), receivers: p0.receivers.map(at1) };
+          const p = onePlaceAway(p0);
           const draw = rng(p.seed);
-          const pending = { sends: 0, gaveUp: 0 };
-          const none = () => {};
           const ch = new Channel<number>(p.capacity);
           const { pool: one, workers } = spawn(1);
           try {
             // The thread is up first: it dies while its actors act.
             await one.go('itself', [0]);
-            const actors = actorsAt(p, 1);
-            const task = one.go('act', [ch, actors, new Channel(2), new Channel<string>(1)]).then(
-              () => undefined,
-              (e: unknown) => e,
-            );
-            const here = p.receivers.flatMap((r) =>
-              r.at === 0 ? [receiver(ch, faceOf(p, r.face), r.gives, draw, none, pending)] : [],
-            );
-            const sending = p.senders.flatMap((s, i) =>
-              s.at === 0 ? [sender(ch, s.face, valuesOf(p, i), s.gives, draw, none, pending)] : [],
-            );
+            const task = one.go('act', [ch, actorsAt(p, 1), new Channel(2), new Channel<string>(1)]);
+            const { here, sending } = actHere(p, ch, draw);
             const all = (async () => {
-              for (let k = 0; k < dieAfter; k++) await pause(draw);
-              void workers[0]!.terminate();
               // The task waits for a close that never comes from here before the death: it dies.
-              const death = await task;
+              const death = await kill(workers[0]!, task, dieAfter, draw);
               ch.close();
               const sent = (await Promise.all(sending)).flatMap((r) => r.sent);
               const got = await Promise.all(here);
@@ -332,6 +361,36 @@ export function channelSuite(platform: ChannelPlatform): void {
             if (!p.receivers.some((r) => r.at === 1))
               expect(sent.filter((v) => !received.includes(v))).toEqual([]);
             expect(heldIn(ch as Channel<unknown>)).toBe(0);
+          } finally {
+            await one.close();
+          }
+        }),
+        { numRuns: Math.ceil(sizes.programs / 2) },
+      );
+    }, 120_000);
+
+    it(`R2 CH1 random senders and receivers here on an endpoint and in a task at the channel's home, its ${thread} terminated at a random moment: every operation here settles (receives end with WorkerExitError after the values they got), no value is made up or received twice, each sender's values arrive here in order`, async () => {
+      await fc.assert(
+        fc.asyncProperty(program, fc.integer({ min: 0, max: 60 }), async (p0, dieAfter) => {
+          const p = onePlaceAway(p0);
+          const draw = rng(p.seed);
+          const { pool: one, workers } = spawn(1);
+          try {
+            const handoff = new Channel<RemoteChannel<number>>(1);
+            const task = one.go('actHome', [p.capacity, actorsAt(p, 1), handoff]);
+            const { here, sending } = actHere(p, (await handoff.recv()).value!, draw);
+            const all = (async () => {
+              const death = await kill(workers[0]!, task, dieAfter, draw);
+              await Promise.all(sending);
+              return { death, got: await Promise.all(here) };
+            })();
+            const { death, got } = await orHang(all, () => ({}), 20_000);
+            expect(death).toBeInstanceOf(WorkerExitError);
+            const received = got.flat();
+            const values = new Set(p.senders.flatMap((_, i) => valuesOf(p, i).map(numberOf)));
+            expect(received.filter((v) => !values.has(v))).toEqual([]);
+            expect(new Set(received).size).toBe(received.length);
+            if (!p.receivers.some((r) => r.at === 1)) eachInOrder(got, p.senders.length);
           } finally {
             await one.close();
           }

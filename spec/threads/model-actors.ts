@@ -11,6 +11,7 @@ import {
   recv,
   select,
   send,
+  WorkerExitError,
   withCancel,
 } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
@@ -52,7 +53,8 @@ export function giveUp(draw: (n: number) => number): [ReturnType<typeof withCanc
 
 /** The message of the error a close carries (it crosses threads as a copy). */
 export const END = 'the end of the program';
-export const isEnd = (e: unknown) => e instanceof Error && e.message === END;
+/** A receive's end: the close's error, or the death of the channel's thread. */
+const isEnd = (e: unknown) => (e instanceof Error && e.message === END) || e instanceof WorkerExitError;
 
 const canceled = (e: unknown) => {
   if (e instanceof CanceledError) return false;
@@ -63,7 +65,8 @@ const canceled = (e: unknown) => {
  * Sends `values` through `face`; resolves with those whose send completed, and those whose fate
  * the sender cannot know: an unbuffered `send$` unsubscribed while its value was on its way to a
  * receiver in another thread may have been taken there (an unsubscription cannot wait for the
- * answer). A send on the channel once it is closed fails (Go: panics) and ends the sender.
+ * answer). A send on the channel once it is closed fails (Go: panics) and ends the sender, as
+ * does the death of the channel's thread.
  */
 export async function sender(
   ch: Side,
@@ -84,7 +87,7 @@ export async function sender(
     try {
       ok = await sendOne(ch, face, v as number, ctx);
     } catch (e) {
-      if (!(e instanceof ClosedChannelError)) throw e;
+      if (!(e instanceof ClosedChannelError || e instanceof WorkerExitError)) throw e;
       cancel();
       pending.sends--;
       break;

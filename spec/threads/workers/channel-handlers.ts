@@ -44,6 +44,30 @@ function failure(e: unknown) {
   return { error: e instanceof Error ? e.name : String(e), canceled: e instanceof CanceledError };
 }
 
+/** A sender or receiver of a property-test program, as `act` gets it (model-checks.ts). */
+interface Actor {
+  send: boolean;
+  face: string;
+  values: Value[];
+  gives: boolean;
+  seed: number;
+}
+type Sent = { sent: number[]; maybe: number[] };
+
+/** Starts `actors` on `ch`: what the senders sent, and what the receivers got once it closed. */
+function play(ch: Side, actors: Actor[]): { sent: Promise<Sent>[]; got: Promise<number[]>[] } {
+  const pending: Pending = { sends: 0, gaveUp: 0 };
+  const none = () => {};
+  return {
+    got: actors
+      .filter((a) => !a.send)
+      .map((a) => receiver(ch, a.face as RecvFace, a.gives, rng(a.seed), none, pending)),
+    sent: actors
+      .filter((a) => a.send)
+      .map((a) => sender(ch, a.face as SendFace, a.values, a.gives, rng(a.seed), none, pending)),
+  };
+}
+
 /** Channels made here by `keep`, until a later task of this thread takes them. */
 const kept = new Map<string, Channel<number>>();
 
@@ -71,20 +95,8 @@ export function channelHandlers(
      * says so (a message, or '' for none), it closes `ch` (with an error of that message); it
      * returns what its receivers got once they saw the close.
      */
-    act: async (
-      ch: Side,
-      actors: { send: boolean; face: string; values: Value[]; gives: boolean; seed: number }[],
-      reports: SendChannel<{ sent: number[]; maybe: number[] }[]>,
-      close: ReceiveChannel<string>,
-    ) => {
-      const pending: Pending = { sends: 0, gaveUp: 0 };
-      const none = () => {};
-      const senders = actors.filter((a) => a.send);
-      const receivers = actors.filter((a) => !a.send);
-      const got = receivers.map((a) => receiver(ch, a.face as RecvFace, a.gives, rng(a.seed), none, pending));
-      const sent = senders.map((a) =>
-        sender(ch, a.face as SendFace, a.values, a.gives, rng(a.seed), none, pending),
-      );
+    act: async (ch: Side, actors: Actor[], reports: SendChannel<Sent[]>, close: ReceiveChannel<string>) => {
+      const { sent, got } = play(ch, actors);
       // The close may come while the senders here still send.
       const closing = close.recv().then((r) => {
         if (r.ok) ch.close(r.value === '' ? undefined : new Error(r.value));
@@ -92,6 +104,16 @@ export function channelHandlers(
       await reports.send(await Promise.all(sent));
       await closing;
       return Promise.all(got);
+    },
+    /**
+     * The same on a channel of this thread (capacity `capacity`), whose endpoint goes on `handoff`
+     * first; it waits for this thread's end.
+     */
+    actHome: async (capacity: number, actors: Actor[], handoff: SendChannel<Channel<number>>) => {
+      const ch = new Channel<number>(capacity);
+      await handoff.send(ch);
+      play(ch, actors);
+      await new Promise(() => {});
     },
     /**
      * The selects of a two-channel property-test program at one place, on endpoints `a` and `b`:
