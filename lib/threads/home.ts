@@ -205,6 +205,8 @@ function crossed<T>(base: Port<T>): object {
       if (this.crossing.behind(null)) return BLOCKED;
       const v = base.takeNow.call(this);
       this.crossing.live();
+      // Closed and drained here: the endpoints hear it, and their links end.
+      if (this.closed && this.crossing.queues[0].length === 0) this.crossing.wake();
       return v;
     },
     offerNow(value) {
@@ -742,6 +744,9 @@ class HomeLink implements Side, Peer {
     const ch = this.#ch;
     const c = ch.capacity;
     if (c === 0) return this.#pump0();
+    // Closed and drained, nothing lent or credited anywhere: the endpoint hears so whether or not
+    // it receives, and the link ends (a channel that only sent from there is done with too).
+    if (ch.closed && ch.held === 0 && ch.length === 0 && !this.#ended) return this.#close();
     while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
       // Shared with other receiving endpoints: values only for receivers waiting there.
       const room = this.#home.shared ? this.waiting - this.out.length : this.#demand;
@@ -783,16 +788,9 @@ class HomeLink implements Side, Peer {
     const ch = this.#ch;
     const [buf, , sendq] = this.#home.queues;
     // Closed and drained (nothing held: no value out, no credit whose value may come): the end
-    // goes to receivers there, those that wait and those that found nothing (`tryRecv`, a select
-    // with a default), which ask for no value.
-    if (
-      ch.closed &&
-      ch.held === 0 &&
-      buf.length === 0 &&
-      !this.#ended &&
-      (this.waiting > 0 || this.#demand > 0)
-    )
-      return this.#close();
+    // goes to the endpoint, whether receivers wait there, found nothing (`tryRecv`, a select with
+    // a default) or never came, and the link ends.
+    if (ch.closed && ch.held === 0 && buf.length === 0 && !this.#ended) return this.#close();
     while (this.#demand > this.relays && !this.#ended) {
       if (buf.length > 0) {
         if (this.out.length > 0) return;
@@ -1093,6 +1091,9 @@ class HomeLink implements Side, Peer {
     this.gone = true;
     keep(this.#port, false);
     homeLinks.delete(this.key);
+    // Nothing it carried is waited for any more (`fence`): the links to that thread forget it now,
+    // not at the pool's next batch, which a long task may put off for ever.
+    this.registry?.delete(this.key);
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
     if (links.length === 0) {

@@ -485,6 +485,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (!this.#closed && this.gone && this.#pre.length === 0 && this.#q.length === 0) {
       this.#closed = true;
       this.#port.close();
+      this.registry?.delete(this.key);
     }
   }
 

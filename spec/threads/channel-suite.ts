@@ -913,6 +913,64 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(await asking).toEqual([100, 101, 102, 103, 104, 105]);
     });
 
+    it(`a channel that crossed is a plain one again once closed and drained, whichever way its values went: its links end, also while the task that holds the other side runs on`, async () => {
+      // Within a few round trips (a sender there gives its credits back once it hears of the close).
+      const within = async (done: () => boolean) => {
+        const until = performance.now() + 2000;
+        while (!done() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
+        return done();
+      };
+      const plain = (ch: Channel<unknown>) => within(() => ch.crossing === null);
+      // Reply channels the thread only sends on and closes.
+      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
+      const task = pool.go<number>('answer', [reqs]);
+      for (const capacity of [0, 1, 4]) {
+        const reply = new Channel<number>(capacity);
+        await reqs.send({ n: capacity, reply });
+        expect(await reply.recv()).toEqual({ value: 2 * capacity, ok: true });
+        expect(await reply.recv()).toEqual({ value: undefined, ok: false });
+        expect(await plain(reply as Channel<unknown>)).toBe(true);
+        // Closed with values left, drained later here.
+        const late = new Channel<number>(capacity + 1);
+        await reqs.send({ n: 7, reply: late });
+        await within(() => late.closed);
+        expect(await late.recv()).toEqual({ value: 14, ok: true });
+        expect(await plain(late as Channel<unknown>)).toBe(true);
+      }
+      // A channel the thread only sent on, closed here once it has what it wanted.
+      const out = new Channel<string>(4);
+      const acks = new Channel<string>(1);
+      const sending = pool.go('sendThenAck', [out, acks, 'v']);
+      expect((await out.recv()).value).toBe('v');
+      await acks.recv();
+      await sending;
+      out.close();
+      expect(await plain(out as Channel<unknown>)).toBe(true);
+      reqs.close();
+      await task;
+    });
+
+    it(`a task that runs on answering requests, each with a reply channel made here that it closes: the links of the replies end as they go (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
+      const gc = collector();
+      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
+      const task = pool.go<number>('answer', [reqs]);
+      const ask = async (n: number) => {
+        const reply = new Channel<number>(n % 2);
+        await reqs.send({ n, reply });
+        expect((await reply.recv()).value).toBe(2 * n);
+        expect((await reply.recv()).ok).toBe(false);
+      };
+      for (let i = 0; i < 500; i++) await ask(i);
+      gc();
+      const before = heapUsed();
+      for (let i = 0; i < 4000; i++) await ask(i);
+      await flush(2);
+      gc();
+      expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
+      reqs.close();
+      expect(await task).toBe(4500);
+    });
+
     it(`a channel of channels (Go's chan chan T), and channels inside an argument`, async () => {
       const chans = new Channel<Channel<number>>(1);
       const task = pool.go<number>('fill', [chans]);
