@@ -25,6 +25,7 @@ import {
   floorCredit,
   floorOneWay,
   floorRoundTrip,
+  floorRoundTrip2,
   unbuffered,
 } from '../threads/channel-cases.js';
 import { bundleWorker } from '../threads/workers/bundle.js';
@@ -392,7 +393,7 @@ const unbufferedWorkload: Workload = {
   id: 'threads-unbuffered',
   title: 'Threads: unbuffered channel round trip, main ↔ one thread',
   unit: 'round trips',
-  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again (also with the thread served with \`spin: ${SPIN}\`); the floor is a number echoed over a raw MessagePort.`,
+  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again (also with the thread served with \`spin: ${SPIN}\`); the floor is a number echoed over a raw MessagePort, next to the same round trip shaped as the ping-pong is (a port per channel: each side posts two messages, one on each port, and goes on once both of the other side's came).`,
   minSamples: 5,
   cases: [
     channelCase('Channel(0) ping-pong', CHANNEL_ROUND_TRIPS, 'raw MessagePort round trip', async () =>
@@ -406,6 +407,9 @@ const unbufferedWorkload: Workload = {
     ),
     floorCase('raw MessagePort round trip', CHANNEL_ROUND_TRIPS, async () =>
       floorRoundTrip(await channelPool()),
+    ),
+    floorCase('raw round trip over two ports, two messages each way', CHANNEL_ROUND_TRIPS, async () =>
+      floorRoundTrip2(await channelPool()),
     ),
   ],
 };

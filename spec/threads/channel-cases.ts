@@ -66,6 +66,37 @@ export async function floorCredit(pool: ThreadPool, c: number, n = N): Promise<n
   });
 }
 
+/**
+ * Round trips over two raw ports, as an unbuffered ping-pong over two channels goes: each round,
+ * this side posts an answer on one and a value on the other, and goes on once both of the thread's
+ * messages came (a report and a value).
+ */
+export async function floorRoundTrip2(pool: ThreadPool): Promise<number> {
+  const a = new MessageChannel();
+  const b = new MessageChannel();
+  const task = pool.go('floorEcho2', [transfer(a.port2, [a.port2]), transfer(b.port2, [b.port2]), RT]);
+  return rate(RT, async () => {
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      let got = 0;
+      const step = () => {
+        if (++got < 2) return;
+        got = 0;
+        if (++n === RT) return resolve();
+        b.port1.postMessage(0);
+        a.port1.postMessage(n);
+      };
+      a.port1.onmessage = step;
+      b.port1.onmessage = step;
+      b.port1.postMessage(0);
+      a.port1.postMessage(0);
+    });
+    await task;
+    a.port1.close();
+    b.port1.close();
+  });
+}
+
 export async function floorRoundTrip(pool: ThreadPool): Promise<number> {
   const { port1, port2 } = new MessageChannel();
   const task = pool.go('floorEcho', [transfer(port2, [port2]), RT]);

@@ -24,6 +24,32 @@ export const floors = {
         }
       };
     }),
+  /**
+   * `k` rounds over two ports, as an unbuffered ping-pong over two channels goes: each round, once
+   * both a value on `a` and an answer on `b` came, it posts a report on `a` and a value on `b`.
+   */
+  floorEcho2: (a: MessagePort, b: MessagePort, k: number) =>
+    new Promise<number>((resolve) => {
+      let n = 0;
+      let got = 0;
+      let value: unknown;
+      const step = () => {
+        if (++got < 2) return;
+        got = 0;
+        a.postMessage(0);
+        b.postMessage(value);
+        if (++n === k) {
+          a.close();
+          b.close();
+          resolve(n);
+        }
+      };
+      a.onmessage = (e: MessageEvent) => {
+        value = e.data;
+        step();
+      };
+      b.onmessage = step;
+    }),
   /** Echoes `k` messages on `port`. */
   floorEcho: (port: MessagePort, k: number) =>
     new Promise<number>((resolve) => {
