@@ -743,10 +743,11 @@ class HomeLink implements Side, Peer {
   pump(): void {
     const ch = this.#ch;
     const c = ch.capacity;
-    if (c === 0) return this.#pump0();
-    // Closed and drained, nothing lent or credited anywhere: the endpoint hears so whether or not
-    // it receives, and the link ends (a channel that only sent from there is done with too).
+    // Closed and drained, nothing lent or credited anywhere (no value out, no credit whose value
+    // may come): the endpoint hears so, whether receivers wait there, found nothing (`tryRecv`, a
+    // select with a default) or never came, and the link ends.
     if (ch.closed && ch.held === 0 && ch.length === 0 && !this.#ended) return this.#close();
+    if (c === 0) return this.#pump0();
     while (this.#demand > 0 && !this.#ended && this.#proxy === null) {
       // Shared with other receiving endpoints: values only for receivers waiting there.
       const room = this.#home.shared ? this.waiting - this.out.length : this.#demand;
@@ -766,9 +767,8 @@ class HomeLink implements Side, Peer {
         for (let i = 0; i < n; i++) vs.push(buf.shift());
         continue;
       }
-      // A value can only come through a proxy, which needs a free slot.
-      if (ch.closed ? ch.held > 0 : ch.held >= c) return;
-      if (ch.closed) return this.#close();
+      // A value can only come through a proxy, which needs a free slot (closed, none comes).
+      if (ch.closed || ch.held >= c) return;
       // Parked without waking the home: it needs no news of its own receiver.
       const p = (this.#proxy = new Agent(this));
       this.#home.proxies++;
@@ -785,12 +785,7 @@ class HomeLink implements Side, Peer {
    * comes back then is back before it, so that one sender's values stay in order (CH6).
    */
   #pump0(): void {
-    const ch = this.#ch;
     const [buf, , sendq] = this.#home.queues;
-    // Closed and drained (nothing held: no value out, no credit whose value may come): the end
-    // goes to the endpoint, whether receivers wait there, found nothing (`tryRecv`, a select with
-    // a default) or never came, and the link ends.
-    if (ch.closed && ch.held === 0 && buf.length === 0 && !this.#ended) return this.#close();
     while (this.#demand > this.relays && !this.#ended) {
       if (buf.length > 0) {
         if (this.out.length > 0) return;

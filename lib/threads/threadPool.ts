@@ -159,9 +159,9 @@ class Thread {
   #used = 0;
   /** Mean task length in µs (exponentially weighted); -1 before the first. */
   #mean = -1;
-  /** How long (ms) the pool waits for one of its tasks to end before it starts one more anyway. */
+  /** Four times its mean task length, in ms: the pool waits at least this long (`STALL`). */
   get patience(): number {
-    return Math.max(STALL, this.#mean / 250);
+    return this.#mean / 250;
   }
   long = false;
   /** Left the pool (died, or terminated by it). */

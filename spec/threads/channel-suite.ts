@@ -37,7 +37,17 @@ import {
   type Side,
   sender,
 } from './model-actors.js';
-import { eachInOrder, faceOf, judge, orHang, type Program, pair, program, valuesOf } from './model-checks.js';
+import {
+  closing,
+  eachInOrder,
+  faceOf,
+  judge,
+  orHang,
+  type Program,
+  pair,
+  program,
+  valuesOf,
+} from './model-checks.js';
 import type { Death, Killable } from './workers/channel-handlers.js';
 import { QuotaError } from './workers/classes.js';
 
@@ -293,22 +303,15 @@ export function channelSuite(platform: ChannelPlatform): void {
           const sending = p.senders.map((s, i) =>
             s.at === 0 ? sender(ch, s.face, valuesOf(p, i), s.gives, draw, none, pending) : undefined,
           );
-          const close = async () => {
+          const closed = closing(p.closeAfter, draw, async () => {
             const message = p.error ? END : '';
             if (p.closer === 0) ch.close(message === '' ? undefined : new Error(message));
             else await closes[places.indexOf(p.closer)]!.send(message);
-          };
-          const early =
-            p.closeAfter === null
-              ? null
-              : (async () => {
-                  for (let k = 0; k < p.closeAfter!; k++) await pause(draw);
-                  await close();
-                })();
+          });
           const all = (async () => {
             const sent = (await Promise.all(sending)).filter((x) => x !== undefined);
             for (let j = 0; j < places.length; j++) sent.push(...(await reports.recv()).value!);
-            await (early ?? close());
+            await closed();
             for (const c of closes) c.close();
             const away = await Promise.all(tasks);
             const got = await Promise.all(here);
@@ -425,22 +428,14 @@ export function channelSuite(platform: ChannelPlatform): void {
           const sending = p.senders.map((s, i) =>
             s.at === 0 ? eitherSender(a, b, range(s.count, i * 1000), s.gives, draw) : Promise.resolve([]),
           );
-          const close = () => {
+          const closed = closing(p.closeAfter, draw, () => {
             a.close();
             b.close();
-          };
-          const early =
-            p.closeAfter === null
-              ? null
-              : (async () => {
-                  for (let k = 0; k < p.closeAfter!; k++) await pause(draw);
-                  close();
-                })();
+          });
           const all = (async () => {
             const sent = (await Promise.all(sending)).flat();
             if (task !== null) sent.push(...(await reports.recv()).value!);
-            if (early === null) close();
-            else await early;
+            await closed();
             const away = task === null ? [] : await task;
             const got = await Promise.all(here);
             let next = 0;

@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { inOrder } from './channel-helpers.js';
-import type { RecvFace, SendFace, Value } from './model-actors.js';
+import { pause, type RecvFace, type SendFace, type Value } from './model-actors.js';
 
 export interface Program {
   capacity: number;
@@ -103,6 +103,24 @@ export const pair: fc.Arbitrary<Pair> = fc.record({
   closeAfter,
   seed: fc.integer(),
 });
+
+/**
+ * The close of a program (`close`): at once after `after` pauses, racing with the sends, or, when
+ * `after` is null, when the function returned is called (once the sends settled). That function
+ * resolves once the close is done either way.
+ */
+export function closing(
+  after: number | null,
+  draw: (n: number) => number,
+  close: () => unknown,
+): () => Promise<unknown> {
+  if (after === null) return async () => close();
+  const early = (async () => {
+    for (let k = 0; k < after; k++) await pause(draw);
+    await close();
+  })();
+  return () => early;
+}
 
 /** What became of each of `ps` so far (for the report of a program that hangs). */
 export function outcomes(ps: Promise<unknown>[]): () => string[] {

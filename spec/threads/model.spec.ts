@@ -18,8 +18,9 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { rng } from '../helpers/async.js';
 import { heldIn } from './channel-helpers.js';
 import { endpoint } from './linked.js';
-import { bothReceiver, END, eitherSender, pause, receiver, type Side, sender } from './model-actors.js';
+import { bothReceiver, END, eitherSender, receiver, type Side, sender } from './model-actors.js';
 import {
+  closing,
   eachInOrder,
   faceOf,
   judge,
@@ -62,14 +63,10 @@ async function run(p: Program): Promise<void> {
   );
   const senders = outcomes(sending);
   const taking = outcomes(receiving);
-  const close = () => at(p.closer).close(p.error ? new Error(END) : undefined);
+  const closed = closing(p.closeAfter, draw, () => at(p.closer).close(p.error ? new Error(END) : undefined));
   const all = (async () => {
-    if (p.closeAfter !== null) {
-      for (let k = 0; k < p.closeAfter; k++) await pause(draw);
-      close();
-    }
     const sent = await Promise.all(sending);
-    if (p.closeAfter === null) close();
+    await closed();
     return { sent, got: await Promise.all(receiving) };
   })();
   const { sent, got } = await orHang(all, () => ({
@@ -107,16 +104,12 @@ async function runPair(p: Pair): Promise<void> {
     ),
   );
   const receiving = p.receivers.map((r) => bothReceiver(...side(r.at), r.gives, draw));
-  const close = () => {
+  const closed = closing(p.closeAfter, draw, () => {
     for (const ch of chs) ch.close();
-  };
+  });
   const all = (async () => {
-    if (p.closeAfter !== null) {
-      for (let k = 0; k < p.closeAfter; k++) await pause(draw);
-      close();
-    }
     const sent = (await Promise.all(sending)).flat();
-    if (p.closeAfter === null) close();
+    await closed();
     return { sent, got: await Promise.all(receiving) };
   })();
   const { sent, got } = await orHang(all);
