@@ -45,6 +45,7 @@ import {
   ID,
   JOIN,
   keep,
+  LEAVE,
   later,
   listen,
   type Msg,
@@ -717,6 +718,13 @@ class HomeLink implements Side, Peer {
         case JOIN:
           this.#join(m);
           break;
+        case LEAVE:
+          // Everything lent to it comes back, as when its thread ends, but exactly: it reported
+          // its takes before, and neither takes nor sends after.
+          this.#drop();
+          this.#port.close();
+          this.#home.wake();
+          return;
         case HI: {
           // Came home: the link is not used.
           if (m[1] === '') {
@@ -1107,6 +1115,11 @@ class HomeLink implements Side, Peer {
   lost(error?: unknown): number {
     // What it posted before it died is read first, where the host can (Node): nothing of it is lost.
     if (!this.sync()) return 0;
+    return this.#drop(error);
+  }
+
+  /** Takes back everything lent to the endpoint and ends the link (see `lost`). */
+  #drop(error?: unknown): number {
     const ch = this.#ch;
     const back = this.out.take();
     let credit = this.credit;

@@ -24,6 +24,10 @@
 //                    [HI, thread]            the first message of an endpoint that came through a
 //                                            third thread: the id of its own thread, or '' when
 //                                            it came home (the channel itself stands in its place)
+//                    [LEAVE]                 the program let the endpoint go: nothing more is taken
+//                                            or sent there (its takes were reported before), so
+//                                            everything lent to it is the home's again, and the
+//                                            link ends; the channel stays open
 //   home → endpoint  [PUSH, [v…], a]         values for its demand; a = 1 (capacity 0): a value
 //                                            sent ahead of a receiver there, which waits for one
 //                                            until the end of that thread's turn, then goes back
@@ -99,6 +103,7 @@ export const OFFER = 6;
 export const WITHDRAW = 7;
 export const JOIN = 8;
 export const HI = 9;
+export const LEAVE = 10;
 
 export type Msg = [kind: number, ...rest: any[]];
 

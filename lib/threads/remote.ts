@@ -8,6 +8,9 @@
 // they offer their value to the home, where it parks as a sender, and complete when the home says
 // a receiver took it (`done`); a cancelled offer is withdrawn there, and completes with the home's
 // answer: `withdrawn` (the caller gets its context's error) or `done` (it had happened first).
+// The program holds a face (`RemoteChannel`) of the endpoint (`Endpoint`), which its port holds:
+// when the face is collected, the endpoint leaves the channel once nothing is parked on it, so
+// that a channel nobody holds here any more is not kept by its link (Go collects it, closed or not).
 //
 // Invariants:
 // - sends leave in the order they complete (one FIFO batch), so one sender's values stay in order;
@@ -25,7 +28,9 @@
 // - an endpoint that crosses on to another thread opens a new link to the home: its port is
 //   posted home (JOIN) before the token leaves here; once this link is over, it answers for the
 //   home itself (closed and drained). This endpoint closes its port when the link is over and all
-//   was said (the home leaves its side open till then, so a JOIN still arrives).
+//   was said (the home leaves its side open till then, so a JOIN still arrives);
+// - an endpoint that left (LEAVE) takes and sends nothing more: what the home lent it, on its way
+//   or here, is the home's again, and the home ends the link as it reads LEAVE.
 
 import { Observable } from 'rxjs';
 import { ReceivePort } from '../channel/ReceivePort.js';
@@ -63,6 +68,7 @@ import {
   ID,
   JOIN,
   keep,
+  LEAVE,
   later,
   listen,
   log,
@@ -78,6 +84,7 @@ import {
   type Ring,
   SHARE,
   SHUT,
+  type Side,
   SPARE,
   type Spinner,
   soon,
@@ -100,7 +107,7 @@ class Offer extends Waiter {
   /** The withdrawal was asked. */
   withdrawing = false;
   constructor(
-    readonly ch: RemoteChannel<unknown>,
+    readonly ch: Endpoint<unknown>,
     readonly id: number,
     /** Settles the send: NONE when it happened, else its error. */
     readonly end: (error: unknown) => void,
@@ -168,46 +175,11 @@ export class Batches<T> {
 }
 
 /**
- * A channel whose home is another thread: what a `Channel` passed to `pool.go` (or returned by a
- * handler) becomes on the other side. It has every face of a channel, and `select` over it stays
- * atomic: it commits only on what the endpoint owns.
- *
- * - `trySend` succeeds only with a credit in hand (room of the home's buffer the home set aside for
- *   this endpoint; for an unbuffered channel, a receiver waiting at the home for this send), so it
- *   may say `false` while the home has room; a failed `trySend` asks for credits, so a later one
- *   may succeed.
- * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
- *   home has values; a failed `tryRecv` asks for values (buffered channels). Unbuffered, it takes
- *   only a value the home sent ahead here: a loop that only polls may never receive (it sees the
- *   close); wait instead.
- * - `length` is the number of values prefetched here, not the home's; `capacity` is the channel's.
- * - A send completes when its value holds room in the home's buffer (buffered), or once a receiver
- *   took it (unbuffered: the value waits at the home as a sender; a cancelled send completes with
- *   the home's answer, the context's error if it was withdrawn untaken, else normally, while a
- *   `send$` unsubscribed meanwhile may still be taken, an unsubscription cannot wait; a value that
- *   cannot be cloned fails its send with the host's `DataCloneError`; a `select` send case commits
- *   on a receiver the home set aside for it, or on the demand of an endpoint, this one included);
- *   a `close` here reaches the home after the values sent here before it.
- * - Unbuffered, a receive here takes a value whose sender at the home completes only once it was
- *   taken here (a plain send may come ahead of the receive that follows the last one taken here;
- *   untaken by the end of this thread's turn, it goes back to wait at the home).
- * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
- *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
- *
- * @example
- * ```ts
- * // a worker file: `jobs` and `out` are channels of the main thread
- * import { type ReceiveChannel, type SendChannel, serve } from 'gorx/worker';
- *
- * serve({
- *   double: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
- *     for await (const n of jobs) await out.send(2 * n);
- *     out.close();
- *   },
- * });
- * ```
+ * @internal The state and protocol of an endpoint: what its link's port (and this thread's
+ * registry) holds, while the `RemoteChannel` the program holds is a face of it. When the program
+ * lets that face go with nothing parked here, the endpoint leaves (see `orphan`).
  */
-export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
+export class Endpoint<T> implements Side {
   readonly capacity: number;
   queued = false;
   /** @internal Unbuffered: a value sent ahead waits here for a receiver until the end of the turn. */
@@ -247,6 +219,9 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   #ended = false;
   #error: unknown = NONE;
   #death: unknown = undefined;
+  /** Its face was collected (`orphan`), and it left the channel (`#leave`). */
+  #orphan = false;
+  #left = false;
   /** The port is closed (the link is over and everything was said). */
   #closed = false;
   /** The other side closed the port: nothing more can be read from it. */
@@ -280,7 +255,6 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal `token` came through a third thread when `a` is set: the home hears this thread's id first. */
   constructor(token: ChannelToken) {
-    super();
     this.capacity = token.c;
     this.turn = token.c === 0;
     this.#port = token.p;
@@ -323,11 +297,6 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     return { gorx: 'chan', c: this.capacity, p: port2, k: key, h: this.far, i: this.#home, a: 1, o };
   }
 
-  /** @internal The cross-copy brand (internal/brand.ts). */
-  get [SEND_PORT](): number {
-    return PROTOCOL;
-  }
-
   /** Values prefetched here (not the home's buffer). */
   get length(): number {
     return this.#pre.length;
@@ -368,7 +337,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** Capacity 0: offers `value` to the home; `end` settles the send. */
   #offer(value: T, token: Token | null, end: (error: unknown) => void): Offer {
-    const o = new Offer(this as RemoteChannel<unknown>, ++this.#ids, end, token);
+    const o = new Offer(this as Endpoint<unknown>, ++this.#ids, end, token);
     this.#offers.set(o.id, o);
     this.#send([OFFER, o.id, value]);
     if (token !== null) (token.done as RecvCore<never>).parkRecv(o);
@@ -384,9 +353,38 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** Keeps this thread alive while an operation here waits for the home (Node). */
   #keep(): void {
-    const yes =
-      !this.#closed && (this.#recvq.head !== null || this.#sendq.head !== null || this.#offers.size > 0);
+    const yes = !this.#closed && this.#parked();
     if (yes !== this.#kept) keep(this.#port, (this.#kept = yes));
+  }
+
+  #parked(): boolean {
+    return this.#recvq.head !== null || this.#sendq.head !== null || this.#offers.size > 0;
+  }
+
+  /**
+   * @internal The program let go of this endpoint's face (its `RemoteChannel` was collected): the
+   * endpoint leaves the channel at the end of a turn in which nothing is parked here (an operation
+   * parked here keeps it).
+   */
+  orphan(): void {
+    this.#orphan = true;
+    later(this);
+  }
+
+  /**
+   * Leaves the channel, which stays open: after the report of what was taken here, LEAVE tells the
+   * home that nothing more is taken or sent here, so that everything lent to this endpoint (credits,
+   * values prefetched or on their way) is the home's again, exactly, and the link ends.
+   */
+  #leave(): void {
+    if (this.#left || this.gone || this.#parked()) return;
+    this.#starving = false;
+    this.#report();
+    this.#send([LEAVE]);
+    this.#left = true;
+    this.#pre.skip(this.#pre.length);
+    this.#credit = 0;
+    this.#asked = this.#want = 0;
   }
 
   /** Settles offer `id` (if it is still unsettled): NONE when it happened, else with `error`. */
@@ -396,11 +394,6 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.#offers.delete(id);
     withdraw(o);
     o.end(error);
-  }
-
-  /** Sends only with a credit in hand (see the class notes). @throws ClosedChannelError if closed. */
-  trySend(value: T): boolean {
-    return this.offerNow(value);
   }
 
   /**
@@ -419,14 +412,14 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
 
   /** @internal The link is over: the home thread died, or said closed and drained after its last credits. */
   get gone(): boolean {
-    return this.#death !== undefined || (this.#ended && this.#shut);
+    return this.#death !== undefined || this.#left || (this.#ended && this.#shut);
   }
 
   /** @internal */
   sync(): boolean {
     if (this.#death === undefined && !this.#closed && !this.#cut)
       drain(this.#port, (batch) => this.#receive(batch));
-    return this.#death === undefined && !this.#closed;
+    return this.#death === undefined && !this.#closed && !this.#left;
   }
 
   #send(m: Msg): void {
@@ -460,6 +453,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
   }
 
   #flush(early: boolean): void {
+    if (this.#orphan && !early) this.#leave();
     this.#keep();
     // A value sent ahead that no receiver took in its turn goes back (see PUSH).
     if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
@@ -622,6 +616,7 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (q === null) return;
     q.unlink(w);
     this.#keep();
+    if (this.#orphan) later(this);
     if (this.#shut && q === this.#sendq) return;
     if (q === this.#recvq) {
       if (this.capacity === 0) {
@@ -685,7 +680,8 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     this.seen++;
     // The home has this link.
     this.origin = undefined;
-    if (this.#death !== undefined) return;
+    // After LEAVE, what the home lent is its own again.
+    if (this.#death !== undefined || this.#left) return;
     decode(this, batch);
     for (const m of batch) {
       switch (m[0]) {
@@ -778,8 +774,9 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
           break;
       }
     }
-    // The link is over: its port closes at the end of the turn, once everything was said.
-    if (this.gone) later(this);
+    // The link is over: its port closes at the end of the turn, once everything was said. Let go,
+    // the endpoint may leave once what it heard settled what was parked here.
+    if (this.gone || this.#orphan) later(this);
     this.#keep();
   }
 
@@ -827,5 +824,143 @@ export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
     if (this.#pre.length === 0) this.#endReceivers();
     this.#port.close();
     return uncertain;
+  }
+}
+
+/** Endpoints whose face the program let go leave their channel (see `Endpoint.orphan`). */
+const faces =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<Endpoint<unknown>>((e) => e.orphan())
+    : undefined;
+
+/**
+ * A channel whose home is another thread: what a `Channel` passed to `pool.go` (or returned by a
+ * handler) becomes on the other side. It has every face of a channel, and `select` over it stays
+ * atomic: it commits only on what the endpoint owns.
+ *
+ * - `trySend` succeeds only with a credit in hand (room of the home's buffer the home set aside for
+ *   this endpoint; for an unbuffered channel, a receiver waiting at the home for this send), so it
+ *   may say `false` while the home has room; a failed `trySend` asks for credits, so a later one
+ *   may succeed.
+ * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
+ *   home has values; a failed `tryRecv` asks for values (buffered channels). Unbuffered, it takes
+ *   only a value the home sent ahead here: a loop that only polls may never receive (it sees the
+ *   close); wait instead.
+ * - `length` is the number of values prefetched here, not the home's; `capacity` is the channel's.
+ * - A send completes when its value holds room in the home's buffer (buffered), or once a receiver
+ *   took it (unbuffered: the value waits at the home as a sender; a cancelled send completes with
+ *   the home's answer, the context's error if it was withdrawn untaken, else normally, while a
+ *   `send$` unsubscribed meanwhile may still be taken, an unsubscription cannot wait; a value that
+ *   cannot be cloned fails its send with the host's `DataCloneError`; a `select` send case commits
+ *   on a receiver the home set aside for it, or on the demand of an endpoint, this one included);
+ *   a `close` here reaches the home after the values sent here before it.
+ * - Unbuffered, a receive here takes a value whose sender at the home completes only once it was
+ *   taken here (a plain send may come ahead of the receive that follows the last one taken here;
+ *   untaken by the end of this thread's turn, it goes back to wait at the home).
+ * - When the home's thread dies, operations parked here fail with its `WorkerExitError`; receives
+ *   end with that error after the prefetched values; sends fail with `ClosedChannelError`.
+ *
+ * @example
+ * ```ts
+ * // a worker file: `jobs` and `out` are channels of the main thread
+ * import { type ReceiveChannel, type SendChannel, serve } from 'gorx/worker';
+ *
+ * serve({
+ *   double: async (jobs: ReceiveChannel<number>, out: SendChannel<number>) => {
+ *     for await (const n of jobs) await out.send(2 * n);
+ *     out.close();
+ *   },
+ * });
+ * ```
+ */
+export class RemoteChannel<T> extends ReceivePort<T> implements SendChannel<T> {
+  readonly capacity: number;
+  /** @internal Its endpoint: what its link holds (the program holds this face of it). */
+  readonly link: Endpoint<T>;
+
+  /** @internal `token` came through a third thread when `a` is set: the home hears this thread's id first. */
+  constructor(token: ChannelToken) {
+    super();
+    const e = (this.link = new Endpoint<T>(token));
+    this.capacity = e.capacity;
+    faces?.register(this, e as Endpoint<unknown>);
+  }
+
+  /** Values prefetched here (not the home's buffer). */
+  get length(): number {
+    return this.link.length;
+  }
+
+  /** @internal */
+  get closed(): boolean {
+    return this.link.closed;
+  }
+
+  /** @internal The cross-copy brand (internal/brand.ts). */
+  get [SEND_PORT](): number {
+    return PROTOCOL;
+  }
+
+  /** Sends `value`; see the class notes for when a send completes. Go: `ch <- v`. */
+  send(value: T, cancel?: Cancel): Promise<void> {
+    return this.link.send(value, cancel);
+  }
+
+  /** Sends on subscription; emits once sent, then completes. Go: `ch <- v`. */
+  send$(value: T): Observable<void> {
+    return this.link.send$(value);
+  }
+
+  /** Sends only with a credit in hand (see the class notes). @throws ClosedChannelError if closed. */
+  trySend(value: T): boolean {
+    return this.link.offerNow(value);
+  }
+
+  /**
+   * Closes the channel, after the values sent here: Go's `close(ch)`. Senders parked here fail.
+   * @throws ClosedChannelError if this endpoint knows the channel is closed.
+   */
+  close(error?: unknown): void {
+    this.link.close(error);
+  }
+
+  /** @internal Crosses on to another thread (see `Endpoint.again`). */
+  again(moves: Transferable[]): ChannelToken {
+    return this.link.again(moves);
+  }
+
+  /** @internal */
+  readyRecv(): boolean {
+    return this.link.readyRecv();
+  }
+
+  /** @internal */
+  takeNow(): T | BLOCKED | CLOSED {
+    return this.link.takeNow();
+  }
+
+  /** @internal */
+  parkRecv(w: Waiter): void {
+    this.link.parkRecv(w);
+  }
+
+  /** @internal */
+  readySend(): boolean {
+    return this.link.readySend();
+  }
+
+  /** @internal */
+  offerNow(value: T): boolean {
+    return this.link.offerNow(value);
+  }
+
+  /** @internal */
+  parkSend(w: Waiter): void {
+    this.link.parkSend(w);
+  }
+
+  /** @internal */
+  withdraw(w: Waiter): void {
+    this.link.withdraw(w);
   }
 }

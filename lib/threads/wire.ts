@@ -176,7 +176,7 @@ export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown
     const own = cameHome(value);
     if (own !== undefined) return own;
     const remote = new RemoteChannel(value);
-    peers?.push(remote);
+    peers?.push(remote.link);
     return remote;
   }
   if (depth === 0 || !container(value)) return value;

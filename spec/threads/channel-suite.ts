@@ -966,6 +966,89 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(await task).toBe(4500);
     });
 
+    it(`a channel that crossed and is never closed (Go collects it): once the ${thread} lets its endpoint go, the link ends and everything lent there comes back; the channel stays open`, async () => {
+      const { pool: one } = single();
+      const plain = (ch: Channel<number>) => (ch as Channel<unknown>).crossing === null;
+      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
+      const task = one.go<number>('answerOpen', [reqs]);
+      const replies = [0, 1, 4].map((c) => new Channel<number>(c));
+      // The last one may stay in the frame of the loop that waits for the next request there.
+      for (const [n, reply] of [...replies, new Channel<number>()].entries()) {
+        await reqs.send({ n, reply });
+        expect(await reply.recv()).toEqual({ value: 2 * n, ok: true });
+      }
+      // A window prefetched there (one value of it taken), and credits there (one used).
+      const lent = new Channel<number>(8);
+      for (let i = 0; i < 8; i++) lent.trySend(i);
+      expect(await one.go('recvOne', [lent])).toEqual({ value: 0, ok: true });
+      const room = new Channel<number>(4);
+      await one.go('sendOne', [room, 9]);
+      const all = [...replies, lent, room];
+      const until = performance.now() + 5000;
+      while (!all.every(plain) && performance.now() < until) await one.go('gcHere', []);
+      expect(all.map(plain)).toEqual(all.map(() => true));
+      const rest: number[] = [];
+      for (let r = lent.tryRecv(); r?.ok; r = lent.tryRecv()) rest.push(r.value!);
+      expect(rest).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(room.length).toBe(1);
+      for (let i = 0; i < 3; i++) expect(room.trySend(i)).toBe(true);
+      expect(room.trySend(-1)).toBe(false);
+      // Open: it crosses again.
+      await reqs.send({ n: 5, reply: replies[1]! });
+      expect(await replies[1]!.recv()).toEqual({ value: 10, ok: true });
+      reqs.close();
+      expect(await task).toBe(5);
+    });
+
+    it(`endpoints here of channels made in the ${thread}, never closed: once this thread lets them go, the ${thread}'s channels are plain ones again, with the values lent here back`, async () => {
+      const { pool: one } = single();
+      const gc = collector();
+      const capacities = [0, 1, 4];
+      // Used and let go in a frame of their own.
+      await (async () => {
+        for (const c of capacities) {
+          const ep = await one.go<RemoteChannel<number>>('keepFull', [`lent${c}`, c]);
+          if (c > 0) expect(await ep.recv()).toEqual({ value: 0, ok: true });
+        }
+      })();
+      const state = () =>
+        Promise.all(
+          capacities.map((c) => one.go<{ plain: boolean; length: number }>('keptState', [`lent${c}`])),
+        );
+      const until = performance.now() + 5000;
+      while (!(await state()).every((s) => s.plain) && performance.now() < until) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(await state()).toEqual(capacities.map((c) => ({ plain: true, length: Math.max(0, c - 1) })));
+      for (const c of capacities) expect(await one.go('takeKept', [`lent${c}`])).toEqual(range(c).slice(1));
+    });
+
+    it(`a task that runs on answering requests, each with a reply channel made here that it never closes: the links of the replies end as the ${thread} lets them go (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
+      const { pool: one } = single();
+      const gc = collector();
+      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
+      const task = one.go<number>('answerOpen', [reqs]);
+      const ask = async (n: number) => {
+        const reply = new Channel<number>(n % 2);
+        await reqs.send({ n, reply });
+        expect((await reply.recv()).value).toBe(2 * n);
+      };
+      for (let i = 0; i < 500; i++) await ask(i);
+      await one.go('gcHere', []);
+      gc();
+      const before = heapUsed();
+      for (let i = 0; i < 4000; i++) {
+        await ask(i);
+        if (i % 500 === 499) await one.go('gcHere', []);
+      }
+      await flush(2);
+      gc();
+      expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
+      reqs.close();
+      expect(await task).toBe(4500);
+    });
+
     it(`a channel of channels (Go's chan chan T), and channels inside an argument`, async () => {
       const chans = new Channel<Channel<number>>(1);
       const task = pool.go<number>('fill', [chans]);

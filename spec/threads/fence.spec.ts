@@ -32,9 +32,9 @@ describe('fences of endpoints that crossed on', () => {
   it('MM1 a fence naming a link whose JOIN has not arrived waits for it, then for what the link carried', async () => {
     const { ch, second } = handedOn<number>(0);
     const sent = second.send(7);
-    second.flush();
+    second.link.flush();
     // The task's end, fenced behind the send, comes from a thread whose links are not listed here.
-    const f = fence(new Map<string, Peer>([[second.key, second]]));
+    const f = fence(new Map<string, Peer>([[second.link.key, second.link]]));
     let seen: { ok: boolean; value?: number } | undefined;
     gate(new Map() as Registry)(f, () => {
       seen = ch.tryRecv();
@@ -51,11 +51,11 @@ describe('fences of endpoints that crossed on', () => {
     const moves: Transferable[] = [];
     const third = new RemoteChannel<number>(second.again(moves));
     void third.send(8);
-    third.flush();
-    const f = fence(new Map<string, Peer>([[third.key, third]]))!;
+    third.link.flush();
+    const f = fence(new Map<string, Peer>([[third.link.key, third.link]]))!;
     // The links of both JOINs, oldest first, then the third endpoint's own.
     expect(f.filter((_, i) => i % 2 === 0)).toHaveLength(3);
-    expect(f.at(-2)).toBe(third.key);
+    expect(f.at(-2)).toBe(third.link.key);
     let seen: { ok: boolean; value?: number } | undefined;
     gate(new Map() as Registry)(f, () => {
       seen = ch.tryRecv();
@@ -71,9 +71,9 @@ describe('fences of endpoints that crossed on', () => {
     expect(second.trySend(1)).toBe(false); // asks for credits
     await flush();
     expect(second.trySend(1)).toBe(true);
-    second.flush();
-    const f = fence(new Map<string, Peer>([[second.key, second]]));
-    expect(f).toEqual([second.key, second.sent]);
+    second.link.flush();
+    const f = fence(new Map<string, Peer>([[second.link.key, second.link]]));
+    expect(f).toEqual([second.link.key, second.link.sent]);
     await flush();
     expect(ch.tryRecv()).toEqual({ ok: true, value: 1 });
   });

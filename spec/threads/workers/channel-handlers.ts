@@ -437,6 +437,45 @@ export function channelHandlers(
       }
       return count;
     },
+    /** As `answer`, but leaves each reply channel open (as Go code usually does): this thread lets it go. */
+    answerOpen: async (reqs: ReceiveChannel<{ n: number; reply: SendChannel<number> }>) => {
+      let count = 0;
+      for await (const { n, reply } of reqs) {
+        await reply.send(2 * n);
+        count++;
+      }
+      return count;
+    },
+    /** Sends `value` once on `ch`, and lets it go. */
+    sendOne: (ch: SendChannel<number>, value: number) => ch.send(value),
+    /** Collects this thread's garbage, and lets the finalizers that follow run. */
+    gcHere: async () => {
+      const gc = collector();
+      for (let i = 0; i < 2; i++) {
+        gc();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    },
+    /** A channel made here and kept under `key`, full: 0 … capacity-1. */
+    keepFull: (key: string, capacity: number) => {
+      const ch = new Channel<number>(capacity);
+      for (let i = 0; i < capacity; i++) ch.trySend(i);
+      kept.set(key, ch);
+      return ch;
+    },
+    /** Whether the channel kept under `key` is a plain one again (no endpoint left), and what it holds. */
+    keptState: (key: string) => {
+      const ch = kept.get(key)!;
+      return { plain: ch.crossing === null, length: ch.length };
+    },
+    /** Takes what the channel kept under `key` holds now, and forgets it. */
+    takeKept: (key: string) => {
+      const ch = kept.get(key)!;
+      kept.delete(key);
+      const got: number[] = [];
+      for (let r = ch.tryRecv(); r?.ok; r = ch.tryRecv()) got.push(r.value!);
+      return got;
+    },
     /**
      * Asks `n` questions on `reqs`, each with a reply channel made here (buffered or not, in turn),
      * and returns the answers.
