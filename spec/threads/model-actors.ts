@@ -312,3 +312,61 @@ export async function bothReceiver(
   }
   return got;
 }
+
+const SEND_FACES: SendFace[] = ['promise', 'try', 'send$', 'select'];
+const RECV_FACES: RecvFace[] = ['promise', 'recv$', 'select', 'try'];
+
+/**
+ * A visit: an endpoint that sends `values` (or, with `sends` false, receives up to `values.length`
+ * values), each through a face `draw` picks, giving up now and then, then stops and is let go
+ * (`leave`). Resolves with what it sent, may have sent (see `sender`), and received. It stops
+ * early at the close, or when a send fails on the closed channel.
+ */
+export async function visitor(
+  ch: Side,
+  sends: boolean,
+  values: Value[],
+  draw: (n: number) => number,
+  check: () => void,
+  pending: Pending,
+  leave: () => void,
+): Promise<{ sent: number[]; maybe: number[]; got: number[] }> {
+  const out = { sent: [] as number[], maybe: [] as number[], got: [] as number[] };
+  try {
+    for (const v of values) {
+      await pause(draw);
+      const [ctx, cancel] = giveUp(draw);
+      try {
+        if (sends) {
+          const face = SEND_FACES[draw(SEND_FACES.length)]!;
+          pending.sends++;
+          try {
+            if (await sendOne(ch, face, v as number, ctx)) out.sent.push(numberOf(v));
+            else {
+              pending.gaveUp++;
+              if (face === 'send$' && ch.capacity === 0) out.maybe.push(numberOf(v));
+            }
+          } finally {
+            pending.sends--;
+          }
+        } else {
+          // Unbuffered, a poll may never receive (see `faceOf`).
+          const face = RECV_FACES[draw(ch.capacity === 0 ? 3 : RECV_FACES.length)]!;
+          const r = await receive(ch, face, ctx);
+          if (r?.ok === false) break;
+          if (r === null) pending.gaveUp++;
+          else out.got.push(numberOf(r.value));
+        }
+        check();
+      } catch (e) {
+        if (e instanceof ClosedChannelError || isEnd(e)) break;
+        throw e;
+      } finally {
+        cancel();
+      }
+    }
+  } finally {
+    leave();
+  }
+  return out;
+}
