@@ -18,8 +18,8 @@
 // - parked senders are served in FIFO order before any new send uses a credit;
 // - `asked` values were asked of the home and not received; with capacity c > 0 the endpoint keeps
 //   prefetched + asked at c while it receives (each value taken is asked again);
-// - takes are reported once per turn, or at once when half the window was taken, so the home
-//   refills while the rest is taken here; whether receivers here find nothing is said again
+// - takes are reported once per turn, or at once when a share of the window was taken (a half, or
+//   a quarter on Node: `host.early`), so the home refills while the rest is taken here; whether receivers here find nothing is said again
 //   only when it changes (`told`);
 // - once the home said the channel is closed and drained (`ended`), receives end after the
 //   prefetched values, with the close error if there was one;
@@ -511,10 +511,10 @@ export class Endpoint<T> implements Side {
   }
 
   /**
-   * A value was taken here; with a buffer it is asked again, to keep the window full. Once half
-   * the window was taken, the home hears of it at once rather than at the end of the turn, so
-   * that it refills while the rest is taken here (a window that waits for the turn to end runs
-   * half empty).
+   * A value was taken here; with a buffer it is asked again, to keep the window full. Once a share
+   * of the window was taken (`host.early`), the home hears of it at once rather than at the end of
+   * the turn, so that it refills while the rest is taken here (a window that waits for the turn to
+   * end runs half empty).
    */
   #taken(): void {
     const took = ++this.#took;
@@ -526,7 +526,7 @@ export class Endpoint<T> implements Side {
     }
     // Only a report of takes leaves early: anything else queued keeps its place in the turn's batch.
     // Not once shared, where values are asked only for receivers that wait: nothing to refill.
-    if (!this.#shared && took >= (this.capacity >> 1 || 1) && this.#q.length === 0) this.flush(true);
+    if (!this.#shared && took >= (this.capacity >> host.early || 1) && this.#q.length === 0) this.flush(true);
     else later(this);
   }
 

@@ -53,13 +53,13 @@ describe('an endpoint the program lets go leaves its channel', () => {
     });
     // Only the receive holds the face, in a frame of its own.
     const got = (() => {
-      const ep = new RemoteChannel<number>({ gorx: 'chan', c: 4, p: port2, k: 'k', h: 'h', i: 0 });
+      const ep = new RemoteChannel<number>({ gorx: 'chan', c: 8, p: port2, k: 'k', h: 'h', i: 0 });
       faces.register(ep, 0);
       return ep.recv();
     })();
     expect(await collecting(() => collected)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(home.batches).toEqual([[[TAKE, 0, 4, 1, ...takes]]]);
+    expect(home.batches).toEqual([[[TAKE, 0, 8, 1, ...takes]]]);
     home.post([PUSH, [0, 1]]);
     expect(await got).toEqual({ value: 0, ok: true });
     await flush();
