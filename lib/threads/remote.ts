@@ -19,7 +19,8 @@
 // - `asked` values were asked of the home and not received; with capacity c > 0 the endpoint keeps
 //   prefetched + asked at c while it receives (each value taken is asked again);
 // - takes are reported once per turn, or at once when a share of the window was taken (a half, or
-//   a quarter on Node: `host.early`), so the home refills while the rest is taken here; whether receivers here find nothing is said again
+//   a quarter on Node where the thread does not spin: `host.early`), so the home refills while the
+//   rest is taken here; whether receivers here find nothing is said again
 //   only when it changes (`told`);
 // - once the home said the channel is closed and drained (`ended`), receives end after the
 //   prefetched values, with the close error if there was one;
@@ -526,7 +527,12 @@ export class Endpoint<T> implements Side {
     }
     // Only a report of takes leaves early: anything else queued keeps its place in the turn's batch.
     // Not once shared, where values are asked only for receivers that wait: nothing to refill.
-    if (!this.#shared && took >= (this.capacity >> host.early || 1) && this.#q.length === 0) this.flush(true);
+    if (
+      !this.#shared &&
+      took >= (this.capacity >> (host.spin > 0 ? 1 : host.early) || 1) &&
+      this.#q.length === 0
+    )
+      this.flush(true);
     else later(this);
   }
 
