@@ -67,6 +67,8 @@
 //
 // Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
 // new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
+// A PUSH or VALS whose values hold objects goes as [kind, [v…], a, 1] (`encode`): only those are
+// searched for channels on arrival (`decode`).
 // A buffered channel's sending endpoint writes its numbers to its ring (its log) as each send
 // completes, and counts the other sends there: should its thread die before its turn's batch
 // left, the home reads back what completed (`unposted`).
@@ -651,7 +653,8 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
         : undefined;
     if (e === undefined && out !== undefined && carriesObject(m)) {
       const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
-      if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), ...m.slice(2)];
+      // Marked (4th) as holding objects: only such a batch has anything for `decode` to turn back.
+      if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), m[2] === 1 ? 1 : 0, 1];
       else if (m[0] === OFFER) e = [OFFER, m[1], enc(m[2])];
       else list.push(m[1] as MessagePort);
     }
@@ -669,12 +672,13 @@ export function decode(link: Peer, batch: Msg[]): void {
   let peers: Peer[] | undefined;
   for (const m of batch) {
     if (m[0] === PUSH) {
-      // Numbers only: nothing in them to turn back.
+      // Numbers only (read from the ring), or no object among them (not marked): nothing in them
+      // to turn back.
       if (typeof m[1] === 'number') {
         fromRing(link, m);
         continue;
       }
-      if (into === undefined) continue;
+      if (m[3] !== 1 || into === undefined) continue;
       peers ??= [];
       const vs = m[1] as unknown[];
       for (let j = 0; j < vs.length; j++) {
