@@ -1146,6 +1146,25 @@ export function channelSuite(platform: ChannelPlatform): void {
       }
     });
 
+    it(`an endpoint that crossed on to a third ${thread} and is let go there and on the way: the channel is a plain one again, with what it lent back, in order`, async () => {
+      const a = single();
+      const b = single();
+      const ch = new Channel<number>(8);
+      for (let i = 0; i < 8; i++) ch.trySend(i);
+      await (async () => {
+        const inbox = await b.pool.go<RemoteChannel<{ back: Channel<number> }>>('inbox', ['via']);
+        const took = b.pool.go<number[]>('takeVia', ['via', 3]);
+        await a.pool.go('resend', [ch, inbox]);
+        expect(await took).toEqual([0, 1, 2]);
+      })();
+      const until = performance.now() + 5000;
+      while ((ch as Channel<unknown>).crossing !== null && performance.now() < until) {
+        await Promise.all([a.pool.go('gcHere', []), b.pool.go('gcHere', [])]);
+      }
+      expect((ch as Channel<unknown>).crossing).toBe(null);
+      expect(range(5).map(() => ch.tryRecv()?.value)).toEqual([3, 4, 5, 6, 7]);
+    });
+
     it(`R2 the home ${thread} of a channel dies just as its endpoint leaves for another ${thread}: that task ends with WorkerExitError either way`, async () => {
       for (let round = 0; round < 3; round++) {
         const a = single();

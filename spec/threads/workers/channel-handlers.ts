@@ -529,6 +529,18 @@ export function channelHandlers(
       const { back } = (await inbox.recv()).value!;
       for (let i = 0; i < n; i++) if (!back.trySend(i)) await back.send(i);
     },
+    /**
+     * Receives a channel (inside `{ back }`) on the inbox kept under `key`, takes `k` values from
+     * it, and lets it go open; returns the values.
+     */
+    takeVia: async (key: string, k: number) => {
+      const inbox = kept.get(key)! as unknown as Channel<{ back: ReceiveChannel<number> }>;
+      kept.delete(key);
+      const { back } = (await inbox.recv()).value!;
+      const got: number[] = [];
+      for (let i = 0; i < k; i++) got.push((await back.recv()).value!);
+      return got;
+    },
     /** Returns its argument (an endpoint here goes on as a result). */
     itself: (value: unknown) => value,
     /** Receives `{ back }` from `via`, then everything from `back`; returns the values in order. */
