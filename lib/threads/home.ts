@@ -362,10 +362,13 @@ class Home implements Side {
     for (const l of this.links) l.keep(yes);
   }
 
-  /** `blocked`: a sender or receiver here parked (it waits for another thread). */
+  /**
+   * `blocked`: a sender or receiver here parked (it waits for another thread): what the home has to
+   * say leaves in a microtask, with whatever else this turn queued so far, rather than at its end.
+   */
   wake(blocked = false): void {
     if (this.#busy) this.#again = true;
-    else if (blocked && this.ch.capacity > 0) soon(this);
+    else if (blocked) soon(this);
     else later(this);
   }
 
