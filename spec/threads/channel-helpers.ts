@@ -32,6 +32,20 @@ export function gather<T>(ch: Channel<T> | RemoteChannel<T>, check?: () => void)
 }
 
 /** from, from + 1, …, from + n - 1. */
+/**
+ * Whether `done()` holds within `ms`, asked again after each `step()` (a short pause by default;
+ * a collection of garbage where what it waits for follows one).
+ */
+export async function eventually(
+  done: () => boolean | Promise<boolean>,
+  step: () => PromiseLike<unknown> = () => new Promise((resolve) => setTimeout(resolve, 5)),
+  ms = 5000,
+): Promise<boolean> {
+  const until = performance.now() + ms;
+  while (!(await done()) && performance.now() < until) await step();
+  return done();
+}
+
 export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
 /** Whether `xs` only grows (numbers received in the order one sender sent them). */

@@ -26,7 +26,17 @@ import { host } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
-import { gather, heldIn, inOrder, produce, racedRecvs, racedSends, range, work } from './channel-helpers.js';
+import {
+  eventually,
+  gather,
+  heldIn,
+  inOrder,
+  produce,
+  racedRecvs,
+  racedSends,
+  range,
+  work,
+} from './channel-helpers.js';
 import {
   bothReceiver,
   END,
@@ -910,12 +920,7 @@ export function channelSuite(platform: ChannelPlatform): void {
 
     it(`a channel that crossed is a plain one again once closed and drained, whichever way its values went: its links end, also while the task that holds the other side runs on`, async () => {
       // Within a few round trips (a sender there gives its credits back once it hears of the close).
-      const within = async (done: () => boolean) => {
-        const until = performance.now() + 2000;
-        while (!done() && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 5));
-        return done();
-      };
-      const plain = (ch: Channel<unknown>) => within(() => ch.crossing === null);
+      const plain = (ch: Channel<unknown>) => eventually(() => ch.crossing === null);
       // Reply channels the thread only sends on and closes.
       const reqs = new Channel<{ n: number; reply: Channel<number> }>();
       const task = pool.go<number>('answer', [reqs]);
@@ -928,7 +933,7 @@ export function channelSuite(platform: ChannelPlatform): void {
         // Closed with values left, drained later here.
         const late = new Channel<number>(capacity + 1);
         await reqs.send({ n: 7, reply: late });
-        await within(() => late.closed);
+        await eventually(() => late.closed);
         expect(await late.recv()).toEqual({ value: 14, ok: true });
         expect(await plain(late as Channel<unknown>)).toBe(true);
       }
@@ -945,32 +950,11 @@ export function channelSuite(platform: ChannelPlatform): void {
       await task;
     });
 
-    it(`a task that runs on answering requests, each with a reply channel made here that it closes: the links of the replies end as they go (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
-      const gc = collector();
-      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
-      const task = pool.go<number>('answer', [reqs]);
-      const ask = async (n: number) => {
-        const reply = new Channel<number>(n % 2);
-        await reqs.send({ n, reply });
-        expect((await reply.recv()).value).toBe(2 * n);
-        expect((await reply.recv()).ok).toBe(false);
-      };
-      for (let i = 0; i < 500; i++) await ask(i);
-      gc();
-      const before = heapUsed();
-      for (let i = 0; i < 4000; i++) await ask(i);
-      await flush(2);
-      gc();
-      expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
-      reqs.close();
-      expect(await task).toBe(4500);
-    });
-
     it(`a channel that crossed and is never closed (Go collects it): once the ${thread} lets its endpoint go, the link ends and everything lent there comes back; the channel stays open`, async () => {
       const { pool: one } = single();
       const plain = (ch: Channel<number>) => (ch as Channel<unknown>).crossing === null;
       const reqs = new Channel<{ n: number; reply: Channel<number> }>();
-      const task = one.go<number>('answerOpen', [reqs]);
+      const task = one.go<number>('answer', [reqs, false]);
       const replies = [0, 1, 4].map((c) => new Channel<number>(c));
       // The last one may stay in the frame of the loop that waits for the next request there.
       for (const [n, reply] of [...replies, new Channel<number>()].entries()) {
@@ -984,8 +968,10 @@ export function channelSuite(platform: ChannelPlatform): void {
       const room = new Channel<number>(4);
       await one.go('sendOne', [room, 9]);
       const all = [...replies, lent, room];
-      const until = performance.now() + 5000;
-      while (!all.every(plain) && performance.now() < until) await one.go('gcHere', []);
+      await eventually(
+        () => all.every(plain),
+        () => one.go('gcHere', []),
+      );
       expect(all.map(plain)).toEqual(all.map(() => true));
       const rest: number[] = [];
       for (let r = lent.tryRecv(); r?.ok; r = lent.tryRecv()) rest.push(r.value!);
@@ -1015,39 +1001,46 @@ export function channelSuite(platform: ChannelPlatform): void {
         Promise.all(
           capacities.map((c) => one.go<{ plain: boolean; length: number }>('keptState', [`lent${c}`])),
         );
-      const until = performance.now() + 5000;
-      while (!(await state()).every((s) => s.plain) && performance.now() < until) {
-        gc();
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await eventually(
+        async () => (await state()).every((s) => s.plain),
+        async () => {
+          gc();
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+      );
       expect(await state()).toEqual(capacities.map((c) => ({ plain: true, length: Math.max(0, c - 1) })));
       for (const c of capacities) expect(await one.go('takeKept', [`lent${c}`])).toEqual(range(c).slice(1));
     });
 
-    it(`a task that runs on answering requests, each with a reply channel made here that it never closes: the links of the replies end as the ${thread} lets them go (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
-      const { pool: one } = single();
-      const gc = collector();
-      const reqs = new Channel<{ n: number; reply: Channel<number> }>();
-      const task = one.go<number>('answerOpen', [reqs]);
-      const ask = async (n: number) => {
-        const reply = new Channel<number>(n % 2);
-        await reqs.send({ n, reply });
-        expect((await reply.recv()).value).toBe(2 * n);
-      };
-      for (let i = 0; i < 500; i++) await ask(i);
-      await one.go('gcHere', []);
-      gc();
-      const before = heapUsed();
-      for (let i = 0; i < 4000; i++) {
-        await ask(i);
-        if (i % 500 === 499) await one.go('gcHere', []);
-      }
-      await flush(2);
-      gc();
-      expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
-      reqs.close();
-      expect(await task).toBe(4500);
-    });
+    for (const closes of [true, false]) {
+      it(`a task that runs on answering requests, each with a reply channel made here that it ${closes ? 'closes: the links of the replies end as they go' : `never closes: the links of the replies end as the ${thread} lets them go`} (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
+        const { pool: one } = single();
+        const gc = collector();
+        const reqs = new Channel<{ n: number; reply: Channel<number> }>();
+        const task = one.go<number>('answer', [reqs, closes]);
+        const ask = async (n: number) => {
+          const reply = new Channel<number>(n % 2);
+          await reqs.send({ n, reply });
+          expect((await reply.recv()).value).toBe(2 * n);
+          if (closes) expect((await reply.recv()).ok).toBe(false);
+        };
+        // Left open, the replies go once the thread's collector runs.
+        const collect = () => (closes ? undefined : one.go('gcHere', []));
+        for (let i = 0; i < 500; i++) await ask(i);
+        await collect();
+        gc();
+        const before = heapUsed();
+        for (let i = 0; i < 4000; i++) {
+          await ask(i);
+          if (i % 500 === 499) await collect();
+        }
+        await flush(2);
+        gc();
+        expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
+        reqs.close();
+        expect(await task).toBe(4500);
+      });
+    }
 
     it(`a channel of channels (Go's chan chan T), and channels inside an argument`, async () => {
       const chans = new Channel<Channel<number>>(1);
@@ -1157,10 +1150,10 @@ export function channelSuite(platform: ChannelPlatform): void {
         await a.pool.go('resend', [ch, inbox]);
         expect(await took).toEqual([0, 1, 2]);
       })();
-      const until = performance.now() + 5000;
-      while ((ch as Channel<unknown>).crossing !== null && performance.now() < until) {
-        await Promise.all([a.pool.go('gcHere', []), b.pool.go('gcHere', [])]);
-      }
+      await eventually(
+        () => (ch as Channel<unknown>).crossing === null,
+        () => Promise.all([a.pool.go('gcHere', []), b.pool.go('gcHere', [])]),
+      );
       expect((ch as Channel<unknown>).crossing).toBe(null);
       expect(range(5).map(() => ch.tryRecv()?.value)).toEqual([3, 4, 5, 6, 7]);
     });

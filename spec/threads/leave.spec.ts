@@ -8,6 +8,7 @@ import { Channel } from '../../lib/channel/Channel.js';
 import { cross } from '../../lib/threads/home.js';
 import { CREDIT, host, LEAVE, type Msg, PUSH, TAKE, VALS, WANT } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
+import { eventually } from './channel-helpers.js';
 import { endpoint } from './linked.js';
 // The wire, as a pool or a served thread has it: values are encoded as they cross.
 import '../../lib/threads/wire.js';
@@ -15,15 +16,16 @@ import { collector, flush } from '../helpers/async.js';
 
 const gc = collector();
 
-/** Collects garbage until `done()` (finalizers run in tasks of their own), for at most 2 s. */
-async function collecting(done: () => boolean): Promise<boolean> {
-  const until = performance.now() + 2000;
-  while (!done() && performance.now() < until) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return done();
-}
+/** Whether `done()` holds within 2 s, garbage collected in between (finalizers run in tasks of their own). */
+const collecting = (done: () => boolean) =>
+  eventually(
+    done,
+    async () => {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    },
+    2000,
+  );
 
 /** The far side of a link: what it receives, batch by batch, and a way to answer. */
 function farSide(port: MessagePort) {

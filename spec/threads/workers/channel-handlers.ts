@@ -426,22 +426,14 @@ export function channelHandlers(
     },
     /**
      * Answers each request of `reqs` (`n` and a channel of the caller's to reply on) with `2n` on its
-     * reply channel, then closes that channel; returns the number of requests.
+     * reply channel, then closes that channel, unless `closes` is false (as Go code often leaves
+     * it: this thread lets it go); returns the number of requests.
      */
-    answer: async (reqs: ReceiveChannel<{ n: number; reply: SendChannel<number> }>) => {
+    answer: async (reqs: ReceiveChannel<{ n: number; reply: SendChannel<number> }>, closes = true) => {
       let count = 0;
       for await (const { n, reply } of reqs) {
         await reply.send(2 * n);
-        reply.close();
-        count++;
-      }
-      return count;
-    },
-    /** As `answer`, but leaves each reply channel open (as Go code usually does): this thread lets it go. */
-    answerOpen: async (reqs: ReceiveChannel<{ n: number; reply: SendChannel<number> }>) => {
-      let count = 0;
-      for await (const { n, reply } of reqs) {
-        await reply.send(2 * n);
+        if (closes) reply.close();
         count++;
       }
       return count;
