@@ -604,18 +604,25 @@ export function unposted(r: Ring): { values: number[]; sent: number } {
 function toRing(link: Peer, vs: unknown[]): Msg | undefined {
   const n = vs.length;
   if (n < RING_MIN || n > RING_MAX || !host.shared || !host.ring) return undefined;
-  for (const v of vs) if (typeof v !== 'number') return undefined;
   let r = link.w;
   if (r?.log) return undefined;
   let made: SharedArrayBuffer | undefined;
   if (r === undefined || n > r.slots.length) {
+    // A ring is made only for numbers (on the ring already there, they are checked as written).
+    for (const v of vs) if (typeof v !== 'number') return undefined;
     let size = 4 * RING_MIN;
     while (size < 2 * n) size *= 2;
-    link.w = r = ring((made = new SharedArrayBuffer(16 + 8 * size)));
+    r = ring((made = new SharedArrayBuffer(16 + 8 * size)));
   } else if (n > r.slots.length - ((r.at - Atomics.load(r.head, 0)) | 0)) return undefined;
   const { slots, at } = r;
   const mask = slots.length - 1;
-  for (let i = 0; i < n; i++) slots[(at + i) & mask] = vs[i] as number;
+  // The ring's head moves only once every value was a number.
+  for (let i = 0; i < n; i++) {
+    const v = vs[i];
+    if (typeof v !== 'number') return undefined;
+    slots[(at + i) & mask] = v;
+  }
+  link.w = r;
   r.at = (at + n) | 0;
   return made === undefined ? [PUSH, n] : [PUSH, n, made];
 }

@@ -102,6 +102,16 @@ describe('numbers on a link ride a shared ring', () => {
     expect(l.got[1]![0]![1]).toEqual([...range(20), 'x']);
   });
 
+  it('P6 once a ring is there, a batch whose last value is not a number is copied, and the ring is left as it was', async () => {
+    const l = link();
+    l.post([PUSH, range(20)]);
+    l.post([PUSH, [...range(20, 20), 'x']]);
+    l.post([PUSH, range(20, 40)]);
+    await flush();
+    expect(l.wire.map((b) => typeof b[0]![1])).toEqual(['number', 'object', 'number']);
+    expect(l.got.flatMap((b) => b[0]![1])).toEqual([...range(40), 'x', ...range(20, 40)]);
+  });
+
   it('P6 a batch that cannot be cloned takes back what it wrote to the ring: what follows still arrives whole', async () => {
     const l = link();
     // Posted message by message instead (link.ts): each value alone, copied; the function is dropped.
