@@ -775,7 +775,12 @@ class HomeLink implements Side, Peer {
         this.#demand -= n;
         this.out.length += n;
         this.#mark(n);
-        for (let i = 0; i < n; i++) vs.push(buf.shift());
+        let j = vs.length;
+        // Numbers rode the ring before: a long batch is made at its length, filled four times as
+        // fast as by pushing each (for a short one, pushing costs little); copied instead, it goes
+        // packed (link.ts).
+        if (j === 0 && n >= 256 && this.w !== undefined) vs.length = n;
+        for (let i = 0; i < n; i++) vs[j++] = buf.shift();
         continue;
       }
       // A value can only come through a proxy, which needs a free slot (closed, none comes).

@@ -44,7 +44,14 @@ function link() {
     decode(far, e.data);
     got.push(e.data);
   };
-  return { post: (...batch: Msg[]) => post(writer, port1, batch), writer, far, wire, got };
+  // The batches as handed to the port (before the host clones them).
+  const handed: Msg[][] = [];
+  const postMessage = port1.postMessage.bind(port1);
+  port1.postMessage = ((m: Msg[], t: Transferable[]) => {
+    handed.push(m);
+    postMessage(m, t);
+  }) as typeof port1.postMessage;
+  return { post: (...batch: Msg[]) => post(writer, port1, batch), writer, far, wire, got, handed };
 }
 
 describe('numbers on a link ride a shared ring', () => {
@@ -110,6 +117,31 @@ describe('numbers on a link ride a shared ring', () => {
     await flush();
     expect(l.wire.map((b) => typeof b[0]![1])).toEqual(['number', 'object', 'number']);
     expect(l.got.flatMap((b) => b[0]![1])).toEqual([...range(40), 'x', ...range(20, 40)]);
+  });
+
+  it('P6 a batch made at its length rides the ring; copied instead (no room left, or the ring off), a packed copy of it goes and the batch kept is left as it was', async () => {
+    const l = link();
+    const made = (from: number) => {
+      // Made at its length, as the home makes a long batch once numbers rode the ring.
+      const vs: unknown[] = [];
+      vs.length = 20;
+      for (let i = 0; i < 20; i++) vs[i] = from + i;
+      return vs;
+    };
+    // Nothing read yet: the ring (64 slots for a first batch of 20) holds three; the fourth is copied.
+    const batches = [made(0), made(20), made(40), made(60)];
+    for (const vs of batches) l.post([PUSH, vs]);
+    host.ring = false;
+    batches.push(made(80));
+    l.post([PUSH, batches[4]!]);
+    await flush();
+    expect(l.wire.map((b) => typeof b[0]![1])).toEqual(['number', 'number', 'number', 'object', 'object']);
+    expect(l.got.flatMap((b) => b[0]![1])).toEqual(range(100));
+    for (const i of [3, 4]) {
+      expect(l.handed[i]![0]![1]).not.toBe(batches[i]);
+      expect(l.handed[i]![0]![1]).toEqual(range(20, 20 * i));
+      expect(batches[i]).toEqual(range(20, 20 * i));
+    }
   });
 
   it('P6 a batch that cannot be cloned takes back what it wrote to the ring: what follows still arrives whole', async () => {
