@@ -123,13 +123,7 @@ export function renderThreads(
   channelGoal('P2', buffered, 'Channel(256), Promise faces', 'bare credit protocol, c = 256', 0.7);
   channelGoal('P2', buffered, 'Channel(4096), Promise faces', 'bare credit protocol, c = 4096', 0.5);
   channelGoal('P6', buffered, 'Channel(1024), ranging', 'SharedArrayBuffer ring, 1024 slots', 0.3);
-  channelGoal(
-    'P6',
-    buffered,
-    'Channel(1024), ranging',
-    'Channel(1024), ranging, numbers copied into messages',
-    2,
-  );
+  channelGoal('P6', buffered, 'Channel(1024), ranging', 'Channel(1024), ranging, without the ring', 2);
   channelGoal('P3', small, 'Channel(1), ranging', 'bare credit protocol, c = 1', 0.9);
   channelGoal('P3', small, 'Channel(16), ranging', 'bare credit protocol, c = 16', 0.9);
   channelGoal('P3', small, 'Channel(16), ranging, the thread spins 50 µs', 'Channel(16), ranging', 2);

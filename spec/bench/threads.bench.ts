@@ -303,7 +303,7 @@ const bufferedWorkload: Workload = {
   id: 'threads-buffered',
   title: 'Threads: buffered channel, main → one thread',
   unit: 'values',
-  description: `One sample sends ${CHANNEL_VALUES.toLocaleString('en-US')} numbers on a \`Channel(c)\` to a task on the thread, which counts them: ranging faces (the sender uses \`trySend\` first, the thread subscribes) and Promise faces (\`await send\` per value, \`await recv\` per value). Floors written by hand on a MessagePort: the bare credit protocol at the same capacity (the sender holds c credits, the thread grants them back), and 256 numbers per message with no flow control. Batches of numbers ride a ring in shared memory (Node shares memory with its threads); at c = ${RING} also with that switched off, so that they are copied into the messages, next to the floor of a SharedArrayBuffer ring written by hand (the sender fills what room there is, the thread sleeps on the ring while it is empty).`,
+  description: `One sample sends ${CHANNEL_VALUES.toLocaleString('en-US')} numbers on a \`Channel(c)\` to a task on the thread, which counts them: ranging faces (the sender uses \`trySend\` first, the thread subscribes) and Promise faces (\`await send\` per value, \`await recv\` per value). Floors written by hand on a MessagePort: the bare credit protocol at the same capacity (the sender holds c credits, the thread grants them back), and 256 numbers per message with no flow control. Batches of numbers ride a ring in shared memory (Node shares memory with its threads); at c = ${RING} also with that switched off, so that they go as where memory is not shared (in a Float64Array whose buffer is moved with the message), next to the floor of a SharedArrayBuffer ring written by hand (the sender fills what room there is, the thread sleeps on the ring while it is empty).`,
   minSamples: 5,
   cases: [
     ...[256, 4096].flatMap((c) => [
@@ -328,7 +328,7 @@ const bufferedWorkload: Workload = {
       async () => bufferedChannel(await channelPool(), RING, 'ranging'),
     ),
     channelCase(
-      `Channel(${RING}), ranging, numbers copied into messages`,
+      `Channel(${RING}), ranging, without the ring`,
       CHANNEL_VALUES,
       `SharedArrayBuffer ring, ${RING} slots`,
       async () => {
