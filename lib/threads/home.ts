@@ -777,10 +777,9 @@ class HomeLink implements Side, Peer {
         if (open === undefined && n >= 256 && this.w !== undefined) {
           // Numbers rode the ring before: a long batch is made at its length and filled by index,
           // four times as fast as pushing each. V8 clones such an array value by value, three times
-          // slower than one made by pushing: should it not ride the ring after all, its numbers go
-          // in a moved buffer, or with anything else among them a packed copy goes (link.ts).
-          // Filled here only, apart from the pushes below: V8 would make holey every array stored
-          // into at one place once one of them is.
+          // slower than one made by pushing, but it is not cloned: it rides the ring, or else its
+          // numbers go in a moved buffer (link.ts). Filled here only, apart from the pushes below:
+          // V8 would make holey every array stored into at one place once one of them is.
           const vs = new Array<unknown>(n);
           for (let i = 0; i < n; i++) vs[i] = buf.shift();
           this.#start(vs);

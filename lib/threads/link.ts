@@ -636,7 +636,8 @@ function toRing(link: Peer, vs: unknown[]): Msg | undefined {
  */
 function toBuffer(vs: unknown[], list: Transferable[]): Msg | undefined {
   const n = vs.length;
-  if (n < RING_MIN || n > RING_MAX) return undefined;
+  // A batch of other values is told by its first one, before anything is made for it.
+  if (n < RING_MIN || typeof vs[0] !== 'number') return undefined;
   const f = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = vs[i];
@@ -686,13 +687,6 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
       else list.push(m[1] as MessagePort);
     } else if (e === undefined && m[0] === PUSH && m.length === 2 && typeof m[1] !== 'number') {
       e = toBuffer(m[1] as unknown[], list);
-      if (e === undefined && link.w !== undefined && !link.w.log) {
-        // Pushed where numbers rode the ring before, so made at its length (home.ts), which V8
-        // clones value by value, three times slower than an array made by pushing: a packed copy.
-        const packed: unknown[] = [];
-        for (const v of m[1] as unknown[]) packed.push(v);
-        e = [PUSH, packed];
-      }
     }
     if (e !== undefined) (copy ??= batch.slice())[i] = e;
   }

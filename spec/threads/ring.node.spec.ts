@@ -127,7 +127,7 @@ describe('numbers on a link ride a shared ring', () => {
     expect(l.got.flatMap((b) => b[0]![1])).toEqual([...range(40), 'x', ...range(20, 40)]);
   });
 
-  it('P6 a batch made at its length rides the ring; without room there, its numbers go in a moved buffer, and with anything else in it a packed copy goes; the batch kept is left as it was', async () => {
+  it('P6 a batch made at its length rides the ring; without room there, its numbers go in a moved buffer, whatever its length, and with anything else in it it is copied; the batch kept is left as it was', async () => {
     const l = link();
     const made = (from: number, last?: unknown) => {
       // Made at its length, as the home makes a long batch once numbers rode the ring.
@@ -143,10 +143,14 @@ describe('numbers on a link ride a shared ring', () => {
     await flush();
     expect(l.wire.map((b) => typeof b[0]![1])).toEqual(['number', 'number', 'number', 'object', 'object']);
     expect(l.handed[3]![0]![1]).toBeInstanceOf(Float64Array);
-    expect(l.handed[4]![0]![1]).not.toBe(batches[4]);
-    expect(l.handed[4]![0]![1]).toEqual([...range(19, 80), 'x']);
     expect(l.got.flatMap((b) => b[0]![1])).toEqual([...range(99), 'x']);
     expect(batches[3]).toEqual(range(20, 60));
+    // Longer than any ring.
+    host.ring = false;
+    l.post([PUSH, range(70_000)]);
+    await flush();
+    expect(l.wire[5]![0]![1]).toBeInstanceOf(Float64Array);
+    expect(l.got[5]![0]![1]).toEqual(range(70_000));
   });
 
   it('P6 a batch that cannot be cloned takes back what it wrote to the ring: what follows still arrives whole', async () => {
