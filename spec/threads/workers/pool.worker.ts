@@ -1,5 +1,5 @@
 // The worker file of the thread-pool specs: bundled into a temporary .mjs by bundle.ts.
-import { threadId, Worker, workerData } from 'node:worker_threads';
+import { type MessagePort, threadId, Worker, workerData } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
@@ -73,6 +73,22 @@ serve(
   {
     fib,
     noop: () => undefined,
+    /** fib(n), with when it started and ended (ms since the epoch, comparable across threads). */
+    timedFib: (n: number) => {
+      const start = performance.timeOrigin + performance.now();
+      fib(n);
+      return [threadId, start, performance.timeOrigin + performance.now()];
+    },
+    /** The same on `port`, a task per message, until it is closed: a pool written by hand. */
+    floorFib: (port: MessagePort) =>
+      new Promise<void>((resolve) => {
+        port.on('close', resolve);
+        port.on('message', (n: number) => {
+          const start = performance.timeOrigin + performance.now();
+          fib(n);
+          port.postMessage([threadId, start, performance.timeOrigin + performance.now()]);
+        });
+      }),
     values: (ctx: Context) => contextValues(ctx),
     reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
     echo: (value: unknown) => value,
