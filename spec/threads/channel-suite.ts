@@ -1013,7 +1013,7 @@ export function channelSuite(platform: ChannelPlatform): void {
     });
 
     for (const closes of [true, false]) {
-      it(`a task that runs on answering requests, each with a reply channel made here that it ${closes ? 'closes: the links of the replies end as they go' : `never closes: the links of the replies end as the ${thread} lets them go`} (this thread's heap grows ≤ 2 MB over 4,000 requests)`, async () => {
+      it(`a task that runs on answering requests, each with a reply channel made here that it ${closes ? 'closes: the links of the replies end as they go' : `never closes: the links of the replies end as the ${thread} lets them go`} (this thread's heap grows ≤ 2 MB over 4,000 requests, or within two more windows of 4,000 where a window ends over it)`, async () => {
         const { pool: one } = single();
         const gc = collector();
         const reqs = new Channel<{ n: number; reply: Channel<number> }>();
@@ -1030,15 +1030,23 @@ export function channelSuite(platform: ChannelPlatform): void {
         await collect();
         gc();
         const before = heapUsed();
-        for (let i = 0; i < 4000; i++) {
-          await ask(i);
-          if (i % 500 === 499) await collect();
-        }
-        await flush(2);
-        gc();
-        expect(heapUsed() - before).toBeLessThanOrEqual(2 ** 21);
+        // A leak grows with every window of 4,000 requests. Chromium under load may hold a few MB
+        // after a window and give them back in the next, so a window over the bound gets up to two
+        // more before the growth is judged.
+        const growth: number[] = [];
+        let asked = 500;
+        do {
+          for (let i = 0; i < 4000; i++, asked++) {
+            await ask(i);
+            if (i % 500 === 499) await collect();
+          }
+          await flush(2);
+          gc();
+          growth.push(heapUsed() - before);
+        } while (growth[growth.length - 1]! > 2 ** 21 && growth.length < 3);
         reqs.close();
-        expect(await task).toBe(4500);
+        expect(await task).toBe(asked);
+        expect(growth[growth.length - 1]).toBeLessThanOrEqual(2 ** 21);
       });
     }
 
