@@ -22,6 +22,7 @@ import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flush, track } from '../helpers/async.js';
 import { ISOLATED } from '../helpers/env.js';
+import { closeAll } from './channel-helpers.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, tenant } from './workers/keys.js';
 
@@ -35,7 +36,7 @@ interface Seen {
 
 const pools: ThreadPool[] = [];
 afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
+  await closeAll(pools);
 });
 
 /** A pool on the spec's worker file, closed after the test. */

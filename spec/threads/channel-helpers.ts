@@ -1,8 +1,22 @@
 // Helpers of the cross-thread channel specs, in Node (channels.node.spec.ts) and in Chromium
 // (channels.browser.spec.ts).
 import type { Channel, ReceiveChannel, SendChannel } from 'gorx';
-import { background, CanceledError, withCancel } from '../../lib/index.js';
+import { background, CanceledError, withCancel, withTimeout } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
+import type { ThreadPool } from '../../lib/threads/threadPool.js';
+
+/**
+ * Closes the pools a test made. A task the test left running (it failed half-way) is cancelled
+ * after 5 s and the close rejects, rather than the hook waiting for it until its own time runs out.
+ */
+export async function closeAll(pools: ThreadPool[]): Promise<void> {
+  const [ctx, cancel] = withTimeout(background(), 5_000);
+  try {
+    await Promise.all(pools.splice(0).map((p) => p.close(ctx)));
+  } finally {
+    cancel();
+  }
+}
 
 /** Values of a channel held anywhere (home buffer, credits, in flight, prefetched): CH1 end to end. */
 export const heldIn = (ch: Channel<unknown>) => ch.length + ch.held;
@@ -31,7 +45,6 @@ export function gather<T>(ch: Channel<T> | RemoteChannel<T>, check?: () => void)
   );
 }
 
-/** from, from + 1, …, from + n - 1. */
 /**
  * Whether `done()` holds within `ms`, asked again after each `step()` (a short pause by default;
  * a collection of garbage where what it waits for follows one).
@@ -46,6 +59,7 @@ export async function eventually(
   return done();
 }
 
+/** from, from + 1, …, from + n - 1. */
 export const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from + i);
 
 /** Whether `xs` only grows (numbers received in the order one sender sent them). */

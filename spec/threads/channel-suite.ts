@@ -27,6 +27,7 @@ import { RemoteChannel } from '../../lib/threads/remote.js';
 import { collector, flush, heapUsed, rng, track } from '../helpers/async.js';
 import { STRESS_SCALE } from '../helpers/env.js';
 import {
+  closeAll,
   eventually,
   gather,
   heldIn,
@@ -188,7 +189,7 @@ export function channelSuite(platform: ChannelPlatform): void {
     return { pool: made.pool, worker: made.workers[0]! };
   };
   afterEach(async () => {
-    await Promise.all(pools.splice(0).map((p) => p.close()));
+    await closeAll(pools);
   });
 
   describe(`channels across ${threads}`, () => {

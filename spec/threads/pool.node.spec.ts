@@ -22,6 +22,7 @@ import { WorkerExitError } from '../../lib/threads/errors.js';
 import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/threads/threadPool.js';
 import { transfer, WIRE } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
+import { closeAll } from './channel-helpers.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, replies, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
@@ -45,7 +46,7 @@ function tracked(opts?: ThreadPoolOptions) {
   return { pool, workers, exited };
 }
 afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()));
+  await closeAll(pools);
 });
 
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
