@@ -1,5 +1,5 @@
-// Helpers of the cross-thread channel specs, in Node (channels.node.spec.ts) and in Chromium
-// (channels.browser.spec.ts).
+// Helpers of the thread specs: the cross-thread channel suite, in Node (channels.node.spec.ts) and
+// in Chromium (channels.browser.spec.ts), and the pool specs of both (closeAll).
 import type { Channel, ReceiveChannel, SendChannel } from 'gorx';
 import { background, CanceledError, withCancel, withTimeout } from '../../lib/index.js';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
