@@ -76,6 +76,14 @@ export interface ServeOptions {
    * port synchronously.
    */
   spin?: number;
+  /**
+   * Node: for how many µs (at most 1000; default 50) a thread left with no task to run after a long
+   * one (over 200 µs) keeps reading its port for the next, rather than sleep, as Go's idle threads
+   * spin before they park. A sleeping thread takes tens of µs to wake, and a pool that runs one task
+   * at a time per thread (`workerPool(n, pool.fn(name))` over n threads) pays that for every task.
+   * Costs at most that much CPU each time. 0: sleep at once. Ignored in browsers.
+   */
+  idle?: number;
 }
 
 /** An answer that took longer than this (µs), or a batch older than this, is posted at once. */
@@ -173,6 +181,11 @@ class Server {
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
   #opened = 0;
+  /** Node worker threads: the port read for the next task after a long one, and for how many µs. */
+  port: MessagePort | undefined = undefined;
+  idle = 0;
+  /** A long task ended since the last batch was handled. */
+  #long = false;
 
   constructor(handlers: Map<string, Handler>, post: Post) {
     this.#handlers = handlers;
@@ -255,6 +268,25 @@ class Server {
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
     if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
+    if (t > PROMPT) this.#long = true;
+  }
+
+  /**
+   * Once a batch is handled: if a long task ended meanwhile and none runs, reads the port for up to
+   * `idle` µs and returns the next batch, if one came. A long task's answer left at once, so the
+   * pool may answer soon; short tasks come in batches, and the pool's thread is then the busier one,
+   * whose core a spin here would take.
+   */
+  linger(): unknown {
+    const read = host.now;
+    const port = this.port;
+    if (this.#long && this.#running.size === 0 && read !== undefined && port !== undefined) {
+      for (const end = performance.now() + this.idle / 1000; performance.now() < end; ) {
+        const m = read(port);
+        if (m !== undefined) return m.message;
+      }
+    }
+    this.#long = false;
   }
 
   #cancel(env: Cancel): void {
@@ -341,9 +373,13 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     throw new TypeError(`serve: handlers must be an object of functions, got ${show(handlers)}`);
   }
   options('serve', opts);
-  const spin = number('serve', 'spin', opts?.spin ?? 0);
-  if (!(spin >= 0 && spin <= 1000))
-    throw new RangeError(`serve: spin must be from 0 to 1000 µs, got ${show(spin)}`);
+  const micros = (name: 'spin' | 'idle', value = name === 'idle' ? 50 : 0) => {
+    if (!(number('serve', name, value) >= 0 && value <= 1000))
+      throw new RangeError(`serve: ${name} must be from 0 to 1000 µs, got ${show(value)}`);
+    return value;
+  };
+  const spin = micros('spin', opts?.spin);
+  const idle = micros('idle', opts?.idle);
   const table = new Map<string, Handler>();
   for (const [name, handler] of Object.entries(handlers)) {
     if (typeof handler !== 'function') {
@@ -357,11 +393,18 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   }
   if (served.has(port)) throw new Error('serve: this port is already served');
   served.add(port);
-  if (host.worker) host.spin = spin;
   const server = new Server(table, (message, transfer) => port.postMessage!(message, transfer));
+  if (host.worker) {
+    host.spin = spin;
+    if ((port as object) instanceof MessagePort) server.port = port as MessagePort;
+    server.idle = idle;
+  }
   // A death this thread sees or hears of from below goes up to the pool that serves it tasks.
   news.up = (id, code) => server.outbox.push([GONE, id, code]);
-  const receive = (data: unknown) => server.receive(data);
+  // A batch read while lingering is handled in this loop, not by a call that nests deeper.
+  const receive = (data: unknown) => {
+    for (let d = data; d !== undefined; d = server.linger()) server.receive(d);
+  };
   if (typeof port.on === 'function') port.on('message', receive);
   else {
     port.addEventListener!('message', (event: MessageEvent) => receive(event.data));

@@ -480,7 +480,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(await Promise.all(stages)).toEqual(Array(n).fill(5));
     }, 30_000);
 
-    it(`CH4 CH6 two ${thread}s receive from one sender's channel, one slowly (its prefetched window idles) and one fast: each gets its values in order, every value once`, async () => {
+    it(`CH4 CH6 two ${threads} receive from one sender's channel, one slowly (its prefetched window idles) and one fast: each gets its values in order, every value once`, async () => {
       const n = 3000;
       const ch = new Channel<number>(16);
       const logs = [0, 1].map(() => new Int32Array(new SharedArrayBuffer(4 * (n + 1))));

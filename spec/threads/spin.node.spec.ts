@@ -18,6 +18,24 @@ it('serve(handlers, { spin }) sets how long the thread spins', async () => {
   }
 });
 
+it('P7 serve(handlers, { idle }): a thread whose long task ended reads its port for the next task a while, and loses none, in batches or one at a time', async () => {
+  const range = (n: number) => Array.from({ length: n }, (_, i) => 300 + i);
+  for (const idle of [1000, 0]) {
+    const pool = threadPool(() => new Worker(workerUrl(), { workerData: { idle } }), { size: 1 });
+    try {
+      // All at once: the thread gets several in a batch, and may read the next batch after each.
+      expect(await Promise.all(range(40).map((us) => pool.go<number>('busy', [us])))).toEqual(range(40));
+      // One at a time: the next is posted as the last answer arrives, while the thread reads.
+      for (const us of range(20)) expect(await pool.go<number>('busy', [us])).toBe(us);
+      const lingered = await pool.go<number>('lingered', []);
+      if (idle === 0) expect(lingered).toBe(0);
+      else expect(lingered).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  }
+});
+
 nodeChannelSuite(
   { threads: 'threads that spin', thread: 'worker that spins' },
   // Smaller than the plain suite's: what changes here is the interleaving, not the scale.

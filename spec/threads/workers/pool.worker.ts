@@ -1,5 +1,5 @@
 // The worker file of the thread-pool specs: bundled into a temporary .mjs by bundle.ts.
-import { type MessagePort, threadId, Worker, workerData } from 'node:worker_threads';
+import { type MessagePort, parentPort, threadId, Worker, workerData } from 'node:worker_threads';
 import {
   BufferOverflowError,
   CanceledError,
@@ -11,6 +11,7 @@ import {
   withCancel,
   withTimeout,
 } from '../../../lib/index.js';
+import { host } from '../../../lib/threads/link.js';
 import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
 import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
@@ -66,6 +67,17 @@ function die(how: Death): void {
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** How many of the pool's batches this thread read from its port itself (while idle, see serve). */
+let lingered = 0;
+const read = host.now;
+if (read !== undefined) {
+  host.now = (port) => {
+    const m = read(port);
+    if (m !== undefined && port === (parentPort as unknown)) lingered++;
+    return m;
+  };
+}
+
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
@@ -89,6 +101,13 @@ serve(
           port.postMessage([threadId, start, performance.timeOrigin + performance.now()]);
         });
       }),
+    /** Keeps the thread busy for `micros` µs, and returns them. */
+    busy: (micros: number) => {
+      const end = performance.now() + micros / 1000;
+      while (performance.now() < end);
+      return micros;
+    },
+    lingered: () => lingered,
     values: (ctx: Context) => contextValues(ctx),
     reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
     echo: (value: unknown) => value,
@@ -141,6 +160,10 @@ serve(
     ...channelHandlers(turn, die, () => new Worker(new URL(import.meta.url))),
     ...floors,
   },
-  // A pool may start its threads spinning (spin.node.spec.ts).
-  { spin: (workerData as { spin?: number } | null)?.spin ?? 0 },
+  // A pool may start its threads spinning, or set how long they wait for the next task awake
+  // (spin.node.spec.ts).
+  {
+    spin: (workerData as { spin?: number } | null)?.spin ?? 0,
+    idle: (workerData as { idle?: number } | null)?.idle,
+  },
 );
