@@ -283,7 +283,12 @@ class Server {
     if (this.#long && this.#running.size === 0 && read !== undefined && port !== undefined) {
       for (const end = performance.now() + this.idle / 1000; performance.now() < end; ) {
         const m = read(port);
-        if (m !== undefined) return m.message;
+        if (m === undefined) continue;
+        if (envelopes(m.message) !== undefined) return m.message;
+        // Not the pool's: the port's other listeners hear it, as they would have.
+        this.#long = false;
+        (port as Partial<{ emit(type: string, data: unknown): void }>).emit?.('message', m.message);
+        return;
       }
     }
     this.#long = false;

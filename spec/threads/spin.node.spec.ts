@@ -36,6 +36,26 @@ it('P7 serve(handlers, { idle }): a thread whose long task ended reads its port 
   }
 });
 
+it("P7 serve(handlers, { idle }): a message of the application on the thread's port that comes while the thread reads it still reaches its listener", async () => {
+  let worker: Worker | undefined;
+  const pool = threadPool(() => (worker = new Worker(workerUrl(), { workerData: { idle: 1000 } })), {
+    size: 1,
+  });
+  try {
+    const posted: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await pool.go('busy', [300]);
+      // The answer came: the thread reads its port for the next task now.
+      worker!.postMessage({ app: i });
+      posted.push(i);
+    }
+    expect(await pool.go('lingered', [])).toBeGreaterThan(0);
+    expect(await pool.go('appMessages', [])).toEqual(posted);
+  } finally {
+    await pool.close();
+  }
+});
+
 nodeChannelSuite(
   { threads: 'threads that spin', thread: 'worker that spins' },
   // Smaller than the plain suite's: what changes here is the interleaving, not the scale.

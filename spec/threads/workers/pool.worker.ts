@@ -78,6 +78,12 @@ if (read !== undefined) {
   };
 }
 
+/** What the application posted this thread on its port, next to the pool's batches. */
+const appMessages: unknown[] = [];
+parentPort?.on('message', (m: { app?: unknown } | null) => {
+  if (typeof m === 'object' && m !== null && 'app' in m) appMessages.push(m.app);
+});
+
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
@@ -108,6 +114,7 @@ serve(
       return micros;
     },
     lingered: () => lingered,
+    appMessages: () => appMessages,
     values: (ctx: Context) => contextValues(ctx),
     reply: (text: string, ctx: Context) => ctx.value(replies)!.send(text),
     echo: (value: unknown) => value,
