@@ -67,23 +67,16 @@ export interface ServeOptions {
   /** The port to serve on; default: Node's `parentPort`, or the Web Worker's global scope. */
   port?: unknown;
   /**
-   * Node: for how many µs (at most 1000; default 0) this thread keeps reading a channel's link
-   * for the other thread's answer, once it posted what it had, while an operation here waits,
-   * rather than let the thread sleep: an idle core takes tens of µs to wake. It cuts the latency
-   * of small buffers and unbuffered channels across threads when cores are idle (here `Channel(16)`
-   * into a thread ran about 5× faster with 50), and costs CPU; where both threads are busy (a
-   * relay, streams both ways) it can lower throughput. Ignored in browsers, which cannot read a
-   * port synchronously.
+   * Node: for how many µs (at most 1000; default 50, or 0 on a single core) this thread, once it
+   * posted what it had and waits for another thread, keeps reading its ports rather than sleep, as
+   * Go's idle threads spin before they park: an operation here waiting on a channel's link, or the
+   * thread left with no task after a long one (over 200 µs). A sleeping thread takes tens of µs to
+   * wake; here `Channel(16)` into a thread ran about 5× faster with it, an unbuffered round trip
+   * 1.2–1.3×, and `workerPool(2, pool.fn(name))` over 2 threads a few % faster. It costs up to
+   * that much CPU each time; 0: sleep at once. Ignored in browsers, which cannot read a port
+   * synchronously.
    */
   spin?: number;
-  /**
-   * Node: for how many µs (at most 1000; default 50) a thread left with no task to run after a long
-   * one (over 200 µs) keeps reading its port for the next, rather than sleep, as Go's idle threads
-   * spin before they park. A sleeping thread takes tens of µs to wake, and a pool that runs one task
-   * at a time per thread (`workerPool(n, pool.fn(name))` over n threads) pays that for every task.
-   * Costs at most that much CPU each time. 0: sleep at once. Ignored in browsers.
-   */
-  idle?: number;
 }
 
 /** An answer that took longer than this (µs), or a batch older than this, is posted at once. */
@@ -181,9 +174,8 @@ class Server {
   readonly outbox: Outbox;
   /** When the oldest queued answer was queued (ms). */
   #opened = 0;
-  /** Node worker threads: the port read for the next task after a long one, and for how many µs. */
+  /** Node worker threads: the port read for the next task after a long one (for `host.spin` µs). */
   port: MessagePort | undefined = undefined;
-  idle = 0;
   /** A long task ended since the last batch was handled. */
   #long = false;
 
@@ -273,7 +265,7 @@ class Server {
 
   /**
    * Once a batch is handled: if a long task ended meanwhile and none runs, reads the port for up to
-   * `idle` µs and returns the next batch, if one came. A long task's answer left at once, so the
+   * `spin` µs and returns the next batch, if one came. A long task's answer left at once, so the
    * pool may answer soon; short tasks come in batches, and the pool's thread is then the busier one,
    * whose core a spin here would take.
    */
@@ -281,7 +273,7 @@ class Server {
     const read = host.now;
     const port = this.port;
     if (this.#long && this.#running.size === 0 && read !== undefined && port !== undefined) {
-      for (const end = performance.now() + this.idle / 1000; performance.now() < end; ) {
+      for (const end = performance.now() + host.spin / 1000; performance.now() < end; ) {
         const m = read(port);
         if (m === undefined) continue;
         if (envelopes(m.message) !== undefined) return m.message;
@@ -378,13 +370,15 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
     throw new TypeError(`serve: handlers must be an object of functions, got ${show(handlers)}`);
   }
   options('serve', opts);
-  const micros = (name: 'spin' | 'idle', value = name === 'idle' ? 50 : 0) => {
-    if (!(number('serve', name, value) >= 0 && value <= 1000))
-      throw new RangeError(`serve: ${name} must be from 0 to 1000 µs, got ${show(value)}`);
-    return value;
-  };
-  const spin = micros('spin', opts?.spin);
-  const idle = micros('idle', opts?.idle);
+  // A thread that spins on the only core would hold it from the thread it waits for.
+  const cores = (
+    globalThis as { process?: { getBuiltinModule?(id: string): { availableParallelism?(): number } } }
+  ).process
+    ?.getBuiltinModule?.('node:os')
+    ?.availableParallelism?.();
+  const spin = number('serve', 'spin', opts?.spin ?? (cores === 1 ? 0 : 50));
+  if (!(spin >= 0 && spin <= 1000))
+    throw new RangeError(`serve: spin must be from 0 to 1000 µs, got ${show(spin)}`);
   const table = new Map<string, Handler>();
   for (const [name, handler] of Object.entries(handlers)) {
     if (typeof handler !== 'function') {
@@ -402,7 +396,6 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   if (host.worker) {
     host.spin = spin;
     if ((port as object) instanceof MessagePort) server.port = port as MessagePort;
-    server.idle = idle;
   }
   // A death this thread sees or hears of from below goes up to the pool that serves it tasks.
   news.up = (id, code) => server.outbox.push([GONE, id, code]);

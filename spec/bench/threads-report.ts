@@ -126,12 +126,18 @@ export function renderThreads(
   channelGoal('P6', buffered, 'Channel(1024), ranging', 'Channel(1024), ranging, without the ring', 2);
   channelGoal('P3', small, 'Channel(1), ranging', 'bare credit protocol, c = 1', 0.9);
   channelGoal('P3', small, 'Channel(16), ranging', 'bare credit protocol, c = 16', 0.9);
-  channelGoal('P3', small, 'Channel(16), ranging, the thread spins 50 µs', 'Channel(16), ranging', 2);
+  channelGoal(
+    'P3',
+    small,
+    'Channel(16), ranging',
+    'Channel(16), ranging, the thread sleeps at once (spin: 0)',
+    2,
+  );
   channelGoal('P4', unbuffered, 'Channel(0) ping-pong', 'raw MessagePort round trip', 0.9);
   channelGoal(
     'P4',
     unbuffered,
-    'Channel(0) ping-pong, the thread spins 50 µs',
+    'Channel(0) ping-pong, the thread sleeps at once (spin: 0)',
     'raw MessagePort round trip',
     0.9,
   );

@@ -347,13 +347,16 @@ const bufferedWorkload: Workload = {
   ],
 };
 
-/** µs of `serve`'s `spin` in the rows that show it. */
-const SPIN = 50;
+/** The label of the rows where the thread sleeps at once (`serve`'s `spin: 0`). */
+const ASLEEP = 'the thread sleeps at once (spin: 0)';
 
-/** Runs `run` on the channel pool with its thread spinning `SPIN` µs (`serve`'s `spin`). */
-async function spinning<T>(run: (pool: ThreadPool) => Promise<T>): Promise<T> {
+/**
+ * Runs `run` on the channel pool with its thread sleeping at once when it waits (`serve`'s
+ * `spin: 0`), rather than reading its links for 50 µs first, as it does by default.
+ */
+async function sleeping<T>(run: (pool: ThreadPool) => Promise<T>): Promise<T> {
   const pool = await channelPool();
-  const was = await pool.go<number>('spin', [SPIN]);
+  const was = await pool.go<number>('spin', [0]);
   try {
     return await run(pool);
   } finally {
@@ -372,17 +375,14 @@ const smallWorkload: Workload = {
   id: 'threads-small',
   title: 'Threads: small buffers, main → one thread',
   unit: 'values',
-  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'. In the rows where the thread spins, it was served with \`serve(handlers, { spin: ${SPIN} })\` (Node): a receiver there that waits has the thread read its link's port for up to ${SPIN} µs before it sleeps.`,
+  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'. A receiver there that waits has the thread read its link's port for up to 50 µs before it sleeps, as \`serve\` does by default in Node; in the rows where ${ASLEEP}, it sleeps at once.`,
   minSamples: 5,
   cases: SMALL.flatMap(([c, n]) => [
     channelCase(`Channel(${c}), ranging`, n, `bare credit protocol, c = ${c}`, async () =>
       bufferedChannel(await channelPool(), c, 'ranging', n),
     ),
-    channelCase(
-      `Channel(${c}), ranging, the thread spins ${SPIN} µs`,
-      n,
-      `bare credit protocol, c = ${c}`,
-      () => spinning(async (pool) => bufferedChannel(pool, c, 'ranging', n)),
+    channelCase(`Channel(${c}), ranging, ${ASLEEP}`, n, `bare credit protocol, c = ${c}`, () =>
+      sleeping(async (pool) => bufferedChannel(pool, c, 'ranging', n)),
     ),
     floorCase(`bare credit protocol, c = ${c}`, n, async () => floorCredit(await channelPool(), c, n)),
   ]),
@@ -393,17 +393,14 @@ const unbufferedWorkload: Workload = {
   id: 'threads-unbuffered',
   title: 'Threads: unbuffered channel round trip, main ↔ one thread',
   unit: 'round trips',
-  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again (also with the thread served with \`spin: ${SPIN}\`); the floor is a number echoed over a raw MessagePort, next to the same round trip shaped as the ping-pong is (a port per channel: each side posts two messages, one on each port, and goes on once both of the other side's came).`,
+  description: `One sample is ${CHANNEL_ROUND_TRIPS.toLocaleString('en-US')} round trips: main sends on a \`Channel(0)\`, a task on the thread answers on another, and main receives the answer before it sends again (also with the thread served with \`spin: 0\`, which sleeps at once rather than read its links for 50 µs first); the floor is a number echoed over a raw MessagePort, next to the same round trip shaped as the ping-pong is (a port per channel: each side posts two messages, one on each port, and goes on once both of the other side's came).`,
   minSamples: 5,
   cases: [
     channelCase('Channel(0) ping-pong', CHANNEL_ROUND_TRIPS, 'raw MessagePort round trip', async () =>
       unbuffered(await channelPool()),
     ),
-    channelCase(
-      `Channel(0) ping-pong, the thread spins ${SPIN} µs`,
-      CHANNEL_ROUND_TRIPS,
-      'raw MessagePort round trip',
-      () => spinning(unbuffered),
+    channelCase(`Channel(0) ping-pong, ${ASLEEP}`, CHANNEL_ROUND_TRIPS, 'raw MessagePort round trip', () =>
+      sleeping(unbuffered),
     ),
     floorCase('raw MessagePort round trip', CHANNEL_ROUND_TRIPS, async () =>
       floorRoundTrip(await channelPool()),

@@ -167,10 +167,6 @@ serve(
     ...channelHandlers(turn, die, () => new Worker(new URL(import.meta.url))),
     ...floors,
   },
-  // A pool may start its threads spinning, or set how long they wait for the next task awake
-  // (spin.node.spec.ts).
-  {
-    spin: (workerData as { spin?: number } | null)?.spin ?? 0,
-    idle: (workerData as { idle?: number } | null)?.idle,
-  },
+  // A pool may set how long its threads spin, or have them sleep at once (spin.node.spec.ts).
+  { spin: (workerData as { spin?: number } | null)?.spin },
 );
