@@ -375,7 +375,7 @@ const smallWorkload: Workload = {
   id: 'threads-small',
   title: 'Threads: small buffers, main → one thread',
   unit: 'values',
-  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'. A receiver there that waits has the thread read its link's port for up to 50 µs before it sleeps, as \`serve\` does by default in Node; in the rows where ${ASLEEP}, it sleeps at once.`,
+  description: `One sample sends ${SMALL.map(([c, n]) => `${n.toLocaleString('en-US')} numbers at c = ${c}`).join(' and ')} on a \`Channel(c)\` to a task on the thread, which counts them, ranging faces (the sender uses \`trySend\` first, the thread subscribes), next to the bare credit protocol at the same capacity: at these sizes each window of values waits for a round trip, so the rate is the wake-ups'. A receiver there that waits has the thread read its link's port for up to 50 µs before it sleeps, as \`serve\` does by default in Node; in the rows marked spin: 0, it sleeps at once.`,
   minSamples: 5,
   cases: SMALL.flatMap(([c, n]) => [
     channelCase(`Channel(${c}), ranging`, n, `bare credit protocol, c = ${c}`, async () =>
