@@ -177,8 +177,8 @@ class Pool<T, R> implements Sink<T>, Feed {
   next(value: T): void {
     if (this.#stopped) return;
     const index = this.#index++;
+    // Not hung on the pool's context: the pool cancels its tasks' contexts itself (#stop).
     const ctx = new CancelCtx(this.#ctx, this.#ctx.deadline);
-    ctx.attach();
     const run = new Run<R>(this, ctx);
     const tail = this.#tail;
     run.prevTask = tail;
@@ -236,7 +236,7 @@ class Pool<T, R> implements Sink<T>, Feed {
     if (this.#stopped) return;
     run.done = true;
     run.sub = null;
-    run.ctx.cancel((this.#finished ??= canceled(undefined)), undefined);
+    run.ctx.cancel((this.#finished ??= canceled(undefined)));
     if (!this.#ordered && !run.results?.length) this.#release(run);
     this.#flush();
   }
@@ -303,7 +303,9 @@ class Pool<T, R> implements Sink<T>, Feed {
   #stop(why: unknown): void {
     this.#stopped = true;
     this.#up.cancel();
-    this.#ctx.cancel(canceled(why), why);
+    const ctx = this.#ctx;
+    ctx.cancel(canceled(why), why);
+    for (let run = this.#head; run !== null; run = run.nextTask) run.ctx.cancel(ctx.err!, ctx.cause);
     for (let run = this.#tail; run !== null; run = run.prevTask) run.sub?.unsubscribe();
   }
 }
