@@ -270,20 +270,19 @@ class Server {
    * whose core a spin here would take.
    */
   linger(): unknown {
+    if (!this.#long) return;
+    this.#long = false;
     const read = host.now;
     const port = this.port;
-    if (this.#long && this.#running.size === 0 && read !== undefined && port !== undefined) {
-      for (const end = performance.now() + host.spin / 1000; performance.now() < end; ) {
-        const m = read(port);
-        if (m === undefined) continue;
-        if (envelopes(m.message) !== undefined) return m.message;
-        // Not the pool's: the port's other listeners hear it, as they would have.
-        this.#long = false;
-        (port as Partial<{ emit(type: string, data: unknown): void }>).emit?.('message', m.message);
-        return;
-      }
+    if (this.#running.size > 0 || read === undefined || port === undefined) return;
+    for (const end = performance.now() + host.spin / 1000; performance.now() < end; ) {
+      const m = read(port);
+      if (m === undefined) continue;
+      if (envelopes(m.message) !== undefined) return m.message;
+      // Not the pool's: the port's other listeners hear it, as they would have.
+      (port as Partial<{ emit(type: string, data: unknown): void }>).emit?.('message', m.message);
+      return;
     }
-    this.#long = false;
   }
 
   #cancel(env: Cancel): void {

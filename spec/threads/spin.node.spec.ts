@@ -40,6 +40,25 @@ it('P7 serve(handlers, { spin }): a thread whose long task ended reads its port 
   }
 });
 
+it('P7 serve(handlers, { spin }): the short task read while waiting after a long one does not make the thread wait again before its answer leaves', async () => {
+  // A short task's answer leaves at the end of the turn: a wait after it would hold that answer
+  // for the whole spin (1 ms here), and could not hear a next task.
+  const pool = threadPool(() => new Worker(workerUrl(), { workerData: { spin: 1000 } }), { size: 1 });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      await pool.go('busy', [300]);
+      const t0 = performance.now();
+      await pool.go('noop', []);
+      times.push(performance.now() - t0);
+    }
+    expect(await pool.go('lingered', [])).toBeGreaterThan(0);
+    expect(times.sort((x, y) => x - y)[5]).toBeLessThan(0.8);
+  } finally {
+    await pool.close();
+  }
+});
+
 it("P7 serve(handlers, { spin }): a message of the application on the thread's port that comes while the thread reads it still reaches its listener", async () => {
   let worker: Worker | undefined;
   const pool = threadPool(() => (worker = new Worker(workerUrl(), { workerData: { spin: 1000 } })), {
