@@ -33,10 +33,11 @@ export const hop: (fn: () => void) => void =
 
 // The fairness state. `budget` counts the settlements left before the next look at the clock; it
 // is 0 when no slice is open and while settlements are being deferred. The small settling
-// functions below test it in place and call `mustYield` only when it runs out: a call per
-// settlement cost more than the whole check. The budget is a property rather than a module `let`:
-// V8 reads and writes a counter on an object faster than a module binding that keeps changing.
-const fairness = { budget: 0 };
+// functions below (and a receive's common case, blocking.ts) test it in place and call
+// `mustYield` only when it runs out: a call per settlement cost more than the whole check. The
+// budget is a property rather than a module `let`: V8 reads and writes a counter on an object
+// faster than a module binding that keeps changing.
+export const fairness = { budget: 0 };
 let sliceStart = -1;
 let deferred: unknown[] = [];
 
