@@ -88,7 +88,9 @@ export interface ThreadPool {
    * Runs handler `name` with `args` on a pool thread: Go's `go f(args…)`. The Task settles with the
    * handler's result or error (as its own class); its context crosses to the thread. A `Channel`
    * in `args` (or in the result, also inside arrays and plain objects) is an endpoint on the other
-   * side: see `serve`.
+   * side: see `serve`. A task whose context is done before it starts (at the call, while queued,
+   * or on its way to the thread when its deadline passes there) does not run: it ends with the
+   * context's error.
    * @throws ClosedChannelError after `close()`; TypeError for a bad name, args or cancel.
    */
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R>;

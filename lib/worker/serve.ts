@@ -221,6 +221,11 @@ class Server {
     const ctx = new TaskCtx(deadline, this.#words, word, values);
     this.#running.set(id, ctx);
     const t0 = performance.now();
+    // Its deadline passed on the way here: its context is done before it starts, and it does not
+    // run, as a task whose context is done at the call does not. (A task cancelled on its way still
+    // runs, as it must where no cancel word is shared: `err` shows the word at once, `early`, and
+    // the cancellation itself follows by message.)
+    if (ctx.err !== undefined && ctx.early === undefined) return this.#done(id, ctx, false, ctx.err, t0);
     const handler = this.#handlers.get(name);
     if (handler === undefined) {
       const names = [...this.#handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
@@ -326,6 +331,8 @@ function hostPort(): unknown {
  * (before any top-level `await`, so no message is missed). Each handler gets the arguments given to
  * `pool.go(name, args)`, then the task's Context last: it is cancelled when the caller's is (with
  * its error and cause) and at the caller's deadline; honouring it is up to the handler, as in Go.
+ * A task whose deadline passed on its way to the thread is not run: it ends with
+ * DeadlineExceededError.
  * Where memory can be shared with the thread (Node; pages served cross-origin isolated), `ctx.err`
  * shows the cancellation at once, even to a loop that never yields; `done` and the cause follow at
  * the handler's next turn. Elsewhere the cancellation arrives by message, at the next turn.

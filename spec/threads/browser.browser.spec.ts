@@ -23,6 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { flush, track } from '../helpers/async.js';
 import { ISOLATED } from '../helpers/env.js';
 import { closeAll } from './channel-helpers.js';
+import { expireOnTheWay } from './pool-cases.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, tenant } from './workers/keys.js';
 
@@ -144,6 +145,12 @@ describe('threadPool on Web Workers', () => {
     bySignal.abort();
     expect(await observed).toMatchObject({ canceled: true });
     expect(await pool.go('fib', [10])).toBe(55);
+    expect([spawned.length, terminated.length]).toEqual([1, 0]);
+  });
+
+  it('C1 C2 a task whose deadline passes on its way to the Web Worker does not run there: it ends with DeadlineExceededError, and no thread is terminated', async () => {
+    const { pool, spawned, terminated } = webPool({ size: 1, terminateAfter: 200 });
+    await expireOnTheWay(pool, 'observe');
     expect([spawned.length, terminated.length]).toEqual([1, 0]);
   });
 

@@ -23,6 +23,7 @@ import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/t
 import { transfer, WIRE } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { closeAll } from './channel-helpers.js';
+import { expireOnTheWay } from './pool-cases.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, replies, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
@@ -286,6 +287,12 @@ describe('threadPool', () => {
     cancel();
     const task = shared.pool.go('thread', [], ctx);
     await expect(task).rejects.toBe(ctx.err);
+  });
+
+  it('C1 C2 a task whose deadline passes on its way to the thread does not run there: it ends with DeadlineExceededError, and no thread is terminated', async () => {
+    const { pool, exited } = tracked({ size: 1, terminateAfter: 200 });
+    await expireOnTheWay(pool, 'wait');
+    expect(exited).toEqual([]);
   });
 
   it('C1 a task whose context is already done drops the links of the channels among its arguments', async () => {

@@ -87,10 +87,16 @@ parentPort?.on('message', (m: { app?: unknown } | null) => {
 /** Never settles, whatever the context says. */
 const forever = () => new Promise<never>(() => {});
 
+/** The runs of `counted` so far. */
+let runs = 0;
+
 serve(
   {
     fib,
     noop: () => undefined,
+    /** Counts its runs; `runs` reads the count. */
+    counted: () => ++runs,
+    runs: () => runs,
     /** fib(n), with when it started and ended (ms since the epoch, comparable across threads). */
     timedFib: (n: number) => {
       const start = performance.timeOrigin + performance.now();

@@ -20,6 +20,9 @@ const thread = crypto.randomUUID();
 
 const fib = (n: number): number => (n < 2 ? n : fib(n - 1) + fib(n - 2));
 
+/** The runs of `counted` so far. */
+let runs = 0;
+
 const made: Record<string, () => Error> = {
   ClosedChannelError: () => new ClosedChannelError('send on closed channel'),
   CanceledError: () => new CanceledError({ cause: new QuotaError(3) }),
@@ -36,6 +39,9 @@ const made: Record<string, () => Error> = {
 serve({
   fib,
   noop: () => undefined,
+  /** Counts its runs; `runs` reads the count. */
+  counted: () => ++runs,
+  runs: () => runs,
   values: (ctx: Context) => contextValues(ctx),
   thread: () => thread,
   /** What this thread can share memory with. */
