@@ -221,17 +221,17 @@ class Server {
     const ctx = new TaskCtx(deadline, this.#words, word, values);
     this.#running.set(id, ctx);
     const t0 = performance.now();
-    // Its deadline passed on the way here: its context is done before it starts, and it does not
-    // run, as a task whose context is done at the call does not. (A task cancelled on its way still
-    // runs, as it must where no cancel word is shared: `err` shows the word at once, `early`, and
-    // the cancellation itself follows by message.)
-    if (ctx.err !== undefined && ctx.early === undefined) return this.#done(id, ctx, false, ctx.err, t0);
     const handler = this.#handlers.get(name);
     if (handler === undefined) {
       const names = [...this.#handlers.keys()].map((n) => JSON.stringify(n)).join(', ');
       const err = new TypeError(`serve: no handler named ${show(name)} (handlers: ${names || 'none'})`);
       return this.#done(id, ctx, false, err, t0);
     }
+    // Its deadline passed on the way here: its context is done before it starts, and it does not
+    // run, as a task whose context is done at the call does not. (A task cancelled on its way still
+    // runs, as it must where no cancel word is shared: `err` shows the word at once, `early`, and
+    // the cancellation itself follows by message.)
+    if (ctx.err !== undefined && ctx.early === undefined) return this.#done(id, ctx, false, ctx.err, t0);
     let result: unknown;
     try {
       result = handler(...args, ctx);
