@@ -58,6 +58,25 @@ describe('serve', () => {
     expect(decodeError(fail![2] as Wired)).toBeInstanceOf(RangeError);
   });
 
+  it('C1 C2 a run whose deadline has passed does not run: it ends with its own context error; a missing handler is still a TypeError', async () => {
+    let runs = 0;
+    const side = served({ counted: () => ++runs });
+    await side.seen(1);
+    const past = Date.now() - 10;
+    side.send(
+      [RUN, 1, 'counted', [], past],
+      [RUN, 2, 'missing', [], past],
+      [RUN, 3, 'counted', [], undefined],
+    );
+    const [, expired, missing, ran] = await side.seen(4);
+    // its own context's error: flagged, not sent (the caller uses its own ctx.err)
+    expect([expired![0], expired![1], expired![2], expired![4]]).toEqual([ERR, 1, 0, 1]);
+    expect(missing!.slice(0, 2)).toEqual([ERR, 2]);
+    expect(decodeError(missing![2] as Wired)).toBeInstanceOf(TypeError);
+    expect(ran!.slice(0, 3)).toEqual([OK, 3, 1]);
+    expect(runs).toBe(1);
+  });
+
   it('C1 a cancel envelope cancels the running task context with the error and cause it carries', async () => {
     let seen: Context | undefined;
     const side = served({
