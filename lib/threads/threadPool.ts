@@ -7,8 +7,10 @@
 // - a thread's `load` is the number of its running jobs; the pool starts a job on a thread only
 //   while `load < depth`, and `depth` follows the thread's recent task lengths (deep for tiny tasks,
 //   shallow for long ones, so work does not pile up behind a long task while another thread idles);
-// - where memory can be shared, a running job holds one word of its thread's `words` (a slot no
-//   other running job holds), set on cancel so that the task sees it without a turn;
+// - where memory can be shared, a running job holds one word of its thread's cancel words (a slot
+//   no other running job holds), set on cancel so that the task sees it without a turn; when every
+//   word is held (jobs forced past the depth, see STALL), a new array twice as large takes over
+//   for the jobs that start after, and the running ones keep theirs;
 // - a thread that dies (or is terminated) leaves the pool at once and every job it ran settles with
 //   WorkerExitError in that same turn; later jobs go to the other threads or to a replacement;
 // - the pool's threads keep a Node process alive only while they run jobs (a channel's link, only
@@ -133,7 +135,8 @@ interface Job {
   /** Where it runs; null while it is queued. */
   thread: Thread | null;
   timer?: ReturnType<typeof setTimeout>;
-  /** The index of its cancel word in its thread's words, where memory is shared. */
+  /** Its cancel word, where memory is shared: an array of its thread's words, and the index. */
+  words?: Int32Array;
   word?: number;
 }
 
@@ -155,7 +158,10 @@ class Thread {
   readonly endpoint: Endpoint;
   load = 0;
   depth = MIN_DEPTH;
-  /** The cancel words of its running jobs (one per job it may run at once), and the free ones. */
+  /**
+   * The cancel words its new jobs take (one per job it may run at once, more if jobs are forced
+   * past that), and the free ones.
+   */
   #words: Int32Array | undefined = undefined;
   #free: number[] = [];
   #used = 0;
@@ -200,13 +206,19 @@ class Thread {
     job.thread = this;
     this.jobs.set(job.id, job);
     enroll(this.peers, job.peers);
-    // The words cross once, with the thread's first task; a task is told only its index.
+    // An array of words crosses once, with the first task that takes one of them; a task is told
+    // only its index, in the array the thread was sent last.
     let words: Int32Array | undefined;
     if (host.shared) {
-      if (this.#words === undefined)
-        words = this.#words = new Int32Array(new SharedArrayBuffer(4 * MAX_DEPTH));
+      let w = this.#words;
+      // (A full array has no free word: the next one starts with none.)
+      if (w === undefined || (this.#free.length === 0 && this.#used === w.length)) {
+        words = w = this.#words = new Int32Array(new SharedArrayBuffer(w ? 8 * w.length : 4 * MAX_DEPTH));
+        this.#used = 0;
+      }
+      job.words = w;
       job.word = this.#free.pop() ?? this.#used++;
-      Atomics.store(this.#words, job.word, 0);
+      Atomics.store(w, job.word, 0);
     }
     if (this.load++ === 0) this.endpoint.ref(true);
     this.outbox.push(
@@ -215,15 +227,10 @@ class Thread {
     );
   }
 
-  /** Sets the cancel word at `index` (1: canceled, 2: deadline). */
-  signal(index: number, value: number): void {
-    Atomics.store(this.#words!, index, value);
-  }
-
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
-    if (job.word !== undefined) this.#free.push(job.word);
+    if (job.words === this.#words && job.word !== undefined) this.#free.push(job.word);
     if (--this.load === 0) this.endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
     this.#mean = this.#mean < 0 ? micros : this.#mean + (micros - this.#mean) / 4;
@@ -461,7 +468,8 @@ class Pool implements ThreadPool {
     const err = job.ctx.err!;
     const why = job.ctx.cause;
     // Seen at once by a task that never yields; the error and its cause follow by message.
-    if (job.word !== undefined) thread.signal(job.word, err instanceof DeadlineExceededError ? 2 : 1);
+    if (job.words !== undefined)
+      Atomics.store(job.words, job.word!, err instanceof DeadlineExceededError ? 2 : 1);
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
     thread.outbox.push([CANCEL, job.id, shortForm(err) ?? encodeError(err, false), c]);
     // A lone cancellation leaves now, not at the end of the turn (many in one turn still batch).

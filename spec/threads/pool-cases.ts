@@ -1,6 +1,6 @@
 // Cases of the pool specs that run alike in Node (pool.node.spec.ts) and in Chromium
 // (browser.browser.spec.ts). Kept apart from channel-helpers.ts, which worker files import.
-import { background, DeadlineExceededError, withTimeout } from 'gorx';
+import { background, CanceledError, DeadlineExceededError, withCancel, withTimeout } from 'gorx';
 import { expect } from 'vitest';
 import type { ThreadPool } from '../../lib/threads/threadPool.js';
 
@@ -21,4 +21,27 @@ export async function expireOnTheWay(pool: ThreadPool, waits: string): Promise<v
     cancel();
   }
   expect(await pool.go('runs', [])).toBe(0);
+}
+
+/**
+ * More tasks at once on `pool`'s one thread than it has cancel words (64): tiny tasks first, so
+ * that the thread takes 64 at a time, then 64 that wait for their context (`waits`) and, past them,
+ * one that the pool starts only when its patience runs out (tasks may wait on each other):
+ * `spinUntilCancel`, a synchronous loop. Cancelled, every one ends with CanceledError (the loop by
+ * its cancel word where memory is shared), and the loop did run.
+ */
+export async function pastTheWords(pool: ThreadPool, waits: string, shared: boolean): Promise<void> {
+  await Promise.all(Array.from({ length: 200 }, () => pool.go('noop', [])));
+  expect(await pool.go('runs', [])).toBe(0);
+  const [ctx, cancel] = withCancel(background());
+  const waiting = Array.from({ length: 64 }, () => pool.go(waits, [], ctx));
+  const past = shared ? [pool.go('spinUntilCancel', [], ctx)] : [pool.go(waits, [], ctx)];
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  cancel();
+  const settled = await Promise.allSettled([...waiting, ...past]);
+  const ended = settled.map((s) => (s.status === 'rejected' ? s.reason : s.value));
+  expect(
+    ended.filter((e) => !(e instanceof CanceledError || (e as { canceled?: boolean })?.canceled)),
+  ).toEqual([]);
+  expect(await pool.go('runs', [])).toBe(shared ? 1 : 0);
 }

@@ -23,7 +23,7 @@ import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/t
 import { transfer, WIRE } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { closeAll } from './channel-helpers.js';
-import { expireOnTheWay } from './pool-cases.js';
+import { expireOnTheWay, pastTheWords } from './pool-cases.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, replies, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
@@ -292,6 +292,12 @@ describe('threadPool', () => {
   it('C1 C2 a task whose deadline passes on its way to the thread does not run there: it ends with DeadlineExceededError, and no thread is terminated', async () => {
     const { pool, exited } = tracked({ size: 1, terminateAfter: 200 });
     await expireOnTheWay(pool, 'wait');
+    expect(exited).toEqual([]);
+  });
+
+  it('C1 GO2 a thread forced past its 64 cancel words (tasks waiting on each other) takes more: every task ends by its context, a synchronous loop among them by its word', async () => {
+    const { pool, exited } = tracked({ size: 1 });
+    await pastTheWords(pool, 'wait', true);
     expect(exited).toEqual([]);
   });
 

@@ -97,6 +97,12 @@ serve(
     /** Counts its runs; `runs` reads the count. */
     counted: () => ++runs,
     runs: () => runs,
+    /** Counts its run, then loops until its context shows an error, which it throws: CPU-bound code. */
+    spinUntilCancel: (ctx: Context) => {
+      runs++;
+      while (ctx.err === undefined);
+      throw ctx.err;
+    },
     /** fib(n), with when it started and ended (ms since the epoch, comparable across threads). */
     timedFib: (n: number) => {
       const start = performance.timeOrigin + performance.now();

@@ -42,6 +42,12 @@ serve({
   /** Counts its runs; `runs` reads the count. */
   counted: () => ++runs,
   runs: () => runs,
+  /** Counts its run, then loops until its context shows an error, which it throws: CPU-bound code. */
+  spinUntilCancel: (ctx: Context) => {
+    runs++;
+    while (ctx.err === undefined);
+    throw ctx.err;
+  },
   values: (ctx: Context) => contextValues(ctx),
   thread: () => thread,
   /** What this thread can share memory with. */
