@@ -85,6 +85,7 @@
 // bounds every value between the two threads, and receivers see a close only after them.
 import { reportPanic } from '../internal/report.js';
 import { show } from '../internal/validate.js';
+import { encodeError } from './codec.js';
 import { WorkerExitError } from './errors.js';
 
 export const PUSH = 0;
@@ -773,6 +774,9 @@ export function post(
       // (a sender's logged numbers, already in the ring, go as they are)
       const parts: Msg[] =
         m[0] === PUSH && typeof m[1] !== 'number' ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
+      // This side's close after values that could not leave carries the host's error, as the close
+      // made for them would (a close of its own went after them in the same turn).
+      if (m[0] === CLOSE && m[1] === undefined && values.length > 0) m[1] = encodeError(error);
       for (const part of parts) {
         try {
           postOne(link, port, [part]);

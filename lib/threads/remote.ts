@@ -466,12 +466,13 @@ export class Endpoint<T> implements Side {
     if (refused === undefined) return this.#over();
     // An offer that cannot be cloned never left: its send fails with the host's error.
     for (const id of refused.offers) this.#settle(id, refused.error);
-    // Values that cannot be cloned never left: their credits go back, and the channel is closed
-    // with the host's error (a DataCloneError), as a sender here would see it.
+    // Values that cannot be cloned never left: their credits go back (unless this side's close
+    // went with them: the home takes back every credit of the link as it hears that), and the
+    // channel is closed with the host's error (a DataCloneError), as a sender here would see it.
     const n = refused.values.length;
     this.#sent -= n;
     if (this.w?.log) this.w.head[2]! -= n;
-    if (n > 0) this.#send([RET, n]);
+    if (n > 0 && !q.some((m) => m[0] === CLOSE)) this.#send([RET, n]);
     if (!this.#shut) this.close(refused.error);
   }
 

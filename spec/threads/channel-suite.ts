@@ -1263,6 +1263,24 @@ export function channelSuite(platform: ChannelPlatform): void {
       await expect(jobs.send(3)).rejects.toBeInstanceOf(ClosedChannelError);
     });
 
+    it(`R1 an endpoint that sends a value that cannot be cloned and closes in one turn: the close carries DataCloneError, after what another endpoint sent under its credit; every credit comes back once`, async () => {
+      const ch = new Channel<unknown>(4);
+      const go = new Channel<number>(1);
+      const task = pool.go<{ sent: boolean; late: boolean }>('closeAfterUncloneable', [ch, ch, go]);
+      const first = [(await ch.recv()).value, (await ch.recv()).value];
+      const parked = ch.recv();
+      await go.send(0);
+      const { sent, late } = await task;
+      expect(sent).toBe(true);
+      const rest: unknown[] = [];
+      const end = await (async () => {
+        for (let r = await parked; r.ok; r = await ch.recv()) rest.push(r.value);
+        return 'closed without an error';
+      })().catch((e: unknown) => (e as Error).name);
+      expect([first.sort(), rest, end]).toEqual([[1, 2], late ? [3] : [], 'DataCloneError']);
+      expect(ch.held).toBe(0);
+    });
+
     it(`an unbuffered send here of a value that cannot be cloned, taken for a receive in a ${thread}, fails with DataCloneError; the channel stays open and nothing hangs`, async () => {
       const ch = new Channel<unknown>();
       const task = pool.go('recvOne', [ch]);

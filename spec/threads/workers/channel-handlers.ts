@@ -565,6 +565,25 @@ export function channelHandlers(
       await out.send(1);
       await out.send(() => 2);
     },
+    /**
+     * `a` and `b`, two endpoints of one channel, each send a value; once `go` says so, `a` sends one
+     * that cannot be cloned and closes, in one turn; then, the thread kept busy while the channel's
+     * thread reads that, `b` sends under a credit it still holds, before it hears of the close.
+     */
+    closeAfterUncloneable: async (
+      a: SendChannel<unknown>,
+      b: SendChannel<unknown>,
+      go: ReceiveChannel<number>,
+    ) => {
+      await Promise.all([a.send(1), b.send(2)]);
+      for (let i = 0; i < 5; i++) await turn();
+      await go.recv();
+      const sent = a.trySend(() => 0);
+      a.close();
+      await turn();
+      for (const end = performance.now() + 300; performance.now() < end; );
+      return { sent, late: b.trySend(3) };
+    },
     /** Closes `ch` here (with a QuotaError when asked), then tries a send on it. */
     closeWith: (ch: SendChannel<unknown>, kind: 'QuotaError' | null) => {
       ch.close(kind === null ? undefined : new QuotaError(5));
