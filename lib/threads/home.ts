@@ -174,6 +174,7 @@ type Port<T> = Pick<
   | 'queues'
   | 'readyRecv'
   | 'takeNow'
+  | 'readySend'
   | 'offerNow'
   | 'parkRecv'
   | 'parkSend'
@@ -209,6 +210,14 @@ function crossed<T>(base: Port<T>): object {
       // Closed and drained here: the endpoints hear it, and their links end.
       if (this.closed && this.crossing.queues[0].length === 0) this.crossing.wake();
       return v;
+    },
+    // As offerNow decides: a select picks among the ready cases, and commits the one it picks.
+    readySend() {
+      const [buf, recvq] = this.crossing.queues;
+      if (recvq.head === null || (buf.length === 0 && !this.crossing.behind(recvq.head))) {
+        return base.readySend.call(this);
+      }
+      return this.closed || buf.length + this.held < this.capacity;
     },
     offerNow(value) {
       const [buf, recvq] = this.crossing.queues;

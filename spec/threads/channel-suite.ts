@@ -17,6 +17,7 @@ import {
   type ThreadPool,
   threadPool,
   transfer,
+  trySelect,
   WorkerExitError,
   withCancel,
 } from 'gorx';
@@ -1292,6 +1293,28 @@ export function channelSuite(platform: ChannelPlatform): void {
   });
 
   describe(`select across ${threads} (R3)`, () => {
+    it(`SE4 SE5 a full channel whose values are in a ${thread} is not ready to send, though a receiver waits here behind them: a select here takes its ready case, trySelect never its default`, async () => {
+      const ch = new Channel<number>(8);
+      for (let i = 0; i < 8; i++) ch.trySend(i);
+      // The thread takes the 8 values ahead and one of them, then is busy: it reports nothing.
+      const task = pool.go<number>('takeOneThenBusy', [ch, 600]);
+      while (ch.length > 0) await flush(1);
+      const behind = ch.recv();
+      const local = new Channel<number>(1);
+      const picked: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        local.trySend(i);
+        picked.push(trySelect({ a: recv(local), b: send(ch, 100 + i) })?.case ?? 'default');
+      }
+      const t0 = performance.now();
+      local.trySend(20);
+      picked.push((await select({ a: recv(local), b: send(ch, 120) })).case);
+      expect(performance.now() - t0).toBeLessThan(300);
+      expect(picked).toEqual(picked.map(() => 'a'));
+      expect(await task).toBe(0);
+      expect(await behind).toEqual({ value: 1, ok: true });
+    });
+
     it(`SE1 a select with two receive cases on one channel takes one value of a batch sent from ${thread}; the other stays in the channel`, async () => {
       for (const capacity of [0, 4]) {
         const ch = new Channel<number>(capacity);

@@ -565,6 +565,12 @@ export function channelHandlers(
       await out.send(1);
       await out.send(() => 2);
     },
+    /** Receives one value (its endpoint takes what it may ahead), then keeps the thread busy `ms`. */
+    takeOneThenBusy: async (ch: ReceiveChannel<number>, ms: number) => {
+      const r = await ch.recv();
+      for (const end = performance.now() + ms; performance.now() < end; );
+      return r.value;
+    },
     /**
      * `a` and `b`, two endpoints of one channel, each send a value; once `go` says so, `a` sends one
      * that cannot be cloned and closes, in one turn; then, the thread kept busy while the channel's
