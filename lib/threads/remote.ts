@@ -846,9 +846,11 @@ const faces =
  * atomic: it commits only on what the endpoint owns.
  *
  * - `trySend` succeeds only with a credit in hand (room of the home's buffer the home set aside for
- *   this endpoint; for an unbuffered channel, a receiver waiting at the home for this send), so it
- *   may say `false` while the home has room; a failed `trySend` asks for credits, so a later one
- *   may succeed.
+ *   this endpoint), so it may say `false` while the home has room; a failed `trySend` asks for
+ *   credits, so a later one may succeed. Unbuffered, a credit is a receiver the home set aside for
+ *   a send that waits here (a `select` send case), and none is kept for later: `trySend` alone
+ *   says `false` even while a receiver waits at the home; wait instead (`send`, or a `select`
+ *   with a timeout case).
  * - `tryRecv` takes only a value already prefetched here, so it may say "nothing ready" while the
  *   home has values; a failed `tryRecv` asks for values (buffered channels). Unbuffered, it takes
  *   only a value the home sent ahead here: a loop that only polls may never receive (it sees the

@@ -1248,6 +1248,13 @@ export function channelSuite(platform: ChannelPlatform): void {
     });
   });
 
+  it(`an endpoint in a ${thread} of an unbuffered channel keeps no credit: trySend alone says false while a receiver waits here, and a send there meets it`, async () => {
+    const ch = new Channel<number>();
+    const got = ch.recv();
+    expect(await pool.go('pollThenSend', [ch, 20, 8])).toBe(0);
+    expect(await got).toEqual({ value: 8, ok: true });
+  });
+
   describe('bad input', () => {
     it('a value that cannot be cloned closes its channel with DataCloneError, both ways; nothing waits for it', async () => {
       const out = new Channel<unknown>(4);

@@ -565,6 +565,16 @@ export function channelHandlers(
       await out.send(1);
       await out.send(() => 2);
     },
+    /** Tries to send `v` `tries` times, a turn apart, then sends it if none did: the tries that did. */
+    pollThenSend: async (out: SendChannel<number>, tries: number, v: number) => {
+      let sent = 0;
+      for (let i = 0; i < tries && sent === 0; i++) {
+        if (out.trySend(v)) sent++;
+        else await turn();
+      }
+      if (sent === 0) await out.send(v);
+      return sent;
+    },
     /** Receives one value (its endpoint takes what it may ahead), then keeps the thread busy `ms`. */
     takeOneThenBusy: async (ch: ReceiveChannel<number>, ms: number) => {
       const r = await ch.recv();
