@@ -21,7 +21,9 @@
 // the demand (`#pump0`). Whatever is set aside is held (hold.ts): it cannot commit in another way
 // until the endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
 // to the head of the channel (which gets a buffer for such values only), so it is received before
-// a close.
+// a close. A demand cannot be held (its receiver is in the other thread): a relayed value whose
+// receiver gave up before it came goes to that buffer too, for the next receiver, and never to an
+// endpoint that no longer asks (each value pushed meets one demand, and one given back returns it).
 import type { Channel } from '../channel/Channel.js';
 import { ClosedChannelError } from '../errors.js';
 import { BLOCKED } from '../internal/blocking.js';
@@ -153,7 +155,10 @@ class Offer extends Waiter {
   }
 }
 
-/** Capacity 0: another endpoint's demand, set aside for a send's credit: the value goes on to it. */
+/**
+ * Capacity 0: an endpoint's demand (another one's first), set aside for a send's credit: the value
+ * goes on to it, or to the next receiver if that demand was taken back before the value came.
+ */
 class Relay extends Waiter {
   constructor(readonly to: HomeLink) {
     super();
@@ -1033,11 +1038,19 @@ class HomeLink implements Side, Peer {
     return this.#demand > this.relays && !this.#ended && !this.gone;
   }
 
-  /** Capacity 0: a value sent under a credit set aside for this endpoint's demand. */
+  /**
+   * Capacity 0: a value sent under a credit set aside for this endpoint's demand. Its send
+   * completed there as it used the credit. If the endpoint took that demand back meanwhile (its
+   * receiver gave up), the value goes to the channel for the next receiver, here or at an
+   * endpoint: pushed to this one, it would come back with a demand it never asked for, and go out
+   * again, for ever.
+   */
   relayed(v: unknown): void {
     this.relays--;
     // Behind the values given back, and any the endpoint may still give back (see #pump0).
-    if (this.gone || this.out.length > 0 || this.#ch.length > 0) return release(this.#ch, 0, [v], false);
+    if (this.gone || this.#demand <= this.relays || this.out.length > 0 || this.#ch.length > 0) {
+      return release(this.#ch, 0, [v], false);
+    }
     this.#holders.push(null);
     this.#push(v);
   }

@@ -1300,6 +1300,37 @@ export function channelSuite(platform: ChannelPlatform): void {
   });
 
   describe(`select across ${threads} (R3)`, () => {
+    it(`CH2 R1 R2 an unbuffered select send in a ${thread}, set aside for a receiver in another that gives up before the value comes: the value goes to the next receiver, once; nothing goes back and forth, and no receiver is left asking there`, async () => {
+      const { pool: two } = spawn(2);
+      pools.push(two);
+      const ch = new Channel<number>();
+      const quitter = two.go<{ out: unknown }>('recvGivingUp', [ch, 300, 1500]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Busy once it waits: it reads the credit set aside for it after the receiver gave up.
+      expect(await two.go('selectSendBusy', [ch, 7, 800])).toBe('s');
+      const cpu = (
+        globalThis as { process?: { cpuUsage?(prev?: unknown): { user: number; system: number } } }
+      ).process?.cpuUsage;
+      if (cpu !== undefined) {
+        // Nothing waits anywhere: the threads are idle (the process counts them all).
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const c0 = cpu();
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const used = cpu(c0);
+        expect((used.user + used.system) / 1000).toBeLessThan(100);
+      }
+      expect(await ch.recv()).toEqual({ value: 7, ok: true });
+      // The thread that gave up asks for nothing: a new select send waits for a receiver.
+      const later = two.go<string>('selectSendBusy', [ch, 8, 0]);
+      const got = track(later);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(got.current.status).toBe('pending');
+      expect(await ch.recv()).toEqual({ value: 8, ok: true });
+      expect(await later).toBe('s');
+      expect(await quitter).toEqual({ out: { error: 'CanceledError', canceled: true }, open: true });
+      expect(ch.tryRecv()).toBeUndefined();
+    });
+
     it(`SE4 SE5 a full channel whose values are in a ${thread} is not ready to send, though a receiver waits here behind them: a select here takes its ready case, trySelect never its default`, async () => {
       const ch = new Channel<number>(8);
       for (let i = 0; i < 8; i++) ch.trySend(i);

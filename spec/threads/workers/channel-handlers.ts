@@ -575,6 +575,22 @@ export function channelHandlers(
       if (sent === 0) await out.send(v);
       return sent;
     },
+    /** A receive that gives up after `ms`; its endpoint stays in use `hold` ms more: what it got. */
+    recvGivingUp: async (ch: ReceiveChannel<number>, ms: number, hold: number) => {
+      const [ctx, cancel] = withCancel(background());
+      const timer = setTimeout(cancel, ms);
+      const out = await ch.recv(ctx).catch((e: unknown) => failure(e));
+      clearTimeout(timer);
+      await new Promise((resolve) => setTimeout(resolve, hold));
+      return { out, open: !ch.closed };
+    },
+    /** A select with one send case of `v`; once it waits, the thread is kept busy `ms`. */
+    selectSendBusy: async (ch: SendChannel<number>, v: number, ms: number) => {
+      const picked = select({ s: send(ch, v) });
+      await turn();
+      for (const end = performance.now() + ms; performance.now() < end; );
+      return (await picked).case;
+    },
     /** Receives one value (its endpoint takes what it may ahead), then keeps the thread busy `ms`. */
     takeOneThenBusy: async (ch: ReceiveChannel<number>, ms: number) => {
       const r = await ch.recv();
