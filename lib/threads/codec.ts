@@ -108,19 +108,23 @@ function isError(value: unknown): value is Error {
   return value instanceof Error || value instanceof DOMException;
 }
 
-/** The registry key of `err`'s class: gorx's brand first, then the nearest registered class. */
+/**
+ * The registry key of `err`'s class: the nearest registered class (an application's subclass of a
+ * gorx error included), else gorx's brand.
+ */
 function keyOf(err: Error): string | undefined {
-  for (const ctor of gorxClasses) if (err instanceof ctor) return `gorx.${ctor.id}`;
-  if (byClass.size === 0) return undefined;
-  for (
-    let p = Object.getPrototypeOf(err);
-    p !== null && p !== Error.prototype;
-    p = Object.getPrototypeOf(p)
-  ) {
-    // An inherited constructor is that of a prototype further down: the answer is the same.
-    const key = byClass.get(p.constructor);
-    if (key !== undefined) return key;
+  if (byClass.size > 0) {
+    for (
+      let p = Object.getPrototypeOf(err);
+      p !== null && p !== Error.prototype;
+      p = Object.getPrototypeOf(p)
+    ) {
+      // An inherited constructor is that of a prototype further down: the answer is the same.
+      const key = byClass.get(p.constructor);
+      if (key !== undefined) return key;
+    }
   }
+  for (const ctor of gorxClasses) if (err instanceof ctor) return `gorx.${ctor.id}`;
   return undefined;
 }
 
@@ -151,6 +155,15 @@ function text(value: unknown): string {
   }
 }
 
+/** `err[key]`, or undefined where reading it throws (a getter of the application's). */
+function read(err: Error, key: string): unknown {
+  try {
+    return (err as unknown as Record<string, unknown>)[key];
+  } catch {
+    return undefined;
+  }
+}
+
 function wire(value: unknown, depth: number, seen: Set<unknown>): Wired | undefined {
   if (isError(value)) {
     if (depth >= MAX_DEPTH || seen.has(value)) return { v: text(value) };
@@ -171,8 +184,9 @@ function encode(err: Error, depth: number, seen: Set<unknown>, stack = true): Wi
     c?: Wired;
     p?: Record<string, Wired>;
     e?: Wired[];
-  } = { n: text(err.name), m: text(err.message) };
-  if (stack && typeof err.stack === 'string') out.s = err.stack;
+  } = { n: text(read(err, 'name') ?? 'Error'), m: text(read(err, 'message')) };
+  const s = stack ? read(err, 'stack') : undefined;
+  if (typeof s === 'string') out.s = s;
   if (err instanceof DOMException) out.d = 1;
   else {
     const key = keyOf(err);
@@ -183,12 +197,11 @@ function encode(err: Error, depth: number, seen: Set<unknown>, stack = true): Wi
     }
   }
   if (Object.hasOwn(err, 'cause')) {
-    const c = wire(err.cause, depth, seen);
-    out.c = c ?? { v: text(err.cause) };
+    const cause = read(err, 'cause');
+    out.c = wire(cause, depth, seen) ?? { v: text(cause) };
   }
-  if (err instanceof AggregateError && Array.isArray(err.errors)) {
-    out.e = err.errors.map((e) => wire(e, depth, seen) ?? { v: text(e) });
-  }
+  const errors = err instanceof AggregateError ? read(err, 'errors') : undefined;
+  if (Array.isArray(errors)) out.e = errors.map((e) => wire(e, depth, seen) ?? { v: text(e) });
   for (const name of Object.keys(err)) {
     if (name === 'cause' || name === 'stack' || name === 'message') continue;
     let value: unknown;
@@ -210,8 +223,14 @@ function encode(err: Error, depth: number, seen: Set<unknown>, stack = true): Wi
  * there and costs more to format than the rest of a cancellation (tens of µs).
  */
 export function encodeError(value: unknown, stack = true): Wired {
-  if (!stack && isError(value)) return { x: encode(value, 1, new Set(), false) };
-  return wire(value, 0, new Set()) ?? { v: text(value) };
+  // Never throws: an error of the application's that cannot be read (a Proxy, a throwing
+  // accessor) still crosses, as its text.
+  try {
+    if (!stack && isError(value)) return { x: encode(value, 1, new Set(), false) };
+    return wire(value, 0, new Set()) ?? { v: text(value) };
+  } catch {
+    return { v: text(value) };
+  }
 }
 
 function define(target: object, name: string | symbol, value: unknown, enumerable: boolean): void {
@@ -232,8 +251,12 @@ function rebuild(w: WireError): Error {
         : ((globalThis as Record<string, unknown>)[w.b] as ErrorClass | undefined));
     // An Error made with the class's prototype (an AggregateError's `errors` are defined below).
     err = Reflect.construct(Error, w.c === undefined ? [w.m] : [w.m, { cause }], ctor ?? Error);
-    // gorx's classes recognise their instances by a brand their constructor sets (errors.ts)
-    if (w.k?.startsWith('gorx.') && ctor !== undefined) define(err, Symbol.for(w.k), true, false);
+    // gorx's classes recognise their instances by a brand their constructor sets (errors.ts): one
+    // for each of them the class is (an application's subclass of one included).
+    if (ctor !== undefined) {
+      for (const c of gorxClasses)
+        if (c.prototype.isPrototypeOf(err)) define(err, Symbol.for(`gorx.${c.id}`), true, false);
+    }
     if (err.name !== w.n) define(err, 'name', w.n, false);
     if (w.e !== undefined) define(err, 'errors', w.e.map(decodeError), false);
   }

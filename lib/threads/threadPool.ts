@@ -58,6 +58,7 @@ import {
   RUN,
   SAME,
   WIRE,
+  WORDS,
 } from './wire.js';
 
 /**
@@ -78,7 +79,10 @@ export interface ThreadPoolOptions {
   size?: number;
   /** Ending it cancels every task and closes the pool. */
   ctx?: Context;
-  /** Ms a task may ignore its cancellation before its thread is terminated (default 2000). */
+  /**
+   * Ms a task may ignore its cancellation before its thread is terminated (default 2000; never for
+   * `Infinity`, or anything past a timer's longest delay, 2^31 − 1 ms: about 24.8 days).
+   */
   terminateAfter?: number;
 }
 
@@ -119,6 +123,8 @@ const LONG = 200;
  * would otherwise never run (GO2).
  */
 const STALL = 200;
+/** The longest delay a host's timer takes (ms); a `terminateAfter` beyond it never comes. */
+const MAX_DELAY = 2 ** 31 - 1;
 
 interface Job {
   readonly id: number;
@@ -206,15 +212,15 @@ class Thread {
     job.thread = this;
     this.jobs.set(job.id, job);
     enroll(this.peers, job.peers);
-    // An array of words crosses once, with the first task that takes one of them; a task is told
-    // only its index, in the array the thread was sent last.
-    let words: Int32Array | undefined;
+    // An array of words crosses once, ahead of the first task that takes one of them; a task is
+    // told only its index, in the array the thread was sent last.
     if (host.shared) {
       let w = this.#words;
       // (A full array has no free word: the next one starts with none.)
       if (w === undefined || (this.#free.length === 0 && this.#used === w.length)) {
-        words = w = this.#words = new Int32Array(new SharedArrayBuffer(w ? 8 * w.length : 4 * MAX_DEPTH));
+        w = this.#words = new Int32Array(new SharedArrayBuffer(w ? 8 * w.length : 4 * MAX_DEPTH));
         this.#used = 0;
+        this.outbox.push([WORDS, w]);
       }
       job.words = w;
       job.word = this.#free.pop() ?? this.#used++;
@@ -222,7 +228,7 @@ class Thread {
     }
     if (this.load++ === 0) this.endpoint.ref(true);
     this.outbox.push(
-      [RUN, job.id, job.name, job.args, wall(job.ctx.deadline), job.word, words, job.values],
+      [RUN, job.id, job.name, job.args, wall(job.ctx.deadline), job.word, job.values],
       job.moves,
     );
   }
@@ -422,6 +428,9 @@ class Pool implements ThreadPool {
       const loading = this.#threads.some((t) => t.id === '' && t.load > 0);
       this.#pump(!loading && this.#progress === progress);
     }, patience);
+    // The running tasks keep a Node process alive while jobs wait, not this timer, which may
+    // outlast them.
+    (this.#stall as { unref?(): void }).unref?.();
   }
 
   /**
@@ -475,7 +484,7 @@ class Pool implements ThreadPool {
     // A lone cancellation leaves now, not at the end of the turn (many in one turn still batch).
     if (thread.outbox.length === 1) thread.outbox.flush();
     const ms = this.#terminateAfter;
-    if (ms !== Infinity) {
+    if (ms <= MAX_DELAY) {
       // Settling the job clears the timer: when it fires, the job still runs.
       job.timer = setTimeout(() => {
         if (thread.gone) return;

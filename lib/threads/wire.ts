@@ -7,15 +7,18 @@
 //
 //   both ways       [READY, t]               the first envelope of each side: its thread id `t`
 //                                            (link.ts `ID`; the worker's also says it listens)
-//   main → worker   [RUN, id, f, a, d, w, s, v]
+//   main → worker   [WORDS, s]               where memory is shared: the thread's cancel words
+//                                            from here on (a first array, or a larger one once
+//                                            every word is held); an envelope of its own, which a
+//                                            refused task cannot take with it
+//                   [RUN, id, f, a, d, w, v]
 //                                            start handler `f` with args `a`; `d` is the deadline of
 //                                            the task's context (wall-clock ms; on a virtual clock,
 //                                            the time left on it from now), or undefined;
 //                                            `w`: where memory is shared, the index of the task's
-//                                            word, set on cancel (1, or 2 for a deadline), else
-//                                            undefined; `s`: the thread's shared words, with its
-//                                            first task only (one view, not one per task); `v`: the
-//                                            values of the context's crossing keys, name, value, …
+//                                            word in the last WORDS, set on cancel (1, or 2 for a
+//                                            deadline), else undefined; `v`: the values of the
+//                                            context's crossing keys, name, value, …
 //                   [CANCEL, id, e, c]       the task's context is done with error `e` (codec.ts;
 //                                            1 or 2: a plain CanceledError or DeadlineExceededError);
 //                                            its cause `c`: undefined when it is `e` itself, SAME
@@ -45,7 +48,7 @@ import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
 /** The tag of a gorx batch; a new wire format gets a new tag. */
-export const WIRE = 'gorx/7';
+export const WIRE = 'gorx/8';
 
 export const RUN = 0;
 export const CANCEL = 1;
@@ -53,6 +56,7 @@ export const READY = 2;
 export const OK = 3;
 export const ERR = 4;
 export const GONE = 5;
+export const WORDS = 6;
 /** In a CANCEL envelope: the cause is the error's own `cause`. */
 export const SAME = 1;
 
@@ -64,9 +68,9 @@ export type Envelope =
       a: unknown[],
       d: number | undefined,
       w?: number,
-      s?: Int32Array,
       v?: unknown[],
     ]
+  | readonly [k: typeof WORDS, s: Int32Array]
   | readonly [k: typeof CANCEL, id: number, e: Wired | 1 | 2, c: Wired | typeof SAME | undefined]
   | readonly [k: typeof READY, t: string]
   | readonly [k: typeof GONE, t: string, code: number | undefined]

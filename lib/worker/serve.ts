@@ -56,6 +56,7 @@ import {
   READY,
   RUN,
   SAME,
+  WORDS,
 } from '../threads/wire.js';
 import { alarm, now } from '../time/clock.js';
 
@@ -197,13 +198,14 @@ class Server {
     for (const env of batch) {
       if (env[0] !== RUN) continue;
       this.#take(env[3]);
-      if (env[7] !== undefined) this.#take(env[7]);
+      if (env[6] !== undefined) this.#take(env[6]);
     }
     for (const env of batch) if (env[0] === GONE) died(env[1], new WorkerExitError(env[2]), ABOVE);
     this.#inOrder((data as Batch)[2], () => {
       for (const env of batch) {
         if (env[0] === RUN) this.#run(env);
         else if (env[0] === CANCEL) this.#cancel(env);
+        else if (env[0] === WORDS) this.#words = env[1];
       }
     });
   }
@@ -216,8 +218,7 @@ class Server {
   }
 
   #run(env: Run): void {
-    const [, id, name, args, deadline, word, words, values] = env;
-    if (words !== undefined) this.#words = words;
+    const [, id, name, args, deadline, word, values] = env;
     const ctx = new TaskCtx(deadline, this.#words, word, values);
     this.#running.set(id, ctx);
     const t0 = performance.now();

@@ -18,4 +18,13 @@ describe('a process that waits on another thread', () => {
       expect(stdout.trim()).toBe('received 20000 in order');
     });
   }
+
+  it('ends once its last task ended, though a task of its pool had to wait in the queue behind long ones', async () => {
+    const queued = new URL('./alive/queued.ts', import.meta.url).pathname;
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', queued], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(stdout.trim()).toBe('ended at once');
+  });
 });

@@ -23,7 +23,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { flush, track } from '../helpers/async.js';
 import { ISOLATED } from '../helpers/env.js';
 import { closeAll } from './channel-helpers.js';
-import { expireOnTheWay, pastTheWords } from './pool-cases.js';
+import { expireOnTheWay, pastTheWords, wordsPastARefusedTask } from './pool-cases.js';
 import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
 import { localTenant, tenant } from './workers/keys.js';
 
@@ -151,6 +151,12 @@ describe('threadPool on Web Workers', () => {
   it(`C1 GO2 a Web Worker forced past its 64 cancel words (tasks waiting on each other) takes more: every task ends by its context${ISOLATED ? ', a synchronous loop among them by its word' : ''}`, async () => {
     const { pool, spawned, terminated } = webPool({ size: 1 });
     await pastTheWords(pool, 'observe', ISOLATED);
+    expect([spawned.length, terminated.length]).toEqual([1, 0]);
+  });
+
+  it(`C1 a first task that cannot leave does not take the cancel words with it${ISOLATED ? ': a synchronous loop after it ends by its word' : ''}`, async () => {
+    const { pool, spawned, terminated } = webPool({ size: 1, terminateAfter: 500 });
+    await wordsPastARefusedTask(pool, ISOLATED);
     expect([spawned.length, terminated.length]).toEqual([1, 0]);
   });
 

@@ -1327,7 +1327,7 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(got.current.status).toBe('pending');
       expect(await ch.recv()).toEqual({ value: 8, ok: true });
       expect(await later).toBe('s');
-      expect(await quitter).toEqual({ out: { error: 'CanceledError', canceled: true }, open: true });
+      expect(await quitter).toEqual({ out: { error: 'CanceledError', canceled: true }, length: 0 });
       expect(ch.tryRecv()).toBeUndefined();
     });
 

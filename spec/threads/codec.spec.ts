@@ -10,7 +10,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeError, encodeError, registerError, type Wired } from '../../lib/threads/codec.js';
 import { WorkerExitError } from '../../lib/threads/errors.js';
 import { transfer } from '../../lib/threads/wire.js';
-import { ParseError, QuotaError, registerClasses, StrayError } from './workers/classes.js';
+import {
+  ParseError,
+  QuotaError,
+  registerClasses,
+  StrayError,
+  TenantGone,
+  unreadable,
+} from './workers/classes.js';
 
 registerClasses();
 
@@ -178,6 +185,35 @@ describe('errors across threads', () => {
     const got = await roundTrip(sent);
     expect(got.message).toBe('m');
     expect('bad' in got).toBe(false);
+  });
+
+  it('E1 an error whose name, message, stack or cause cannot be read crosses with what can be read; one that cannot be read at all, as its text', async () => {
+    const sent = new Error('readable message');
+    for (const key of ['stack', 'cause', 'name']) {
+      Object.defineProperty(sent, key, {
+        get() {
+          throw new Error(key);
+        },
+      });
+    }
+    const got = await roundTrip(sent);
+    expect([got instanceof Error, got.message]).toEqual([true, 'readable message']);
+    const opaque = new Proxy(new Error('hidden'), {
+      getPrototypeOf() {
+        throw new Error('no prototype');
+      },
+    });
+    expect(() => encodeError(opaque)).not.toThrow();
+    expect(typeof (await hop(opaque))).toBe('string');
+  });
+
+  it('E1 a registered subclass of a gorx error arrives as itself and as the gorx class', async () => {
+    const got = await roundTrip(new TenantGone());
+    expect([got instanceof TenantGone, got instanceof CanceledError, got.tenant]).toEqual([
+      true,
+      true,
+      'acme',
+    ]);
   });
 
   it('registerError rejects what is not an Error class or a usable name', () => {

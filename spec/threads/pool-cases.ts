@@ -45,3 +45,18 @@ export async function pastTheWords(pool: ThreadPool, waits: string, shared: bool
   ).toEqual([]);
   expect(await pool.go('runs', [])).toBe(shared ? 1 : 0);
 }
+
+/**
+ * A first task that cannot leave (an argument that cannot be cloned) does not take the thread's
+ * cancel words with it: a synchronous loop after it still ends by its word when cancelled.
+ */
+export async function wordsPastARefusedTask(pool: ThreadPool, shared: boolean): Promise<void> {
+  const refused = (await pool.go('noop', [() => 1]).then(undefined, (e: unknown) => e)) as Error;
+  expect(refused.name).toBe('DataCloneError');
+  if (!shared) return;
+  const [ctx, cancel] = withCancel(background());
+  const loop = pool.go('spinUntilCancel', [], ctx);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  cancel();
+  await expect(loop).rejects.toBeInstanceOf(CanceledError);
+}

@@ -23,8 +23,8 @@ import { type ThreadPool, type ThreadPoolOptions, threadPool } from '../../lib/t
 import { transfer, WIRE } from '../../lib/threads/wire.js';
 import { capture, flush, track } from '../helpers/async.js';
 import { closeAll } from './channel-helpers.js';
-import { expireOnTheWay, pastTheWords } from './pool-cases.js';
-import { ParseError, QuotaError, registerClasses } from './workers/classes.js';
+import { expireOnTheWay, pastTheWords, wordsPastARefusedTask } from './pool-cases.js';
+import { ParseError, QuotaError, registerClasses, TenantGone, unreadable } from './workers/classes.js';
 import { localTenant, replies, tenant, trace } from './workers/keys.js';
 import { useWorkerFile } from './workers/use.js';
 
@@ -99,6 +99,7 @@ describe('threadPool', () => {
     ['WorkerExitError', WorkerExitError, 'worker exited with code 3'],
     ['QuotaError', QuotaError, 'quota of 5 exceeded'],
     ['ParseError', ParseError, 'unexpected end'],
+    ['TenantGone', TenantGone, 'context canceled'],
     ['TypeError', TypeError, 'not a function'],
     ['RangeError', RangeError, 'out of range'],
     ['AggregateError', AggregateError, 'several'],
@@ -122,6 +123,27 @@ describe('threadPool', () => {
       }
     });
   }
+
+  it('E1 a registered subclass of a gorx error arrives as itself and as the gorx class, with its own properties', async () => {
+    const err = (await shared.pool.go('fail', ['TenantGone']).then(undefined, (e) => e)) as TenantGone;
+    expect([err instanceof TenantGone, err instanceof CanceledError, err.tenant]).toEqual([
+      true,
+      true,
+      'acme',
+    ]);
+  });
+
+  it('E1 R2 an error whose name cannot be read, thrown by a handler or given as a cancellation cause, still crosses; the thread goes on', async () => {
+    const { pool, exited } = tracked({ size: 1, terminateAfter: 300 });
+    const err = (await pool.go('fail', ['unreadable']).then(undefined, (e) => e)) as Error;
+    expect([err instanceof Error, err.message]).toEqual([true, 'cannot name it']);
+    const [ctx, cancel] = withCancelCause(background());
+    const task = pool.go<{ canceled: boolean }>('observe', [], ctx);
+    await pool.go('noop', []);
+    cancel(unreadable('why'));
+    expect(await task).toMatchObject({ canceled: true });
+    expect(exited).toEqual([]);
+  });
 
   it('E1 causes and own properties cross with the error; unregistered classes keep their name', async () => {
     const quota = (await shared.pool.go('fail', ['QuotaError']).then(undefined, (e) => e)) as QuotaError;
@@ -298,6 +320,21 @@ describe('threadPool', () => {
   it('C1 GO2 a thread forced past its 64 cancel words (tasks waiting on each other) takes more: every task ends by its context, a synchronous loop among them by its word', async () => {
     const { pool, exited } = tracked({ size: 1 });
     await pastTheWords(pool, 'wait', true);
+    expect(exited).toEqual([]);
+  });
+
+  it('C1 a first task that cannot leave does not take the cancel words with it: a synchronous loop after it ends by its word', async () => {
+    const { pool, exited } = tracked({ size: 1, terminateAfter: 500 });
+    await wordsPastARefusedTask(pool, true);
+    expect(exited).toEqual([]);
+  });
+
+  it('C1 a terminateAfter past the longest timer delay (2^31 − 1 ms) means never, not at once', async () => {
+    const { pool, exited } = tracked({ size: 1, terminateAfter: 2 ** 31 });
+    const task = pool.go('busy', [100_000]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    task.cancel();
+    await expect(task).resolves.toBe(100_000);
     expect(exited).toEqual([]);
   });
 

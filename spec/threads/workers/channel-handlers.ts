@@ -582,7 +582,7 @@ export function channelHandlers(
       const out = await ch.recv(ctx).catch((e: unknown) => failure(e));
       clearTimeout(timer);
       await new Promise((resolve) => setTimeout(resolve, hold));
-      return { out, open: !ch.closed };
+      return { out, length: ch.length };
     },
     /** A select with one send case of `v`; once it waits, the thread is kept busy `ms`. */
     selectSendBusy: async (ch: SendChannel<number>, v: number, ms: number) => {

@@ -14,7 +14,7 @@ import {
 import { host } from '../../../lib/threads/link.js';
 import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
 import { channelHandlers, type Death } from './channel-handlers.js';
-import { ParseError, QuotaError, registerClasses, StrayError } from './classes.js';
+import { ParseError, QuotaError, registerClasses, StrayError, TenantGone, unreadable } from './classes.js';
 import { floors } from './floors.js';
 import { contextValues, replies } from './keys.js';
 
@@ -33,6 +33,8 @@ const errors: Record<string, () => unknown> = {
   QuotaError: () => new QuotaError(5, { cause: new ParseError('bad token') }),
   ParseError: () => Object.assign(new ParseError('unexpected end'), { line: 7 }),
   StrayError: () => new StrayError('astray'),
+  TenantGone: () => new TenantGone(),
+  unreadable: () => unreadable('cannot name it'),
   TypeError: () => new TypeError('not a function'),
   RangeError: () => new RangeError('out of range'),
   AggregateError: () => new AggregateError([new QuotaError(1), new RangeError('r')], 'several'),
