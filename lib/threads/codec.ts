@@ -254,8 +254,10 @@ function rebuild(w: WireError): Error {
     // gorx's classes recognise their instances by a brand their constructor sets (errors.ts): one
     // for each of them the class is (an application's subclass of one included).
     if (ctor !== undefined) {
-      for (const c of gorxClasses)
-        if (c.prototype.isPrototypeOf(err)) define(err, Symbol.for(`gorx.${c.id}`), true, false);
+      for (const c of gorxClasses) {
+        if (Object.prototype.isPrototypeOf.call(c.prototype, err))
+          define(err, Symbol.for(`gorx.${c.id}`), true, false);
+      }
     }
     if (err.name !== w.n) define(err, 'name', w.n, false);
     if (w.e !== undefined) define(err, 'errors', w.e.map(decodeError), false);

@@ -42,6 +42,7 @@ import {
   decode,
   drain,
   END,
+  forget,
   HI,
   homeLinks,
   ID,
@@ -1141,9 +1142,10 @@ class HomeLink implements Side, Peer {
     this.gone = true;
     keep(this.#port, false);
     homeLinks.delete(this.key);
-    // Nothing it carried is waited for any more (`fence`): the links to that thread forget it now,
-    // not at the pool's next batch, which a long task may put off for ever.
-    this.registry?.delete(this.key);
+    // Nothing it carried is waited for any more (`fence`) once its last batch was fenced: the
+    // links to that thread forget it then, not at the pool's next batch, which a long task may
+    // put off for ever.
+    forget(this);
     const links = this.#home.links;
     links.splice(links.indexOf(this), 1);
     if (links.length === 0) {

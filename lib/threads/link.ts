@@ -266,18 +266,44 @@ export const crossing: {
 /** A fence: key, then batch count, for each link. */
 export type Fence = (string | number)[];
 
-/** The fence of a batch of the pool's port, for the links `peers` of its thread (gone ones leave). */
+/**
+ * The fence of a batch of the pool's port, for the links `peers` of its thread. A link that is gone
+ * leaves once a fence covers its last batch (`forget`).
+ */
 export function fence(peers: Registry): Fence | undefined {
   let f: Fence | undefined;
   for (const [k, p] of peers) {
-    if (p.gone) peers.delete(k);
-    else if (p.sent > p.fenced) {
+    if (p.sent > p.fenced) {
       f ??= [];
       if (p.origin !== undefined) f.push(...p.origin);
       f.push(k, (p.fenced = p.sent));
     }
+    if (p.gone) peers.delete(k);
   }
+  lingering.delete(peers);
   return f;
+}
+
+/** Links gone before a fence covered their last batch, by registry, oldest first. */
+const lingering = new WeakMap<Registry, string[]>();
+/** At most this many wait for a fence per registry; older ones, long delivered, leave. */
+const LINGER = 64;
+
+/**
+ * Takes the gone link `p` off its registry: now, or once a fence covers its last batch (a close it
+ * said as it ended then comes before the pool's next batch), so that a thread that gets no batch
+ * for long keeps at most LINGER of them.
+ */
+export function forget(p: Peer): void {
+  const registry = p.registry;
+  if (registry === undefined) return;
+  if (p.sent <= p.fenced) {
+    registry.delete(p.key);
+    return;
+  }
+  let keys = lingering.get(registry);
+  if (keys === undefined) lingering.set(registry, (keys = []));
+  if (keys.push(p.key) > LINGER) registry.delete(keys.shift()!);
 }
 
 const gates = new Set<Gate>();

@@ -64,6 +64,7 @@ import {
   drain,
   END,
   type Fence,
+  forget,
   HI,
   host,
   ID,
@@ -481,7 +482,7 @@ export class Endpoint<T> implements Side {
     if (!this.#closed && this.gone && this.#pre.length === 0 && this.#q.length === 0) {
       this.#closed = true;
       this.#port.close();
-      this.registry?.delete(this.key);
+      forget(this);
     }
   }
 

@@ -180,6 +180,8 @@ class Thread {
   long = false;
   /** Left the pool (died, or terminated by it). */
   gone = false;
+  /** Terminated by the pool, and not yet gone. */
+  ending = false;
   /** The uncaught error the thread reported, if any. */
   error: unknown = undefined;
   readonly exited: Promise<void>;
@@ -440,7 +442,7 @@ class Pool implements ThreadPool {
   #pick(waiting: number, force = false): Thread | undefined {
     let best: Thread | undefined;
     for (const t of this.#threads) {
-      if (!force && t.load >= t.depth) continue;
+      if (t.ending || (!force && t.load >= t.depth)) continue;
       // Near the end of a run of long tasks, a task waits for whichever thread frees first.
       if (!force && t.load > 0 && t.long && waiting < this.#threads.length) continue;
       if (best === undefined || t.load < best.load) best = t;
@@ -487,12 +489,15 @@ class Pool implements ThreadPool {
     if (ms <= MAX_DELAY) {
       // Settling the job clears the timer: when it fires, the job still runs.
       job.timer = setTimeout(() => {
-        if (thread.gone) return;
-        const reason = new Error(`thread terminated: task "${job.name}" ignored cancellation for ${ms} ms`, {
+        if (thread.gone || thread.ending) return;
+        // It leaves as a thread that exits does, once it is gone (a Web Worker's end is reported
+        // at once): its tasks settle with its exit code, and what its channels logged in shared
+        // memory is read whole (home.ts). Meanwhile it takes no task.
+        thread.error = new Error(`thread terminated: task "${job.name}" ignored cancellation for ${ms} ms`, {
           cause: err,
         });
+        thread.ending = true;
         thread.endpoint.terminate();
-        this.#lose(thread, new WorkerExitError(undefined, { cause: reason }));
       }, ms);
     }
   }

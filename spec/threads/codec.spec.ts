@@ -10,14 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeError, encodeError, registerError, type Wired } from '../../lib/threads/codec.js';
 import { WorkerExitError } from '../../lib/threads/errors.js';
 import { transfer } from '../../lib/threads/wire.js';
-import {
-  ParseError,
-  QuotaError,
-  registerClasses,
-  StrayError,
-  TenantGone,
-  unreadable,
-} from './workers/classes.js';
+import { ParseError, QuotaError, registerClasses, StrayError, TenantGone } from './workers/classes.js';
 
 registerClasses();
 

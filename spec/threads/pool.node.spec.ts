@@ -377,6 +377,20 @@ describe('threadPool', () => {
     expect(workers.length).toBe(2);
   });
 
+  it('R1 C1 a thread the pool terminates leaves as one that exits: the numbers its channels logged in shared memory all arrive', async () => {
+    const { pool } = tracked({ size: 1, terminateAfter: 50 });
+    const ch = new Channel<number>(64);
+    const task = pool.go('sendThenIgnore', [ch, 64]);
+    // It has its credits and sent by then; its loop never lets the turn end, so nothing was posted.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    task.cancel();
+    const err = (await task.then(undefined, (e) => e)) as WorkerExitError;
+    expect([err instanceof WorkerExitError, err.uncertain, err.code]).toEqual([true, 0, 1]);
+    const got: number[] = [];
+    for (let r = ch.tryRecv(); r?.ok; r = ch.tryRecv()) got.push(r.value);
+    expect(got).toEqual(Array.from({ length: 64 }, (_, i) => i));
+  });
+
   for (const how of ['throw', 'exit', 'terminate'] as const) {
     it(`R2 a thread that dies (${how}) settles every task on it with WorkerExitError in the turn of its exit; the pool replaces it`, async () => {
       const { pool, workers } = tracked({ size: 1 });

@@ -12,7 +12,13 @@ import {
   withTimeout,
 } from '../../../lib/index.js';
 import { host } from '../../../lib/threads/link.js';
-import { type Context, serve, transfer, WorkerExitError } from '../../../lib/worker/index.js';
+import {
+  type Context,
+  type SendChannel,
+  serve,
+  transfer,
+  WorkerExitError,
+} from '../../../lib/worker/index.js';
 import { channelHandlers, type Death } from './channel-handlers.js';
 import { ParseError, QuotaError, registerClasses, StrayError, TenantGone, unreadable } from './classes.js';
 import { floors } from './floors.js';
@@ -164,6 +170,12 @@ serve(
     },
     deadline: (ctx: Context) => ctx.deadline,
     ignore: forever,
+    /** Sends 0 to n - 1 on `out` (0 awaited, for the credits), then loops for ever, ignoring its context. */
+    sendThenIgnore: async (out: SendChannel<number>, n: number) => {
+      await out.send(0);
+      for (let i = 1; i < n; i++) out.trySend(i);
+      for (;;);
+    },
     /** Dies a few ms after starting: by an uncaught throw, or process.exit(code). */
     crash: (how: 'throw' | 'exit', code: number) => {
       setTimeout(() => {
