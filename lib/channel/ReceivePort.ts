@@ -36,6 +36,11 @@ function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWa
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
 
+/** Whether the receive of `w` happened: it was parked in a port and is no longer queued. */
+function committed(w: Waiter): boolean {
+  return w.queue === null && w.port !== null;
+}
+
 /**
  * The receive side shared by every gorx receive channel: channels, timer and ticker channels,
  * and context `done` channels. Use it through the `ReceiveChannel` interface.
@@ -138,18 +143,20 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
     // pending ones; it is null once returned. A port commits its receivers in FIFO order, so the
     // committed ones are at the front, where each `next` drops them. A pending one is never
     // dropped: were a committed one ever behind it, it would only stay until `return` skips it.
+    // A committed waiter is out of its queue but has the port it was parked in; one a port never
+    // queued (a `done` that can never close keeps nothing, NeverPort) has no port, and is pending.
     let parked: PromiseWaiter[] | null = [];
     return {
       next: (): Promise<IteratorResult<T>> => {
         if (parked === null) return resolved(DONE);
-        while (parked[0]?.queue === null) parked.shift();
+        while (parked.length > 0 && committed(parked[0]!)) parked.shift();
         return recvPromise(this, null, iterShape, parked);
       },
       return: (): Promise<IteratorResult<T>> => {
         const ws = parked ?? [];
         parked = null;
         for (const w of ws) {
-          if (w.queue === null) continue;
+          if (committed(w)) continue;
           withdraw(w);
           w.ok = false;
           w.commit();

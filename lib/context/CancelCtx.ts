@@ -28,7 +28,9 @@ export const CANCEL_KEY: ContextKey<CancelCtx> = Symbol.for('gorx.cancelCtx') as
  * Where a node waits for its parent to be done. Its wake-up runs on the stack up to a depth,
  * then queued, and the queue is drained before the outermost wake-up returns: whatever the depth
  * of the tree, every context below a cancelled one is done before `cancel()` returns (CX2), even
- * inside an Observable's delivery, without growing the stack with it.
+ * inside an Observable's delivery, without growing the stack with it. (A `cancel()` made by code
+ * that such a queued wake-up runs, an abort listener more than 16 contexts down, has its own
+ * subtree done before the outermost wake-up returns, not before it returns itself.)
  */
 class Guard extends Waiter {
   declare readonly follow: () => void;
@@ -42,13 +44,25 @@ class Guard extends Waiter {
       return;
     }
     depth++;
-    this.follow();
-    depth--;
-    if (depth > 0) return;
-    depth = MAX_DEPTH;
-    for (let i = 0; i < queued.length; i++) queued[i]!();
-    queued.length = 0;
-    depth = 0;
+    try {
+      this.follow();
+    } finally {
+      // A follow that throws (a context of the user's, CX14) is reported by the caller, and leaves
+      // the depth as it found it: the propagations after it are whole.
+      depth--;
+      if (depth === 0) {
+        depth = MAX_DEPTH;
+        for (let i = 0; i < queued.length; i++) {
+          try {
+            queued[i]!();
+          } catch (error) {
+            reportPanic(error);
+          }
+        }
+        queued.length = 0;
+        depth = 0;
+      }
+    }
   }
   fail(): void {
     this.commit();
@@ -138,8 +152,15 @@ export class CancelCtx implements Context {
     if (token === null) return;
     // A woken guard is already unlinked: withdrawing it in cancel() does nothing.
     const follow = () => {
-      const err = (token.err as ContextError | undefined) ?? new CanceledError();
-      this.cancel(err, this.parent?.value(CANCEL_KEY)?.cause ?? err.cause);
+      let err: ContextError | undefined;
+      let why: unknown;
+      try {
+        err = (token.err as ContextError | undefined) ?? new CanceledError();
+        why = this.parent?.value(CANCEL_KEY)?.cause ?? err.cause;
+      } finally {
+        // A parent of the user's that throws (CX14) is reported; this node is cancelled all the same.
+        this.cancel(err ?? new CanceledError(), why);
+      }
     };
     // A node's own state, not its `err`: a thread's task context may show an error early (its
     // shared cancel word) before its cancellation, and with it its cause, has arrived.

@@ -36,7 +36,9 @@ export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
   const w = new CallbackWaiter(fire);
   (ctx.done as unknown as RecvCore<never>).parkRecv(w);
   return () => {
-    if (!waiting) return false;
+    // Its wait committed (out of the queue it was parked in): the call is under way, though its
+    // delivery may still be queued (trampoline.ts), as in Go once cancel() has returned.
+    if (!waiting || (w.queue === null && w.port !== null)) return false;
     waiting = false;
     withdraw(w);
     return true;

@@ -7,12 +7,14 @@
 //   commits first withdraws the other before anything is settled (T9, G5).
 // - Observable face: nothing at call time; on subscribe, try (emit and complete in the same
 //   synchronous step), else park a SubscriberWaiter that emits when committed; unsubscribing
-//   withdraws it. No Promise, no microtask (RX2).
+//   withdraws it. No Promise, no microtask (RX2). A receive that takes on its own holds back the
+//   deliveries its take makes (the parked sender's) until it has emitted (trampoline.ts), so the
+//   sender's code cannot unsubscribe it between the take and the emission (G5).
 // - try face: the core's try function.
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
 import { fairness, rejected, resolved, settle } from './resume.js';
-import { COMMITTED, type Delivery, deliver } from './trampoline.js';
+import { COMMITTED, type Delivery, deliver, held, release, state } from './trampoline.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
 // The two sentinels are part of the port protocol that copies of gorx speak to each other
@@ -197,21 +199,29 @@ export class SubscriberWaiter extends Waiter implements Delivery {
   }
   /**
    * Receives and emits what is ready (one value, or while ranging every value), then parks this
-   * waiter for the rest (or ends).
+   * waiter for the rest (or ends). The deliveries a take makes (a parked sender's) are held back
+   * until the value is emitted (trampoline.ts), so the sender's code runs after the receiver has
+   * its value: were it to unsubscribe the receiver first, the value would be lost (G5).
    */
   pump(core: RecvCore<any>): void {
     const { subscriber } = this;
     while (!subscriber.closed) {
       let r: unknown;
+      // Inlined `hold`: this loop is the hottest synchronous path.
+      state.holding++;
       try {
         r = core.takeNow();
       } catch (error) {
+        state.holding--;
         return subscriber.error(error);
       }
+      state.holding--;
       if (r === BLOCKED) return core.parkRecv(this);
       if (r === CLOSED) return subscriber.complete();
       subscriber.next(r);
-      if (this.ranging === null) return subscriber.complete();
+      if (this.ranging === null) subscriber.complete();
+      if (held.length > 0) release();
+      if (this.ranging === null) return;
     }
   }
   /** Teardown: withdraws the operation if it has not happened. */

@@ -3,18 +3,31 @@
 // more code, and so on: run directly, a chain of n hand-offs (a lock$ holder that unlocks in
 // `next`, a recv$ subscriber that sends again, a chain of contexts) takes n stack frames and
 // overflows. So deliveries nest only a little: a delivery runs at once while fewer than
-// MAX_NESTED deliveries are on the stack and none is queued; otherwise it is queued, and the
+// MAX_NESTED deliveries are on the stack and no queued one waits; otherwise it is queued, and the
 // outermost delivery drains the queue in FIFO order before it returns. Everything stays
 // synchronous (the `$` faces keep working under TestScheduler.run), and the stack stays bounded.
+//
+// An active receive (one that takes a value on its own and emits it: a subscription's receive, a
+// `select$` at subscription) holds back the deliveries its take makes, such as the parked sender's
+// `send$` emission, in a slot of their own, and runs them through `deliver` once it has emitted:
+// the sender's code, which may unsubscribe the receiver, then runs after the receiver has its
+// value (G5, RX2). Deliveries made by the emission's own user code are not held: they nest as usual.
 //
 // Invariants:
 // - a waiter's state is final before its delivery runs or is queued (unlinked, value and ok set,
 //   a hold counted, select siblings and guards withdrawn), so the order of deliveries never
 //   changes what was committed; only the order in which user code sees it;
 // - shallow hand-offs (fewer than MAX_NESTED deep) are delivered inside the operation that made
-//   them, as before: no "committed but not yet delivered" window outside deep chains (RX2);
+//   them, as before: no "committed but not yet delivered" window outside deep chains (RX2); in a
+//   chain deeper than that, a receive unsubscribed while its queued delivery waits does not see
+//   the value it was committed (the window closes as soon as the queue has run);
+// - a delivery is queued only while deliveries are nested deeply or some queued one has not run
+//   yet; once the drain has reached the end of the queue, new deliveries nest again;
+// - a delivery is held back only while an active receive takes (no user code runs then), and is
+//   run by that receive right after its emission;
 // - a throw from a delivery is reported (RX5) and stops nothing: the queue is always drained;
-// - the queue is one array of (delivery, argument) pairs, reused: no allocation per operation.
+// - the queue and the held slot are arrays of (delivery, argument) pairs, reused: no allocation
+//   per operation (the held pairs are copied out only when a take held something).
 import { reportPanic } from './report.js';
 import type { Waiter, WaitQueue } from './WaitQueue.js';
 
@@ -29,19 +42,27 @@ export const COMMITTED: unique symbol = Symbol('COMMITTED');
 /** Deliveries allowed on the stack at once before further ones are queued. */
 const MAX_NESTED = 16;
 
-// The nesting depth lives on an object: V8 updates a property faster than a module binding that
-// keeps changing (as resume.ts found for its budget).
-const state = { depth: 0 };
+// The nesting depth and the count of open holds live on an object: V8 updates a property faster
+// than a module binding that keeps changing (as resume.ts found for its budget).
+export const state = { depth: 0, holding: 0 };
 const queue: unknown[] = [];
+/** The next queued pair to run; the pairs before it have run (during a drain). */
 let head = 0;
+/** The deliveries held back by active receives (see `hold`). */
+export const held: unknown[] = [];
 
 /**
- * Runs `d.deliver(arg)` now, or queues it when deliveries are already nested deeply or queued;
- * the outermost delivery drains the queue before returning. Never throws.
+ * Runs `d.deliver(arg)` now, or queues it when deliveries are already nested deeply or some queued
+ * one is still to run (FIFO); the outermost delivery drains the queue before returning. While an
+ * active receive takes, it is held back instead (see `hold`). Never throws.
  */
 export function deliver(d: Delivery, arg: unknown): void {
+  if (state.holding > 0) {
+    held.push(d, arg);
+    return;
+  }
   const depth = state.depth;
-  if (depth >= MAX_NESTED || queue.length > 0) {
+  if (depth >= MAX_NESTED || queue.length > head) {
     queue.push(d, arg);
     return;
   }
@@ -53,6 +74,24 @@ export function deliver(d: Delivery, arg: unknown): void {
   }
   state.depth = depth;
   if (depth === 0 && queue.length > 0) drain();
+}
+
+/**
+ * Holds back deliveries (`on`), for the take of an active receive, or stops (no user code runs in
+ * between); what was held waits for `release`.
+ */
+export function hold(on: boolean): void {
+  state.holding += on ? 1 : -1;
+}
+
+/**
+ * Runs through `deliver`, oldest first, the deliveries held back: what an active receive calls
+ * once it has emitted (or has begun to: the value is in the receiver's hands).
+ */
+export function release(): void {
+  if (held.length === 0) return;
+  const h = held.splice(0);
+  for (let i = 0; i < h.length; i += 2) deliver(h[i] as Delivery, h[i + 1]);
 }
 
 function drain(): void {

@@ -6,12 +6,14 @@
 // commit withdraws the others before anything is delivered (G3, G7). Parking never matches a
 // select with itself (SE9), because matching only happens when some other operation arrives.
 // Nothing is kept between calls: a select run from inside another (by user code) cannot disturb it.
+// A `select$` emits its result before the code of a parked sender its receive case took from runs
+// (that code may unsubscribe it: G5, RX2).
 import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
-import { type Delivery, deliver } from '../internal/trampoline.js';
+import { type Delivery, deliver, hold, release } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
@@ -89,18 +91,27 @@ function commitCase(key: string, c: CaseRecord): unknown {
 }
 
 /**
- * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
- * (SE3); BLOCKED when none is.
- * @internal
+ * Picks one of the ready cases of `list` ((name, case) pairs), uniformly at random (SE3): the
+ * index of its case, or 0 when none is ready.
  */
-export function commitReady(list: unknown[]): unknown {
+function pickReady(list: unknown[]): number {
   let ready = 0;
   let chosen = 0;
   for (let i = 1; i < list.length; i += 2) {
     // One pass, reservoir sampling: the k-th ready case takes the choice with probability 1/k.
     if (isReady(list[i] as CaseRecord) && (++ready === 1 || random() * ready < 1)) chosen = i;
   }
-  return ready === 0 ? BLOCKED : commitCase(list[chosen - 1] as string, list[chosen] as CaseRecord);
+  return chosen;
+}
+
+/**
+ * Commits one of the ready cases of `list` ((name, case) pairs), chosen uniformly at random
+ * (SE3); BLOCKED when none is.
+ * @internal
+ */
+export function commitReady(list: unknown[]): unknown {
+  const i = pickReady(list);
+  return i === 0 ? BLOCKED : commitCase(list[i - 1] as string, list[i] as CaseRecord);
 }
 
 /**
@@ -295,9 +306,28 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
   const list = readCases('select$', cases);
   noSymbolKeys('select$', cases);
   return new Observable<Selected<C>>((subscriber) => {
-    const r = commitReady(list);
-    if (r !== BLOCKED) return emit(subscriber as Subscriber<unknown>, r);
-    const group = new SubscriberGroup(subscriber as Subscriber<unknown>);
+    const s = subscriber as Subscriber<unknown>;
+    const i = pickReady(list);
+    if (i > 0) {
+      // A receive case holds back the deliveries its take makes (a parked sender's emission) until
+      // the result is emitted (trampoline.ts): the sender's code, which may unsubscribe this
+      // `select$`, runs once it has the value (G5). A send case hands its value over first, as
+      // every send does.
+      const c = list[i] as CaseRecord;
+      const taking = c.op === RECV;
+      let r: unknown;
+      if (taking) hold(true);
+      try {
+        r = commitCase(list[i - 1] as string, c);
+      } finally {
+        if (taking) hold(false);
+      }
+      if (r !== BLOCKED) {
+        emit(s, r);
+        return release();
+      }
+    }
+    const group = new SubscriberGroup(s);
     park(group, list);
     return group;
   });

@@ -10,9 +10,9 @@ import {
   trySelect,
   withCancel,
 } from 'gorx';
-import { take, toArray } from 'rxjs';
+import { Subject, type Subscription, take, takeUntil, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { drain, flush, inspect, track } from './helpers.js';
+import { drain, flush, handOffChain, inspect, track } from './helpers.js';
 
 const CAPS = [0, 1, 2, 3, 5, 8];
 
@@ -396,6 +396,18 @@ describe('Channel close', () => {
     expect(ch.trySend(99)).toBe(false); // nobody is left receiving
   });
 
+  it('CH15 CX1 return() settles a pending next on the done of a context that is never cancelled', async () => {
+    const it = background().done[Symbol.asyncIterator]();
+    const first = track(it.next());
+    const second = track(it.next());
+    expect(await it.return!()).toEqual({ value: undefined, done: true });
+    await flush();
+    const done = { status: 'fulfilled', value: { value: undefined, done: true } };
+    expect(first.current).toEqual(done);
+    expect(second.current).toEqual(done);
+    expect(await it.next()).toEqual({ value: undefined, done: true });
+  });
+
   it('CH4 recv$ emits a ready value and completes at once; a close error after the values is its error', () => {
     const ch = new Channel<number>(2);
     ch.trySend(1);
@@ -628,6 +640,75 @@ describe('Channel as an Observable', () => {
     const p = u.recv();
     expect(u.trySend(9)).toBe(true);
     return expect(p).resolves.toEqual({ value: 9, ok: true });
+  });
+
+  it('G5 RX2 a recv$ that takes from a parked send$ emits before the send$ does, so the sender cannot cancel it in between', () => {
+    for (const capacity of [0, 1]) {
+      const ch = new Channel<string>(capacity);
+      if (capacity > 0) ch.trySend('a'); // the receive takes 'a' and admits the sender (CH6)
+      const stop = new Subject<void>();
+      const log: string[] = [];
+      ch.send$('b').subscribe(() => {
+        log.push('sent');
+        stop.next();
+      });
+      ch.recv$()
+        .pipe(takeUntil(stop))
+        .subscribe({ next: (v) => log.push(`got ${v}`), complete: () => log.push('complete') });
+      expect(log).toEqual([capacity > 0 ? 'got a' : 'got b', 'complete', 'sent']);
+      expect(drain(ch)).toEqual(capacity > 0 ? ['b'] : []);
+    }
+  });
+
+  it('G5 RX2 a ranging subscriber stopped by a parked sender once its value is taken still gets that value', () => {
+    const ch = new Channel<string>();
+    const done$ = new Subject<void>();
+    const got: string[] = [];
+    ch.send$('last').subscribe(() => done$.next()); // "my last value was taken"
+    ch.pipe(takeUntil(done$)).subscribe((v) => got.push(v));
+    expect(got).toEqual(['last']);
+    expect(inspect(ch).waiting).toEqual({ senders: 0, receivers: 0 });
+
+    // A sender parked from inside the range's own `next`, whose completion unsubscribes the range.
+    const u = new Channel<string>();
+    const seen: string[] = [];
+    const sub: Subscription = u.subscribe((v) => {
+      seen.push(v);
+      if (v === 'first') u.send$('x').subscribe(() => sub.unsubscribe());
+    });
+    expect(u.trySend('first')).toBe(true);
+    expect(seen).toEqual(['first', 'x']);
+    expect(inspect(u).waiting).toEqual({ senders: 0, receivers: 0 });
+  });
+
+  it('G5 a send$ unsubscribed by the receiver in its next after the value was taken: the receiver has the value', () => {
+    // The send happened; its own emission may then go to a subscriber already gone ("maybe sent").
+    const ch = new Channel<string>();
+    const stop = new Subject<void>();
+    const got: string[] = [];
+    ch.recv$().subscribe((v) => {
+      got.push(v);
+      stop.next();
+    });
+    ch.send$('x').pipe(takeUntil(stop)).subscribe();
+    expect(got).toEqual(['x']);
+    expect(ch.tryRecv()).toBeUndefined();
+    expect(inspect(ch).waiting).toEqual({ senders: 0, receivers: 0 });
+  });
+
+  it('RX2 past the nesting bound, a hand-off made once the queued deliveries have run is emitted at once', () => {
+    // A chain of 20 recv$ stages; the last sends to a parked recv$ and unsubscribes it right away.
+    const target = new Channel<number>();
+    const got: number[] = [];
+    const sub = target.recv$().subscribe((v) => got.push(v));
+    let sent: boolean | undefined;
+    handOffChain(20, (i) => {
+      if (i < 19) return;
+      sent = target.trySend(i);
+      sub.unsubscribe();
+    });
+    expect(sent).toBe(true);
+    expect(got).toEqual([19]);
   });
 
   it('CH4 10^6 values through an unbuffered channel into a synchronous subscriber (trySend loop)', () => {

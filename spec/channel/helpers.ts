@@ -1,5 +1,5 @@
 // Shared helpers for the channel, select and stress specs.
-import type { Channel } from 'gorx';
+import { Channel } from 'gorx';
 import { checkInvariants } from '../../lib/internal/inspect.js';
 
 export { flush, rng, type State, track } from '../helpers/async.js';
@@ -24,4 +24,20 @@ export function drain<T>(ch: Channel<T>): T[] {
   const out: T[] = [];
   for (let r = ch.tryRecv(); r?.ok; r = ch.tryRecv()) out.push(r.value);
   return out;
+}
+
+/**
+ * Runs `step(i)` inside each of `n` chained recv$ hand-offs, each within the emission of the one
+ * before: past the trampoline's nesting bound some steps run where a delivery they cause is
+ * queued rather than run at once (the committed-but-not-yet-emitted window).
+ */
+export function handOffChain(n: number, step: (i: number) => void): void {
+  const chans = Array.from({ length: n }, () => new Channel<number>());
+  for (let i = 0; i < n; i++) {
+    chans[i]!.recv$().subscribe(() => {
+      step(i);
+      if (i + 1 < n) chans[i + 1]!.trySend(i + 1);
+    });
+  }
+  chans[0]!.trySend(0);
 }

@@ -1,6 +1,7 @@
 import { afterFunc, background, Channel, type Context, sleep, withCancel, withTimeout } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { capture } from '../helpers/async.js';
+import { insideDeepDelivery, insideDeepPropagation } from '../helpers/nesting.js';
 
 describe('afterFunc', () => {
   let restore: (() => void) | undefined;
@@ -69,6 +70,39 @@ describe('afterFunc', () => {
     expect(finished.tryRecv()).toBeUndefined(); // fn still blocked
     await release.send();
     await finished.recv();
+  });
+
+  it('CX13 once cancel() has returned, stop() returns false and fn runs, deep in deliveries too', async () => {
+    for (const inside of [insideDeepDelivery, insideDeepPropagation]) {
+      const [ctx, cancel] = withCancel(background());
+      let calls = 0;
+      const stop = afterFunc(ctx, () => calls++);
+      let stopped: boolean | undefined;
+      inside(() => {
+        cancel();
+        stopped = stop();
+      });
+      expect(stopped).toBe(false);
+      await sleep(2);
+      expect(calls).toBe(1);
+    }
+  });
+
+  it('CX13 a stop() that returned true, deep in deliveries too, means fn never runs', async () => {
+    for (const inside of [insideDeepDelivery, insideDeepPropagation]) {
+      const [ctx, cancel] = withCancel(background());
+      let calls = 0;
+      const stop = afterFunc(ctx, () => calls++);
+      let stopped: boolean | undefined;
+      inside(() => {
+        stopped = stop();
+        cancel();
+      });
+      expect(stopped).toBe(true);
+      await sleep(2);
+      expect(calls).toBe(0);
+      expect(stop()).toBe(false);
+    }
   });
 
   it('CX13 calls are independent: each registration runs once', async () => {

@@ -1,19 +1,21 @@
 import {
   background,
   CanceledError,
+  Channel,
   type Context,
   type ContextKey,
   cause,
   contextKey,
   DeadlineExceededError,
   go,
+  sleep,
   withCancel,
   withCancelCause,
   withTimeout,
   withValue,
 } from 'gorx';
 import { describe, expect, it } from 'vitest';
-import { rng } from '../helpers/async.js';
+import { capture, rng } from '../helpers/async.js';
 
 /** The contexts (and other waiters) parked on a context's `done`: its live children, read through a cast. */
 function children(ctx: Context): number {
@@ -79,6 +81,41 @@ describe('withCancel', () => {
     for (const c of all) {
       expect(isDone(c)).toBe(true);
       expect(c.err).toBeInstanceOf(CanceledError);
+    }
+  });
+
+  it('CX2 CX14 a custom parent whose value() throws: the throw is reported, and every later propagation is whole', async () => {
+    const uncaught = capture('uncaughtException');
+    try {
+      const boom = new Error('value() throws');
+      const done = new Channel<never>();
+      let err: CanceledError | undefined;
+      const custom = {
+        done,
+        get err() {
+          return err;
+        },
+        signal: new AbortController().signal,
+        deadline: undefined,
+        value(): never {
+          throw boom;
+        },
+      } as unknown as Context;
+      const [child] = withCancel(custom);
+      err = new CanceledError();
+      done.close(); // the child's guard reads the parent's cause, and value() throws
+      expect(child.err).toBeInstanceOf(CanceledError);
+      for (const depth of [10, 40, 1000]) {
+        const [root, cancel] = withCancel(background());
+        let leaf: Context = root;
+        for (let i = 0; i < depth; i++) [leaf] = withCancel(leaf);
+        cancel();
+        expect(leaf.err).toBeInstanceOf(CanceledError);
+      }
+      for (let i = 0; i < 20 && uncaught.seen.length === 0; i++) await sleep(2);
+      expect(uncaught.seen).toEqual([boom]);
+    } finally {
+      uncaught.restore();
     }
   });
 

@@ -49,6 +49,7 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'channel',
     title: '`Channel` send/recv',
     budget: 3.5 * kB,
+    ceiling: 3_535,
     gorx: `import { Channel } from 'gorx';
 const ch = new Channel(1);
 await ch.send(1);
@@ -74,6 +75,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
+    ceiling: 5_611,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
@@ -130,6 +132,7 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
+    ceiling: 12_177,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -138,7 +141,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 26_290,
+    ceiling: 26_472,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {

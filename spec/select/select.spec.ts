@@ -11,6 +11,7 @@ import {
   trySelect,
   withCancel,
 } from 'gorx';
+import { Subject, takeUntil } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { drain, flush, inspect, track } from '../channel/helpers.js';
 
@@ -355,6 +356,25 @@ describe('select', () => {
     expect(a.trySend(3)).toBe(true);
     expect(results).toEqual([{ case: expect.stringMatching(/^a2?$/), value: 3, ok: true }]);
     expect(inspect(b).waiting.senders).toBe(0);
+  });
+
+  it('G5 RX2 a select$ that takes from a parked send$ emits before the send$ does, so the sender cannot cancel it in between', () => {
+    const ch = new Channel<string>();
+    const stop = new Subject<void>();
+    const log: unknown[] = [];
+    ch.send$('x').subscribe(() => {
+      log.push('sent');
+      stop.next();
+    });
+    select$({ a: recv(ch) })
+      .pipe(takeUntil(stop))
+      .subscribe({ next: (r) => log.push(r), complete: () => log.push('complete') });
+    expect(log).toEqual([{ case: 'a', value: 'x', ok: true }, 'complete', 'sent']);
+    // A send case still hands its value over first: the receiver has it before the select$ emits.
+    const out = new Channel<string>();
+    ch.recv$().subscribe((v) => log.push(`got ${v}`));
+    select$({ b: send(ch, 'y'), c: recv(out) }).subscribe((r) => log.push(r));
+    expect(log.slice(3)).toEqual(['got y', { case: 'b' }]);
   });
 
   it('bad input: a non-object of cases, a case not made by recv()/send(), or a non-channel throw TypeError at the call', () => {
