@@ -21,6 +21,7 @@ import { BLOCKED, CallbackWaiter, CLOSED, type RecvCore, type Token } from '../i
 import { isRecvPort, isSource, PROTOCOL, SOURCE } from '../internal/brand.js';
 import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
+import { COMMITTED, type Delivery, deliver, held, release, state } from '../internal/trampoline.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 
 /** Where a feed delivers: a Subscriber is one. */
@@ -137,6 +138,8 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
       }
       this.#demand--;
       this.#sink.next(r);
+      // What the take held back (a parked sender's delivery) runs once the sink has the value.
+      if (held.length > 0) release();
     }
     this.#draining = false;
   }
@@ -167,11 +170,21 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
   }
 }
 
-/** Receives from a gorx receive port only on demand; the feed is the waiter it parks. */
+/**
+ * Receives from a gorx receive port only on demand; the feed is the waiter it parks. A take holds
+ * back the deliveries it makes (a parked sender's) until the loop has handed the value on, so the
+ * sender's code cannot stop the feed between the two (G5).
+ */
 class PortFeed<T> extends Feeder<T, RecvCore<T>> {
   take(): T | BLOCKED | CLOSED {
     if (this.queue !== null) return BLOCKED;
-    const r = this.src.takeNow();
+    state.holding++;
+    let r: T | BLOCKED | CLOSED;
+    try {
+      r = this.src.takeNow();
+    } finally {
+      state.holding--;
+    }
     if (r === BLOCKED) this.src.parkRecv(this);
     return r;
   }
@@ -265,18 +278,26 @@ export interface SendOwner {
   lost(error: unknown): void;
 }
 
-/** The one parked send of an operator that sends values on a channel, one at a time. */
-export class Relay extends Waiter {
+/**
+ * The one parked send of an operator that sends values on a channel, one at a time. Its owner
+ * hears of the commit through the trampoline, as a `send$` subscriber does: a receiver that takes
+ * the value holds the report back until it has emitted it (G5).
+ */
+export class Relay extends Waiter implements Delivery {
   declare readonly owner: SendOwner;
   constructor(owner: SendOwner) {
     super();
     this.owner = owner;
   }
   commit(): void {
-    this.owner.sent();
+    deliver(this, COMMITTED);
   }
   fail(error: unknown): void {
-    this.owner.lost(error);
+    deliver(this, error);
+  }
+  deliver(arg: unknown): void {
+    if (arg === COMMITTED) this.owner.sent();
+    else this.owner.lost(arg);
   }
 }
 

@@ -6,8 +6,9 @@ import { ClosedChannelError } from '../errors.js';
 import { toToken } from '../internal/cancel.js';
 import { endedByOwnContext, reportPanic } from '../internal/report.js';
 import { count, fn, options } from '../internal/validate.js';
+import type { Waiter } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { unwatch, watch } from './internal.js';
+import { guard, unwatch } from './internal.js';
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
@@ -55,11 +56,13 @@ export function produce<T>(
   const parent = toContext(opts?.ctx, 'produce') ?? background();
   const token = toToken(parent);
   const out = new Channel<T>(capacity);
+  let watcher: Waiter | null = null;
   const closeWith = (error: unknown): void => {
     unwatch(watcher);
     if (!out.closed) out.close(error);
   };
-  const watcher = watch(token, () => closeWith(token!.err));
+  // A context already done closes the channel at once; `work` still runs, and its sends fail.
+  watcher = guard(token, closeWith);
   const task = go((ctx) => work(out, ctx), { ctx: parent, name: work.name || 'produce' });
   task.then(
     () => closeWith(undefined),

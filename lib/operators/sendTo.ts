@@ -5,7 +5,8 @@
 //   asked for only after the send committed and the value was mirrored downstream;
 // - one Relay per subscription is re-parked for every blocked send;
 // - once `stopped`, the parked send is withdrawn (that value was not sent), the source feed is
-//   cancelled and the ctx watcher withdrawn.
+//   cancelled and the ctx watcher withdrawn; a send that committed before but is reported after
+//   (the report goes through the trampoline) is not mirrored.
 import type { MonoTypeOperatorFunction, ObservableInput } from 'rxjs';
 import type { Channel } from '../channel/Channel.js';
 import type { SendChannel } from '../channel/types.js';
@@ -133,6 +134,8 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
   }
 
   sent(): void {
+    // A commit reported after the output was unsubscribed has nobody left to mirror it to.
+    if (this.#stopped) return;
     const value = this.#held as T;
     this.#held = undefined;
     this.#busy = false;

@@ -11,9 +11,18 @@ import {
   withCancel,
   workerPool,
 } from 'gorx';
-import { firstValueFrom, from, lastValueFrom, of, toArray } from 'rxjs';
+import {
+  firstValueFrom,
+  from,
+  lastValueFrom,
+  of,
+  Subject,
+  type Subscription,
+  takeUntil,
+  toArray,
+} from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { flush } from '../helpers/async.js';
+import { capture, flush } from '../helpers/async.js';
 
 describe('workerPool', () => {
   it('EG2 the ctx option ending errors the output with ctx.err and aborts the tasks', async () => {
@@ -141,6 +150,30 @@ describe('workerPool', () => {
     expect(out).toEqual(delays);
   });
 
+  it('G5 RX2 a channel value whose send$ emission unsubscribes the pool still reaches a task', () => {
+    const ch = new Channel<number>();
+    const seen: number[] = [];
+    let sentOk = false;
+    let sub: Subscription | undefined;
+    sub = ch
+      .pipe(
+        workerPool(1, (v) => {
+          seen.push(v);
+          return of(v);
+        }),
+      )
+      .subscribe((v) => {
+        if (v === 1)
+          ch.send$(2).subscribe(() => {
+            sentOk = true;
+            sub?.unsubscribe();
+          });
+      });
+    expect(ch.trySend(1)).toBe(true);
+    expect(sentOk).toBe(true);
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('rejects a bad concurrency and a missing work function at the call', () => {
     expect(() => workerPool(0, () => of(1))).toThrow(RangeError);
     expect(() => workerPool(1.5, () => of(1))).toThrow(RangeError);
@@ -194,6 +227,32 @@ describe('produce', () => {
     expect((failed as Error).message).toBe('send on closed channel');
   });
 
+  it('CX4 PT1 an opts.ctx already done closes the channel with ctx.err at once; the sends of work fail', async () => {
+    const [ctx, cancel] = withCancel(background());
+    cancel();
+    const panics = capture('uncaughtException');
+    let failed: unknown;
+    try {
+      const ch = produce<number>(
+        async (out) => {
+          try {
+            await out.send(1); // ignores its context
+          } catch (e) {
+            failed = e;
+          }
+        },
+        { ctx },
+      );
+      expect(() => ch.tryRecv()).toThrow(CanceledError);
+      await expect(ch.recv()).rejects.toBeInstanceOf(CanceledError);
+      await flush(1);
+    } finally {
+      panics.restore();
+    }
+    expect((failed as Error).message).toBe('send on closed channel');
+    expect(panics.seen).toEqual([]);
+  });
+
   it('leaves a channel that work closed itself alone', async () => {
     const ch = produce<number>((out) => out.close());
     expect(await ch.recv()).toEqual({ value: undefined, ok: false });
@@ -219,5 +278,80 @@ describe('fanIn', () => {
     const out = fanIn(a);
     from(['x', 'y', 'z']).pipe(sendTo(a)).subscribe();
     expect(await lastValueFrom(out.pipe(toArray()))).toEqual(['x', 'y', 'z']);
+  });
+});
+
+describe('cancelWith', () => {
+  it('G5 RX2 a channel value whose send$ emission unsubscribes the output is emitted first', () => {
+    const ch = new Channel<number>();
+    const [ctx] = withCancel(background());
+    const got: number[] = [];
+    let sentOk = false;
+    let sub: Subscription | undefined;
+    sub = ch.pipe(cancelWith(ctx)).subscribe((v) => {
+      got.push(v);
+      if (v === 1)
+        ch.send$(2).subscribe(() => {
+          sentOk = true;
+          sub?.unsubscribe();
+        });
+    });
+    expect(ch.trySend(1)).toBe(true);
+    expect(sentOk).toBe(true);
+    expect(got).toEqual([1, 2]);
+  });
+});
+
+describe('sendTo', () => {
+  it('G5 RX2 a value is mirrored only once the ranging receiver that took it has it', () => {
+    const ch = new Channel<number>();
+    const input = new Subject<number>();
+    const stop = new Subject<void>();
+    const mirrored: number[] = [];
+    input.pipe(sendTo(ch)).subscribe((v) => {
+      mirrored.push(v);
+      stop.next(); // the consumer stops once the value is reported sent
+    });
+    input.next(1); // no receiver yet: the send waits
+    const got: number[] = [];
+    let completed = false;
+    ch.pipe(takeUntil(stop)).subscribe({ next: (v) => got.push(v), complete: () => (completed = true) });
+    expect(mirrored).toEqual([1]);
+    expect(completed).toBe(true);
+    expect(got).toEqual([1]);
+    expect(ch.tryRecv()).toBeUndefined();
+  });
+
+  it('G5 RX2 a value is mirrored only once the recv$ that took it has emitted it', () => {
+    const ch = new Channel<number>();
+    const input = new Subject<number>();
+    const stop = new Subject<void>();
+    const mirrored: number[] = [];
+    input.pipe(sendTo(ch)).subscribe((v) => {
+      mirrored.push(v);
+      stop.next();
+    });
+    input.next(7);
+    const got: number[] = [];
+    ch.recv$()
+      .pipe(takeUntil(stop))
+      .subscribe((v) => got.push(v));
+    expect(mirrored).toEqual([7]);
+    expect(got).toEqual([7]);
+  });
+
+  it('G5 a send committed after the output was unsubscribed is not mirrored', () => {
+    const ch = new Channel<number>();
+    const input = new Subject<number>();
+    const mirrored: number[] = [];
+    const sub = input.pipe(sendTo(ch, { close: false })).subscribe((v) => mirrored.push(v));
+    input.next(1); // waits for a receiver
+    const got: number[] = [];
+    ch.subscribe((v) => {
+      got.push(v);
+      sub.unsubscribe(); // the receiver has 1 before the sender hears it was sent
+    });
+    expect(got).toEqual([1]);
+    expect(mirrored).toEqual([]);
   });
 });
