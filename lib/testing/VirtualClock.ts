@@ -66,9 +66,14 @@ export class VirtualClock implements Clock {
     return this.#heap[0]?.at;
   }
 
-  /** Schedules `fn` at `now() + ms` (`ms` below 0 counts as 0); returns a handle for `cancel`. */
+  /**
+   * Schedules `fn` at `now() + ms` (`ms` below 0 counts as 0, as for `after`); returns a handle
+   * for `cancel`.
+   * @throws RangeError for a non-finite `ms`; TypeError for a non-number.
+   */
   schedule(fn: () => void, ms: number): unknown {
-    const entry: Entry = { at: this.#time + Math.max(0, ms), seq: this.#seq++, fn, index: this.#heap.length };
+    const at = this.#time + Math.max(0, duration('VirtualClock.schedule', ms));
+    const entry: Entry = { at, seq: this.#seq++, fn, index: this.#heap.length };
     this.#heap.push(entry);
     this.#up(entry.index);
     return entry;

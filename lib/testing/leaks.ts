@@ -6,6 +6,12 @@ import { count, duration, flag, fn, options } from '../internal/validate.js';
 import { liveTasks } from './deadlock.js';
 import { LeakError, type LiveTask } from './errors.js';
 
+/**
+ * The host's `setTimeout`, taken when this module loads: fake timers (Vitest's, Jest's) installed
+ * later replace the global one but not this, so the retries keep waiting in real time.
+ */
+const realSetTimeout: typeof setTimeout = globalThis.setTimeout.bind(globalThis);
+
 /** What was alive when `snapshotLive()` was called: tasks and the parked-operation count. */
 export interface LiveSnapshot {
   readonly tasks: ReadonlySet<object>;
@@ -50,7 +56,8 @@ export function snapshotLive(): LiveSnapshot {
  * recorded); otherwise checks again after real-time sleeps growing from 1 ms to `maxSleep`, and
  * after `attempts` checks rejects with `LeakError` listing every live task (name, and creation
  * stack when stacks are captured) and the number of pending operations. It waits in real time,
- * whatever clock gorx is using.
+ * whatever clock gorx is using, and under fake timers too, provided `gorx/testing` is imported
+ * before they are installed (it keeps the host's `setTimeout` from when it loads).
  *
  * @example
  * ```ts
@@ -89,7 +96,7 @@ async function verify(
     const parked = checkParked ? Math.max(0, activity.parked - baseline) : 0;
     if (tasks.length === 0 && parked === 0) return;
     if (attempt >= attempts) throw new LeakError(tasks, parked);
-    await new Promise((resolve) => setTimeout(resolve, sleep));
+    await new Promise((resolve) => realSetTimeout(resolve, sleep));
   }
 }
 

@@ -1,3 +1,4 @@
+import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import { period } from '../internal/validate.js';
 import { now } from './clock.js';
@@ -89,9 +90,13 @@ export function newTicker(ms: number): Ticker {
   return new Ticker(ms);
 }
 
+/** The nil channel `tick` returns for a non-positive period. */
+let nil: NeverPort | undefined;
+
 /**
- * A channel of clock times every `ms`, dropping ticks for slow receivers. Unlike Go's
- * `time.Tick(0)`, a non-positive period throws instead of returning the nil channel.
+ * A channel of clock times every `ms`, dropping ticks for slow receivers. As Go's `time.Tick`, a
+ * non-positive period returns the nil channel: one that never becomes ready, so a receive on it
+ * waits forever and a `select` case on it is never chosen.
  *
  * @example
  * ```ts
@@ -100,9 +105,11 @@ export function newTicker(ms: number): Ticker {
  *
  * tick(1000).pipe(take(3)).subscribe((t) => console.log('tick at', t));
  * ```
- * @throws RangeError for a non-positive or non-finite `ms`, or one below 0.001 (1 µs).
+ * @throws RangeError for `ms` NaN or `Infinity`, or positive but below 0.001 (1 µs); TypeError for
+ * a non-number.
  * Go: `time.Tick`. Rules: TK1, TK2.
  */
 export function tick(ms: number): ReceiveChannel<number> {
+  if (typeof ms === 'number' && ms <= 0) return (nil ??= new NeverPort());
   return new Ticker(ms).c;
 }

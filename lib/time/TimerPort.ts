@@ -1,7 +1,8 @@
 // The channel of a timer or ticker, with Go 1.23 semantics: synchronous (capacity 0, length 0),
 // a value exists only while the timer is due and unreceived (TM2), so Stop and Reset never leave
 // a stale value behind (TM3, TM4). The clock alarm is armed only while a receiver is parked and
-// disarmed when the last one leaves, so an abandoned `after(1h)` holds no timer (TM11).
+// disarmed when the last one leaves, so an abandoned `after(1h)` holds no timer (TM11). The value
+// is the time the timer was due (`when`), however late it is received or the alarm runs (TM1).
 //
 // Invariants: `#active` ⇔ a value is still to be delivered at `when`; `#armed` ≠ null ⇒ active and a
 // receiver is parked.
@@ -81,7 +82,7 @@ export class TimerPort extends ReceivePort<number> {
     const w = this.#recvq.head;
     if (w === null || !this.readyRecv()) return this.#arm();
     this.#recvq.unlink(w);
-    w.value = this.#fire(now());
+    w.value = this.#fire(this.when);
     w.ok = true;
     commitSafely(w);
   };

@@ -340,6 +340,16 @@ export function periodArg(): fc.Arbitrary<Arg> {
   );
 }
 
+/** The period of `tick`: as a ticker's, except that one of 0 or less gives the nil channel (TK1). */
+export function tickPeriodArg(): fc.Arbitrary<Arg> {
+  return fc.oneof(
+    numbers((n) =>
+      Number.isNaN(n) || n === Number.POSITIVE_INFINITY ? RANGE : n > 0 && n < 1 ? OK_OR_RANGE : OK,
+    ),
+    junk(optional(false)),
+  );
+}
+
 /** A concurrency: a positive integer or Infinity. */
 export function concurrencyArg(): fc.Arbitrary<Arg> {
   return fc.oneof(

@@ -96,6 +96,7 @@ import {
   sourceArg,
   spy,
   stringArg,
+  tickPeriodArg,
   UserCanceled,
   type Verdict,
 } from './arbitraries.js';
@@ -1320,20 +1321,25 @@ const TIME: Site[] = [
   },
   ...(
     [
-      ['tick(ms)', (ms: unknown) => ({ c: tick(ms as number), stop: undefined })],
-      ['newTicker(ms)', (ms: unknown) => newTicker(ms as number)],
-      ['new Ticker(ms)', (ms: unknown) => new Ticker(ms as number)],
+      ['tick(ms)', (ms: unknown) => ({ c: tick(ms as number), stop: undefined }), tickPeriodArg],
+      ['newTicker(ms)', (ms: unknown) => newTicker(ms as number), periodArg],
+      ['new Ticker(ms)', (ms: unknown) => new Ticker(ms as number), periodArg],
     ] as const
   ).map(
-    ([name, make]): Site => ({
+    ([name, make, period]): Site => ({
       name,
       file: 'time/Ticker.ts',
       rules: 'TK1 TK2',
-      arg: periodArg(),
+      arg: period(),
       call: (_, x) => make(x),
       accepted: async (_, ended, x) => {
         if (!ended.ok) return;
         const t = ended.value as { c: Channel<number>; stop?: () => void };
+        // tick(d <= 0): the nil channel, never ready (TK1).
+        if ((x as number) <= 0) {
+          if (t.c.tryRecv() !== undefined) fail('tick(d <= 0) is ready');
+          return;
+        }
         if ((x as number) > 20) return t.stop?.();
         // Two ticks, in increasing time, from a subscription that returns (a period that cannot
         // move the clock must not spin).

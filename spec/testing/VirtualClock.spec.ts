@@ -108,6 +108,20 @@ describe('VirtualClock', () => {
     expect(fired).toEqual(expected);
   });
 
+  test('T7 schedule with a non-finite delay throws at the call and leaves later timers on time', () => {
+    const clock = new VirtualClock();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(() => clock.schedule(() => {}, bad)).toThrow(RangeError);
+    }
+    expect(() => clock.schedule(() => {}, '10' as unknown as number)).toThrow(TypeError);
+    expect(clock.pending).toBe(0);
+    let ran = 0;
+    clock.schedule(() => ran++, 10);
+    expect(clock.nextAt).toBe(EPOCH + 10);
+    expect(clock.advance(100)).toBe(1);
+    expect(ran).toBe(1);
+  });
+
   test('T10 install drives gorx timers and restores the previous clock', async () => {
     const clock = new VirtualClock();
     const restore = clock.install();

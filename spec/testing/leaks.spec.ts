@@ -7,7 +7,7 @@ import {
   snapshotLive,
   verifyNoLeaks,
 } from 'gorx/testing';
-import { beforeEach, describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test, vi } from 'vitest';
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
@@ -73,6 +73,25 @@ describe('verifyNoLeaks', () => {
     expect(e.parked).toBe(1);
     ch.close();
     await verifyNoLeaks({ ignore: before });
+  });
+
+  test('LK2 under fake timers the retries still wait in real time and end in LeakError', async () => {
+    const realSetTimeout = globalThis.setTimeout;
+    const ch = new Channel<number>();
+    const t = go(() => ch.recv(), { name: 'stuck-under-fake-timers' });
+    vi.useFakeTimers();
+    let outcome: unknown;
+    try {
+      outcome = await Promise.race([
+        failure(verifyNoLeaks({ ignore: before, attempts: 3, maxSleep: 1 })),
+        new Promise((resolve) => realSetTimeout(() => resolve('pending after 1 s of real time'), 1000)),
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+    ch.close();
+    await t;
+    expect(outcome).toBeInstanceOf(LeakError);
   });
 
   test('LK3 a snapshot ignores what was alive when it was taken', async () => {

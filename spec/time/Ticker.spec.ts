@@ -1,7 +1,16 @@
-import { Channel, go, newTicker, recv, select, sleep, tick } from 'gorx';
+import { after, Channel, go, newTicker, recv, select, sleep, tick } from 'gorx';
+import { VirtualClock } from 'gorx/testing';
 import { concat, map, switchMap, take, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { testScheduler } from '../helpers/marbles.js';
+
+/** A virtual clock whose alarms run `lag` ms after their due time, like a busy event loop. */
+class LateClock extends VirtualClock {
+  lag = 0;
+  override now(): number {
+    return super.now() + this.lag;
+  }
+}
 
 describe('tick and newTicker (marbles)', () => {
   it('TK3 tick(10) delivers the clock time every 10 ms', () => {
@@ -131,15 +140,39 @@ describe('tick and newTicker (marbles)', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 
-  it("TK1 a non-positive period throws with Go's message; tick(0) throws too", () => {
+  it('TM1 a receiver parked before a tick gets its due time, however late the alarm runs', async () => {
+    const clock = new LateClock(0);
+    const restore = clock.install();
+    try {
+      const t = newTicker(10);
+      const p = t.c.recv();
+      clock.lag = 25;
+      clock.advance(10); // the alarm runs at 35
+      expect(await p).toEqual({ value: 10, ok: true });
+      t.stop();
+    } finally {
+      restore();
+    }
+  });
+
+  it("TK1 a non-positive period throws with Go's message from newTicker and reset", () => {
     expect(() => newTicker(0)).toThrow(new RangeError('non-positive interval for NewTicker'));
     expect(() => newTicker(-1)).toThrow(RangeError);
-    expect(() => tick(0)).toThrow(RangeError);
-    expect(() => tick(-5)).toThrow(/non-positive interval/);
     const t = newTicker(10);
     expect(() => t.reset(0)).toThrow(new RangeError('non-positive interval for Ticker.Reset'));
     expect(() => t.reset(-1)).toThrow(RangeError);
     t.stop();
+  });
+
+  it('TK1 tick(d <= 0) returns the nil channel: never ready, a select case on it is never chosen', async () => {
+    for (const d of [0, -0, -5, Number.NEGATIVE_INFINITY]) {
+      const c = tick(d);
+      expect([c.length, c.capacity]).toEqual([0, 0]);
+      expect(c.tryRecv()).toBeUndefined();
+      const r = await select({ nil: recv(c), wait: recv(after(5)) });
+      expect(r.case).toBe('wait');
+    }
+    expect(tick(0)).toBe(tick(-1));
   });
 
   it('TK1 a non-finite period throws a RangeError, a non-number one a TypeError', () => {

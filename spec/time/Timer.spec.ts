@@ -12,6 +12,7 @@ import {
   after as timeAfter,
   withTimeout,
 } from 'gorx';
+import { VirtualClock } from 'gorx/testing';
 import { concat, map, merge, switchMap, take, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../helpers/async.js';
@@ -66,7 +67,31 @@ describe('after (marbles)', () => {
   });
 });
 
+/** A virtual clock whose alarms run `lag` ms after their due time, like a busy event loop. */
+class LateClock extends VirtualClock {
+  lag = 0;
+  override now(): number {
+    return super.now() + this.lag;
+  }
+}
+
 describe('newTimer: Go 1.23 stop and reset', () => {
+  it('TM1 a receiver parked before the timer fires gets the due time, as a late one does', async () => {
+    const clock = new LateClock(0);
+    const restore = clock.install();
+    try {
+      const parked = newTimer(10);
+      const late = newTimer(10);
+      const p = parked.c.recv();
+      clock.lag = 40;
+      clock.advance(10); // the alarm runs at 50
+      expect(await p).toEqual({ value: 10, ok: true });
+      expect(late.c.tryRecv()).toEqual({ value: 10, ok: true });
+    } finally {
+      restore();
+    }
+  });
+
   it('TM2 the channel is synchronous: length and capacity stay 0, even after expiry', async () => {
     const t = newTimer(1);
     expect([t.c.length, t.c.capacity]).toEqual([0, 0]);
