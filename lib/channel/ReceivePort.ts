@@ -15,7 +15,7 @@ import {
 import { PROTOCOL, RECV_PORT } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { resolved } from '../internal/resume.js';
-import { type Waiter, withdraw } from '../internal/WaitQueue.js';
+import { committed, type Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Cancel, ReceiveChannel, RecvResult } from './types.js';
 
 /** Receives on subscription: one value (recv$, `ranging` null), or ranging until closed (subscribe). */
@@ -35,11 +35,6 @@ function range<T>(this: ReceivePort<T>, subscriber: Subscriber<T>): SubscriberWa
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 const iterShape: Shape = (value, ok) => (ok ? { value, done: false } : DONE);
-
-/** Whether the receive of `w` happened: it was parked in a port and is no longer queued. */
-function committed(w: Waiter): boolean {
-  return w.queue === null && w.port !== null;
-}
 
 /**
  * The receive side shared by every gorx receive channel: channels, timer and ticker channels,

@@ -49,19 +49,7 @@ class Guard extends Waiter {
     } finally {
       // A follow that throws (a context of the user's, CX14) is reported by the caller, and leaves
       // the depth as it found it: the propagations after it are whole.
-      depth--;
-      if (depth === 0) {
-        depth = MAX_DEPTH;
-        for (let i = 0; i < queued.length; i++) {
-          try {
-            queued[i]!();
-          } catch (error) {
-            reportPanic(error);
-          }
-        }
-        queued.length = 0;
-        depth = 0;
-      }
+      if (--depth === 0) drainQueued();
     }
   }
   fail(): void {
@@ -71,6 +59,20 @@ class Guard extends Waiter {
 const MAX_DEPTH = 16;
 let depth = 0;
 const queued: (() => void)[] = [];
+
+/** Runs the queued wake-ups, and those they queue, in order; each throw is reported. */
+function drainQueued(): void {
+  depth = MAX_DEPTH;
+  for (let i = 0; i < queued.length; i++) {
+    try {
+      queued[i]!();
+    } catch (error) {
+      reportPanic(error);
+    }
+  }
+  queued.length = 0;
+  depth = 0;
+}
 
 /** The cancellable context node. @internal */
 export class CancelCtx implements Context {

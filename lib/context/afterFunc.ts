@@ -2,7 +2,7 @@ import { CallbackWaiter, type RecvCore } from '../internal/blocking.js';
 import { reportPanic } from '../internal/report.js';
 import { resolved } from '../internal/resume.js';
 import { fn as checkFn, context } from '../internal/validate.js';
-import { withdraw } from '../internal/WaitQueue.js';
+import { committed, withdraw } from '../internal/WaitQueue.js';
 import type { Context } from './Context.js';
 
 /**
@@ -38,7 +38,7 @@ export function afterFunc(ctx: Context, fn: () => unknown): () => boolean {
   return () => {
     // Its wait committed (out of the queue it was parked in): the call is under way, though its
     // delivery may still be queued (trampoline.ts), as in Go once cancel() has returned.
-    if (!waiting || (w.queue === null && w.port !== null)) return false;
+    if (!waiting || committed(w)) return false;
     waiting = false;
     withdraw(w);
     return true;

@@ -48,6 +48,14 @@ export abstract class Waiter {
   abstract fail(error: unknown): void;
 }
 
+/**
+ * Whether the operation of `w` happened: it was parked in a port and is no longer queued (a port
+ * that never wakes, NeverPort, keeps no waiter: one parked there stays pending).
+ */
+export function committed(w: Waiter): boolean {
+  return w.queue === null && w.port !== null;
+}
+
 /** Unlinks `w` from wherever it is parked; a no-op when it is not parked. */
 export function withdraw(w: Waiter): void {
   if (w.queue !== null) w.port!.withdraw(w);

@@ -14,7 +14,7 @@
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
 import { fairness, rejected, resolved, settle } from './resume.js';
-import { COMMITTED, type Delivery, deliver, held, release, state } from './trampoline.js';
+import { COMMITTED, type Delivery, deliver, release, takeHolding } from './trampoline.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
 
 // The two sentinels are part of the port protocol that copies of gorx speak to each other
@@ -207,20 +207,16 @@ export class SubscriberWaiter extends Waiter implements Delivery {
     const { subscriber } = this;
     while (!subscriber.closed) {
       let r: unknown;
-      // Inlined `hold`: this loop is the hottest synchronous path.
-      state.holding++;
       try {
-        r = core.takeNow();
+        r = takeHolding(core);
       } catch (error) {
-        state.holding--;
         return subscriber.error(error);
       }
-      state.holding--;
       if (r === BLOCKED) return core.parkRecv(this);
       if (r === CLOSED) return subscriber.complete();
       subscriber.next(r);
       if (this.ranging === null) subscriber.complete();
-      if (held.length > 0) release();
+      release();
       if (this.ranging === null) return;
     }
   }

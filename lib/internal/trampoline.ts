@@ -8,8 +8,9 @@
 // synchronous (the `$` faces keep working under TestScheduler.run), and the stack stays bounded.
 //
 // An active receive (one that takes a value on its own and emits it: a subscription's receive, a
-// `select$` at subscription) holds back the deliveries its take makes, such as the parked sender's
-// `send$` emission, in a slot of their own, and runs them through `deliver` once it has emitted:
+// `select$` at subscription, an operator's feed) takes through `takeHolding`: the deliveries its
+// take makes, such as the parked sender's `send$` emission, wait in a slot of their own, and
+// `release` runs them through `deliver` once it has emitted:
 // the sender's code, which may unsubscribe the receiver, then runs after the receiver has its
 // value (G5, RX2). Deliveries made by the emission's own user code are not held: they nest as usual.
 //
@@ -27,7 +28,7 @@
 //   run by that receive right after its emission;
 // - a throw from a delivery is reported (RX5) and stops nothing: the queue is always drained;
 // - the queue and the held slot are arrays of (delivery, argument) pairs, reused: no allocation
-//   per operation (the held pairs are copied out only when a take held something).
+//   per operation.
 import { reportPanic } from './report.js';
 import type { Waiter, WaitQueue } from './WaitQueue.js';
 
@@ -44,17 +45,19 @@ const MAX_NESTED = 16;
 
 // The nesting depth and the count of open holds live on an object: V8 updates a property faster
 // than a module binding that keeps changing (as resume.ts found for its budget).
-export const state = { depth: 0, holding: 0 };
+const state = { depth: 0, holding: 0 };
 const queue: unknown[] = [];
 /** The next queued pair to run; the pairs before it have run (during a drain). */
 let head = 0;
-/** The deliveries held back by active receives (see `hold`). */
-export const held: unknown[] = [];
+/** The deliveries held back by active receives (see `takeHolding`). */
+const held: unknown[] = [];
+/** The next held pair to run (during a release). */
+let heldHead = 0;
 
 /**
  * Runs `d.deliver(arg)` now, or queues it when deliveries are already nested deeply or some queued
  * one is still to run (FIFO); the outermost delivery drains the queue before returning. While an
- * active receive takes, it is held back instead (see `hold`). Never throws.
+ * active receive takes, it is held back instead (see `takeHolding`). Never throws.
  */
 export function deliver(d: Delivery, arg: unknown): void {
   if (state.holding > 0) {
@@ -77,21 +80,34 @@ export function deliver(d: Delivery, arg: unknown): void {
 }
 
 /**
- * Holds back deliveries (`on`), for the take of an active receive, or stops (no user code runs in
- * between); what was held waits for `release`.
+ * The take of an active receive (a subscription's, a `select$`'s, an operator's feed): the
+ * deliveries it makes, a parked sender's, are held back until `release`, which the receive calls
+ * once it has handed the value on (no user code runs during the take itself).
  */
-export function hold(on: boolean): void {
-  state.holding += on ? 1 : -1;
+export function takeHolding<T>(port: { takeNow(): T }): T {
+  state.holding++;
+  try {
+    return port.takeNow();
+  } finally {
+    state.holding--;
+  }
 }
 
 /**
  * Runs through `deliver`, oldest first, the deliveries held back: what an active receive calls
- * once it has emitted (or has begun to: the value is in the receiver's hands).
+ * once it has emitted (or has begun to: the value is in the receiver's hands). A release from the
+ * code these run goes on from where this one is.
  */
 export function release(): void {
-  if (held.length === 0) return;
-  const h = held.splice(0);
-  for (let i = 0; i < h.length; i += 2) deliver(h[i] as Delivery, h[i + 1]);
+  while (heldHead < held.length) {
+    const d = held[heldHead] as Delivery;
+    const arg = held[heldHead + 1];
+    held[heldHead] = held[heldHead + 1] = undefined;
+    heldHead += 2;
+    deliver(d, arg);
+  }
+  held.length = 0;
+  heldHead = 0;
 }
 
 function drain(): void {

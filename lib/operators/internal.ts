@@ -21,7 +21,7 @@ import { BLOCKED, CallbackWaiter, CLOSED, type RecvCore, type Token } from '../i
 import { isRecvPort, isSource, PROTOCOL, SOURCE } from '../internal/brand.js';
 import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
-import { COMMITTED, type Delivery, deliver, held, release, state } from '../internal/trampoline.js';
+import { COMMITTED, type Delivery, deliver, release, takeHolding } from '../internal/trampoline.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 
 /** Where a feed delivers: a Subscriber is one. */
@@ -139,7 +139,7 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
       this.#demand--;
       this.#sink.next(r);
       // What the take held back (a parked sender's delivery) runs once the sink has the value.
-      if (held.length > 0) release();
+      release();
     }
     this.#draining = false;
   }
@@ -178,13 +178,7 @@ abstract class Feeder<T, S> extends Waiter implements Feed {
 class PortFeed<T> extends Feeder<T, RecvCore<T>> {
   take(): T | BLOCKED | CLOSED {
     if (this.queue !== null) return BLOCKED;
-    state.holding++;
-    let r: T | BLOCKED | CLOSED;
-    try {
-      r = this.src.takeNow();
-    } finally {
-      state.holding--;
-    }
+    const r = takeHolding(this.src);
     if (r === BLOCKED) this.src.parkRecv(this);
     return r;
   }

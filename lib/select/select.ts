@@ -13,7 +13,7 @@ import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
-import { type Delivery, deliver, hold, release } from '../internal/trampoline.js';
+import { type Delivery, deliver, release, takeHolding } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import { CaseRecord, type Cases, isCaseRecord, type Selected } from './cases.js';
@@ -82,11 +82,13 @@ function received(key: string, value: unknown, ok: boolean): unknown {
 
 /**
  * Commits a ready case and returns the select's result; BLOCKED (no case could commit) if the
- * port turned out not to be ready; throws for a closed send case or a close error.
+ * port turned out not to be ready; throws for a closed send case or a close error. `holding`: a
+ * receive holds back the deliveries its take makes until the caller's `release` (trampoline.ts).
  */
-function commitCase(key: string, c: CaseRecord): unknown {
+function commitCase(key: string, c: CaseRecord, holding = false): unknown {
   if (c.op !== RECV) return (c.port as SendCore<unknown>).offerNow(c.value) ? { case: key } : BLOCKED;
-  const r = (c.port as RecvCore<unknown>).takeNow();
+  const port = c.port as RecvCore<unknown>;
+  const r = holding ? takeHolding(port) : port.takeNow();
   return r === BLOCKED ? BLOCKED : received(key, r, r !== CLOSED);
 }
 
@@ -313,15 +315,7 @@ export function select$<C extends Cases>(cases: C): Observable<Selected<C>> {
       // the result is emitted (trampoline.ts): the sender's code, which may unsubscribe this
       // `select$`, runs once it has the value (G5). A send case hands its value over first, as
       // every send does.
-      const c = list[i] as CaseRecord;
-      const taking = c.op === RECV;
-      let r: unknown;
-      if (taking) hold(true);
-      try {
-        r = commitCase(list[i - 1] as string, c);
-      } finally {
-        if (taking) hold(false);
-      }
+      const r = commitCase(list[i - 1] as string, list[i] as CaseRecord, true);
       if (r !== BLOCKED) {
         emit(s, r);
         return release();

@@ -15,6 +15,7 @@ import {
   firstValueFrom,
   from,
   lastValueFrom,
+  type OperatorFunction,
   of,
   Subject,
   type Subscription,
@@ -23,6 +24,29 @@ import {
 } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { capture, flush } from '../helpers/async.js';
+
+/**
+ * Sends 1 on a fresh unbuffered channel piped through `op`; on seeing 1 the output's subscriber
+ * sends 2 with `send$`, whose emission (the value was taken) unsubscribes the output. What the
+ * output emitted; the `send$` must have emitted too.
+ */
+function senderStopsOutput(op: OperatorFunction<number, number>): number[] {
+  const ch = new Channel<number>();
+  const got: number[] = [];
+  let sent = false;
+  let sub: Subscription | undefined;
+  sub = ch.pipe(op).subscribe((v) => {
+    got.push(v);
+    if (v === 1)
+      ch.send$(2).subscribe(() => {
+        sent = true;
+        sub?.unsubscribe();
+      });
+  });
+  expect(ch.trySend(1)).toBe(true);
+  expect(sent).toBe(true);
+  return got;
+}
 
 describe('workerPool', () => {
   it('EG2 the ctx option ending errors the output with ctx.err and aborts the tasks', async () => {
@@ -151,26 +175,15 @@ describe('workerPool', () => {
   });
 
   it('G5 RX2 a channel value whose send$ emission unsubscribes the pool still reaches a task', () => {
-    const ch = new Channel<number>();
     const seen: number[] = [];
-    let sentOk = false;
-    let sub: Subscription | undefined;
-    sub = ch
-      .pipe(
+    expect(
+      senderStopsOutput(
         workerPool(1, (v) => {
           seen.push(v);
           return of(v);
         }),
-      )
-      .subscribe((v) => {
-        if (v === 1)
-          ch.send$(2).subscribe(() => {
-            sentOk = true;
-            sub?.unsubscribe();
-          });
-      });
-    expect(ch.trySend(1)).toBe(true);
-    expect(sentOk).toBe(true);
+      ),
+    ).toEqual([1, 2]);
     expect(seen).toEqual([1, 2]);
   });
 
@@ -283,22 +296,7 @@ describe('fanIn', () => {
 
 describe('cancelWith', () => {
   it('G5 RX2 a channel value whose send$ emission unsubscribes the output is emitted first', () => {
-    const ch = new Channel<number>();
-    const [ctx] = withCancel(background());
-    const got: number[] = [];
-    let sentOk = false;
-    let sub: Subscription | undefined;
-    sub = ch.pipe(cancelWith(ctx)).subscribe((v) => {
-      got.push(v);
-      if (v === 1)
-        ch.send$(2).subscribe(() => {
-          sentOk = true;
-          sub?.unsubscribe();
-        });
-    });
-    expect(ch.trySend(1)).toBe(true);
-    expect(sentOk).toBe(true);
-    expect(got).toEqual([1, 2]);
+    expect(senderStopsOutput(cancelWith(withCancel(background())[0]))).toEqual([1, 2]);
   });
 });
 

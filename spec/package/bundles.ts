@@ -49,7 +49,7 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'channel',
     title: '`Channel` send/recv',
     budget: 3.5 * kB,
-    ceiling: 3_535,
+    ceiling: 3_555,
     gorx: `import { Channel } from 'gorx';
 const ch = new Channel(1);
 await ch.send(1);
@@ -75,7 +75,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
-    ceiling: 5_612,
+    ceiling: 5_651,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
