@@ -62,6 +62,7 @@ import {
   type Registry,
   type Ring,
   reader,
+  readNow,
   registries,
   SHARE,
   SHUT,
@@ -526,7 +527,7 @@ class HomeLink implements Side, Peer {
     this.#home = home;
     this.#port = port;
     this.key = key;
-    listen(port, (batch) => this.#receive(batch));
+    listen(this, port);
   }
 
   /**
@@ -563,8 +564,16 @@ class HomeLink implements Side, Peer {
   }
 
   sync(): boolean {
-    if (!this.gone && !this.#cut) drain(this.#port, (batch) => this.#receive(batch));
+    drain(this);
     return !this.gone;
+  }
+
+  read(): Msg[] | undefined {
+    return this.gone || this.#cut ? undefined : readNow(this.#port);
+  }
+
+  handle(batch: Msg[]): void {
+    this.#receive(batch);
   }
 
   get #ch(): Channel<unknown> {

@@ -65,6 +65,10 @@
 // stray: the pool that sees a thread die tells its other threads and the thread that serves it
 // (GONE, wire.ts), each of which passes it on, once; Node also closes the stray's port.
 //
+// Ordering between links: a batch posted on a link listed with a thread ends with its number among
+// every batch this thread posted to that one on its links (`Registry`); where ports can be read
+// synchronously, one that arrives ahead of an earlier one has the earlier ones read first (`arrive`).
+//
 // Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
 // new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
 // Elsewhere, or when the ring has no room, one of 16 numbers or more goes as [kind, Float64Array],
@@ -146,8 +150,22 @@ export interface Counts {
   seen: number;
 }
 
-/** The links to one thread, by key. */
-export type Registry = Map<string, Peer>;
+/**
+ * The links to one thread, by key, and the order of the batches on them: every batch one side
+ * posts on any of them is numbered (`out`), and the other side knows the last number it handled
+ * (`in`). See `arrive`.
+ */
+export class Registry extends Map<string, Peer> {
+  /** Batches this thread posted on these links. */
+  out = 0;
+  /** The highest number among the batches from that thread handled here. */
+  in = 0;
+  /**
+   * The numbers of the batches whose earlier ones are being read (`before`), innermost last, each
+   * lower than the one before it: a batch numbered past the innermost waits.
+   */
+  readonly busy: number[] = [];
+}
 
 /** One side of a link, as the thread pool sees it. */
 export interface Peer extends Counts {
@@ -170,6 +188,12 @@ export interface Peer extends Counts {
   lost(error: unknown): number;
   /** Reads what the other side already posted (Node); false once the link is over. */
   sync(): boolean;
+  /** The next batch waiting on its port, where it may be read synchronously now (Node). */
+  read(): Msg[] | undefined;
+  /** Handles a batch from the other side. */
+  handle(batch: Msg[]): void;
+  /** Batches read from its port, or come, ahead of their turn (`arrive`): they come before the port's next. */
+  ahead?: Msg[][] | undefined;
   /** Listens for the close of its port: the other thread died (or ended the link). */
   watch(): void;
 }
@@ -425,19 +449,126 @@ export const host = {
   early: threads === undefined ? 1 : 2,
 };
 
-/** Handles the batches already waiting on `port`, where the host can read them synchronously (Node). */
-export function drain(port: MessagePort, receive: (batch: Msg[]) => void): void {
-  const now = host.now;
-  if (now === undefined) return;
-  for (let m = now(port); m !== undefined; m = now(port)) receive(m.message as Msg[]);
+/** Handles the batches already waiting on the port of `p`, where the host can read them synchronously (Node). */
+export function drain(p: Peer): void {
+  arrive(p);
+  for (let b = p.read(); b !== undefined; b = p.read()) arrive(p, b);
 }
+
+/** The next batch waiting on `port`, if the host can read it synchronously (Node). */
+export function readNow(port: MessagePort): Msg[] | undefined {
+  return host.now?.(port)?.message as Msg[] | undefined;
+}
+
+/**
+ * Handles `batch`, which came on the link `p`, after the batches waiting ahead of it there.
+ *
+ * Order between links: each link has its own port, and a host may deliver a batch posted on one
+ * port before a batch posted earlier on another: a value sent on `a` and then one on `b` would
+ * reach this thread in the other order, and a `tryRecv` on `a` after a receive on `b` would find
+ * nothing (Go: the first send happens before the second). So a side numbers every batch it posts
+ * on the links listed with a thread (`Registry.out`, last in the batch), and a batch that arrives
+ * past the next number expected from that thread was overtaken: the ports of the other links to
+ * that thread are read for the batches posted before it, which are handled first (one posted
+ * after it, read on the way, waits in its link's `ahead`, as does one that comes while an earlier
+ * one is being waited for). Where ports cannot be read synchronously (browsers), batches are
+ * handled as they arrive.
+ */
+export function arrive(p: Peer, batch?: Msg[]): void {
+  if (p.ahead === undefined) {
+    if (batch === undefined) return;
+    if (ready(p, batch)) return take(p, batch);
+    p.ahead = [batch];
+    return;
+  }
+  const waiting = p.ahead;
+  if (batch !== undefined) waiting.push(batch);
+  while (waiting.length > 0 && ready(p, waiting[0]!)) {
+    const b = waiting.shift()!;
+    if (waiting.length === 0 && p.ahead === waiting) p.ahead = undefined;
+    take(p, b);
+  }
+}
+
+/** Whether `b` may be handled now: no batch numbered before it is being waited for. */
+function ready(p: Peer, b: Msg[]): boolean {
+  const busy = p.registry?.busy;
+  return busy === undefined || busy.length === 0 || !(stamp(b) > busy[busy.length - 1]!);
+}
+
+/** Handles `b`, once the batches numbered before it that wait on the other ports are. */
+function take(p: Peer, b: Msg[]): void {
+  const n = b[b.length - 1] as unknown;
+  const r = p.registry;
+  let overtaken = false;
+  if (typeof n === 'number') {
+    b.pop();
+    if (r !== undefined) {
+      overtaken = n > r.in + 1;
+      if (overtaken) before(r, p, n);
+      if (n > r.in) r.in = n;
+    }
+  }
+  p.handle(b);
+  if (overtaken && r!.busy.length === 0) after(r!);
+}
+
+/**
+ * Handles the batches from the thread of `r` numbered below `n` that wait on its other links'
+ * ports, in their order; one numbered past `n`, read on the way, waits in its link's `ahead`.
+ * Rounds go on while one handled something (what it ran may have read a port meanwhile).
+ */
+function before(r: Registry, p: Peer, n: number): void {
+  if (host.now === undefined) return;
+  r.busy.push(n);
+  try {
+    for (let handled = true; handled; ) {
+      handled = false;
+      for (const q of r.values()) {
+        if (q === p) continue;
+        for (;;) {
+          const b = q.ahead?.[0] ?? q.read();
+          if (b === undefined || stamp(b) > n) {
+            if (b !== undefined && q.ahead === undefined) q.ahead = [b];
+            break;
+          }
+          if (q.ahead !== undefined) {
+            q.ahead.shift();
+            if (q.ahead.length === 0) q.ahead = undefined;
+          }
+          take(q, b);
+          handled = true;
+        }
+      }
+    }
+  } finally {
+    r.busy.pop();
+  }
+}
+
+/** Handles the batches waiting in the links of `r`, lowest number first. */
+function after(r: Registry): void {
+  for (;;) {
+    let next: Peer | undefined;
+    for (const q of r.values()) {
+      const b = q.ahead?.[0];
+      if (b !== undefined && (next === undefined || !(stamp(b) >= stamp(next.ahead![0]!)))) next = q;
+    }
+    if (next === undefined) return;
+    arrive(next);
+  }
+}
+
+/** The number a batch ends with (a message for a batch that has none: then every comparison is false). */
+const stamp = (b: Msg[]): number => b[b.length - 1] as unknown as number;
 
 /** A side whose operations may wait for the other thread: it reads its port while they do (`spin`). */
 export interface Spinner {
   readonly port: MessagePort;
+  /** The side of the link that port is of. */
+  readonly link: Peer;
   /** An operation here waits for the other side. */
   waits(): boolean;
-  receive(batch: Msg[]): void;
 }
 
 /** The sides that posted while an operation there waits. */
@@ -471,7 +602,7 @@ function spin(): void {
         waiting = true;
         continue;
       }
-      s.receive(m.message as Msg[]);
+      arrive(s.link, m.message as Msg[]);
       for (const g of gates) g();
       return;
     }
@@ -765,14 +896,22 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   // What the batch wrote to the ring is taken back if it does not leave.
   const { w } = link;
   const at = w?.at;
+  const e = encode(link, batch, list, peers);
+  // Numbered last, where the link is listed with its thread (`arrive`); taken off again once
+  // cloned, since `e` may be the side's own batch.
+  const r = link.registry;
+  if (r !== undefined) (e as unknown[]).push(r.out + 1);
   try {
-    port.postMessage(encode(link, batch, list, peers), list);
+    port.postMessage(e, list);
+    if (r !== undefined) r.out++;
   } catch (error) {
     link.w = w;
     if (w !== undefined) w.at = at!;
     // The links opened for channels in it never reached the other side.
     for (const p of peers) p.lost(null);
     throw error;
+  } finally {
+    if (r !== undefined) e.pop();
   }
   link.sent++;
   if (peers.length > 0) enroll(link.registry, peers, link.far);
@@ -836,13 +975,13 @@ export function keep(port: MessagePort, yes: boolean): void {
   else p.unref?.();
 }
 
-/** Listens to `port` without keeping the thread alive for it; a batch may open the gates. */
-export function listen(port: MessagePort, receive: (batch: Msg[]) => void): void {
+/** Listens to `port`, the port of link `p`, without keeping the thread alive for it; a batch may open the gates. */
+export function listen(p: Peer, port: MessagePort): void {
   if (typeof port !== 'object' || port === null || typeof port.postMessage !== 'function') {
     throw new TypeError(`a channel crossed without its port, got ${show(port)}`);
   }
   port.onmessage = (event) => {
-    receive(event.data as Msg[]);
+    arrive(p, event.data as Msg[]);
     for (const g of gates) g();
   };
   keep(port, false);

@@ -84,6 +84,7 @@ import {
   RET,
   type Registry,
   type Ring,
+  readNow,
   SHARE,
   SHUT,
   type Side,
@@ -264,7 +265,7 @@ export class Endpoint<T> implements Side {
     this.far = token.h;
     this.#home = token.i;
     this.origin = token.o;
-    listen(token.p, (batch) => this.#receive(batch));
+    listen(this, token.p);
     if (token.a === 1) this.#send([HI, ID]);
   }
 
@@ -419,9 +420,18 @@ export class Endpoint<T> implements Side {
 
   /** @internal */
   sync(): boolean {
-    if (this.#death === undefined && !this.#closed && !this.#cut)
-      drain(this.#port, (batch) => this.#receive(batch));
+    drain(this);
     return this.#death === undefined && !this.#closed && !this.#left;
+  }
+
+  /** @internal */
+  read(): Msg[] | undefined {
+    return this.#death === undefined && !this.#closed && !this.#cut ? readNow(this.#port) : undefined;
+  }
+
+  /** @internal */
+  handle(batch: Msg[]): void {
+    this.#receive(batch);
   }
 
   #send(m: Msg): void {
@@ -437,8 +447,8 @@ export class Endpoint<T> implements Side {
       spinning(
         (this.#spinner ??= {
           port: this.#port,
+          link: this,
           waits: () => this.#waits(),
-          receive: (batch) => this.#receive(batch),
         }),
       );
     }

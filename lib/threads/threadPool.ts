@@ -38,7 +38,7 @@ import {
   ID,
   news,
   type Peer,
-  type Registry,
+  Registry,
   registries,
 } from './link.js';
 import {
@@ -155,7 +155,7 @@ news.down = (id, code, from) => {
 class Thread {
   readonly jobs = new Map<number, Job>();
   /** The channels linked to this thread, by key: ours with endpoints there, theirs with endpoints here. */
-  readonly peers: Registry = new Map();
+  readonly peers = new Registry();
   /** The thread's id, once it said READY. */
   id = '';
   /** Holds the thread's batches until the channel traffic posted before them arrived. */

@@ -37,7 +37,7 @@ import {
   ID,
   news,
   type Peer,
-  type Registry,
+  Registry,
   registries,
 } from '../threads/link.js';
 import {
@@ -169,7 +169,7 @@ class Server {
   /** The thread's shared cancel words, once the pool has sent them (where memory is shared). */
   #words: Int32Array | undefined = undefined;
   /** The channels linked to the pool's thread, by key (link.ts). */
-  readonly #peers: Registry = new Map();
+  readonly #peers = new Registry();
   readonly #inOrder: Gate = gate(this.#peers);
   readonly #handlers: Map<string, Handler>;
   readonly outbox: Outbox;

@@ -137,3 +137,22 @@ export async function racedRecvs(
     got.push(r.value);
   }
 }
+
+/**
+ * Receives from `b`, then polls `a` for the value sent there before, n times (the i-th value of
+ * each is i): the rounds where `a` did not have it yet.
+ */
+export async function missedAfter(
+  a: ReceiveChannel<number>,
+  b: ReceiveChannel<number>,
+  n: number,
+): Promise<number[]> {
+  const missed: number[] = [];
+  for (let i = 0; i < n; i++) {
+    await b.recv();
+    const r = a.tryRecv();
+    if (r?.value !== i) missed.push(i);
+    if (r === undefined) await a.recv();
+  }
+  return missed;
+}

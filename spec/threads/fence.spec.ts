@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Channel } from '../../lib/channel/Channel.js';
 import { cross } from '../../lib/threads/home.js';
-import { fence, gate, host, type Peer, type Registry } from '../../lib/threads/link.js';
+import { fence, gate, host, Registry } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 // The wire: a channel's port crosses as a port (transferred).
 import '../../lib/threads/wire.js';
@@ -34,9 +34,9 @@ describe('fences of endpoints that crossed on', () => {
     const sent = second.send(7);
     second.link.flush();
     // The task's end, fenced behind the send, comes from a thread whose links are not listed here.
-    const f = fence(new Map<string, Peer>([[second.link.key, second.link]]));
+    const f = fence(new Registry([[second.link.key, second.link]]));
     let seen: { ok: boolean; value?: number } | undefined;
-    gate(new Map() as Registry)(f, () => {
+    gate(new Registry())(f, () => {
       seen = ch.tryRecv();
     });
     expect(seen).toBeUndefined();
@@ -52,12 +52,12 @@ describe('fences of endpoints that crossed on', () => {
     const third = new RemoteChannel<number>(second.again(moves));
     void third.send(8);
     third.link.flush();
-    const f = fence(new Map<string, Peer>([[third.link.key, third.link]]))!;
+    const f = fence(new Registry([[third.link.key, third.link]]))!;
     // The links of both JOINs, oldest first, then the third endpoint's own.
     expect(f.filter((_, i) => i % 2 === 0)).toHaveLength(3);
     expect(f.at(-2)).toBe(third.link.key);
     let seen: { ok: boolean; value?: number } | undefined;
-    gate(new Map() as Registry)(f, () => {
+    gate(new Registry())(f, () => {
       seen = ch.tryRecv();
     });
     expect(seen).toBeUndefined();
@@ -72,7 +72,7 @@ describe('fences of endpoints that crossed on', () => {
     await flush();
     expect(second.trySend(1)).toBe(true);
     second.link.flush();
-    const f = fence(new Map<string, Peer>([[second.link.key, second.link]]));
+    const f = fence(new Registry([[second.link.key, second.link]]));
     expect(f).toEqual([second.link.key, second.link.sent]);
     await flush();
     expect(ch.tryRecv()).toEqual({ ok: true, value: 1 });

@@ -2,6 +2,7 @@
 // as if in another thread, so that every batch between them can be watched.
 import { Channel } from '../../lib/channel/Channel.js';
 import { cross } from '../../lib/threads/home.js';
+import type { Peer } from '../../lib/threads/link.js';
 import { RemoteChannel } from '../../lib/threads/remote.js';
 // The wire: what crosses, and how.
 import '../../lib/threads/wire.js';
@@ -19,3 +20,20 @@ export function endpoint(ch: Channel<number>): RemoteChannel<number> {
 
 /** Until the other side has heard (real turns: the ports deliver between them). */
 export const heard = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
+
+/** A side of a link played by hand: a link that posts and hears nothing, but for `parts`. */
+export function fakePeer(key: string, parts?: Partial<Peer>): Peer {
+  return {
+    key,
+    sent: 0,
+    seen: 0,
+    fenced: 0,
+    gone: false,
+    lost: () => 0,
+    sync: () => true,
+    read: () => undefined,
+    handle: () => {},
+    watch: () => {},
+    ...parts,
+  };
+}

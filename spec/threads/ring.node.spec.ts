@@ -3,22 +3,12 @@
 // browser specs is not, so there every batch is copied, as the channel suites show). Both sides of
 // a link live in this thread here, each on its own port, so every batch can be looked at.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  decode,
-  host,
-  log,
-  logged,
-  type Msg,
-  type Peer,
-  PUSH,
-  post,
-  reader,
-  unposted,
-} from '../../lib/threads/link.js';
+import { decode, host, log, logged, type Msg, PUSH, post, reader, unposted } from '../../lib/threads/link.js';
 // The wire: what crosses, and how.
 import '../../lib/threads/wire.js';
 import { flush } from '../helpers/async.js';
 import { range } from './channel-helpers.js';
+import { fakePeer } from './linked.js';
 
 const ports: MessagePort[] = [];
 afterEach(() => {
@@ -26,17 +16,12 @@ afterEach(() => {
   for (const p of ports.splice(0)) p.close();
 });
 
-/** One side of a link, as far as posting and reading batches go. */
-function side(key: string): Peer {
-  return { key, sent: 0, seen: 0, fenced: 0, gone: false, lost: () => 0, sync: () => true, watch: () => {} };
-}
-
 /** A link played by hand: what one side posts, the other reads (decoded) batch by batch. */
 function link() {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
-  const writer = side('w');
-  const far = side('r');
+  const writer = fakePeer('w');
+  const far = fakePeer('r');
   const wire: Msg[][] = [];
   const got: Msg[][] = [];
   port2.onmessage = (e: MessageEvent<Msg[]>) => {

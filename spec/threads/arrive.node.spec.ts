@@ -1,0 +1,94 @@
+// Order between links, on links played by hand (link.ts `arrive`): batches numbered by the thread
+// that posted them, spread over several ports, arrive port by port in any order the host picks;
+// each is handled only after every batch numbered before it that waits on a port, which is read
+// synchronously (as Node's ports are), and a batch read ahead of its turn waits for it.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arrive, drain, type Msg, type Peer, Registry } from '../../lib/threads/link.js';
+import { fakePeer } from './linked.js';
+
+/**
+ * A side of a link whose port holds `queue` (batches ending with their number), listed in `r`;
+ * `nested` runs as it handles a batch (the code a batch wakes may read a port: a gate's sync).
+ */
+function side(key: string, r: Registry, queue: Msg[][], handled: number[], nested = () => {}): Peer {
+  const p = fakePeer(key, {
+    registry: r,
+    read: () => queue.shift(),
+    handle: (batch) => {
+      handled.push(batch[0]![1] as number);
+      nested();
+    },
+  });
+  r.set(key, p);
+  return p;
+}
+
+/** A batch of one message that carries `n`, numbered `n`. */
+const batch = (n: number): Msg[] => [[0, n]] as unknown as Msg[];
+const numbered = (b: Msg[]): Msg[] => [...b, n(b)] as Msg[];
+const n = (b: Msg[]): number => b[0]![1] as number;
+
+describe('arrive: batches of several links, in the order they were posted', () => {
+  it('MM1 a batch that overtook earlier ones on other ports is handled after them; those read past it wait their turn', () => {
+    const r = new Registry();
+    const handled: number[] = [];
+    const queues = [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ].map((ns) => ns.map((k) => numbered(batch(k))));
+    const [a, b, c] = queues.map((q, i) => side(`k${i}`, r, q, handled)) as [Peer, Peer, Peer];
+    // The host delivers c's first batch first.
+    arrive(c, queues[2]!.shift());
+    expect(handled).toEqual([1, 2, 3, 4, 5]);
+    arrive(c, queues[2]!.shift());
+    expect(handled).toEqual([1, 2, 3, 4, 5, 6]);
+    expect([a.ahead, b.ahead, c.ahead]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('MM1 in whatever order the host delivers the ports, and whatever the handling reads meanwhile, every batch is handled once, in the order posted', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+        fc.array(fc.nat(), { maxLength: 80 }),
+        fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 40 }),
+        (links, owners, picks, syncs) => {
+          const r = new Registry();
+          const handled: number[] = [];
+          const queues: Msg[][][] = Array.from({ length: links }, () => []);
+          for (const [i, o] of owners.entries()) queues[o % links]!.push(numbered(batch(i + 1)));
+          // Now and then, handling a batch drains a link's port (-1: none).
+          let s = 0;
+          const nested = () => {
+            const k = syncs[s++ % Math.max(1, syncs.length)] ?? -1;
+            if (k >= 0 && k < links) drain(sides[k]!);
+          };
+          const sides: Peer[] = queues.map((q, i) => side(`k${i}`, r, q, handled, nested));
+          // The host picks a port with something left and delivers its next batch as an event.
+          let pick = 0;
+          for (;;) {
+            const open = queues.map((q, i) => [q, i] as const).filter(([q]) => q.length > 0);
+            if (open.length === 0) break;
+            const [q, i] = open[(picks[pick++] ?? 0) % open.length]!;
+            arrive(sides[i]!, q.shift());
+          }
+          // What is still read ahead is handled by the ports' next events or syncs.
+          for (const s of sides) arrive(s);
+          expect(handled).toEqual(owners.map((_, i) => i + 1));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('MM1 a batch without a number (posted before its link was listed) is handled as it comes', () => {
+    const r = new Registry();
+    const handled: number[] = [];
+    const p = side('k', r, [], handled);
+    arrive(p, batch(7));
+    expect(handled).toEqual([7]);
+    expect(r.in).toBe(0);
+  });
+});
