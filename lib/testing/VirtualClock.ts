@@ -42,6 +42,12 @@ function before(a: Entry, b: Entry): boolean {
  * Go: the fake clock of `testing/synctest`. Rules: T10, DL5.
  */
 export class VirtualClock implements Clock {
+  /**
+   * No host timer stands behind this clock, so no delay is too long for it: a timer of decades
+   * is one timer, which a bubble reaches in one step, instead of a chain of 2^31-1 ms chunks.
+   * @internal
+   */
+  readonly maxDelay = Number.POSITIVE_INFINITY;
   #time: number;
   #seq = 0;
   readonly #heap: Entry[] = [];

@@ -45,7 +45,8 @@ export interface SynctestOptions {
   stacks?: boolean;
   /**
    * After the body returns, how many timer steps the remaining tasks get to exit before they are
-   * reported as a leak (default 1000): a task on a ticker that nobody stops never exits.
+   * reported as a leak (default 1000): a task on a ticker that nobody stops never exits. A step
+   * is one jump of the clock to its next timer, however far away: a sleep of decades is one.
    */
   drainSteps?: number;
 }

@@ -10,6 +10,12 @@ export interface Clock {
   now(): number;
   schedule(fn: () => void, ms: number): unknown;
   cancel(handle: unknown): void;
+  /**
+   * The longest delay one `schedule` call honours: `alarm` chains longer ones in chunks of it
+   * (TM7). Unset, it is the host timers' limit; a virtual clock has none, so that a long delay
+   * stays one timer.
+   */
+  readonly maxDelay?: number;
 }
 
 /** setTimeout and friends fire at once past this (TM7): longer delays are split. */
@@ -47,10 +53,11 @@ export interface Alarm {
 /** Runs `fn` once the library clock reaches `at`; a long delay is chained in chunks (TM7). */
 export function alarm(fn: () => void, at: number): Alarm {
   const clock = current;
+  const max = clock.maxDelay ?? MAX_DELAY;
   let handle: unknown;
   const arm = (): void => {
     const delay = at - clock.now();
-    handle = delay > MAX_DELAY ? clock.schedule(arm, MAX_DELAY) : clock.schedule(fn, delay);
+    handle = delay > max ? clock.schedule(arm, max) : clock.schedule(fn, delay);
   };
   arm();
   return { cancel: () => clock.cancel(handle) };

@@ -149,4 +149,27 @@ describe('VirtualClock', () => {
     const v = (await timeAfter(0).recv()).value!;
     expect(Math.abs(v - Date.now())).toBeLessThan(1000);
   });
+
+  test('TM7 a delay past the host limit is one timer on a virtual clock, due at its own time', async () => {
+    const clock = new VirtualClock();
+    const restore = clock.install();
+    const century = 100 * 365 * 86_400_000;
+    let woke = false;
+    try {
+      sleep(century).then(() => {
+        woke = true;
+      });
+      // Host timers cap at 2^31-1 ms, so the library clock splits longer delays; a virtual clock
+      // has no such cap, and one jump reaches the due time.
+      expect(clock.pending).toBe(1);
+      expect(clock.nextAt).toBe(EPOCH + century);
+      expect(clock.next()).toBe(true);
+      expect(clock.now()).toBe(EPOCH + century);
+      await flush(1);
+      expect(woke).toBe(true);
+      expect(clock.pending).toBe(0);
+    } finally {
+      restore();
+    }
+  });
 });

@@ -266,6 +266,39 @@ describe('synctest', () => {
     expect(performance.now() - real).toBeLessThan(1000);
   });
 
+  test('TM7 a sleep of a century after the body returns is one drain step and lasts a virtual century', async () => {
+    const century = 100 * 365 * 86_400_000;
+    let exitedAt = 0;
+    await synctest(
+      async (t) => {
+        go(async () => {
+          await sleep(century);
+          exitedAt = t.now();
+        });
+      },
+      { drainSteps: 1 },
+    );
+    expect(exitedAt).toBe(EPOCH + century);
+  });
+
+  test('TM7 a timeout of decades expires in one step, with the default drain steps too', async () => {
+    const decades = 80 * 365 * 86_400_000;
+    let err: unknown;
+    let elapsed = 0;
+    await synctest(async (t) => {
+      const start = t.now();
+      const [ctx, cancel] = withTimeout(background(), decades);
+      go(async () => {
+        await ctx.done.recv();
+        err = ctx.err;
+        elapsed = t.now() - start;
+        cancel();
+      });
+    });
+    expect(err).toBeInstanceOf(DeadlineExceededError);
+    expect(elapsed).toBe(decades);
+  });
+
   test('GO5 a task blocked forever after the body returns is a LeakError', async () => {
     const e = await failure(
       synctest(async () => {
