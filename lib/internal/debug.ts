@@ -1,8 +1,11 @@
 // Bookkeeping read by gorx/testing: parked operations and live tasks. Kept to counters and a
 // Set so the hot paths pay almost nothing.
 
-/** What a live task looks like to the leak and deadlock reports. */
-export interface TaskRecord {
+/**
+ * What a live task looks like to the leak and deadlock reports; awaiting it gives its outcome
+ * (a bubble that ends with tasks blocked takes their failure as its own to report).
+ */
+export interface TaskRecord extends PromiseLike<unknown> {
   readonly id: number;
   readonly name: string;
   readonly created: string | undefined;

@@ -64,6 +64,13 @@ export class WaitTracker implements ParkObserver {
     this.waits.delete(w as Waiter);
   }
 
+  /** The blocked operations: parked waiters apart from the engine's bookkeeping ones. */
+  blocked(): Waiter[] {
+    const out: Waiter[] = [];
+    for (const w of this.waits.keys()) if (isOperation(w)) out.push(w);
+    return out;
+  }
+
   /** One line per blocked operation; a select is one line listing its cases. */
   describe(): string[] {
     const labels = new Map<object, string>();
@@ -119,6 +126,15 @@ interface CaseLike extends Waiter {
 
 function isCase(w: Waiter): w is CaseLike {
   return 'group' in w && 'key' in w && 'op' in w;
+}
+
+/**
+ * Whether `w` is an operation a task or a Promise waits on: not context propagation, a bridge, or
+ * the cancellation half of a wait (which ends with its operation).
+ */
+function isOperation(w: Waiter): boolean {
+  if (w.queue === null || w.port === null) return false;
+  return isCase(w) ? w.key !== null : reasonOf(w) !== undefined;
 }
 
 /** Go's wait reason for a parked waiter; undefined for the engine's own bookkeeping waiters. */

@@ -4,12 +4,16 @@
 // (parks and unparks, continuation slices, live tasks, timers, pending `wait` calls). Quiescent
 // means every task in the bubble is blocked; only then does it resolve `wait()` calls, else move
 // the virtual clock to the next timer, else report the deadlock (body still running) or the
-// leak (body returned, tasks left).
+// leak (body returned, tasks or blocked operations left). A bubble that fails releases what it
+// leaves blocked: nothing will move its clock again.
 //
 // Invariants: at most one bubble at a time; the virtual clock, the wait tracker and stack
-// capture are installed only between the start of `synctest` and its settlement.
+// capture are installed only between the start of `synctest` and its settlement; a bubble that
+// resolves leaves no task, blocked operation or timer behind, one that rejects no blocked
+// operation and no timer (on its clock).
 import { activity, live } from '../internal/debug.js';
 import { fn as checkFn, count, options, show } from '../internal/validate.js';
+import { withdraw } from '../internal/WaitQueue.js';
 import { WaitTracker } from './deadlock.js';
 import { DeadlockError, LeakError } from './errors.js';
 import { VirtualClock } from './VirtualClock.js';
@@ -94,9 +98,17 @@ const hop: () => Promise<void> =
  *
  * - When every task is blocked and no timer is pending while `body` runs, it rejects with
  *   `DeadlockError`, listing each blocked operation.
- * - After `body` returns, time keeps moving until every task started in the bubble has exited;
- *   tasks that never exit make it reject with `LeakError`.
+ * - After `body` returns, time keeps moving until nothing started in the bubble is left: every
+ *   task has exited, no operation is blocked (a `sleep` or `recv` nobody awaits waits like a
+ *   task) and no timer is pending (an uncancelled `withTimeout` reaches its deadline). A sleep
+ *   of any length is one step of `drainSteps`. What can never end makes it reject with
+ *   `LeakError`, as Go's `synctest.Test` fails when blocked goroutines remain.
  * - If `body` throws, it rejects with that error at once.
+ * - A bubble that rejects leaves nothing waiting on its clock, which will never move again:
+ *   every operation still blocked in it fails with the `DeadlockError` or `LeakError` (when
+ *   `body` threw, a `LeakError` listing what it left), pending `t.wait()` calls return, and its
+ *   remaining timers come due (its contexts reach their deadlines). The rejection of `synctest`
+ *   is the report for the bubble's tasks: how they end from then on is no unhandled rejection.
  *
  * @example
  * ```ts
@@ -145,13 +157,50 @@ async function bubble(
   };
   activity.observer = tracker;
   live.captureStacks ||= stacks;
+  const outside = new Set<object>(live.tasks);
+  let failure: Failure | undefined;
   try {
-    await drive(impl, body, tracker, drainSteps);
+    failure = await drive(impl, body, tracker, drainSteps, outside);
   } finally {
     activity.observer = previousObserver;
     live.captureStacks = previousStacks;
     restore();
     active = false;
+  }
+  if (failure !== undefined) {
+    release(impl, tracker, outside, failure.release);
+    throw failure.error;
+  }
+}
+
+/** How a bubble failed: the error it rejects with, and the one what it leaves blocked fails with. */
+interface Failure {
+  readonly error: unknown;
+  readonly release: Error;
+}
+
+function ignore(): void {}
+
+/**
+ * Ends what a failed bubble leaves behind, now that nothing will move its clock again (Go's test
+ * would have crashed with it): every blocked operation fails with `error`, pending `t.wait()`
+ * calls return, and the timers still on the clock come due in order (a context reaches its
+ * deadline), so nothing started in the bubble waits for ever. The bubble's rejection is the
+ * report for its tasks: how they end from then on is not reported as an unhandled rejection.
+ */
+function release(bubble: BubbleImpl, tracker: WaitTracker, outside: ReadonlySet<object>, error: Error): void {
+  for (const task of live.tasks) if (!outside.has(task)) task.then(undefined, ignore);
+  for (const w of tracker.blocked()) {
+    // The other cases of a select leave with the first one that fails.
+    if (w.queue === null) continue;
+    withdraw(w);
+    w.fail(error);
+  }
+  for (const resolve of bubble.waiters.splice(0)) resolve();
+  // The timers pending now come due in order; as many jumps as there are of them, since a
+  // callback that sets a timer on this clock by hand would otherwise chain for ever.
+  for (let left = bubble.clock.pending; left > 0; left--) {
+    if (!bubble.clock.next()) break;
   }
 }
 
@@ -164,8 +213,8 @@ async function drive(
   body: (t: Bubble) => Promise<void>,
   tracker: WaitTracker,
   drainSteps: number,
-): Promise<void> {
-  const outside = new Set<object>(live.tasks);
+  outside: ReadonlySet<object>,
+): Promise<Failure | undefined> {
   let state = RUNNING;
   let failure: unknown;
   let run: Promise<void>;
@@ -213,9 +262,23 @@ async function drive(
         last = now;
       }
     }
-    if (state === FAILED) throw failure;
+    if (state === FAILED) {
+      // The body's error is the report; what it leaves blocked ends with a list of it, as Go's
+      // test reports the goroutines a failed body leaves blocked.
+      const left = new LeakError(inBubble(), tracker.waits.size, tracker.describe());
+      return { error: failure, release: left };
+    }
     const tasks = inBubble();
-    if (state === RETURNED && tasks.length === 0) return;
+    // Over once nothing started in the bubble is left: no task, no blocked operation (a Promise
+    // chain waits like a task), no timer still to fire (an uncancelled context's deadline).
+    if (
+      state === RETURNED &&
+      tasks.length === 0 &&
+      bubble.clock.pending === 0 &&
+      tracker.blocked().length === 0
+    ) {
+      return undefined;
+    }
     if (bubble.waiters.length > 0) {
       for (const resolve of bubble.waiters.splice(0)) resolve();
       continue;
@@ -228,10 +291,15 @@ async function drive(
       continue;
     }
     if (state === RETURNED && drained++ >= drainSteps) {
-      throw new LeakError(tasks, tracker.waits.size, tracker.describe());
+      return failed(new LeakError(tasks, tracker.waits.size, tracker.describe()));
     }
     if (bubble.clock.next()) continue;
-    if (state === RUNNING) throw new DeadlockError(tasks, tracker.describe(), tracker.waits.size);
-    throw new LeakError(tasks, tracker.waits.size, tracker.describe());
+    if (state === RUNNING) return failed(new DeadlockError(tasks, tracker.describe(), tracker.waits.size));
+    return failed(new LeakError(tasks, tracker.waits.size, tracker.describe()));
   }
+}
+
+/** A deadlock or leak: the report the bubble rejects with, and what its blocked operations fail with. */
+function failed(report: Error): Failure {
+  return { error: report, release: report };
 }

@@ -1,6 +1,7 @@
 import {
   background,
   Channel,
+  type Context,
   DeadlineExceededError,
   go,
   newTicker,
@@ -12,8 +13,9 @@ import {
   withCancel,
   withTimeout,
 } from 'gorx';
-import { DeadlockError, LeakError, synctest } from 'gorx/testing';
+import { DeadlockError, LeakError, synctest, verifyNoLeaks } from 'gorx/testing';
 import { describe, expect, test } from 'vitest';
+import { capture, flush, type State, track } from '../helpers/async.js';
 
 const EPOCH = Date.UTC(2000, 0, 1);
 
@@ -329,6 +331,151 @@ describe('synctest', () => {
     );
     expect(e).toBeInstanceOf(LeakError);
     expect((e as LeakError).tasks.map((t) => t.name)).toEqual(['ticking']);
+  });
+
+  test('GO5 a sleep that no task awaits keeps the bubble going until it fires', async () => {
+    let firedAt = 0;
+    let slept: { readonly current: State<void> } | undefined;
+    await synctest(async (t) => {
+      slept = track(
+        sleep(1000).then(() => {
+          firedAt = t.now();
+        }),
+      );
+    });
+    await flush();
+    expect(firedAt).toBe(EPOCH + 1000);
+    expect(slept!.current.status).toBe('fulfilled');
+  });
+
+  test('GO5 a timeout context left uncancelled reaches its deadline in the bubble before it ends', async () => {
+    let ctx: Context | undefined;
+    await synctest(async () => {
+      [ctx] = withTimeout(background(), 3_600_000);
+    });
+    expect(ctx!.err).toBeInstanceOf(DeadlineExceededError);
+    expect((await ctx!.done.recv()).ok).toBe(false);
+  });
+
+  test('GO5 an operation left blocked by the body is a LeakError naming it, and it ends with that error', async () => {
+    let pending: { readonly current: State<unknown> } | undefined;
+    const e = await failure(
+      synctest(async () => {
+        pending = track(new Channel<number>().recv());
+      }),
+    );
+    expect(e).toBeInstanceOf(LeakError);
+    expect((e as LeakError).tasks).toEqual([]);
+    expect((e as LeakError).waits).toEqual([expect.stringMatching(/^chan receive on Channel#1\(0\)/)]);
+    await flush();
+    expect(pending!.current).toEqual({ status: 'rejected', reason: e });
+  });
+
+  test('GO5 a timer loop that no task owns is a LeakError after the drain steps, and ends with it', async () => {
+    let loop: { readonly current: State<void> } | undefined;
+    const e = await failure(
+      synctest(
+        async () => {
+          loop = track(
+            (async () => {
+              for (;;) await sleep(1000);
+            })(),
+          );
+        },
+        { drainSteps: 5 },
+      ),
+    );
+    expect(e).toBeInstanceOf(LeakError);
+    expect((e as LeakError).waits).toEqual([expect.stringMatching(/^sleep on TimerPort#1/)]);
+    await flush();
+    expect(loop!.current).toEqual({ status: 'rejected', reason: e });
+  });
+
+  test('GO5 the tasks a LeakError names end with it: nothing stays blocked on the bubble', async () => {
+    const unhandled = capture('unhandledRejection');
+    try {
+      const tasks: { readonly current: State<unknown> }[] = [];
+      const e = await failure(
+        synctest(
+          async () => {
+            const ticker = newTicker(1000);
+            tasks.push(track(go(() => new Channel<number>().recv(), { name: 'orphan' })));
+            tasks.push(
+              track(
+                go(
+                  async () => {
+                    for (;;) await ticker.c.recv();
+                  },
+                  { name: 'ticking' },
+                ),
+              ),
+            );
+          },
+          { drainSteps: 5 },
+        ),
+      );
+      expect(e).toBeInstanceOf(LeakError);
+      await flush();
+      expect(tasks.map((t) => t.current)).toEqual([
+        { status: 'rejected', reason: e },
+        { status: 'rejected', reason: e },
+      ]);
+      await verifyNoLeaks({ attempts: 1 });
+      expect(unhandled.seen).toEqual([]);
+    } finally {
+      unhandled.restore();
+    }
+  });
+
+  test('DL1 the tasks a DeadlockError names end with it', async () => {
+    let sender: { readonly current: State<unknown> } | undefined;
+    const e = await failure(
+      synctest(async () => {
+        sender = track(go(() => new Channel<number>().send(1), { name: 'sender' }));
+        await new Channel<number>().recv();
+      }),
+    );
+    expect(e).toBeInstanceOf(DeadlockError);
+    await flush();
+    expect(sender!.current).toEqual({ status: 'rejected', reason: e });
+    await verifyNoLeaks({ attempts: 1 });
+  });
+
+  test('DL5 a failing body releases what it leaves blocked with a LeakError naming it', async () => {
+    const unhandled = capture('unhandledRejection');
+    try {
+      const boom = new Error('boom');
+      let ctx: Context | undefined;
+      const tasks: { readonly current: State<unknown> }[] = [];
+      const e = await failure(
+        synctest(async (t) => {
+          [ctx] = withTimeout(background(), 60_000);
+          tasks.push(track(go(() => sleep(3_600_000), { name: 'sleeper' })));
+          tasks.push(track(go(() => ctx!.done.recv(), { name: 'waiter' })));
+          await t.wait();
+          throw boom;
+        }),
+      );
+      expect(e).toBe(boom);
+      await flush();
+      const [sleeper, waiter] = tasks.map((t) => t.current);
+      expect(sleeper?.status).toBe('rejected');
+      const released = (sleeper as { reason: unknown }).reason as LeakError;
+      expect(released).toBeInstanceOf(LeakError);
+      expect(released.tasks.map((t) => t.name).sort()).toEqual(['sleeper', 'waiter']);
+      expect(released.waits).toEqual([
+        expect.stringMatching(/^sleep on TimerPort#1/),
+        expect.stringMatching(/^chan receive on Context\.done#2/),
+      ]);
+      expect(waiter).toEqual({ status: 'rejected', reason: released });
+      // Its deadline passes on the bubble's clock as it ends, so nothing waits on a clock that no
+      // longer moves.
+      expect(ctx!.err).toBeInstanceOf(DeadlineExceededError);
+      await verifyNoLeaks({ attempts: 1 });
+      expect(unhandled.seen).toEqual([]);
+    } finally {
+      unhandled.restore();
+    }
   });
 
   test('DL5 a failing body rejects with its own error and restores the real clock', async () => {
