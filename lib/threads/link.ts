@@ -66,8 +66,9 @@
 // (GONE, wire.ts), each of which passes it on, once; Node also closes the stray's port.
 //
 // Ordering between links: a batch posted on a link listed with a thread ends with its number among
-// every batch this thread posted to that one on its links (`Registry`); where ports can be read
-// synchronously, one that arrives ahead of an earlier one has the earlier ones read first (`arrive`).
+// every batch this thread posted to that one on its links (`Registry`); one that arrives ahead of
+// an earlier one has the earlier ones read first where ports can be read synchronously, and waits
+// for them elsewhere, for a while (`arrive`).
 //
 // Where memory is shared, a PUSH or VALS of numbers goes as [kind, n] (or [kind, n, ring] when a
 // new ring comes with it): its n numbers are in the link's ring (`toRing`), read back in place.
@@ -165,6 +166,10 @@ export class Registry extends Map<string, Peer> {
    * lower than the one before it: a batch numbered past the innermost waits.
    */
   readonly busy: number[] = [];
+  /** The links whose `ahead` holds batches (they stay here once they leave the registry). */
+  readonly waiting = new Set<Peer>();
+  /** Where ports cannot be read: the timer after which the batches a held one waits for count as lost. */
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
 }
 
 /** One side of a link, as the thread pool sees it. */
@@ -471,46 +476,112 @@ export function readNow(port: MessagePort): Msg[] | undefined {
  * past the next number expected from that thread was overtaken: the ports of the other links to
  * that thread are read for the batches posted before it, which are handled first (one posted
  * after it, read on the way, waits in its link's `ahead`, as does one that comes while an earlier
- * one is being waited for). Where ports cannot be read synchronously (browsers), batches are
- * handled as they arrive.
+ * one is being read). Where ports cannot be read synchronously (browsers), it waits in its link's
+ * `ahead` until the earlier ones have come, or `HOLD` ms have passed.
  */
 export function arrive(p: Peer, batch?: Msg[]): void {
   if (p.ahead === undefined) {
     if (batch === undefined) return;
     if (ready(p, batch)) return take(p, batch);
-    p.ahead = [batch];
-    return;
+    return hold(p, batch);
   }
   const waiting = p.ahead;
   if (batch !== undefined) waiting.push(batch);
   while (waiting.length > 0 && ready(p, waiting[0]!)) {
     const b = waiting.shift()!;
-    if (waiting.length === 0 && p.ahead === waiting) p.ahead = undefined;
+    if (waiting.length === 0 && p.ahead === waiting) unhold(p);
     take(p, b);
   }
 }
 
-/** Whether `b` may be handled now: no batch numbered before it is being waited for. */
+/**
+ * Whether `b` may be handled now: no batch numbered before it is being read (`before`), and,
+ * where ports cannot be read, none numbered before it is still on its way.
+ */
 function ready(p: Peer, b: Msg[]): boolean {
-  const busy = p.registry?.busy;
-  return busy === undefined || busy.length === 0 || !(stamp(b) > busy[busy.length - 1]!);
+  const r = p.registry;
+  if (r === undefined) return true;
+  const n = stamp(b);
+  const busy = r.busy;
+  if (busy.length > 0 && n > busy[busy.length - 1]!) return false;
+  return host.now !== undefined || !(n > r.in + 1);
+}
+
+/**
+ * How long a batch waits for the ones numbered before it, where ports cannot be read (ms): one
+ * that never comes (posted on a link this side ended meanwhile, or lost with its thread) counts
+ * as lost then, and what waited for it is handled.
+ */
+const HOLD = 20;
+
+/** `b`, of the link `p` whose `ahead` is empty, waits there. */
+function hold(p: Peer, b: Msg[]): void {
+  const r = p.registry!;
+  p.ahead = [b];
+  r.waiting.add(p);
+  if (host.now === undefined) arm(r);
+}
+
+/**
+ * Where ports cannot be read: `lapse` once the batches waiting in `r` have waited long enough, and
+ * the messages that came meanwhile have been handled (a host runs a late timer before the
+ * messages that wait, as Node does after its thread was descheduled).
+ */
+function arm(r: Registry): void {
+  if (r.timer !== undefined) return;
+  r.timer = setTimeout(() => afterMessages(() => lapse(r)), HOLD);
+  (r.timer as { unref?(): void }).unref?.();
+}
+
+/** Runs `f` once the messages that have come are handled. */
+const afterMessages: (f: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (f) => setImmediate(f)
+    : (f) => {
+        const { port1, port2 } = new MessageChannel();
+        port1.onmessage = () => {
+          port1.close();
+          f();
+        };
+        port2.postMessage(0);
+      };
+
+/** Nothing waits in the `ahead` of `p` any more. */
+function unhold(p: Peer): void {
+  p.ahead = undefined;
+  p.registry!.waiting.delete(p);
+}
+
+/** The batches a held one of `r` waited for did not come: the lowest held goes next. */
+function lapse(r: Registry): void {
+  r.timer = undefined;
+  if (r.waiting.size === 0) return;
+  let low = Number.POSITIVE_INFINITY;
+  for (const q of r.waiting) {
+    const n = stamp(q.ahead![0]!);
+    if (n < low) low = n;
+  }
+  if (low !== Number.POSITIVE_INFINITY && low - 1 > r.in) r.in = low - 1;
+  after(r);
+  for (const g of gates) g();
+  if (r.waiting.size > 0) arm(r);
 }
 
 /** Handles `b`, once the batches numbered before it that wait on the other ports are. */
 function take(p: Peer, b: Msg[]): void {
   const n = b[b.length - 1] as unknown;
-  const r = p.registry;
-  let overtaken = false;
+  let r = p.registry;
   if (typeof n === 'number') {
     b.pop();
     if (r !== undefined) {
-      overtaken = n > r.in + 1;
-      if (overtaken) before(r, p, n);
+      if (n > r.in + 1) before(r, p, n);
       if (n > r.in) r.in = n;
     }
   }
   p.handle(b);
-  if (overtaken && r!.busy.length === 0) after(r!);
+  // A home's link is listed once it hears which thread the endpoint is in (HI): its number counts.
+  if (r === undefined && (r = p.registry) !== undefined && typeof n === 'number' && n > r.in) r.in = n;
+  if (r !== undefined && r.waiting.size > 0 && r.busy.length === 0) after(r);
 }
 
 /**
@@ -529,12 +600,12 @@ function before(r: Registry, p: Peer, n: number): void {
         for (;;) {
           const b = q.ahead?.[0] ?? q.read();
           if (b === undefined || stamp(b) > n) {
-            if (b !== undefined && q.ahead === undefined) q.ahead = [b];
+            if (b !== undefined && q.ahead === undefined) hold(q, b);
             break;
           }
           if (q.ahead !== undefined) {
             q.ahead.shift();
-            if (q.ahead.length === 0) q.ahead = undefined;
+            if (q.ahead.length === 0) unhold(q);
           }
           take(q, b);
           handled = true;
@@ -546,15 +617,15 @@ function before(r: Registry, p: Peer, n: number): void {
   }
 }
 
-/** Handles the batches waiting in the links of `r`, lowest number first. */
+/** Handles the batches waiting in the links of `r`, lowest number first, while they may be. */
 function after(r: Registry): void {
-  for (;;) {
+  while (r.waiting.size > 0) {
     let next: Peer | undefined;
-    for (const q of r.values()) {
+    for (const q of r.waiting) {
       const b = q.ahead?.[0];
       if (b !== undefined && (next === undefined || !(stamp(b) >= stamp(next.ahead![0]!)))) next = q;
     }
-    if (next === undefined) return;
+    if (next === undefined || !ready(next, next.ahead![0]!)) return;
     arrive(next);
   }
 }

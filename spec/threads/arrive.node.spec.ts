@@ -1,10 +1,10 @@
 // Order between links, on links played by hand (link.ts `arrive`): batches numbered by the thread
 // that posted them, spread over several ports, arrive port by port in any order the host picks;
-// each is handled only after every batch numbered before it that waits on a port, which is read
-// synchronously (as Node's ports are), and a batch read ahead of its turn waits for it.
+// each is handled only after every batch numbered before it: read from its port first where ports
+// can be read synchronously (Node), else waited for (browsers), for a while.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { arrive, drain, type Msg, type Peer, Registry } from '../../lib/threads/link.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { arrive, drain, host, type Msg, type Peer, Registry } from '../../lib/threads/link.js';
 import { fakePeer } from './linked.js';
 
 /**
@@ -14,7 +14,7 @@ import { fakePeer } from './linked.js';
 function side(key: string, r: Registry, queue: Msg[][], handled: number[], nested = () => {}): Peer {
   const p = fakePeer(key, {
     registry: r,
-    read: () => queue.shift(),
+    read: () => (host.now === undefined ? undefined : queue.shift()),
     handle: (batch) => {
       handled.push(batch[0]![1] as number);
       nested();
@@ -28,6 +28,52 @@ function side(key: string, r: Registry, queue: Msg[][], handled: number[], neste
 const batch = (n: number): Msg[] => [[0, n]] as unknown as Msg[];
 const numbered = (b: Msg[]): Msg[] => [...b, n(b)] as Msg[];
 const n = (b: Msg[]): number => b[0]![1] as number;
+
+/**
+ * Batches 1 … n on up to 5 links, delivered port by port in an order the host picks, while handling
+ * a batch now and then drains a port: each is handled once, in the order posted.
+ */
+function deliveredInOrder(): void {
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 5 }),
+      fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.nat(), { maxLength: 80 }),
+      fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 40 }),
+      (links, owners, picks, syncs) => {
+        const r = new Registry();
+        const handled: number[] = [];
+        const queues: Msg[][][] = Array.from({ length: links }, () => []);
+        for (const [i, o] of owners.entries()) queues[o % links]!.push(numbered(batch(i + 1)));
+        // Now and then, handling a batch drains a link's port (-1: none).
+        let s = 0;
+        const nested = () => {
+          const k = syncs[s++ % Math.max(1, syncs.length)] ?? -1;
+          if (k >= 0 && k < links) drain(sides[k]!);
+        };
+        const sides: Peer[] = queues.map((q, i) => side(`k${i}`, r, q, handled, nested));
+        // The host picks a port with something left and delivers its next batch as an event.
+        let pick = 0;
+        for (;;) {
+          const open = queues.map((q, i) => [q, i] as const).filter(([q]) => q.length > 0);
+          if (open.length === 0) break;
+          const [q, i] = open[(picks[pick++] ?? 0) % open.length]!;
+          arrive(sides[i]!, q.shift());
+        }
+        // What is still read ahead is handled by the ports' next events or syncs.
+        for (const s of sides) arrive(s);
+        expect(handled).toEqual(owners.map((_, i) => i + 1));
+      },
+    ),
+    { numRuns: 3000 },
+  );
+}
+
+const now = host.now;
+afterEach(() => {
+  host.now = now;
+  vi.useRealTimers();
+});
 
 describe('arrive: batches of several links, in the order they were posted', () => {
   it('MM1 a batch that overtook earlier ones on other ports is handled after them; those read past it wait their turn', () => {
@@ -48,39 +94,30 @@ describe('arrive: batches of several links, in the order they were posted', () =
   });
 
   it('MM1 in whatever order the host delivers the ports, and whatever the handling reads meanwhile, every batch is handled once, in the order posted', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 5 }),
-        fc.array(fc.nat(), { minLength: 1, maxLength: 40 }),
-        fc.array(fc.nat(), { maxLength: 80 }),
-        fc.array(fc.integer({ min: -1, max: 4 }), { maxLength: 40 }),
-        (links, owners, picks, syncs) => {
-          const r = new Registry();
-          const handled: number[] = [];
-          const queues: Msg[][][] = Array.from({ length: links }, () => []);
-          for (const [i, o] of owners.entries()) queues[o % links]!.push(numbered(batch(i + 1)));
-          // Now and then, handling a batch drains a link's port (-1: none).
-          let s = 0;
-          const nested = () => {
-            const k = syncs[s++ % Math.max(1, syncs.length)] ?? -1;
-            if (k >= 0 && k < links) drain(sides[k]!);
-          };
-          const sides: Peer[] = queues.map((q, i) => side(`k${i}`, r, q, handled, nested));
-          // The host picks a port with something left and delivers its next batch as an event.
-          let pick = 0;
-          for (;;) {
-            const open = queues.map((q, i) => [q, i] as const).filter(([q]) => q.length > 0);
-            if (open.length === 0) break;
-            const [q, i] = open[(picks[pick++] ?? 0) % open.length]!;
-            arrive(sides[i]!, q.shift());
-          }
-          // What is still read ahead is handled by the ports' next events or syncs.
-          for (const s of sides) arrive(s);
-          expect(handled).toEqual(owners.map((_, i) => i + 1));
-        },
-      ),
-      { numRuns: 3000 },
-    );
+    deliveredInOrder();
+  });
+
+  it('MM1 where ports cannot be read (browsers), a batch waits for the earlier ones to arrive: the same order', () => {
+    host.now = undefined;
+    deliveredInOrder();
+  });
+
+  it('MM1 where ports cannot be read, a batch whose predecessor never comes is handled after 20 ms and the messages that came meanwhile, and the latecomer too', () => {
+    host.now = undefined;
+    vi.useFakeTimers();
+    const r = new Registry();
+    const handled: number[] = [];
+    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    arrive(b, numbered(batch(2)));
+    vi.advanceTimersByTime(20);
+    expect(handled).toEqual([]);
+    // Then the messages that came meanwhile are handled first (a late timer runs before them).
+    vi.runOnlyPendingTimers();
+    expect(handled).toEqual([2]);
+    arrive(a, numbered(batch(1)));
+    arrive(a, numbered(batch(3)));
+    expect(handled).toEqual([2, 1, 3]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('MM1 a batch without a number (posted before its link was listed) is handled as it comes', () => {

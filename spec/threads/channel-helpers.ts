@@ -156,3 +156,17 @@ export async function missedAfter(
   }
   return missed;
 }
+
+/** Sends i on `a`, then, once `turn` has passed, on `b`, for each i below n. */
+export async function sendBoth(
+  a: SendChannel<number>,
+  b: SendChannel<number>,
+  n: number,
+  turn: () => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await a.send(i);
+    await turn();
+    await b.send(i);
+  }
+}

@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import { Channel } from 'gorx';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ThreadPool, threadPool } from '../../lib/threads/threadPool.js';
-import { missedAfter } from './channel-helpers.js';
+import { missedAfter, sendBoth } from './channel-helpers.js';
 import { registerClasses } from './workers/classes.js';
 import { useWorkerFile } from './workers/use.js';
 
@@ -36,11 +36,7 @@ describe('order between two channels across threads (Node)', () => {
     const b = new Channel<number>(ROUNDS);
     const task = pool().go<number[]>('pollAfter', [a, b, ROUNDS]);
     await a.send(-1);
-    for (let i = 0; i < ROUNDS; i++) {
-      await a.send(i);
-      await turn();
-      await b.send(i);
-    }
+    await sendBoth(a, b, ROUNDS, turn);
     expect(await task).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { background, Channel, withCancel } from 'gorx';
 import { expect, it } from 'vitest';
 import type { RemoteChannel } from '../../lib/threads/remote.js';
 import type { ThreadPool } from '../../lib/threads/threadPool.js';
+import { missedAfter, sendBoth } from './channel-helpers.js';
 import { QuotaError } from './workers/classes.js';
 
 const ROUNDS = 20;
@@ -57,6 +58,25 @@ export function orderSuite(pool: () => ThreadPool): void {
       ep.close();
       expect(await pool().go('take', [])).toEqual({ values: [N], closed: true });
     }
+  });
+
+  it('MM1 a value the thread sent on a before it sent on b is in a once b was received here (the links to a thread are numbered)', async () => {
+    const n = 300;
+    const a = new Channel<number>(n);
+    const b = new Channel<number>(n);
+    const task = pool().go('sendBoth', [a, b, n]);
+    expect(await missedAfter(a, b, n)).toEqual([]);
+    await task;
+  });
+
+  it('MM1 a value sent here on a before b is in a when the thread has received b', async () => {
+    const n = 300;
+    const a = new Channel<number>(n + 1);
+    const b = new Channel<number>(n);
+    const task = pool().go<number[]>('pollAfter', [a, b, n]);
+    await a.send(-1);
+    await sendBoth(a, b, n, () => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(await task).toEqual([]);
   });
 
   it('MM1 values sent before a task is cancelled are seen by the task once its context is done', async () => {

@@ -18,7 +18,7 @@ import {
 } from '../../../lib/index.js';
 import type { Context, ReceiveChannel, SendChannel } from '../../../lib/worker/index.js';
 import { collector, heapUsed, rng } from '../../helpers/async.js';
-import { missedAfter, racedSends, work } from '../channel-helpers.js';
+import { missedAfter, racedSends, sendBoth, work } from '../channel-helpers.js';
 import {
   bothReceiver,
   eitherSender,
@@ -444,13 +444,7 @@ export function channelHandlers(
     /** Sends `value` once on `ch`, and lets it go. */
     sendOne: (ch: SendChannel<number>, value: number) => ch.send(value),
     /** Sends i on `a`, then, a turn later, on `b`, for each i below n. */
-    sendBoth: async (a: SendChannel<number>, b: SendChannel<number>, n: number) => {
-      for (let i = 0; i < n; i++) {
-        await a.send(i);
-        await turn();
-        await b.send(i);
-      }
-    },
+    sendBoth: (a: SendChannel<number>, b: SendChannel<number>, n: number) => sendBoth(a, b, n, turn),
     /**
      * Receives from `b`, then polls `a` for what was sent there before, n times: the rounds it found
      * nothing. A first value on `a` is received first: an endpoint fetches ahead once it receives.

@@ -3,7 +3,8 @@
 // both hosts order a task's channel traffic and its end the same way: by counting batches.
 import { Channel, cause } from '../../../lib/index.js';
 import { host } from '../../../lib/threads/link.js';
-import { type Context, type SendChannel, serve } from '../../../lib/worker/index.js';
+import { type Context, type ReceiveChannel, type SendChannel, serve } from '../../../lib/worker/index.js';
+import { missedAfter, sendBoth } from '../channel-helpers.js';
 import { QuotaError, registerClasses } from './classes.js';
 
 registerClasses();
@@ -35,6 +36,14 @@ serve({
     if (end === 'close') out.close();
     if (end === 'throw') throw new QuotaError(n);
     return n;
+  },
+  /** Sends i on `a`, then, a turn later, on `b`, for each i below n. */
+  sendBoth: (a: SendChannel<number>, b: SendChannel<number>, n: number) =>
+    sendBoth(a, b, n, () => new Promise((resolve) => setTimeout(resolve, 0))),
+  /** Receives from `b`, then polls `a` for what was sent there before (after a first value on `a`). */
+  pollAfter: async (a: ReceiveChannel<number>, b: ReceiveChannel<number>, n: number) => {
+    await a.recv();
+    return missedAfter(a, b, n);
   },
   /** A channel of this thread, kept here and returned. */
   make: (capacity: number) => {
