@@ -512,7 +512,7 @@ function ready(p: Peer, b: Msg[]): boolean {
  * that never comes (posted on a link this side ended meanwhile, or lost with its thread) counts
  * as lost then, and what waited for it is handled.
  */
-const HOLD = 20;
+const HOLD = 50;
 
 /** `b`, of the link `p` whose `ahead` is empty, waits there. */
 function hold(p: Peer, b: Msg[]): void {
