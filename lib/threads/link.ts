@@ -170,6 +170,8 @@ export class Registry extends Map<string, Peer> {
   readonly waiting = new Set<Peer>();
   /** Where ports cannot be read: the timer after which the batches a held one waits for count as lost. */
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** While the timer runs: when `in` last moved on (ms). */
+  moved = 0;
 }
 
 /** One side of a link, as the thread pool sees it. */
@@ -527,9 +529,10 @@ function hold(p: Peer, b: Msg[]): void {
  * the messages that came meanwhile have been handled (a host runs a late timer before the
  * messages that wait, as Node does after its thread was descheduled).
  */
-function arm(r: Registry): void {
+function arm(r: Registry, ms = HOLD): void {
   if (r.timer !== undefined) return;
-  r.timer = setTimeout(() => afterMessages(() => lapse(r)), HOLD);
+  if (ms === HOLD) r.moved = performance.now();
+  r.timer = setTimeout(() => afterMessages(() => lapse(r)), ms);
   (r.timer as { unref?(): void }).unref?.();
 }
 
@@ -552,10 +555,15 @@ function unhold(p: Peer): void {
   p.registry!.waiting.delete(p);
 }
 
-/** The batches a held one of `r` waited for did not come: the lowest held goes next. */
+/**
+ * The batches a held one of `r` waited for did not come for `HOLD` ms, while nothing moved on: the
+ * lowest held goes next.
+ */
 function lapse(r: Registry): void {
   r.timer = undefined;
   if (r.waiting.size === 0) return;
+  const quiet = performance.now() - r.moved;
+  if (quiet < HOLD) return arm(r, HOLD - quiet);
   let low = Number.POSITIVE_INFINITY;
   for (const q of r.waiting) {
     const n = stamp(q.ahead![0]!);
@@ -575,7 +583,10 @@ function take(p: Peer, b: Msg[]): void {
     b.pop();
     if (r !== undefined) {
       if (n > r.in + 1) before(r, p, n);
-      if (n > r.in) r.in = n;
+      if (n > r.in) {
+        r.in = n;
+        if (r.timer !== undefined) r.moved = performance.now();
+      }
     }
   }
   p.handle(b);

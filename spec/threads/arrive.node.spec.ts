@@ -120,6 +120,25 @@ describe('arrive: batches of several links, in the order they were posted', () =
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('MM1 where ports cannot be read, the wait starts over whenever an earlier batch comes', () => {
+    host.now = undefined;
+    vi.useFakeTimers();
+    const r = new Registry();
+    const handled: number[] = [];
+    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    arrive(b, numbered(batch(3)));
+    vi.advanceTimersByTime(40);
+    arrive(a, numbered(batch(1)));
+    expect(handled).toEqual([1]);
+    vi.advanceTimersByTime(20);
+    vi.runOnlyPendingTimers();
+    // 20 ms since batch 1 came: batch 3 still waits for batch 2.
+    expect(handled).toEqual([1]);
+    vi.advanceTimersByTime(30);
+    vi.runOnlyPendingTimers();
+    expect(handled).toEqual([1, 3]);
+  });
+
   it('MM1 a batch without a number (posted before its link was listed) is handled as it comes', () => {
     const r = new Registry();
     const handled: number[] = [];
