@@ -80,6 +80,9 @@ import {
 } from './link.js';
 import { Batches } from './remote.js';
 
+/** No value: room comes back alone (`release`). */
+const NO_VALUES: readonly never[] = [];
+
 /**
  * Room held for another thread comes back: `n` held slots are freed and `values` (sent from there
  * under a credit, or given back untaken) go to waiting receivers, then to the buffer, at its head
@@ -87,7 +90,7 @@ import { Batches } from './remote.js';
  * the room left; receivers see a close once nothing is held. Each waiter is committed as it is
  * reached, as a local send commits the receiver it hands its value to.
  */
-function release<T>(ch: Channel<T>, n: number, values: readonly T[], head: boolean): void {
+function release<T>(ch: Channel<T>, n: number, values: readonly T[] = NO_VALUES, head = false): void {
   ch.held -= n;
   const [buf, recvq, sendq] = ch.queues();
   const rest: T[] = [];
@@ -220,24 +223,18 @@ function crossed<T>(base: Port<T>): object {
     },
     // As offerNow decides: a select picks among the ready cases, and commits the one it picks.
     readySend() {
-      const [buf, recvq] = this.crossing.queues;
-      if (recvq.head === null || (buf.length === 0 && !this.crossing.behind(recvq.head))) {
-        return base.readySend.call(this);
-      }
-      return this.closed || buf.length + this.held < this.capacity;
+      if (this.crossing.direct()) return base.readySend.call(this);
+      return this.closed || this.crossing.queues[0].length + this.held < this.capacity;
     },
     offerNow(value) {
-      const [buf, recvq] = this.crossing.queues;
-      // A receiver here waiting for values that are away, or for values of the buffer that were
-      // away: this one goes behind them (the receivers take the buffer's head once they may).
-      if (recvq.head === null || (buf.length === 0 && !this.crossing.behind(recvq.head))) {
+      if (this.crossing.direct()) {
         const done = base.offerNow.call(this, value);
         this.crossing.live();
         return done;
       }
       if (this.closed) throw new ClosedChannelError();
-      if (buf.length + this.held >= this.capacity) return false;
-      release(this as unknown as Channel<T>, 0, [value], false);
+      if (this.crossing.queues[0].length + this.held >= this.capacity) return false;
+      release(this as unknown as Channel<T>, 0, [value]);
       return true;
     },
     parkRecv(w) {
@@ -317,6 +314,17 @@ class Home implements Side {
   }
 
   /**
+   * Whether a send here goes as on a plain channel: no receiver waits here, or one waits for no
+   * value that is away. Else a receiver here waits for values that are away, or for values of the
+   * buffer that were away, and a send goes behind them (the receivers take the buffer's head once
+   * they may).
+   */
+  direct(): boolean {
+    const [buf, recvq] = this.queues;
+    return recvq.head === null || (buf.length === 0 && !this.behind(recvq.head));
+  }
+
+  /**
    * Whether values for endpoint `l` must wait: another endpoint holds more values of the buffer's
    * head than receivers wait for there (a window prefetched before the endpoints shared the
    * channel, or values whose receiver gave up). They may come back untaken, and must reach `l`'s
@@ -332,8 +340,11 @@ class Home implements Side {
 
   /** Values of the buffer were pushed to endpoints and not reported taken (capacity > 0). */
   #lent(): boolean {
-    if (this.ch.capacity === 0) return false;
-    if (this.#returns.length > 0) return true;
+    return this.ch.capacity > 0 && (this.#returns.length > 0 || this.#away());
+  }
+
+  /** Values pushed to endpoints are not reported taken (or given back) yet. */
+  #away(): boolean {
     for (const l of this.links) if (l.out.length > 0) return true;
     return false;
   }
@@ -349,8 +360,7 @@ class Home implements Side {
   /** Once no value is lent, the values given back go back to the head of the channel, in order. */
   restore(): void {
     const r = this.#returns;
-    if (r.length === 0) return;
-    for (const l of this.links) if (l.out.length > 0) return;
+    if (r.length === 0 || this.#away()) return;
     this.#returns = [];
     const values = r.sort((a, b) => a[0] - b[0]).flatMap((run) => run[1]);
     release(this.ch, values.length, values, true);
@@ -572,10 +582,6 @@ class HomeLink implements Side, Peer {
     return this.gone || this.#cut ? undefined : readNow(this.#port);
   }
 
-  handle(batch: Msg[]): void {
-    this.#receive(batch);
-  }
-
   get #ch(): Channel<unknown> {
     return this.#home.ch;
   }
@@ -635,7 +641,7 @@ class HomeLink implements Side, Peer {
     // What stays keeps the place of the first value pushed.
     if (!zero) this.#runs = kept.length > 0 ? [this.#runs[0]!, kept.length] : [];
     if (orphan && !ch.closed) ch.close(error);
-    release(ch, before - this.out.length, [], false);
+    release(ch, before - this.out.length);
   }
 
   /** Capacity 0: takes `s` out of the held senders if it is still there (it may have left). */
@@ -645,7 +651,8 @@ class HomeLink implements Side, Peer {
     return true;
   }
 
-  #receive(batch: Msg[]): void {
+  /** Handles a batch from the endpoint. */
+  handle(batch: Msg[]): void {
     this.seen++;
     // After the link is over, an endpoint that crossed on still gets its link (the channel is
     // closed and drained: it hears so).
@@ -662,7 +669,7 @@ class HomeLink implements Side, Peer {
           const vs = m[1] as unknown[];
           this.credit -= vs.length;
           this.#got += vs.length;
-          if (c > 0) release(ch, vs.length, vs, false);
+          if (c > 0) release(ch, vs.length, vs);
           else for (const v of vs) this.#deliver(v);
           break;
         }
@@ -686,7 +693,7 @@ class HomeLink implements Side, Peer {
           if (this.#demand > 0 || this.waiting > 0) this.#asked = this.#home.pushes;
           this.needed = false;
           if (this.#demand <= 0) this.unpark();
-          if (took > 0) release(ch, took, [], false);
+          if (took > 0) release(ch, took);
           break;
         }
         case WANT:
@@ -990,7 +997,7 @@ class HomeLink implements Side, Peer {
     this.#proxy = null;
     this.#home.proxies--;
     this.#ch.withdraw(p);
-    if (this.#ch.capacity > 0) release(this.#ch, 1, [], false);
+    if (this.#ch.capacity > 0) release(this.#ch, 1);
   }
 
   grant(n: number): void {
@@ -1059,7 +1066,7 @@ class HomeLink implements Side, Peer {
     this.relays--;
     // Behind the values given back, and any the endpoint may still give back (see #pump0).
     if (this.gone || this.#demand <= this.relays || this.out.length > 0 || this.#ch.length > 0) {
-      return release(this.#ch, 0, [v], false);
+      return release(this.#ch, 0, [v]);
     }
     this.#holders.push(null);
     this.#push(v);
@@ -1079,7 +1086,7 @@ class HomeLink implements Side, Peer {
     this.credit -= n;
     const ch = this.#ch;
     if (ch.capacity > 0) {
-      if (n > 0) release(ch, n, [], false);
+      if (n > 0) release(ch, n);
       return;
     }
     ch.held -= n;
@@ -1089,7 +1096,7 @@ class HomeLink implements Side, Peer {
       else if (r !== null) letGo(r, ch, false);
     }
     // Closed, the receivers here see it once nothing is held.
-    release(ch, 0, [], false);
+    release(ch, 0);
   }
 
   /**
@@ -1116,11 +1123,11 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: a value sent under a credit goes to the receiver set aside for it. */
   #deliver(v: unknown): void {
     const r = this.#reserved.shift();
-    if (r === null) return release(this.#ch, 1, [v], false);
+    if (r === null) return release(this.#ch, 1, [v]);
     r.value = v;
     r.ok = true;
     commitSafely(r);
-    release(this.#ch, 1, [], false);
+    release(this.#ch, 1);
   }
 
   #finish(): void {
@@ -1200,7 +1207,7 @@ class HomeLink implements Side, Peer {
         const { values, sent } = unposted(this.r);
         const n = Math.min(values.length, credit);
         this.#got += n;
-        release(ch, n, values.slice(0, n), false);
+        release(ch, n, values.slice(0, n));
         credit -= n;
         lost = Math.min(credit, Math.max(0, (sent - this.#got) | 0));
       }
@@ -1209,7 +1216,7 @@ class HomeLink implements Side, Peer {
       const runs = this.unmark(back.length - taken, back.slice(taken));
       // Back before the room frees, so that no receiver here takes a later value first.
       this.#home.returned(runs);
-      release(ch, credit + Math.min(taken, back.length), [], false);
+      release(ch, credit + Math.min(taken, back.length));
       this.#home.restore();
       return lost + (exited ? 0 : back.length);
     }

@@ -89,6 +89,7 @@
 // prefetched values stay counted in the channel (`held`) until used or taken, so the capacity
 // bounds every value between the two threads, and receivers see a close only after them.
 import { reportPanic } from '../internal/report.js';
+import { hop } from '../internal/resume.js';
 import { show } from '../internal/validate.js';
 import { encodeError } from './codec.js';
 import { WorkerExitError } from './errors.js';
@@ -215,6 +216,11 @@ export const mint = (): string => `${ID}.${(++minted).toString(36)}`;
 
 /** The links to each thread a pool's port joins to this one, by that thread's id. */
 export const registries = new Map<string, Registry>();
+
+/** Drops the links `peers`, opened for channels whose tokens never reached the other thread. */
+export function unsent(peers: readonly Peer[]): void {
+  for (const p of peers) p.lost(null);
+}
 
 /**
  * Adds `peers` to the links to the thread they lead to: an endpoint's home thread (its `far`), else
@@ -379,19 +385,6 @@ export interface Side {
   flush(): void;
 }
 
-const tick: (f: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (f) => setImmediate(f)
-    : (() => {
-        const mc = new MessageChannel();
-        let f: () => void = () => {};
-        mc.port1.onmessage = () => f();
-        return (g: () => void) => {
-          f = g;
-          mc.port2.postMessage(0);
-        };
-      })();
-
 let sides: Side[] = [];
 let ticking = false;
 
@@ -422,12 +415,23 @@ export function flushNow(): void {
 
 type ReceiveNow = (port: MessagePort) => { message: unknown } | undefined;
 const g = globalThis as {
-  process?: {
-    getBuiltinModule?: (id: string) => { receiveMessageOnPort?: ReceiveNow; isMainThread?: boolean };
-  };
+  process?: { getBuiltinModule?: (id: string) => unknown };
   crossOriginIsolated?: boolean;
 };
-const threads = g.process?.getBuiltinModule?.('node:worker_threads');
+
+/**
+ * A Node built-in module (`node:os`, `node:worker_threads`), found at run time so that nothing in
+ * gorx imports `node:` and a browser bundle stays clean; undefined elsewhere.
+ */
+export const builtin = <M>(id: string): Partial<M> | undefined =>
+  g.process?.getBuiltinModule?.(id) as Partial<M> | undefined;
+
+/** Node's `worker_threads`, where the host has it. */
+export const threads = builtin<{
+  receiveMessageOnPort: ReceiveNow;
+  isMainThread: boolean;
+  parentPort: unknown;
+}>('node:worker_threads');
 
 /** What the host offers, found at load time (tests switch them off to run as another host would). */
 export const host = {
@@ -698,7 +702,7 @@ export function later(side: Side): void {
   sides.push(side);
   if (!ticking) {
     ticking = true;
-    tick(run);
+    hop(run);
   }
 }
 
@@ -738,7 +742,7 @@ function flushSoon(): void {
   if (performance.now() < turned + 1) spin();
   if ((sides.length > 0 || spinners.length > 0) && !ticking) {
     ticking = true;
-    tick(run);
+    hop(run);
   }
 }
 
@@ -915,19 +919,16 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
   let copy: Msg[] | undefined;
   for (let i = 0; i < batch.length; i++) {
     const m = batch[i]!;
-    let e =
-      m[0] === PUSH && m.length === 2 && typeof m[1] !== 'number'
-        ? toRing(link, m[1] as unknown[])
-        : undefined;
+    // Values pushed or sent, not counted in a ring yet, nor sent ahead (`a`): they may be numbers.
+    const plain = m[0] === PUSH && m.length === 2 && typeof m[1] !== 'number';
+    let e = plain ? toRing(link, m[1] as unknown[]) : undefined;
     if (e === undefined && out !== undefined && carriesObject(m)) {
       const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
       // Marked (4th) as holding objects: only such a batch has anything for `decode` to turn back.
       if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), m[2] === 1 ? 1 : 0, 1];
       else if (m[0] === OFFER) e = [OFFER, m[1], enc(m[2])];
       else list.push(m[1] as MessagePort);
-    } else if (e === undefined && m[0] === PUSH && m.length === 2 && typeof m[1] !== 'number') {
-      e = toBuffer(m[1] as unknown[], list);
-    }
+    } else if (e === undefined && plain) e = toBuffer(m[1] as unknown[], list);
     if (e !== undefined) (copy ??= batch.slice())[i] = e;
   }
   return copy ?? batch;
@@ -990,7 +991,7 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
     link.w = w;
     if (w !== undefined) w.at = at!;
     // The links opened for channels in it never reached the other side.
-    for (const p of peers) p.lost(null);
+    unsent(peers);
     throw error;
   } finally {
     if (r !== undefined) e.pop();

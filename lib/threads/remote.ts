@@ -187,6 +187,8 @@ export class Endpoint<T> implements Side {
   queued = false;
   /** @internal Unbuffered: a value sent ahead waits here for a receiver until the end of the turn. */
   readonly turn: boolean;
+  /** Capacity > 0: sends go under credits of room, receives prefetch a window. */
+  readonly #buffered: boolean;
   readonly #port: MessagePort;
   #q: Msg[] = [];
   readonly #pre = new Batches<T>();
@@ -260,6 +262,7 @@ export class Endpoint<T> implements Side {
   constructor(token: ChannelToken) {
     this.capacity = token.c;
     this.turn = token.c === 0;
+    this.#buffered = token.c > 0;
     this.#port = token.p;
     this.key = token.k;
     this.far = token.h;
@@ -313,7 +316,7 @@ export class Endpoint<T> implements Side {
   /** Sends `value`; see the class notes for when a send completes. Go: `ch <- v`. */
   send(value: T, cancel?: Cancel): Promise<void> {
     const token = toToken(cancel);
-    if (this.capacity > 0) return sendPromise(this, value, token);
+    if (this.#buffered) return sendPromise(this, value, token);
     if (token !== null && token.err !== undefined) return rejected(token.err);
     if (this.#shut) return rejected(this.#closedError());
     return new Promise((resolve, reject) =>
@@ -325,8 +328,7 @@ export class Endpoint<T> implements Side {
 
   /** Sends on subscription; emits once sent, then completes. Go: `ch <- v`. */
   send$(value: T): Observable<void> {
-    if (this.capacity > 0)
-      return new Observable<void>((subscriber) => sendSubscribe(this, value, subscriber));
+    if (this.#buffered) return new Observable<void>((subscriber) => sendSubscribe(this, value, subscriber));
     return new Observable<void>((subscriber) => {
       if (this.#shut) return subscriber.error(this.#closedError());
       const o = this.#offer(value, null, (error) => {
@@ -429,11 +431,6 @@ export class Endpoint<T> implements Side {
     return this.#death === undefined && !this.#closed && !this.#cut ? readNow(this.#port) : undefined;
   }
 
-  /** @internal */
-  handle(batch: Msg[]): void {
-    this.#receive(batch);
-  }
-
   #send(m: Msg): void {
     this.#q.push(m);
     later(this);
@@ -468,7 +465,7 @@ export class Endpoint<T> implements Side {
     if (this.#orphan && !early) this.#leave();
     this.#keep();
     // A value sent ahead that no receiver took in its turn goes back (see PUSH).
-    if (!early && this.capacity === 0 && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
+    if (!early && !this.#buffered && this.#pre.length > 0 && this.#recvq.head === null) this.#giveBack();
     this.#report(early);
     if (this.#q.length === 0) return this.#over();
     const q = this.#q;
@@ -512,7 +509,7 @@ export class Endpoint<T> implements Side {
     const m: Msg = [TAKE, this.#took, want, waiting];
     // With a buffer and shared memory, the first report (before any value was pushed here) brings
     // the count of takes, so that the home knows them exactly should this thread die.
-    if (this.#takes === undefined && this.capacity > 0 && host.shared) {
+    if (this.#takes === undefined && this.#buffered && host.shared) {
       this.#takes = new Int32Array(new SharedArrayBuffer(4));
       this.#takes[0] = this.#took;
       m.push(this.#takes);
@@ -533,7 +530,7 @@ export class Endpoint<T> implements Side {
     const took = ++this.#took;
     // One writer: a plain store, which the home reads once this thread is gone.
     if (this.#takes !== undefined) this.#takes[0]!++;
-    if (this.capacity > 0 && !this.#ended && !this.#shared) {
+    if (this.#buffered && !this.#ended && !this.#shared) {
       this.#asked++;
       this.#want++;
     }
@@ -594,12 +591,12 @@ export class Endpoint<T> implements Side {
   /** @internal */
   parkRecv(w: Waiter): void {
     this.#recvq.push(w, this);
-    if (this.capacity === 0) {
+    if (!this.#buffered) {
       this.#asked++;
       this.#want++;
     }
     this.#starve();
-    if (this.capacity > 0) soon(this);
+    if (this.#buffered) soon(this);
   }
 
   /** @internal */
@@ -615,14 +612,14 @@ export class Endpoint<T> implements Side {
       this.#val(value);
       return true;
     }
-    if (this.capacity > 0) this.#ask();
+    if (this.#buffered) this.#ask();
     return false;
   }
 
   /** @internal */
   parkSend(w: Waiter): void {
     this.#sendq.push(w, this);
-    if (this.capacity > 0) {
+    if (this.#buffered) {
       this.#ask();
       soon(this);
     } else this.#send([WANT, 1]);
@@ -637,16 +634,17 @@ export class Endpoint<T> implements Side {
     if (this.#orphan) later(this);
     if (this.#shut && q === this.#sendq) return;
     if (q === this.#recvq) {
-      if (this.capacity === 0) {
+      if (this.#buffered) this.#unask();
+      else {
         this.#asked--;
         this.#want--;
-      } else this.#unask();
+      }
       // No receiver waits here any more: the home may ask for the prefetched values back.
       if (this.#recvq.head === null) {
         this.#starving = false;
         later(this);
       }
-    } else if (this.capacity === 0) this.#send([WANT, -1]);
+    } else if (!this.#buffered) this.#send([WANT, -1]);
   }
 
   #ask(): void {
@@ -694,7 +692,8 @@ export class Endpoint<T> implements Side {
     }
   }
 
-  #receive(batch: Msg[]): void {
+  /** @internal Handles a batch from the home. */
+  handle(batch: Msg[]): void {
     this.seen++;
     // The home has this link.
     this.origin = undefined;
@@ -731,7 +730,7 @@ export class Endpoint<T> implements Side {
           // Unbuffered: a value pushed for a receiver that gave up goes straight back. One the home
           // sent ahead of a receiver (m[2]) waits for one until the end of this turn, as if still
           // on its way: the receive that follows a send completing in this turn takes it.
-          if (this.capacity === 0 && pre.length > 0) {
+          if (!this.#buffered && pre.length > 0) {
             if (m[2] === 1) later(this);
             else this.#giveBack();
           }
@@ -749,7 +748,7 @@ export class Endpoint<T> implements Side {
             w.value = undefined;
             commitSafely(w);
           }
-          if (this.capacity === 0 && this.#credit > 0) this.#giveCredits();
+          if (!this.#buffered && this.#credit > 0) this.#giveCredits();
           break;
         case SHUT:
           if (!this.#shut) {
@@ -804,7 +803,7 @@ export class Endpoint<T> implements Side {
     const n = this.#pre.length;
     this.#pre.skip(n);
     this.#asked = 0;
-    if (this.capacity > 0) {
+    if (this.#buffered) {
       this.#backing++;
       this.#want = 0;
     }

@@ -22,13 +22,14 @@ import { toContext } from '../context/interop.js';
 import { CanceledError, ClosedChannelError, DeadlineExceededError } from '../errors.js';
 import { activity } from '../internal/debug.js';
 import { Ring } from '../internal/Ring.js';
-import { count, fn, options, show } from '../internal/validate.js';
+import { count, fn, number, options, show } from '../internal/validate.js';
 import { go, type Task, type TaskCtx } from '../task/go.js';
 import { now } from '../time/clock.js';
 import { decodeError, encodeError, type Wired } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
 import { WorkerExitError } from './errors.js';
 import {
+  builtin,
   died,
   enroll,
   fence,
@@ -40,6 +41,7 @@ import {
   type Peer,
   Registry,
   registries,
+  unsent,
 } from './link.js';
 import {
   type Batch,
@@ -71,6 +73,11 @@ function shortForm(err: Error): 1 | 2 | undefined {
   return kind > 0 && err.cause === undefined && Object.keys(err).length === kind - 1
     ? (kind as 1 | 2)
     : undefined;
+}
+
+/** @throws TypeError when `name`, a handler's name given to `where`, is not a string. */
+function handlerName(where: string, name: unknown): void {
+  if (typeof name !== 'string') throw new TypeError(`${where}: name must be a string, got ${show(name)}`);
 }
 
 /** Options of {@link threadPool}. */
@@ -290,7 +297,7 @@ class Pool implements ThreadPool {
   }
 
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R> {
-    if (typeof name !== 'string') throw new TypeError(`pool.go: name must be a string, got ${show(name)}`);
+    handlerName('pool.go', name);
     if (!Array.isArray(args)) throw new TypeError(`pool.go: args must be an array, got ${show(args)}`);
     const parent = toContext(cancel, 'pool.go') ?? this.#ctx;
     if (this.#closed) throw new ClosedChannelError('go on closed thread pool');
@@ -305,7 +312,7 @@ class Pool implements ThreadPool {
         if (v !== undefined) (values ??= []).push(key.name, outgoing(v, moves, peers));
       }
     } catch (error) {
-      for (const p of peers) p.lost(null);
+      unsent(peers);
       throw error;
     }
     let resolve!: (value: unknown) => void;
@@ -320,7 +327,7 @@ class Pool implements ThreadPool {
     const ctx = task.ctx as TaskCtx;
     if (ctx.err !== undefined) {
       // It never runs: the links opened for the channels among its arguments are dropped.
-      for (const p of peers) p.lost(null);
+      unsent(peers);
       reject(ctx.err);
       return task;
     }
@@ -347,7 +354,7 @@ class Pool implements ThreadPool {
   }
 
   fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R> {
-    if (typeof name !== 'string') throw new TypeError(`pool.fn: name must be a string, got ${show(name)}`);
+    handlerName('pool.fn', name);
     // async: what go() throws at the call (a closed pool, a bad ctx) becomes the Promise's rejection.
     return async (arg, ctx) => this.go<R>(name, [arg], ctx);
   }
@@ -465,7 +472,7 @@ class Pool implements ThreadPool {
     this.#progress++;
     clearTimeout(job.timer);
     // Its channels never crossed: their links are dropped.
-    if (job.thread === null) for (const p of job.peers) p.lost(null);
+    if (job.thread === null) unsent(job.peers);
     if (ok) job.resolve(value);
     else job.reject(value);
     if (this.#jobs.size === 0) for (const f of this.#drained.splice(0)) f();
@@ -614,14 +621,11 @@ function wall(deadline: number | undefined): number | undefined {
 }
 
 function defaultSize(): number {
-  const host = globalThis as {
-    process?: { getBuiltinModule?: (id: string) => { availableParallelism?: () => number } | undefined };
-    navigator?: { hardwareConcurrency?: number };
-  };
-  const os = host.process?.getBuiltinModule?.('node:os');
-  if (typeof os?.availableParallelism === 'function') return os.availableParallelism();
-  const cores = host.navigator?.hardwareConcurrency;
-  return typeof cores === 'number' && cores > 1 ? cores - 1 : 1;
+  const cores = builtin<{ availableParallelism(): number }>('node:os')?.availableParallelism?.();
+  if (typeof cores === 'number') return cores;
+  const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+    ?.hardwareConcurrency;
+  return typeof hardware === 'number' && hardware > 1 ? hardware - 1 : 1;
 }
 
 /**
@@ -662,10 +666,7 @@ export function threadPool(spawn: () => unknown, opts?: ThreadPoolOptions): Thre
   options('threadPool', opts);
   const size = opts?.size === undefined ? defaultSize() : count('threadPool', 'size', opts.size);
   if (size < 1) throw new RangeError(`threadPool: size must be a positive integer, got ${show(size)}`);
-  const terminateAfter = opts?.terminateAfter ?? 2000;
-  if (typeof terminateAfter !== 'number') {
-    throw new TypeError(`threadPool: terminateAfter must be a number, got ${show(terminateAfter)}`);
-  }
+  const terminateAfter = number('threadPool', 'terminateAfter', opts?.terminateAfter ?? 2000);
   if (!(terminateAfter >= 0)) {
     throw new RangeError(
       `threadPool: terminateAfter must be a non-negative number, got ${show(terminateAfter)}`,

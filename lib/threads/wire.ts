@@ -143,30 +143,40 @@ export function outgoing(value: unknown, list: Transferable[], peers?: Peer[], d
     peers?.push(peer);
     return token;
   }
+  return within(value, depth, (v, d) => outgoing(v, list, peers, d));
+}
+
+/**
+ * `value` with `f`'s answer in place of each own element or property that is an object, when it is
+ * a plain array or object and `depth` is not 0 (`f` gets the depth left): in a copy made at the
+ * first change, or in `value` itself when it is `into`.
+ */
+function within(
+  value: object,
+  depth: number,
+  f: (v: object, depth: number) => unknown,
+  into?: object,
+): unknown {
   if (depth === 0 || !container(value)) return value;
-  let copy: Record<string | number, unknown> | undefined;
-  walk(value, (v, key) => {
-    const x = outgoing(v, list, peers, depth - 1);
+  let copy = into as Record<string | number, unknown> | undefined;
+  const put = (v: object, key: string | number) => {
+    const x = f(v, depth - 1);
     if (x === v) return;
     copy ??= (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
     copy[key] = x;
-  });
-  return copy ?? value;
-}
-
-/** Calls `f` for each own element or property of `value` that is an object. */
-function walk(value: object, f: (v: object, key: string | number) => void): void {
+  };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const v: unknown = value[i];
-      if (typeof v === 'object' && v !== null) f(v, i);
+      if (typeof v === 'object' && v !== null) put(v, i);
     }
-    return;
+  } else {
+    for (const key in value) {
+      const v = (value as Record<string, unknown>)[key];
+      if (typeof v === 'object' && v !== null && Object.hasOwn(value, key)) put(v, key);
+    }
   }
-  for (const key in value) {
-    const v = (value as Record<string, unknown>)[key];
-    if (typeof v === 'object' && v !== null && Object.hasOwn(value, key)) f(v, key);
-  }
+  return copy ?? value;
 }
 
 /**
@@ -183,12 +193,8 @@ export function incoming(value: unknown, peers?: Peer[], depth = DEPTH): unknown
     peers?.push(remote.link);
     return remote;
   }
-  if (depth === 0 || !container(value)) return value;
-  walk(value, (v, key) => {
-    const x = incoming(v, peers, depth - 1);
-    if (x !== v) (value as Record<string | number, unknown>)[key] = x;
-  });
-  return value;
+  // In place: a value that arrives twice in it (the clone keeps such sharing) is turned once.
+  return within(value, depth, (v, d) => incoming(v, peers, d), value);
 }
 
 /**
@@ -217,12 +223,7 @@ function bare(value: unknown, found: { any: boolean }, depth = DEPTH): unknown {
     found.any = true;
     return null;
   }
-  if (depth === 0 || !container(value)) return value;
-  const copy = (Array.isArray(value) ? value.slice() : { ...value }) as Record<string | number, unknown>;
-  walk(value, (v, key) => {
-    copy[key] = bare(v, found, depth - 1);
-  });
-  return copy;
+  return within(value, depth, (v, d) => bare(v, found, d));
 }
 
 crossing.out = outgoing;

@@ -27,6 +27,7 @@ import { decodeError, encodeError, type Wired } from '../threads/codec.js';
 import { WorkerExitError } from '../threads/errors.js';
 import {
   ABOVE,
+  builtin,
   died,
   enroll,
   fence,
@@ -39,6 +40,7 @@ import {
   type Peer,
   Registry,
   registries,
+  threads,
 } from '../threads/link.js';
 import {
   type Batch,
@@ -314,16 +316,11 @@ class Server {
 
 /** The thread's own port: Node's `parentPort`, or the Web Worker's global scope. */
 function hostPort(): unknown {
-  const host = globalThis as {
-    process?: { getBuiltinModule?: (id: string) => { parentPort?: unknown } | undefined };
-    WorkerGlobalScope?: Function;
-  };
+  const scope = (globalThis as { WorkerGlobalScope?: Function }).WorkerGlobalScope;
   // Node: the thread's parentPort (null on the main thread); browsers: the worker's global scope.
-  const port = host.process?.getBuiltinModule?.('node:worker_threads')?.parentPort;
+  const port = threads?.parentPort;
   if (port !== undefined && port !== null) return port;
-  if (typeof host.WorkerGlobalScope === 'function' && globalThis instanceof host.WorkerGlobalScope) {
-    return globalThis;
-  }
+  if (typeof scope === 'function' && globalThis instanceof scope) return globalThis;
   throw new Error("serve: not in a worker thread; pass opts.port (Node < 20.16: worker_threads' parentPort)");
 }
 
@@ -378,11 +375,7 @@ export function serve(handlers: Record<string, Handler>, opts?: ServeOptions): v
   }
   options('serve', opts);
   // A thread that spins on the only core would hold it from the thread it waits for.
-  const cores = (
-    globalThis as { process?: { getBuiltinModule?(id: string): { availableParallelism?(): number } } }
-  ).process
-    ?.getBuiltinModule?.('node:os')
-    ?.availableParallelism?.();
+  const cores = builtin<{ availableParallelism(): number }>('node:os')?.availableParallelism?.();
   const spin = number('serve', 'spin', opts?.spin ?? (cores === 1 ? 0 : 50));
   if (!(spin >= 0 && spin <= 1000))
     throw new RangeError(`serve: spin must be from 0 to 1000 µs, got ${show(spin)}`);
