@@ -516,7 +516,7 @@ class HomeLink implements Side, Peer {
   /** Capacity 0: for each value in `out`, its held sender (null for a value without one). */
   readonly #holders: (Waiter | null)[] = [];
   /** Capacity 0: credits of other endpoints' sends set aside for this endpoint's demand. */
-  relays = 0;
+  #relays = 0;
   /** The channel is closed: SHUT goes once no offer of the endpoint is held elsewhere. */
   #shutting = false;
   /** Capacity 0: the endpoint took the last value pushed to it (sending ahead may pay off). */
@@ -584,11 +584,6 @@ class HomeLink implements Side, Peer {
 
   get #ch(): Channel<unknown> {
     return this.#home.ch;
-  }
-
-  /** The number of its home. */
-  get home(): number {
-    return this.#home.id;
   }
 
   send(m: Msg): void {
@@ -840,7 +835,7 @@ class HomeLink implements Side, Peer {
    */
   #pump0(): void {
     const [buf, , sendq] = this.#home.queues;
-    while (this.#demand > this.relays && !this.#ended) {
+    while (this.#demand > this.#relays && !this.#ended) {
       if (buf.length > 0) {
         if (this.out.length > 0) return;
         this.#holders.push(null);
@@ -1024,7 +1019,7 @@ class HomeLink implements Side, Peer {
         // through the home.
         const to = this.#home.links.find((l) => l !== this && l.open()) ?? (this.open() ? this : undefined);
         if (to === undefined) return;
-        to.relays++;
+        to.#relays++;
         r = new Relay(to);
       }
       this.#reserved.push(r, this);
@@ -1052,7 +1047,7 @@ class HomeLink implements Side, Peer {
 
   /** Capacity 0: demand that neither parked senders nor relayed sends meet yet. */
   wants(): boolean {
-    return this.#demand > this.relays && !this.#ended && !this.gone;
+    return this.#demand > this.#relays && !this.#ended && !this.gone;
   }
 
   /**
@@ -1063,9 +1058,9 @@ class HomeLink implements Side, Peer {
    * again, for ever.
    */
   relayed(v: unknown): void {
-    this.relays--;
+    this.#relays--;
     // Behind the values given back, and any the endpoint may still give back (see #pump0).
-    if (this.gone || this.#demand <= this.relays || this.out.length > 0 || this.#ch.length > 0) {
+    if (this.gone || this.#demand <= this.#relays || this.out.length > 0 || this.#ch.length > 0) {
       return release(this.#ch, 0, [v]);
     }
     this.#holders.push(null);
@@ -1092,7 +1087,7 @@ class HomeLink implements Side, Peer {
     ch.held -= n;
     for (let i = 0; i < n; i++) {
       const r = this.#reserved.shift();
-      if (r instanceof Relay) r.to.relays--;
+      if (r instanceof Relay) r.to.#relays--;
       else if (r !== null) letGo(r, ch, false);
     }
     // Closed, the receivers here see it once nothing is held.
@@ -1254,7 +1249,14 @@ export function cross(ch: Channel<unknown>, moves: Transferable[]): { token: Cha
   const mc = new MessageChannel();
   const link = open(ch, mc.port1, mint());
   moves.push(mc.port2);
-  const token = { gorx: 'chan', c: ch.capacity, p: mc.port2, k: link.key, h: ID, i: link.home } as const;
+  const token = {
+    gorx: 'chan',
+    c: ch.capacity,
+    p: mc.port2,
+    k: link.key,
+    h: ID,
+    i: (ch.crossing as Home).id,
+  } as const;
   return { token, peer: link };
 }
 

@@ -217,11 +217,6 @@ export const mint = (): string => `${ID}.${(++minted).toString(36)}`;
 /** The links to each thread a pool's port joins to this one, by that thread's id. */
 export const registries = new Map<string, Registry>();
 
-/** Drops the links `peers`, opened for channels whose tokens never reached the other thread. */
-export function unsent(peers: readonly Peer[]): void {
-  for (const p of peers) p.lost(null);
-}
-
 /**
  * Adds `peers` to the links to the thread they lead to: an endpoint's home thread (its `far`), else
  * the thread of `registry`, whose id is `far`.
@@ -991,7 +986,7 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
     link.w = w;
     if (w !== undefined) w.at = at!;
     // The links opened for channels in it never reached the other side.
-    unsent(peers);
+    for (const p of peers) p.lost(null);
     throw error;
   } finally {
     if (r !== undefined) e.pop();

@@ -41,7 +41,6 @@ import {
   type Peer,
   Registry,
   registries,
-  unsent,
 } from './link.js';
 import {
   type Batch,
@@ -73,11 +72,6 @@ function shortForm(err: Error): 1 | 2 | undefined {
   return kind > 0 && err.cause === undefined && Object.keys(err).length === kind - 1
     ? (kind as 1 | 2)
     : undefined;
-}
-
-/** @throws TypeError when `name`, a handler's name given to `where`, is not a string. */
-function handlerName(where: string, name: unknown): void {
-  if (typeof name !== 'string') throw new TypeError(`${where}: name must be a string, got ${show(name)}`);
 }
 
 /** Options of {@link threadPool}. */
@@ -168,7 +162,7 @@ class Thread {
   /** Holds the thread's batches until the channel traffic posted before them arrived. */
   readonly gate: Gate = gate(this.peers);
   readonly outbox: Outbox;
-  readonly endpoint: Endpoint;
+  readonly #endpoint: Endpoint;
   load = 0;
   depth = MIN_DEPTH;
   /**
@@ -197,14 +191,14 @@ class Thread {
   constructor(pool: Pool, worker: unknown) {
     this.exited = new Promise((resolve) => (this.#exited = resolve));
     this.outbox = new Outbox(
-      (message, transfer) => this.endpoint.post(message, transfer),
+      (message, transfer) => this.#endpoint.post(message, transfer),
       (envelope, error) => pool.refused(this, envelope, error),
       () => fence(this.peers),
     );
     this.outbox.held = true;
     this.outbox.push([READY, ID]);
     live.add(this);
-    this.endpoint = connect(worker, {
+    this.#endpoint = connect(worker, {
       message: (data) => pool.message(this, data),
       error: (error) => {
         this.error ??= error;
@@ -214,7 +208,7 @@ class Thread {
         pool.exit(this, code);
       },
     });
-    this.endpoint.ref(false);
+    this.#endpoint.ref(false);
   }
 
   start(job: Job): void {
@@ -235,18 +229,23 @@ class Thread {
       job.word = this.#free.pop() ?? this.#used++;
       Atomics.store(w, job.word, 0);
     }
-    if (this.load++ === 0) this.endpoint.ref(true);
+    if (this.load++ === 0) this.#endpoint.ref(true);
     this.outbox.push(
       [RUN, job.id, job.name, job.args, wall(job.ctx.deadline), job.word, job.values],
       job.moves,
     );
   }
 
+  /** Ends the thread (its exit is reported as any other). */
+  terminate(): void {
+    this.#endpoint.terminate();
+  }
+
   /** Takes `job` off this thread; `micros` is its length as the thread measured it, if known. */
   finish(job: Job, micros: number): void {
     this.jobs.delete(job.id);
     if (job.words === this.#words && job.word !== undefined) this.#free.push(job.word);
-    if (--this.load === 0) this.endpoint.ref(false);
+    if (--this.load === 0) this.#endpoint.ref(false);
     if (micros < 0 || job.ctx.err !== undefined) return;
     this.#mean = this.#mean < 0 ? micros : this.#mean + (micros - this.#mean) / 4;
     this.depth = Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, Math.floor(BUDGET / Math.max(this.#mean, 1))));
@@ -290,14 +289,14 @@ class Pool implements ThreadPool {
       for (let i = 0; i < size; i++) this.#threads.push(new Thread(this, spawn()));
     } catch (error) {
       this.#ended = true;
-      for (const t of this.#threads) t.endpoint.terminate();
+      for (const t of this.#threads) t.terminate();
       throw error;
     }
     if (ctx !== background()) this.#unwatch = afterFunc(ctx, () => this.close(ctx).catch(() => {}));
   }
 
   go<R>(name: string, args: readonly unknown[], cancel?: Cancel): Task<R> {
-    handlerName('pool.go', name);
+    if (typeof name !== 'string') throw new TypeError(`pool.go: name must be a string, got ${show(name)}`);
     if (!Array.isArray(args)) throw new TypeError(`pool.go: args must be an array, got ${show(args)}`);
     const parent = toContext(cancel, 'pool.go') ?? this.#ctx;
     if (this.#closed) throw new ClosedChannelError('go on closed thread pool');
@@ -312,7 +311,7 @@ class Pool implements ThreadPool {
         if (v !== undefined) (values ??= []).push(key.name, outgoing(v, moves, peers));
       }
     } catch (error) {
-      unsent(peers);
+      for (const p of peers) p.lost(null);
       throw error;
     }
     let resolve!: (value: unknown) => void;
@@ -327,7 +326,7 @@ class Pool implements ThreadPool {
     const ctx = task.ctx as TaskCtx;
     if (ctx.err !== undefined) {
       // It never runs: the links opened for the channels among its arguments are dropped.
-      unsent(peers);
+      for (const p of peers) p.lost(null);
       reject(ctx.err);
       return task;
     }
@@ -354,7 +353,7 @@ class Pool implements ThreadPool {
   }
 
   fn<A, R>(name: string): (arg: A, ctx: Context) => Promise<R> {
-    handlerName('pool.fn', name);
+    if (typeof name !== 'string') throw new TypeError(`pool.fn: name must be a string, got ${show(name)}`);
     // async: what go() throws at the call (a closed pool, a bad ctx) becomes the Promise's rejection.
     return async (arg, ctx) => this.go<R>(name, [arg], ctx);
   }
@@ -383,7 +382,7 @@ class Pool implements ThreadPool {
       this.#threads = [];
       for (const t of threads) {
         t.gone = true;
-        t.endpoint.terminate();
+        t.terminate();
         drop(t, new WorkerExitError(undefined, { cause: new Error('thread pool closed') }));
       }
       this.#ending = Promise.all(threads.map((t) => t.exited)).then(() => {});
@@ -472,7 +471,7 @@ class Pool implements ThreadPool {
     this.#progress++;
     clearTimeout(job.timer);
     // Its channels never crossed: their links are dropped.
-    if (job.thread === null) unsent(job.peers);
+    if (job.thread === null) for (const p of job.peers) p.lost(null);
     if (ok) job.resolve(value);
     else job.reject(value);
     if (this.#jobs.size === 0) for (const f of this.#drained.splice(0)) f();
@@ -504,7 +503,7 @@ class Pool implements ThreadPool {
           cause: err,
         });
         thread.ending = true;
-        thread.endpoint.terminate();
+        thread.terminate();
       }, ms);
     }
   }
@@ -535,7 +534,7 @@ class Pool implements ThreadPool {
       thread.error ??= new Error(
         `the worker speaks ${tag}, this thread ${WIRE}: build both with the same gorx`,
       );
-      return thread.endpoint.terminate();
+      return thread.terminate();
     }
     // Channels in results are taken in first, so that the fence waits for their links as well.
     const peers: Peer[] = [];
