@@ -531,22 +531,9 @@ function hold(p: Peer, b: Msg[]): void {
 function arm(r: Registry, ms = HOLD): void {
   if (r.timer !== undefined) return;
   if (ms === HOLD) r.moved = performance.now();
-  r.timer = setTimeout(() => afterMessages(() => lapse(r)), ms);
+  r.timer = setTimeout(() => hop(() => lapse(r)), ms);
   (r.timer as { unref?(): void }).unref?.();
 }
-
-/** Runs `f` once the messages that have come are handled. */
-const afterMessages: (f: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (f) => setImmediate(f)
-    : (f) => {
-        const { port1, port2 } = new MessageChannel();
-        port1.onmessage = () => {
-          port1.close();
-          f();
-        };
-        port2.postMessage(0);
-      };
 
 /** Nothing waits in the `ahead` of `p` any more. */
 function unhold(p: Peer): void {
