@@ -27,8 +27,10 @@
 // - a delivery is held back only while an active receive takes (no user code runs then), and is
 //   run by that receive right after its emission;
 // - a throw from a delivery is reported (RX5) and stops nothing: the queue is always drained;
-// - the queue and the held slot are arrays of (delivery, argument) pairs, reused: no allocation
+// - the queue and the held slot are rings of (delivery, argument) pairs, reused: no allocation
 //   per operation.
+
+import { Ring } from './Ring.js';
 import { reportPanic } from './report.js';
 import type { Waiter, WaitQueue } from './WaitQueue.js';
 
@@ -46,13 +48,10 @@ const MAX_NESTED = 16;
 // The nesting depth and the count of open holds live on an object: V8 updates a property faster
 // than a module binding that keeps changing (as resume.ts found for its budget).
 const state = { depth: 0, holding: 0 };
-const queue: unknown[] = [];
-/** The next queued pair to run; the pairs before it have run (during a drain). */
-let head = 0;
-/** The deliveries held back by active receives (see `takeHolding`). */
-const held: unknown[] = [];
-/** The next held pair to run (during a release). */
-let heldHead = 0;
+/** The queued deliveries, as (delivery, argument) pairs, oldest first. */
+const queue = /* @__PURE__ */ new Ring<unknown>();
+/** The deliveries held back by active receives (see `takeHolding`), as pairs too. */
+const held = /* @__PURE__ */ new Ring<unknown>();
 
 /**
  * Runs `d.deliver(arg)` now, or queues it when deliveries are already nested deeply or some queued
@@ -61,12 +60,14 @@ let heldHead = 0;
  */
 export function deliver(d: Delivery, arg: unknown): void {
   if (state.holding > 0) {
-    held.push(d, arg);
+    held.push(d);
+    held.push(arg);
     return;
   }
   const depth = state.depth;
-  if (depth >= MAX_NESTED || queue.length > head) {
-    queue.push(d, arg);
+  if (depth >= MAX_NESTED || queue.length > 0) {
+    queue.push(d);
+    queue.push(arg);
     return;
   }
   state.depth = depth + 1;
@@ -99,32 +100,24 @@ export function takeHolding<T>(port: { takeNow(): T }): T {
  * code these run goes on from where this one is.
  */
 export function release(): void {
-  while (heldHead < held.length) {
-    const d = held[heldHead] as Delivery;
-    const arg = held[heldHead + 1];
-    held[heldHead] = held[heldHead + 1] = undefined;
-    heldHead += 2;
+  while (held.length > 0) {
+    const d = held.shift() as Delivery;
+    const arg = held.shift();
     deliver(d, arg);
   }
-  held.length = 0;
-  heldHead = 0;
 }
 
 function drain(): void {
   state.depth = 1;
-  while (head < queue.length) {
-    const d = queue[head] as Delivery;
-    const arg = queue[head + 1];
-    queue[head] = queue[head + 1] = undefined;
-    head += 2;
+  while (queue.length > 0) {
+    const d = queue.shift() as Delivery;
+    const arg = queue.shift();
     try {
       d.deliver(arg);
     } catch (error) {
       reportPanic(error);
     }
   }
-  queue.length = 0;
-  head = 0;
   state.depth = 0;
 }
 
