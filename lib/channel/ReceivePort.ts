@@ -5,7 +5,6 @@ import { Observable, type Subscriber } from 'rxjs';
 import {
   BLOCKED,
   CLOSED,
-  CLOSED_RESULT,
   type PromiseWaiter,
   recvPromise,
   recvShape,
@@ -124,8 +123,7 @@ export abstract class ReceivePort<T> extends Observable<T> implements ReceiveCha
    */
   tryRecv(): RecvResult<T> | undefined {
     const r = this.takeNow();
-    if (r === BLOCKED) return undefined;
-    return r === CLOSED ? CLOSED_RESULT : { value: r, ok: true };
+    return r === BLOCKED ? undefined : (recvShape(r, r !== CLOSED) as RecvResult<T>);
   }
 
   /**

@@ -13,6 +13,7 @@
 // - try face: the core's try function.
 import type { Subscriber } from 'rxjs';
 import type { RecvResult } from '../channel/types.js';
+import { noop } from './report.js';
 import { fairness, rejected, resolved, settle } from './resume.js';
 import { COMMITTED, type Delivery, deliver, release, takeHolding } from './trampoline.js';
 import { type Port, type Waiter as W, Waiter, withdraw } from './WaitQueue.js';
@@ -53,11 +54,11 @@ export interface Token {
 
 export const CLOSED_RESULT: RecvResult<never> = Object.freeze({ value: undefined, ok: false });
 
-/** Turns a committed waiter (value, ok) into what the Promise resolves with. */
+/** Turns a committed waiter (value, ok) into what the Promise resolves with; `value` counts only when `ok`. */
 export type Shape = (value: any, ok: boolean) => unknown;
 
 export const recvShape: Shape = (value, ok) => (ok ? { value, ok: true } : CLOSED_RESULT);
-export const voidShape: Shape = () => undefined;
+export const voidShape: Shape = noop;
 
 /** A waiter whose commit settles a Promise. */
 export class PromiseWaiter extends Waiter {
@@ -99,8 +100,6 @@ class GuardWaiter extends Waiter {
     this.commit();
   }
 }
-
-function noop(): void {}
 
 /**
  * The Promise of an already parked waiter; with a token, its guard is parked on the token's
@@ -147,7 +146,7 @@ export function recvPromise<T>(
     fairness.budget--;
     return Promise.resolve({ value: r, ok: true });
   }
-  return resolved(r === CLOSED ? shape(undefined, false) : shape(r, true));
+  return resolved(shape(r, r !== CLOSED));
 }
 
 /** Send as a Promise. */

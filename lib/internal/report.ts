@@ -18,9 +18,10 @@ export function endedByOwnContext(ctx: { readonly err: unknown }, error: unknown
   return error !== undefined && ctx.err === error;
 }
 
-function ignore(): void {}
+/** Does nothing: the callback of what needs none (a handled rejection, a result nobody reads). */
+export function noop(): void {}
 
 /** Marks `promise` as handled: its rejection is not reported as unhandled (awaiting it still rejects). */
 export function handled(promise: Promise<unknown>): void {
-  promise.then(undefined, ignore);
+  promise.then(undefined, noop);
 }

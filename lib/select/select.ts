@@ -12,6 +12,7 @@ import { Observable, type Subscriber } from 'rxjs';
 import type { Cancel } from '../channel/types.js';
 import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
+import { noop } from '../internal/report.js';
 import { rejected, resolved, settle } from '../internal/resume.js';
 import { type Delivery, deliver, release, takeHolding } from '../internal/trampoline.js';
 import { show } from '../internal/validate.js';
@@ -198,9 +199,6 @@ export function parkAll(waiters: readonly CaseWaiter[]): void {
   }
 }
 
-/** A `select$` group hands its outcome to its subscriber, never to a Promise. */
-function noop(): void {}
-
 /** Emits a `select$` result and completes. */
 function emit(subscriber: Subscriber<unknown>, result: unknown): void {
   subscriber.next(result);
@@ -217,6 +215,7 @@ class SubscriberGroup extends Group implements Delivery {
   #failed = false;
 
   constructor(subscriber: Subscriber<unknown>) {
+    // It hands its outcome to its subscriber, never to a Promise.
     super(null, noop, noop);
     this.#subscriber = subscriber;
   }
