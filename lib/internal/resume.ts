@@ -64,11 +64,12 @@ export function mustYield(): boolean {
 
 /** Resolves through `resolve`, now or at the next macrotask hop (G4). */
 export function settle(resolve: Resolve, value: unknown): void {
-  if (fairness.budget > 0) {
-    fairness.budget--;
-    resolve(value);
-  } else if (mustYield()) deferred.push(resolve, value);
-  else resolve(value);
+  if (fairness.budget > 0) fairness.budget--;
+  else if (mustYield()) {
+    deferred.push(resolve, value);
+    return;
+  }
+  resolve(value);
 }
 
 const VOID: Promise<undefined> = Promise.resolve(undefined);
