@@ -32,10 +32,7 @@ export function withDeadline(
   const expire = () => ctx.cancel(canceled(cause, DeadlineExceededError), cause);
   if (ctx.err === undefined) {
     if (deadline <= now()) expire();
-    else {
-      const timer = alarm(expire, deadline);
-      ctx.onCancel = () => timer.cancel();
-    }
+    else ctx.onCancel = alarm(expire, deadline).cancel;
   }
   return [ctx, () => ctx.cancel(canceled(undefined))];
 }

@@ -35,7 +35,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
   readonly #promise: Promise<T>;
   #cancel: (() => void) | null = null;
   /** Ends this task's entry in the pending-work trackers (`trackTasks`), if any: once, as `#end` runs once. */
-  readonly #pending: (() => void) | null;
+  readonly #pending: (() => void) | undefined;
   declare readonly ctx: TaskCtx;
   declare readonly name: string;
 
@@ -43,7 +43,7 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
     this.ctx = ctx;
     this.name = name;
     live.tasks.add(this);
-    this.#pending = live.begin === null ? null : live.begin();
+    this.#pending = live.begin?.();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
     this.#promise = resolved(undefined)
       .then(() => body(ctx))
