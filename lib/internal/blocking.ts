@@ -243,19 +243,15 @@ export function sendSubscribe<T>(
 }
 
 /**
- * A waiter that calls back into library code (context propagation, bridges, afterFunc). The
- * callback may reach user code, so it runs through the trampoline.
+ * A waiter that calls back into library code when its wait ends, by a commit or a failure alike
+ * (context propagation, bridges, afterFunc): each only needs to know that the `done` it waits on
+ * is over. The callback may reach user code, so it runs through the trampoline.
  */
 export class CallbackWaiter extends Waiter implements Delivery {
-  declare readonly onCommit: (w: CallbackWaiter) => void;
-  declare readonly onFail: (w: CallbackWaiter, error: unknown) => void;
-  constructor(
-    onCommit: (w: CallbackWaiter) => void,
-    onFail: (w: CallbackWaiter, error: unknown) => void = onCommit,
-  ) {
+  declare readonly callback: () => void;
+  constructor(callback: () => void) {
     super();
-    this.onCommit = onCommit;
-    this.onFail = onFail;
+    this.callback = callback;
   }
   commit(): void {
     deliver(this, COMMITTED);
@@ -263,8 +259,7 @@ export class CallbackWaiter extends Waiter implements Delivery {
   fail(error: unknown): void {
     deliver(this, error);
   }
-  deliver(arg: unknown): void {
-    if (arg === COMMITTED) this.onCommit(this);
-    else this.onFail(this, arg);
+  deliver(): void {
+    this.callback();
   }
 }
