@@ -10,7 +10,7 @@ import { NeverPort } from '../channel/NeverPort.js';
 import type { ReceiveChannel } from '../channel/types.js';
 import type { CanceledError, DeadlineExceededError } from '../errors.js';
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
-import { context, options, show } from '../internal/validate.js';
+import { context, flag, options, show } from '../internal/validate.js';
 import { CANCEL_KEY, CancelCtx } from './CancelCtx.js';
 
 /** @internal The cancellable node and its key, where the library's other parts know them from. */
@@ -89,10 +89,8 @@ export const crossing = new Set<ContextKey<unknown>>();
  */
 export function contextKey<T>(name: string, opts?: { crossesThreads?: boolean }): ContextKey<T> {
   if (typeof name !== 'string') throw new TypeError(`contextKey: name must be a string, got ${show(name)}`);
-  const crosses = options('contextKey', opts)?.crossesThreads ?? false;
-  if (typeof crosses !== 'boolean') {
-    throw new TypeError(`contextKey: crossesThreads must be a boolean, got ${show(crosses)}`);
-  }
+  const crosses =
+    flag('contextKey', 'crossesThreads', options('contextKey', opts)?.crossesThreads ?? false) === true;
   const key = Object.freeze({ name, crossesThreads: crosses, toString: () => `contextKey(${name})` });
   if (crosses) crossing.add(key);
   return key;
