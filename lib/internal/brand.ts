@@ -68,9 +68,9 @@ export function isGorxContext(value: unknown): boolean {
  * has an `err`, and its `done` is a gorx receive port. Undefined when `value` has not that shape.
  */
 export function userContextDone(value: unknown): RecvCore<never> | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const ctx = value as { value?: unknown; done?: unknown };
-  if (typeof ctx.value !== 'function' || !('err' in ctx)) return undefined;
+  const ctx = value as { value?: unknown; done?: unknown } | null;
+  if (typeof ctx !== 'object' || ctx === null || typeof ctx.value !== 'function' || !('err' in ctx))
+    return undefined;
   const done = ctx.done;
   return isRecvPort(done) ? (done as RecvCore<never>) : undefined;
 }
