@@ -66,7 +66,7 @@ export function period(where: string, value: unknown): number {
 /** A concurrency limit: a positive safe integer or Infinity. */
 export function limit(where: string, value: unknown): number {
   const n = number(where, 'concurrency', value);
-  if (n !== Number.POSITIVE_INFINITY && (!Number.isSafeInteger(n) || n < 1)) {
+  if (n !== Infinity && (!Number.isSafeInteger(n) || n < 1)) {
     throw new RangeError(`${where}: concurrency must be a positive integer or Infinity, got ${show(n)}`);
   }
   return n;

@@ -43,7 +43,7 @@ export interface Feed {
 
 function subscribeFeed<T>(this: GorxSource<T>, subscriber: Subscriber<T>): () => void {
   const feed = this.open(subscriber);
-  feed.request(Number.POSITIVE_INFINITY);
+  feed.request(Infinity);
   return () => feed.cancel();
 }
 

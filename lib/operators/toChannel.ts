@@ -129,7 +129,7 @@ export class Forwarder<T> implements Sink<T>, SendOwner {
   }
 
   start(): void {
-    if (!this.#ended) this.#feed.request(this.#feed.pull ? 1 : Number.POSITIVE_INFINITY);
+    if (!this.#ended) this.#feed.request(this.#feed.pull ? 1 : Infinity);
   }
 
   next(value: T): void {
