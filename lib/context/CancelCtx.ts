@@ -181,7 +181,7 @@ export class CancelCtx implements Context {
     if (this.#err !== undefined) return;
     this.#err = err;
     this.#why = why ?? err;
-    if (this.#guard !== null) withdraw(this.#guard);
+    withdraw(this.#guard);
     this.#guard = null;
     if (this.#done !== null) closeDone(this.#done);
     // abort() never throws: the platform reports a throw from an abort listener itself.

@@ -56,9 +56,9 @@ export function committed(w: Waiter): boolean {
   return w.queue === null && w.port !== null;
 }
 
-/** Unlinks `w` from wherever it is parked; a no-op when it is not parked. */
-export function withdraw(w: Waiter): void {
-  if (w.queue !== null) w.port!.withdraw(w);
+/** Unlinks `w` from wherever it is parked; a no-op when it is not parked, or null (none). */
+export function withdraw(w: Waiter | null): void {
+  if (w !== null && w.queue !== null) w.port!.withdraw(w);
 }
 
 /** An intrusive doubly linked FIFO of waiters. */

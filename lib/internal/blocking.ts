@@ -74,11 +74,11 @@ export class PromiseWaiter extends Waiter {
     this.shape = shape;
   }
   commit(): void {
-    if (this.guard !== null) withdraw(this.guard);
+    withdraw(this.guard);
     settle(this.resolve, this.shape(this.value, this.ok));
   }
   fail(error: unknown): void {
-    if (this.guard !== null) withdraw(this.guard);
+    withdraw(this.guard);
     settle(this.reject, error);
   }
 }

@@ -3,7 +3,8 @@ import type { Cancel } from '../channel/types.js';
 import type { CallbackWaiter, Token } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { present } from '../internal/validate.js';
-import { type Feed, GorxSource, guard, openFeed, type Sink, unwatch } from './internal.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import { type Feed, GorxSource, guard, openFeed, type Sink } from './internal.js';
 
 /**
  * Mirrors the source until `cancel` (a Context or an AbortSignal) fires, then unsubscribes the
@@ -83,7 +84,7 @@ class CancelFeed<T> implements Feed, Sink<T> {
 
   cancel(): void {
     this.#stopped = true;
-    unwatch(this.#watcher);
+    withdraw(this.#watcher);
     this.#up.cancel();
   }
 }

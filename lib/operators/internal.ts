@@ -297,7 +297,7 @@ export class Relay extends Waiter implements Delivery {
 
 /**
  * Parks a waiter on the token's `done` that runs `onDone` when the token fires; null when the
- * token can never fire. Withdraw it with `unwatch` when no longer interested.
+ * token can never fire. `withdraw` it (null is fine) when no longer interested.
  */
 export function watch(token: Token | null, onDone: () => void): CallbackWaiter | null {
   if (token === null) return null;
@@ -316,9 +316,4 @@ export function guard(token: Token | null, fail: (error: unknown) => void): Call
     return null;
   }
   return watch(token, () => fail(token!.err));
-}
-
-/** Withdraws a watch, if any. */
-export function unwatch(w: Waiter | null): void {
-  if (w !== null) withdraw(w);
 }

@@ -6,9 +6,9 @@ import { ClosedChannelError } from '../errors.js';
 import { toToken } from '../internal/cancel.js';
 import { endedByOwnContext, reportPanic } from '../internal/report.js';
 import { count, fn, options } from '../internal/validate.js';
-import type { Waiter } from '../internal/WaitQueue.js';
+import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import { go } from '../task/go.js';
-import { guard, unwatch } from './internal.js';
+import { guard } from './internal.js';
 
 /** Options of {@link produce}. */
 export interface ProduceOptions {
@@ -58,7 +58,7 @@ export function produce<T>(
   const out = new Channel<T>(capacity);
   let watcher: Waiter | null = null;
   const closeWith = (error: unknown): void => {
-    unwatch(watcher);
+    withdraw(watcher);
     if (!out.closed) out.close(error);
   };
   // A context already done closes the channel at once; `work` still runs, and its sends fail.

@@ -16,16 +16,7 @@ import { isSendPort } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
 import { flag, options, show } from '../internal/validate.js';
 import { withdraw } from '../internal/WaitQueue.js';
-import {
-  type Feed,
-  GorxSource,
-  guard,
-  openFeed,
-  Relay,
-  type SendOwner,
-  type Sink,
-  unwatch,
-} from './internal.js';
+import { type Feed, GorxSource, guard, openFeed, Relay, type SendOwner, type Sink } from './internal.js';
 
 /** Options of {@link sendTo}. */
 export interface SendToOptions {
@@ -182,6 +173,6 @@ class Sender<T> implements Sink<T>, Feed, SendOwner {
     withdraw(this.#w);
     this.#w.value = this.#held = undefined;
     this.#up.cancel();
-    unwatch(this.#watcher);
+    withdraw(this.#watcher);
   }
 }

@@ -22,7 +22,8 @@ import type { CallbackWaiter } from '../internal/blocking.js';
 import { toToken } from '../internal/cancel.js';
 import { reportPanic } from '../internal/report.js';
 import { count, options, present, show } from '../internal/validate.js';
-import { type Feed, guard, openFeed, Relay, type SendOwner, type Sink, unwatch } from './internal.js';
+import { withdraw } from '../internal/WaitQueue.js';
+import { type Feed, guard, openFeed, Relay, type SendOwner, type Sink } from './internal.js';
 
 /**
  * What a bridge does with a pushed value that finds neither a waiting receiver nor room:
@@ -90,7 +91,7 @@ export function toChannel<T>(source: ObservableInput<T>, opts?: ToChannelOptions
   const out = new Channel<T>(capacity);
   let watcher: CallbackWaiter | null = null;
   const forwarder = new Forwarder(source, out, overflow, (error) => {
-    unwatch(watcher);
+    withdraw(watcher);
     if (!out.closed) out.close(error);
   });
   watcher = guard(token, (error) => forwarder.stop(error));
