@@ -9,8 +9,8 @@ import { wakeAll } from '../internal/trampoline.js';
 import { type Waiter, WaitQueue } from '../internal/WaitQueue.js';
 import { ReceivePort } from './ReceivePort.js';
 
-/** Closes `port` (once; later calls do nothing). @internal */
-export let closeDone: (port: DonePort) => void;
+/** Closes `port` (once; later calls do nothing, as does null). @internal */
+export let closeDone: (port: DonePort | null) => void;
 
 /** @internal */
 export class DonePort extends ReceivePort<never> {
@@ -20,7 +20,7 @@ export class DonePort extends ReceivePort<never> {
   readonly #recvq = new WaitQueue();
 
   static {
-    closeDone = (port) => port.#close();
+    closeDone = (port) => port && port.#close();
   }
 
   /** @internal The parked receivers, in the shape of `Channel.waiting`. */

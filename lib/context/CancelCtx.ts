@@ -183,7 +183,7 @@ export class CancelCtx implements Context {
     this.#why = why ?? err;
     withdraw(this.#guard);
     this.#guard = null;
-    if (this.#done !== null) closeDone(this.#done);
+    closeDone(this.#done);
     // abort() never throws: the platform reports a throw from an abort listener itself.
     this.#abort?.abort(this.#err);
     const onCancel = this.#onCancel;
