@@ -71,13 +71,24 @@ export function deliver(d: Delivery, arg: unknown): void {
     return;
   }
   state.depth = depth + 1;
+  run(d, arg);
+  // The outermost delivery drains, at depth 1, what was queued meanwhile, and what that queues.
+  if (depth === 0) {
+    while (queue.length > 0) {
+      const next = queue.shift() as Delivery;
+      run(next, queue.shift());
+    }
+  }
+  state.depth = depth;
+}
+
+/** Runs one delivery; a throw is reported (RX5) and stops nothing. */
+function run(d: Delivery, arg: unknown): void {
   try {
     d.deliver(arg);
   } catch (error) {
     reportPanic(error);
   }
-  state.depth = depth;
-  if (depth === 0 && queue.length > 0) drain();
 }
 
 /**
@@ -105,20 +116,6 @@ export function release(): void {
     const arg = held.shift();
     deliver(d, arg);
   }
-}
-
-function drain(): void {
-  state.depth = 1;
-  while (queue.length > 0) {
-    const d = queue.shift() as Delivery;
-    const arg = queue.shift();
-    try {
-      d.deliver(arg);
-    } catch (error) {
-      reportPanic(error);
-    }
-  }
-  state.depth = 0;
 }
 
 /**
