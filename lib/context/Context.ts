@@ -143,12 +143,10 @@ export abstract class Uncancellable implements Context {
     return null;
   }
   get done(): ReceiveChannel<never> {
-    never ??= new NeverPort();
-    return never;
+    return (never ??= new NeverPort());
   }
   get signal(): AbortSignal {
-    neverSignal ??= new AbortController().signal;
-    return neverSignal;
+    return (neverSignal ??= new AbortController().signal);
   }
   get err(): undefined {
     return undefined;
@@ -186,8 +184,7 @@ let backgroundCtx: BackgroundCtx | undefined;
  * Go: `context.Background()`. Rules: CX1.
  */
 export function background(): Context {
-  backgroundCtx ??= new BackgroundCtx();
-  return backgroundCtx;
+  return (backgroundCtx ??= new BackgroundCtx());
 }
 
 /**
