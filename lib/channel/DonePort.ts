@@ -20,7 +20,9 @@ export class DonePort extends ReceivePort<never> {
   readonly #recvq = new WaitQueue();
 
   static {
-    closeDone = (port) => port && port.#close();
+    closeDone = (port) => {
+      if (port !== null) port.#close();
+    };
   }
 
   /** @internal The parked receivers, in the shape of `Channel.waiting`. */
