@@ -296,24 +296,17 @@ export class Relay extends Waiter implements Delivery {
 }
 
 /**
- * Parks a waiter on the token's `done` that runs `onDone` when the token fires; null when the
- * token can never fire. `withdraw` it (null is fine) when no longer interested.
- */
-export function watch(token: Token | null, onDone: () => void): CallbackWaiter | null {
-  if (token === null) return null;
-  const w = new CallbackWaiter(onDone);
-  (token.done as RecvCore<never>).parkRecv(w);
-  return w;
-}
-
-/**
  * Starts an operator's watch of its token: `fail(token.err)` when the token is done, at once if it
- * already is (then nothing is parked).
+ * already is (then nothing is parked). Returns the waiter parked on the token's `done`, to
+ * `withdraw` when no longer interested; null when nothing is parked (or the token can never fire).
  */
 export function guard(token: Token | null, fail: (error: unknown) => void): CallbackWaiter | null {
-  if (token !== null && token.err !== undefined) {
+  if (token === null) return null;
+  if (token.err !== undefined) {
     fail(token.err);
     return null;
   }
-  return watch(token, () => fail(token!.err));
+  const w = new CallbackWaiter(() => fail(token.err));
+  (token.done as RecvCore<never>).parkRecv(w);
+  return w;
 }
