@@ -58,11 +58,6 @@ export function isSource(value: unknown): boolean {
   return branded(value, SOURCE);
 }
 
-/** Whether `value` is a Context of a gorx copy: branded, so its `done` is a receive port. */
-export function isGorxContext(value: unknown): boolean {
-  return branded(value, CONTEXT);
-}
-
 /**
  * The `done` port of a context the user made (CX14), read once: its `value` is a function, it
  * has an `err`, and its `done` is a gorx receive port. Undefined when `value` has not that shape.
@@ -75,7 +70,10 @@ export function userContextDone(value: unknown): RecvCore<never> | undefined {
   return isRecvPort(done) ? (done as RecvCore<never>) : undefined;
 }
 
-/** Whether `value` is a Context: one of a gorx copy, or one the user made with a gorx `done`. */
+/**
+ * Whether `value` is a Context: one of a gorx copy (branded, so its `done` is a receive port), or
+ * one the user made with a gorx `done`.
+ */
 export function isContext(value: unknown): boolean {
-  return isGorxContext(value) || userContextDone(value) !== undefined;
+  return branded(value, CONTEXT) || userContextDone(value) !== undefined;
 }

@@ -109,7 +109,7 @@ export function notAToken(where: string, value: unknown): never {
  */
 export function toToken(cancel: Context | AbortSignal | null | undefined, where = 'gorx'): Token | null {
   if (cancel === undefined || cancel === null) return null;
-  // The brand is read here rather than through isGorxContext: a property read at its own site stays
+  // The brand is read here rather than through branded(): a property read at its own site stays
   // monomorphic on the hot path (a wait guarded by the same kind of context, again and again).
   const branded = cancel as unknown as { [CONTEXT]?: unknown; [TOKEN]: Token | null };
   if (branded[CONTEXT] === PROTOCOL) return branded[TOKEN];
