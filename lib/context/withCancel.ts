@@ -33,7 +33,7 @@ export function withCancel(parent: Context): [ctx: Context, cancel: () => void] 
   context('withCancel', 'parent context', parent);
   const ctx = new CancelCtx(parent);
   ctx.attach();
-  return [ctx, () => ctx.cancel(canceled(undefined))];
+  return [ctx, () => ctx.cancel(new CanceledError())];
 }
 
 /**

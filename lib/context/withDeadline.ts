@@ -1,4 +1,4 @@
-import { DeadlineExceededError } from '../errors.js';
+import { CanceledError, DeadlineExceededError } from '../errors.js';
 import { context, duration } from '../internal/validate.js';
 import { alarm, now } from '../time/clock.js';
 import { CancelCtx, type Context } from './Context.js';
@@ -34,7 +34,7 @@ export function withDeadline(
     if (deadline <= now()) expire();
     else ctx.onCancel = alarm(expire, deadline).cancel;
   }
-  return [ctx, () => ctx.cancel(canceled(undefined))];
+  return [ctx, () => ctx.cancel(new CanceledError())];
 }
 
 /**
