@@ -214,9 +214,11 @@ export class SubscriberWaiter extends Waiter implements Delivery {
       if (r === BLOCKED) return core.parkRecv(this);
       if (r === CLOSED) return subscriber.complete();
       subscriber.next(r);
-      if (this.ranging === null) subscriber.complete();
+      if (this.ranging === null) {
+        subscriber.complete();
+        return release();
+      }
       release();
-      if (this.ranging === null) return;
     }
   }
   /** Teardown: withdraws the operation if it has not happened. */
