@@ -14,6 +14,7 @@ import { CanceledError } from '../errors.js';
 import type { RecvCore, Token } from '../internal/blocking.js';
 import { CONTEXT, PROTOCOL, TOKEN } from '../internal/brand.js';
 import { toToken } from '../internal/cancel.js';
+import { Ring } from '../internal/Ring.js';
 import { reportPanic } from '../internal/report.js';
 import { Waiter, withdraw } from '../internal/WaitQueue.js';
 import type { Context, ContextError, ContextKey } from './Context.js';
@@ -58,19 +59,19 @@ class Guard extends Waiter {
 }
 const MAX_DEPTH = 16;
 let depth = 0;
-const queued: (() => void)[] = [];
+const queued = /* @__PURE__ */ new Ring<() => void>();
 
 /** Runs the queued wake-ups, and those they queue, in order; each throw is reported. */
 function drainQueued(): void {
   depth = MAX_DEPTH;
-  for (let i = 0; i < queued.length; i++) {
+  while (queued.length > 0) {
+    const follow = queued.shift();
     try {
-      queued[i]!();
+      follow();
     } catch (error) {
       reportPanic(error);
     }
   }
-  queued.length = 0;
   depth = 0;
 }
 
