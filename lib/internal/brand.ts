@@ -48,11 +48,6 @@ export function isSendPort(value: unknown): value is SendCore<unknown> {
   return branded(value, SEND_PORT);
 }
 
-/** Whether `value` is a select case made by `recv()` or `send()` of any copy. */
-export function isCase(value: unknown): boolean {
-  return branded(value, CASE);
-}
-
 /** Whether `value` is a gorx demand source of any copy. */
 export function isSource(value: unknown): boolean {
   return branded(value, SOURCE);

@@ -1,6 +1,6 @@
 import type { ReceiveChannel, SendChannel } from '../channel/types.js';
 import type { RecvCore, SendCore } from '../internal/blocking.js';
-import { CASE as CASE_BRAND, isCase, PROTOCOL } from '../internal/brand.js';
+import { CASE as CASE_BRAND, PROTOCOL } from '../internal/brand.js';
 import { recvPortOrNil, sendPortOrNil } from '../internal/validate.js';
 import { RECV, SEND } from './kinds.js';
 
@@ -52,9 +52,15 @@ export class CaseRecord {
   }
 }
 
-/** Whether `value` was made by `recv()` or `send()` (of any copy of gorx). @internal */
+/**
+ * Whether `value` was made by `recv()` or `send()`: of this copy, or of another by its brand
+ * (`?.` reads the brand of any value but null and undefined). @internal
+ */
 export function isCaseRecord(value: unknown): value is CaseRecord {
-  return value instanceof CaseRecord || isCase(value);
+  return (
+    value instanceof CaseRecord ||
+    (value as Record<symbol, unknown> | null | undefined)?.[CASE_BRAND] === PROTOCOL
+  );
 }
 
 /** The cases of a select: a name per case; `null` disables a case. */
