@@ -93,8 +93,9 @@ class GuardWaiter extends Waiter {
     this.token = token;
   }
   commit(): void {
+    // The wait fails with the token's error (its guard, this waiter, is already out of its queue).
     withdraw(this.target);
-    settle(this.target.reject, this.token.err);
+    this.target.fail(this.token.err);
   }
   fail(): void {
     this.commit();
