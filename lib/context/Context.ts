@@ -118,13 +118,12 @@ export function lookup(ctx: Context | undefined, key: ContextKey<unknown>): unkn
   for (;;) {
     if (ctx instanceof CancelCtx) {
       if (key === CANCEL_KEY) return ctx;
-      ctx = ctx.parent;
-      continue;
+    } else if (ctx === undefined || !(STEP in ctx)) {
+      return ctx?.value(key);
+    } else {
+      const found = (ctx as unknown as Step)[STEP](key);
+      if (found !== INHERIT) return found;
     }
-    if (ctx === undefined) return undefined;
-    if (!(STEP in ctx)) return ctx.value(key);
-    const found = (ctx as unknown as Step)[STEP](key);
-    if (found !== INHERIT) return found;
     ctx = (ctx as unknown as Step).parent;
   }
 }
