@@ -194,8 +194,8 @@ export class SubscriberWaiter extends Waiter implements Delivery {
     const value = this.value;
     this.value = undefined;
     subscriber.next(value);
-    if (this.ranging === null) subscriber.complete();
-    else this.pump(this.ranging);
+    if (this.ranging === null) return subscriber.complete();
+    this.pump(this.ranging);
   }
   /**
    * Receives and emits what is ready (one value, or while ranging every value), then parks this
