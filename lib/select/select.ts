@@ -188,9 +188,9 @@ function park(group: Group, list: unknown[]): void {
 export function parkAll(waiters: readonly CaseWaiter[]): void {
   const order: CaseWaiter[] = [];
   for (const w of waiters) {
-    const last = order.push(w) - 1;
-    const j = Math.floor(random() * (last + 1));
-    order[last] = order[j]!;
+    const n = order.push(w);
+    const j = Math.floor(random() * n);
+    order[n - 1] = order[j]!;
     order[j] = w;
   }
   for (const w of order) {
