@@ -14,7 +14,7 @@ export class Ring<T> {
 
   /** `size`, the initial storage, is a power of two. */
   constructor(size = 4) {
-    this.slots = new Array(size);
+    this.slots = Array(size);
     this.#mask = size - 1;
   }
 
@@ -35,7 +35,7 @@ export class Ring<T> {
 
   #grow(): void {
     const slots = this.slots;
-    const next: (T | undefined)[] = new Array(slots.length * 2);
+    const next: (T | undefined)[] = Array(slots.length * 2);
     for (let i = 0; i < this.length; i++) next[i] = slots[(this.#head + i) & this.#mask];
     this.slots = next;
     this.#mask = next.length - 1;
