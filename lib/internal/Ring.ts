@@ -33,10 +33,11 @@ export class Ring<T> {
     return value;
   }
 
+  /** Doubles the storage of a full ring, its values unrolled to the front, oldest first. */
   #grow(): void {
     const slots = this.slots;
-    const next: (T | undefined)[] = Array(slots.length * 2);
-    for (let i = 0; i < this.length; i++) next[i] = slots[(this.#head + i) & this.#mask];
+    const next = slots.slice(this.#head).concat(slots.slice(0, this.#head));
+    next.length *= 2;
     this.slots = next;
     this.#mask = next.length - 1;
     this.#head = 0;
