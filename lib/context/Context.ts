@@ -96,11 +96,14 @@ export function contextKey<T>(name: string, opts?: { crossesThreads?: boolean })
   return key;
 }
 
-/** What a context of this copy answers for a key that is not its own: ask the parent. @internal */
-export const INHERIT: unique symbol = Symbol('INHERIT');
+/**
+ * What a context of this copy answers for a key that is not its own: ask the parent. Like STEP,
+ * a private token that only its identity makes useful, so without a description. @internal
+ */
+export const INHERIT: unique symbol = Symbol();
 
 /** A context of this copy answers `value` one step at a time, so `lookup` can loop. @internal */
-export const STEP: unique symbol = Symbol('STEP');
+export const STEP: unique symbol = Symbol();
 
 /** A context of this copy, as `lookup` walks it. */
 interface Step {

@@ -39,8 +39,11 @@ export interface Delivery {
   deliver(arg: unknown): void;
 }
 
-/** The argument of a delivery that is a commit (any other argument is the error of a failure). */
-export const COMMITTED: unique symbol = Symbol('COMMITTED');
+/**
+ * The argument of a delivery that is a commit (any other argument is the error of a failure). Only
+ * its identity counts: it is never shown, so it carries no description.
+ */
+export const COMMITTED: unique symbol = Symbol();
 
 /** Deliveries allowed on the stack at once before further ones are queued. */
 const MAX_NESTED = 16;
