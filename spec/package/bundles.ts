@@ -49,7 +49,6 @@ export const SNIPPETS: readonly Snippet[] = [
     id: 'channel',
     title: '`Channel` send/recv',
     budget: 3.5 * kB,
-    ceiling: 3_555,
     gorx: `import { Channel } from 'gorx';
 const ch = new Channel(1);
 await ch.send(1);
@@ -75,7 +74,7 @@ go(function* () {
     id: 'select',
     title: '`Channel` + `select` + `recv` + `after` + `go`',
     budget: 5.5 * kB,
-    ceiling: 5_651,
+    ceiling: 5_508,
     gorx: `import { after, Channel, go, recv, select } from 'gorx';
 const ch = new Channel();
 go(() => ch.send(1));
@@ -132,7 +131,6 @@ console.log(timed.err);`,
     id: 'everything-but-threads',
     title: 'everything but the thread layer',
     budget: 12 * kB,
-    ceiling: 12_208,
     gorx: `import { ${BUT_THREADS.join(', ')} } from 'gorx';
 console.log(${BUT_THREADS.join(', ')});`,
     peers: {},
@@ -141,7 +139,7 @@ console.log(${BUT_THREADS.join(', ')});`,
     id: 'everything',
     title: 'everything (`import *`)',
     budget: 16 * kB,
-    ceiling: 26_495,
+    ceiling: 26_260,
     gorx: `import * as gorx from 'gorx';
 console.log(gorx, ${THREADS.map((name) => `gorx.${name}`).join(', ')});`,
     peers: {
