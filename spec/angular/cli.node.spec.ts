@@ -1,12 +1,14 @@
 // An Angular CLI application with a Web Worker made by `ng generate web-worker`, whose worker file
 // imports `gorx/worker`: built by the CLI (`ng build`, production) with no configuration beyond
 // what the generators write, against the package as an app installs it (the packed tarball,
-// unpacked into the app's node_modules; Angular, rxjs and TypeScript come from this repository's),
+// unpacked into the app's node_modules; Angular, rxjs and TypeScript come from this repository's;
+// the app has a package.json of its own, or `gorx` would resolve to this repository itself),
 // then loaded in the headless Chromium of the browser specs, plain and cross-origin isolated.
 // The fixture is spec/angular/cli-app; its page reports what it saw in `data-report`.
 // Needs the built package (`npm run build`, which `npm test` runs first).
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -119,6 +121,11 @@ async function load(isolated: boolean): Promise<{ report: Report; errors: string
 }
 
 describe('an Angular CLI app with a worker from `ng generate web-worker`', () => {
+  it('D1 the app resolves gorx to the unpacked tarball, not to this repository (the app is a package of its own)', () => {
+    const resolved = createRequire(join(app, 'src', 'main.ts')).resolve('gorx/worker');
+    expect(resolved.startsWith(join(app, 'node_modules', 'gorx'))).toBe(true);
+  });
+
   it('D1 the CLI builds it with no extra configuration: the worker file is the app’s, bundled into a worker chunk with gorx', () => {
     const { main, worker } = chunks();
     const workerCode = readFileSync(join(built, worker), 'utf8');
