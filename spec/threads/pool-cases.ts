@@ -27,16 +27,22 @@ export async function expireOnTheWay(pool: ThreadPool, waits: string): Promise<v
  * More tasks at once on `pool`'s one thread than it has cancel words (64): tiny tasks first, so
  * that the thread takes 64 at a time, then 64 that wait for their context (`waits`) and, past them,
  * one that the pool starts only when its patience runs out (tasks may wait on each other):
- * `spinUntilCancel`, a synchronous loop. Cancelled, every one ends with CanceledError (the loop by
- * its cancel word where memory is shared), and the loop did run.
+ * `spinUntilCancelSaying`, a synchronous loop, waited for (up to 10 s on a loaded machine).
+ * Cancelled, every one ends with CanceledError (the loop by its cancel word where memory is
+ * shared), and the loop did run.
  */
 export async function pastTheWords(pool: ThreadPool, waits: string, shared: boolean): Promise<void> {
   await Promise.all(Array.from({ length: 200 }, () => pool.go('noop', [])));
   expect(await pool.go('runs', [])).toBe(0);
   const [ctx, cancel] = withCancel(background());
   const waiting = Array.from({ length: 64 }, () => pool.go(waits, [], ctx));
-  const past = shared ? [pool.go('spinUntilCancel', [], ctx)] : [pool.go(waits, [], ctx)];
+  const started = shared ? new Int32Array(new SharedArrayBuffer(4)) : new Int32Array(1);
+  const past = shared ? [pool.go('spinUntilCancelSaying', [started], ctx)] : [pool.go(waits, [], ctx)];
   await new Promise((resolve) => setTimeout(resolve, 600));
+  // The pool's patience starts the loop, later on a loaded machine.
+  for (const until = Date.now() + 10_000; shared && started[0] === 0 && Date.now() < until; ) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   cancel();
   const settled = await Promise.allSettled([...waiting, ...past]);
   const ended = settled.map((s) => (s.status === 'rejected' ? s.reason : s.value));

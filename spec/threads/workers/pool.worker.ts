@@ -111,6 +111,13 @@ serve(
       while (ctx.err === undefined);
       throw ctx.err;
     },
+    /** The same, once it has said on `started` (shared memory) that it runs. */
+    spinUntilCancelSaying: (started: Int32Array, ctx: Context) => {
+      Atomics.store(started, 0, 1);
+      runs++;
+      while (ctx.err === undefined);
+      throw ctx.err;
+    },
     /** fib(n), with when it started and ended (ms since the epoch, comparable across threads). */
     timedFib: (n: number) => {
       const start = performance.timeOrigin + performance.now();

@@ -48,6 +48,13 @@ serve({
     while (ctx.err === undefined);
     throw ctx.err;
   },
+  /** The same, once it has said on `started` (shared memory) that it runs. */
+  spinUntilCancelSaying: (started: Int32Array, ctx: Context) => {
+    Atomics.store(started, 0, 1);
+    runs++;
+    while (ctx.err === undefined);
+    throw ctx.err;
+  },
   values: (ctx: Context) => contextValues(ctx),
   thread: () => thread,
   /** What this thread can share memory with. */
