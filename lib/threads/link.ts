@@ -627,8 +627,11 @@ function after(r: Registry): void {
   }
 }
 
-/** The number a batch ends with (a message for a batch that has none: then every comparison is false). */
-const stamp = (b: Msg[]): number => b[b.length - 1] as unknown as number;
+/** The number a batch ends with; NaN for a batch that has none, so that every comparison is false. */
+const stamp = (b: Msg[]): number => {
+  const n = b[b.length - 1] as unknown;
+  return typeof n === 'number' ? n : Number.NaN;
+};
 
 /** A side whose operations may wait for the other thread: it reads its port while they do (`spin`). */
 export interface Spinner {
@@ -963,8 +966,10 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   const at = w?.at;
   const e = encode(link, batch, list, peers);
   // Numbered last, where the link is listed with its thread (`arrive`); taken off again once
-  // cloned, since `e` may be the side's own batch.
-  const r = link.registry;
+  // cloned, since `e` may be the side's own batch. Not a LEAVE's (always last in its batch): the
+  // program let that endpoint go, and its home may have let go of the link as well, which a
+  // browser then never delivers: a number on it would hold every later batch back.
+  const r = batch[batch.length - 1]?.[0] === LEAVE ? undefined : link.registry;
   if (r !== undefined) (e as unknown[]).push(r.out + 1);
   try {
     port.postMessage(e, list);

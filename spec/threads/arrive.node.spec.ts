@@ -4,7 +4,18 @@
 // can be read synchronously (Node), else waited for (browsers), for a while.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { arrive, drain, host, type Msg, type Peer, Registry } from '../../lib/threads/link.js';
+import {
+  arrive,
+  drain,
+  host,
+  LEAVE,
+  type Msg,
+  type Peer,
+  post,
+  Registry,
+  TAKE,
+  VALS,
+} from '../../lib/threads/link.js';
 import { fakePeer } from './linked.js';
 
 /**
@@ -137,6 +148,38 @@ describe('arrive: batches of several links, in the order they were posted', () =
     vi.advanceTimersByTime(30);
     vi.runOnlyPendingTimers();
     expect(handled).toEqual([1, 3]);
+  });
+
+  it("MM1 a batch is numbered on a listed link, but not an endpoint's LEAVE (its home may have let the link go: a number lost there would hold later batches back)", async () => {
+    const { port1, port2 } = new MessageChannel();
+    const r = new Registry();
+    const link = fakePeer('k', { registry: r });
+    const got: unknown[][] = [];
+    port2.onmessage = (e: MessageEvent<unknown[]>) => got.push(e.data);
+    post(link, port1, [[VALS, [1]]]);
+    post(link, port1, [[TAKE, 1, 0, 0], [LEAVE]]);
+    while (got.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    port1.close();
+    expect(got).toEqual([
+      [[VALS, [1]], 1],
+      [[TAKE, 1, 0, 0], [LEAVE]],
+    ]);
+    expect(r.out).toBe(1);
+  });
+
+  it('MM1 a batch without a number whose last message is a single number is not taken for a numbered one', () => {
+    host.now = undefined;
+    vi.useFakeTimers();
+    const r = new Registry();
+    const handled: number[] = [];
+    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    arrive(b, numbered(batch(3)));
+    // [kind, n] then a message of one number, as a SHUT: no number of its own.
+    arrive(a, [[0, 9], [2]] as unknown as Msg[]);
+    expect(handled).toEqual([9]);
+    arrive(a, numbered(batch(1)));
+    arrive(a, numbered(batch(2)));
+    expect(handled).toEqual([9, 1, 2, 3]);
   });
 
   it('MM1 a batch without a number (posted before its link was listed) is handled as it comes', () => {
