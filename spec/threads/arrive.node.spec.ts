@@ -80,6 +80,15 @@ function deliveredInOrder(): void {
   );
 }
 
+/** Two links listed with one thread, as a browser has them (ports not read), on fake timers. */
+function unreadable(): { r: Registry; handled: number[]; a: Peer; b: Peer } {
+  host.now = undefined;
+  vi.useFakeTimers();
+  const r = new Registry();
+  const handled: number[] = [];
+  return { r, handled, a: side('a', r, [], handled), b: side('b', r, [], handled) };
+}
+
 const now = host.now;
 afterEach(() => {
   host.now = now;
@@ -114,11 +123,7 @@ describe('arrive: batches of several links, in the order they were posted', () =
   });
 
   it('MM1 where ports cannot be read, a batch whose predecessor never comes is handled after 50 ms and the messages that came meanwhile, and the latecomer too', () => {
-    host.now = undefined;
-    vi.useFakeTimers();
-    const r = new Registry();
-    const handled: number[] = [];
-    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    const { handled, a, b } = unreadable();
     arrive(b, numbered(batch(2)));
     vi.advanceTimersByTime(50);
     expect(handled).toEqual([]);
@@ -132,11 +137,7 @@ describe('arrive: batches of several links, in the order they were posted', () =
   });
 
   it('MM1 where ports cannot be read, the wait starts over whenever an earlier batch comes', () => {
-    host.now = undefined;
-    vi.useFakeTimers();
-    const r = new Registry();
-    const handled: number[] = [];
-    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    const { handled, a, b } = unreadable();
     arrive(b, numbered(batch(3)));
     vi.advanceTimersByTime(40);
     arrive(a, numbered(batch(1)));
@@ -168,11 +169,7 @@ describe('arrive: batches of several links, in the order they were posted', () =
   });
 
   it('MM1 a batch without a number whose last message is a single number is not taken for a numbered one', () => {
-    host.now = undefined;
-    vi.useFakeTimers();
-    const r = new Registry();
-    const handled: number[] = [];
-    const [a, b] = [side('a', r, [], handled), side('b', r, [], handled)] as [Peer, Peer];
+    const { handled, a, b } = unreadable();
     arrive(b, numbered(batch(3)));
     // [kind, n] then a message of one number, as a SHUT: no number of its own.
     arrive(a, [[0, 9], [2]] as unknown as Msg[]);
