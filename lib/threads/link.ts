@@ -550,12 +550,8 @@ function lapse(r: Registry): void {
   if (r.waiting.size === 0) return;
   const quiet = performance.now() - r.moved;
   if (quiet < HOLD) return arm(r, HOLD - quiet);
-  let low = Number.POSITIVE_INFINITY;
-  for (const q of r.waiting) {
-    const n = stamp(q.ahead![0]!);
-    if (n < low) low = n;
-  }
-  if (low !== Number.POSITIVE_INFINITY && low - 1 > r.in) r.in = low - 1;
+  const low = first(lowest(r)!);
+  if (low - 1 > r.in) r.in = low - 1;
   after(r);
   for (const g of gates) g();
   if (r.waiting.size > 0) arm(r);
@@ -616,16 +612,20 @@ function before(r: Registry, p: Peer, n: number): void {
 
 /** Handles the batches waiting in the links of `r`, lowest number first, while they may be. */
 function after(r: Registry): void {
-  while (r.waiting.size > 0) {
-    let next: Peer | undefined;
-    for (const q of r.waiting) {
-      const b = q.ahead?.[0];
-      if (b !== undefined && (next === undefined || !(stamp(b) >= stamp(next.ahead![0]!)))) next = q;
-    }
-    if (next === undefined || !ready(next, next.ahead![0]!)) return;
+  for (let next = lowest(r); next !== undefined && ready(next, next.ahead![0]!); next = lowest(r)) {
     arrive(next);
   }
 }
+
+/** The link of `r` whose first waiting batch has the lowest number (one without a number first). */
+function lowest(r: Registry): Peer | undefined {
+  let next: Peer | undefined;
+  for (const q of r.waiting) if (next === undefined || !(first(q) >= first(next))) next = q;
+  return next;
+}
+
+/** The number of the first batch waiting in the link `p`. */
+const first = (p: Peer): number => stamp(p.ahead![0]!);
 
 /** The number a batch ends with; NaN for a batch that has none, so that every comparison is false. */
 const stamp = (b: Msg[]): number => {

@@ -72,36 +72,30 @@ describe('afterFunc', () => {
     await finished.recv();
   });
 
+  /** What stop() answered and how often fn ran, for a stop() before or after cancel(), deep inside. */
+  async function stopDeep(inside: (f: () => void) => void, stopFirst: boolean) {
+    const [ctx, cancel] = withCancel(background());
+    let calls = 0;
+    const stop = afterFunc(ctx, () => calls++);
+    let stopped: boolean | undefined;
+    inside(() => {
+      if (stopFirst) stopped = stop();
+      cancel();
+      if (!stopFirst) stopped = stop();
+    });
+    await sleep(2);
+    return { stopped, calls, later: stop() };
+  }
+
   it('CX13 once cancel() has returned, stop() returns false and fn runs, deep in deliveries too', async () => {
     for (const inside of [insideDeepDelivery, insideDeepPropagation]) {
-      const [ctx, cancel] = withCancel(background());
-      let calls = 0;
-      const stop = afterFunc(ctx, () => calls++);
-      let stopped: boolean | undefined;
-      inside(() => {
-        cancel();
-        stopped = stop();
-      });
-      expect(stopped).toBe(false);
-      await sleep(2);
-      expect(calls).toBe(1);
+      expect(await stopDeep(inside, false)).toEqual({ stopped: false, calls: 1, later: false });
     }
   });
 
   it('CX13 a stop() that returned true, deep in deliveries too, means fn never runs', async () => {
     for (const inside of [insideDeepDelivery, insideDeepPropagation]) {
-      const [ctx, cancel] = withCancel(background());
-      let calls = 0;
-      const stop = afterFunc(ctx, () => calls++);
-      let stopped: boolean | undefined;
-      inside(() => {
-        stopped = stop();
-        cancel();
-      });
-      expect(stopped).toBe(true);
-      await sleep(2);
-      expect(calls).toBe(0);
-      expect(stop()).toBe(false);
+      expect(await stopDeep(inside, true)).toEqual({ stopped: true, calls: 0, later: false });
     }
   });
 

@@ -301,7 +301,8 @@ describe('cancelWith', () => {
 });
 
 describe('sendTo', () => {
-  it('G5 RX2 a value is mirrored only once the ranging receiver that took it has it', () => {
+  /** `value` sent to a channel no one receives from yet; once it is mirrored, `stop` fires. */
+  function mirroredThenStopped(value: number) {
     const ch = new Channel<number>();
     const input = new Subject<number>();
     const stop = new Subject<void>();
@@ -310,7 +311,12 @@ describe('sendTo', () => {
       mirrored.push(v);
       stop.next(); // the consumer stops once the value is reported sent
     });
-    input.next(1); // no receiver yet: the send waits
+    input.next(value); // no receiver yet: the send waits
+    return { ch, stop, mirrored };
+  }
+
+  it('G5 RX2 a value is mirrored only once the ranging receiver that took it has it', () => {
+    const { ch, stop, mirrored } = mirroredThenStopped(1);
     const got: number[] = [];
     let completed = false;
     ch.pipe(takeUntil(stop)).subscribe({ next: (v) => got.push(v), complete: () => (completed = true) });
@@ -321,15 +327,7 @@ describe('sendTo', () => {
   });
 
   it('G5 RX2 a value is mirrored only once the recv$ that took it has emitted it', () => {
-    const ch = new Channel<number>();
-    const input = new Subject<number>();
-    const stop = new Subject<void>();
-    const mirrored: number[] = [];
-    input.pipe(sendTo(ch)).subscribe((v) => {
-      mirrored.push(v);
-      stop.next();
-    });
-    input.next(7);
+    const { ch, stop, mirrored } = mirroredThenStopped(7);
     const got: number[] = [];
     ch.recv$()
       .pipe(takeUntil(stop))

@@ -81,12 +81,12 @@ function deliveredInOrder(): void {
 }
 
 /** Two links listed with one thread, as a browser has them (ports not read), on fake timers. */
-function unreadable(): { r: Registry; handled: number[]; a: Peer; b: Peer } {
+function unreadable(): { handled: number[]; a: Peer; b: Peer } {
   host.now = undefined;
   vi.useFakeTimers();
   const r = new Registry();
   const handled: number[] = [];
-  return { r, handled, a: side('a', r, [], handled), b: side('b', r, [], handled) };
+  return { handled, a: side('a', r, [], handled), b: side('b', r, [], handled) };
 }
 
 const now = host.now;
