@@ -966,10 +966,12 @@ function postOne(link: Peer, port: MessagePort, batch: Msg[]): void {
   const at = w?.at;
   const e = encode(link, batch, list, peers);
   // Numbered last, where the link is listed with its thread (`arrive`); taken off again once
-  // cloned, since `e` may be the side's own batch. Not a LEAVE's (always last in its batch): the
-  // program let that endpoint go, and its home may have let go of the link as well, which a
-  // browser then never delivers: a number on it would hold every later batch back.
-  const r = batch[batch.length - 1]?.[0] === LEAVE ? undefined : link.registry;
+  // cloned, since `e` may be the side's own batch. Not a LEAVE's (always last in its batch), nor
+  // anything said on a link that is over (an endpoint's last report, after its channel was closed
+  // and drained): the other side has let go of the link, or is about to, and a browser may then
+  // never deliver the batch, whose number would hold every later one back. What they say orders
+  // nothing: the program let that endpoint go, or the channel has nothing more to give.
+  const r = link.gone || batch[batch.length - 1]?.[0] === LEAVE ? undefined : link.registry;
   if (r !== undefined) (e as unknown[]).push(r.out + 1);
   try {
     port.postMessage(e, list);

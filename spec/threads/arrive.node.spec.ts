@@ -16,7 +16,7 @@ import {
   TAKE,
   VALS,
 } from '../../lib/threads/link.js';
-import { fakePeer } from './linked.js';
+import { fakePeer, heard, linked } from './linked.js';
 
 /**
  * A side of a link whose port holds `queue` (batches ending with their number), listed in `r`;
@@ -166,6 +166,24 @@ describe('arrive: batches of several links, in the order they were posted', () =
       [[TAKE, 1, 0, 0], [LEAVE]],
     ]);
     expect(r.out).toBe(1);
+  });
+
+  it('MM1 an endpoint whose channel is closed and drained says its last word without a number (its home lets the link go, and a number lost there would hold later batches back)', async () => {
+    const { ch, ep } = linked(4);
+    const r = new Registry();
+    ep.link.registry = r;
+    r.set(ep.link.key, ep.link);
+    // A receiver waits there (the home hears so), then the channel is closed: the receive ends,
+    // and the endpoint, whose link is over, says that none waits any more.
+    const got = ep.recv();
+    await heard();
+    const { out, sent } = { out: r.out, sent: ep.link.sent };
+    ch.close();
+    expect(await got).toEqual({ value: undefined, ok: false });
+    expect(ep.link.gone).toBe(true);
+    await heard();
+    expect(ep.link.sent).toBe(sent + 1);
+    expect(r.out).toBe(out);
   });
 
   it('MM1 a batch without a number whose last message is a single number is not taken for a numbered one', () => {
