@@ -16,7 +16,8 @@
 // answered `withdrawn` only while it is still parked (or, held for another endpoint, once that one
 // gives it back). A select's send case there uses a credit instead: a receiver of the channel set
 // aside (`reserved`) for the endpoint's next send, or another endpoint's demand the value is
-// relayed to. An endpoint's demand takes parked senders: each is held (`held`) while its value is
+// relayed to, or its own (a receiver there), which the endpoint gives back when every receiver
+// there is a case of the same select as its senders (a select never meets itself, SE9). An endpoint's demand takes parked senders: each is held (`held`) while its value is
 // there, and completes when the endpoint says it was taken; a plain sender may also go ahead of
 // the demand (`#pump0`). Whatever is set aside is held (hold.ts): it cannot commit in another way
 // until the endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
@@ -517,6 +518,12 @@ class HomeLink implements Side, Peer {
   readonly #holders: (Waiter | null)[] = [];
   /** Capacity 0: credits of other endpoints' sends set aside for this endpoint's demand. */
   #relays = 0;
+  /**
+   * Capacity 0: the endpoint's senders meet none of its receivers (each is a case of the same
+   * select as they are: SE9): its own demand is not set aside for its sends until it says that a
+   * sender or receiver came (WANT).
+   */
+  #alone = false;
   /** The channel is closed: SHUT goes once no offer of the endpoint is held elsewhere. */
   #shutting = false;
   /** Capacity 0: the endpoint took the last value pushed to it (sending ahead may pay off). */
@@ -695,12 +702,20 @@ class HomeLink implements Side, Peer {
           // The endpoint's log of its sends comes with its first WANT (link.ts).
           if (m[2] !== undefined) reader(this, m[2] as SharedArrayBuffer);
           if (c > 0) this.sender = true;
-          else this.#want = Math.max(0, this.#want + (m[1] as number));
+          else {
+            this.#want = Math.max(0, this.#want + (m[1] as number));
+            this.#alone = false;
+          }
           break;
         case RET:
           this.sender = false;
           this.spared = false;
           this.#unreserve(m[1] as number);
+          // Its own demand met none of its sends: they still want a credit, from elsewhere.
+          if (m[2]) {
+            this.#want += m[1] as number;
+            this.#alone = true;
+          }
           break;
         case BACK: {
           // The first `n` values pushed (and not taken) were prefetched there; later ones are on their way.
@@ -1011,14 +1026,18 @@ class HomeLink implements Side, Peer {
   reserve(): void {
     while (this.#want > 0 && !this.#ch.closed) {
       let r = this.#home.queues[1].shift();
+      let own = 0;
       if (r !== null) hold(r);
       else {
         // Values of the buffer (given back, or relayed behind values out) meet demand first.
         if (this.#home.queues[0].length > 0) return;
         // Another endpoint's demand first, else its own: a receiver there meets a send case there
-        // through the home.
-        const to = this.#home.links.find((l) => l !== this && l.open()) ?? (this.open() ? this : undefined);
+        // through the home, unless it is a case of the same select (the endpoint tells: CREDIT).
+        const to =
+          this.#home.links.find((l) => l !== this && l.open()) ??
+          (this.open() && !this.#alone ? this : undefined);
         if (to === undefined) return;
+        own = +(to === this);
         to.#relays++;
         r = new Relay(to);
       }
@@ -1028,7 +1047,7 @@ class HomeLink implements Side, Peer {
       // have happened there, so the channel is not drained before (receivers see the close after).
       this.credit++;
       this.#ch.held++;
-      this.send([CREDIT, 1, this.#got]);
+      this.send([CREDIT, 1, this.#got, own]);
     }
   }
 

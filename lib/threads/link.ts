@@ -14,7 +14,11 @@
 //                    [WANT, n, log]          capacity > 0: it sends and wants credits (standing);
 //                                            the first brings its log where memory is shared;
 //                                            capacity 0: n more (or fewer) senders wait there
-//                    [RET, n]                n unused credits come back
+//                                            (0: a receiver came, which its senders may meet)
+//                    [RET, n, alone]         n unused credits come back; alone = 1 (capacity 0):
+//                                            a credit of its own demand that none of its senders
+//                                            could use (each is a case of the select of every
+//                                            receiver there), which they still want from elsewhere
 //                    [BACK, n]               its n prefetched values are given back, untaken
 //                    [CLOSE, e]              close, after its values (`e`: the encoded error)
 //                    [OFFER, id, v]          capacity 0: a send, parked at the home with its value
@@ -32,7 +36,8 @@
 //   home → endpoint  [PUSH, [v…], a]         values for its demand; a = 1 (capacity 0): a value
 //                                            sent ahead of a receiver there, which waits for one
 //                                            until the end of that thread's turn, then goes back
-//                    [CREDIT, n, got]        n more credits; `got`: values received from it so far
+//                    [CREDIT, n, got, own]   n more credits; `got`: values received from it so far;
+//                                            own = 1 (capacity 0): the credit is its own demand
 //                    [SHUT]                  the channel is closed: sends fail, credits come back
 //                    [END, e]                closed and drained: receives end (after prefetched)
 //                    [NEED]                  someone else waits for values: give back idle ones

@@ -102,6 +102,9 @@ import {
 
 const NONE: unique symbol = Symbol('NONE');
 
+/** The select a parked operation is a case of (its `CaseWaiter`'s group), if it is one. */
+const selectOf = (w: Waiter): unknown => (w as { group?: unknown }).group;
+
 /**
  * An unbuffered send offered to the home, until it is settled. Parked on its context's `done`
  * while it waits: a cancellation asks the home to withdraw it.
@@ -195,6 +198,12 @@ export class Endpoint<T> implements Side {
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
   #credit = 0;
+  /**
+   * Capacity 0: a credit of this endpoint's own demand went back, since every sender here was a
+   * case of the same select as every receiver here (SE9): the home sets none aside again until a
+   * sender or receiver comes here (WANT).
+   */
+  #alone = false;
   /** Capacity > 0: the home knows this endpoint sends. */
   #asking = false;
   #asked = 0;
@@ -594,6 +603,11 @@ export class Endpoint<T> implements Side {
     if (!this.#buffered) {
       this.#asked++;
       this.#want++;
+      // A receiver the senders here may meet: the home may set this demand aside for them again.
+      if (this.#alone) {
+        this.#alone = false;
+        this.#send([WANT, 0]);
+      }
     }
     this.#starve();
     if (this.#buffered) soon(this);
@@ -622,7 +636,10 @@ export class Endpoint<T> implements Side {
     if (this.#buffered) {
       this.#ask();
       soon(this);
-    } else this.#send([WANT, 1]);
+    } else {
+      this.#alone = false;
+      this.#send([WANT, 1]);
+    }
   }
 
   /** @internal */
@@ -739,14 +756,15 @@ export class Endpoint<T> implements Side {
         case CREDIT:
           // After a close here the home took its credits back itself; after SHUT none come.
           if (this.#shut) break;
-          this.#credit += m[1] as number;
           this.#acked = m[2] as number;
+          if (m[3]) {
+            this.#own();
+            break;
+          }
+          this.#credit += m[1] as number;
           for (let w = this.#sendq.head; w !== null && this.#credit > 0; w = this.#sendq.head) {
-            this.#sendq.unlink(w);
             this.#credit--;
-            this.#val(w.value as T);
-            w.value = undefined;
-            commitSafely(w);
+            this.#spend(w);
           }
           if (!this.#buffered && this.#credit > 0) this.#giveCredits();
           break;
@@ -808,6 +826,32 @@ export class Endpoint<T> implements Side {
       this.#want = 0;
     }
     this.#send([BACK, n]);
+  }
+
+  /**
+   * Capacity 0: a credit set aside for this endpoint's own demand: the value goes to the home and
+   * back to a receiver here. The first sender here with a receiver here that is not a case of its
+   * own select uses it (a select never meets itself: SE9); with none, it goes back.
+   */
+  #own(): void {
+    for (let w = this.#sendq.head; w !== null; w = w.next) {
+      const group = selectOf(w);
+      for (let r = this.#recvq.head; r !== null; r = r.next) {
+        if (group !== undefined && selectOf(r) === group) continue;
+        this.#spend(w);
+        return;
+      }
+    }
+    this.#alone = this.#sendq.head !== null;
+    this.#send([RET, 1, +this.#alone]);
+  }
+
+  /** The parked sender `w` has a credit: its value goes, and its send completes. */
+  #spend(w: Waiter): void {
+    this.#sendq.unlink(w);
+    this.#val(w.value as T);
+    w.value = undefined;
+    commitSafely(w);
   }
 
   #giveCredits(): void {

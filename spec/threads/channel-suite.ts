@@ -1364,6 +1364,51 @@ export function channelSuite(platform: ChannelPlatform): void {
       expect(await behind).toEqual({ value: 1, ok: true });
     });
 
+    it(`SE9 a select in a ${thread} with a send and a receive case on one unbuffered channel of this thread never meets itself: its other case fires, and nothing is left in the channel`, async () => {
+      const ch = new Channel<number>();
+      for (let round = 0; round < 3; round++) {
+        expect(await pool.go('selfSelect', [ch, 7, 100])).toEqual({ case: 't', value: undefined });
+        expect(ch.length).toBe(0);
+        expect(ch.tryRecv()).toBeUndefined();
+      }
+    });
+
+    it(`SE9 two selects at once in one ${thread}, each with a send and a receive case on one unbuffered channel of this thread, meet each other: one receives what the other sent`, async () => {
+      const ch = new Channel<number>();
+      for (let round = 0; round < 3; round++) {
+        const r = await pool.go<{ sent: number[]; got: number[] }>('exchange', [ch, 1, 1, 1, 200]);
+        expect(r.sent).toHaveLength(1);
+        expect(r.got).toEqual(r.sent);
+        expect(ch.length).toBe(0);
+      }
+    });
+
+    it(`SE9 two tasks in two ${threads}, each looping over a select with a send of its own values and a receive on one unbuffered channel of this thread, never receive their own: each gets what the other sent, nothing is left`, async () => {
+      const { pool: two } = spawn(2);
+      pools.push(two);
+      const ch = new Channel<number>();
+      const [a, b] = await Promise.all(
+        [1, 2].map((tag) => two.go<{ sent: number[]; got: number[] }>('exchange', [ch, tag, 200, 0, 300])),
+      );
+      expect(a!.got.filter((v) => Math.floor(v / 1e6) === 1)).toEqual([]);
+      expect(b!.got.filter((v) => Math.floor(v / 1e6) === 2)).toEqual([]);
+      // Each gets the other's values in order; a send case met by the other's receive case as that
+      // select took another case leaves its value to the next receiver (README): here, once it is
+      // back from the thread it went to.
+      const left: number[] = [];
+      const sent = a!.sent.length + b!.sent.length;
+      for (let t = 0; t < 200 && a!.got.length + b!.got.length + left.length < sent; t++) {
+        for (let r = ch.tryRecv(); r?.ok; r = ch.tryRecv()) left.push(r.value);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(a!.got).toEqual(b!.sent.filter((v) => a!.got.includes(v)));
+      expect(b!.got).toEqual(a!.sent.filter((v) => b!.got.includes(v)));
+      const order = (xs: number[]) => [...xs].sort((x, y) => x - y);
+      expect(order([...a!.got, ...b!.got, ...left])).toEqual(order([...a!.sent, ...b!.sent]));
+      expect(a!.sent.length + b!.sent.length).toBeGreaterThan(100);
+      expect(ch.length).toBe(0);
+    });
+
     it(`SE1 a select with two receive cases on one channel takes one value of a batch sent from ${thread}; the other stays in the channel`, async () => {
       for (const capacity of [0, 4]) {
         const ch = new Channel<number>(capacity);

@@ -35,6 +35,34 @@ describe('an unbuffered channel with endpoints', () => {
     });
   }
 
+  it('SE9 a select with a send and a receive case on one endpoint never meets itself, and its link falls quiet: a receiver that comes later there, or a sender, meets it', async () => {
+    for (const later of ['recv', 'send'] as const) {
+      const { ch, ep } = linked(0);
+      let settled = false;
+      const both = select({ s: send(ep, 1), r: recv(ep) }).finally(() => {
+        settled = true;
+      });
+      await heard();
+      // Its own demand went back once (the credit the home set aside for it): nothing more goes.
+      const sent = ep.link.sent;
+      await heard();
+      await heard();
+      expect(ep.link.sent).toBe(sent);
+      expect(settled).toBe(false);
+      expect(ch.length).toBe(0);
+      if (later === 'recv') {
+        const other = ep.recv();
+        expect(await other).toEqual({ value: 1, ok: true });
+        expect((await both).case).toBe('s');
+      } else {
+        const other = select({ s: send(ep, 2) });
+        expect(await both).toMatchObject({ case: 'r', value: 2 });
+        expect((await other).case).toBe('s');
+      }
+      expect(ch.length).toBe(0);
+    }
+  });
+
   it("CH11 a close here while a select's send case on an endpoint has a receiver of this thread set aside, which leaves (an unsubscription): the value still reaches a receiver before the close", async () => {
     const { ch, ep } = linked(0);
     const got: number[] = [];

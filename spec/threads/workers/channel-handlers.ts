@@ -4,6 +4,7 @@
 // thread the way the kill tests ask ('exit' only where the host has process.exit). Every handler
 // gets its context after its arguments, so callers pass every argument.
 import {
+  after,
   background,
   CanceledError,
   Channel,
@@ -631,6 +632,36 @@ export function channelHandlers(
       clearTimeout(timer);
       await new Promise((resolve) => setTimeout(resolve, hold));
       return { out, length: ch.length };
+    },
+    /**
+     * A select with a send case of `v` and a receive case on the unbuffered `ch`, beside a case
+     * that fires after `ms`: which case it took, and the value if it received one.
+     */
+    selfSelect: async (ch: Channel<number>, v: number, ms: number) => {
+      const r = await select({ s: send(ch, v), r: recv(ch), t: recv(after(ms)) });
+      return { case: r.case, value: r.case === 'r' ? r.value : undefined };
+    },
+    /**
+     * `n` selects, each with a send case of `tag * 1e6 + i` and a receive case on the unbuffered
+     * `ch`, and `also` more of them at once beside each (0: one at a time), until a round finds
+     * none of them done for `quiet` ms: what they sent and what they received.
+     */
+    exchange: async (ch: Channel<number>, tag: number, n: number, also: number, quiet: number) => {
+      const sent: number[] = [];
+      const got: number[] = [];
+      let i = 0;
+      const one = async (): Promise<boolean> => {
+        const v = tag * 1e6 + i++;
+        const r = await select({ s: send(ch, v), r: recv(ch), t: recv(after(quiet)) });
+        if (r.case === 's') sent.push(v);
+        else if (r.case === 'r') got.push(r.value as number);
+        return r.case !== 't';
+      };
+      for (let k = 0; k < n; k++) {
+        const done = await Promise.all(Array.from({ length: 1 + also }, one));
+        if (!done.some(Boolean)) break;
+      }
+      return { sent, got };
     },
     /** A select with one send case of `v`; once it waits, the thread is kept busy `ms`. */
     selectSendBusy: async (ch: SendChannel<number>, v: number, ms: number) => {
