@@ -39,27 +39,26 @@ class TaskImpl<T> implements Task<T>, TaskRecord {
   declare readonly ctx: TaskCtx;
   declare readonly name: string;
 
-  constructor(body: (ctx: Context) => T | PromiseLike<T>, ctx: TaskCtx, name: string) {
+  /** A task that ends as `work` settles. */
+  constructor(ctx: TaskCtx, name: string, work: Promise<T>) {
     this.ctx = ctx;
     this.name = name;
     live.tasks.add(this);
     this.#pending = live.begin?.();
     // then(ok, fail) rather than finally(): finally makes a Promise and two closures more per task.
-    this.#promise = resolved(undefined)
-      .then(() => body(ctx))
-      .then(
-        (value) => {
-          this.#end();
-          return value;
-        },
-        (error: unknown) => {
-          // Ended by its own context (it returned ctx.err): awaiting the task still rejects, but
-          // a task nobody awaits reports nothing. Checked before #end cancels the context.
-          if (endedByOwnContext(ctx, error)) handled(this.#promise);
-          this.#end();
-          throw error;
-        },
-      );
+    this.#promise = work.then(
+      (value) => {
+        this.#end();
+        return value;
+      },
+      (error: unknown) => {
+        // Ended by its own context (it returned ctx.err): awaiting the task still rejects, but
+        // a task nobody awaits reports nothing. Checked before #end cancels the context.
+        if (endedByOwnContext(ctx, error)) handled(this.#promise);
+        this.#end();
+        throw error;
+      },
+    );
   }
 
   /** Bound on first use, so that `task.cancel` can be handed around as a callback. */
@@ -118,5 +117,21 @@ export function go<T>(
   // A signal holds no values and no deadline: below one, the task's context has no parent.
   const ctx = new CancelCtx(isSignal(parent) ? undefined : parent);
   ctx.attach(token);
-  return new TaskImpl(fn, ctx, name) as unknown as Task<Awaited<T>>;
+  return new TaskImpl(
+    ctx,
+    name,
+    resolved(undefined).then(() => fn(ctx)),
+  ) as unknown as Task<Awaited<T>>;
+}
+
+/**
+ * A task whose work is done elsewhere (on a pool's thread) and that ends as `work` settles: a child
+ * of `parent`, as `go` makes it. `go(() => work)` would end a step later, a thread's answer too: a
+ * Promise that a callback returns is adopted through a microtask of its own.
+ * @internal
+ */
+export function goOn<T>(work: Promise<T>, parent: Context, name: string): Task<T> {
+  const ctx = new CancelCtx(parent);
+  ctx.attach();
+  return new TaskImpl(ctx, name, work);
 }

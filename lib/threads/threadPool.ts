@@ -23,7 +23,7 @@ import { CanceledError, ClosedChannelError, DeadlineExceededError } from '../err
 import { activity } from '../internal/debug.js';
 import { Ring } from '../internal/Ring.js';
 import { count, fn, number, options, show } from '../internal/validate.js';
-import { go, type Task, type TaskCtx } from '../task/go.js';
+import { goOn, type Task, type TaskCtx } from '../task/go.js';
 import { now } from '../time/clock.js';
 import { decodeError, encodeError, type Wired } from './codec.js';
 import { connect, type Endpoint } from './endpoint.js';
@@ -320,9 +320,7 @@ class Pool implements ThreadPool {
       resolve = ok;
       reject = fail;
     });
-    // The Task's own Promise reports a failure nobody awaits; this one is only its source.
-    result.catch(() => {});
-    const task = go(() => result, { ctx: parent, name }) as Task<R>;
+    const task = goOn(result, parent, name) as Task<R>;
     const ctx = task.ctx as TaskCtx;
     if (ctx.err !== undefined) {
       // It never runs: the links opened for the channels among its arguments are dropped.
@@ -484,13 +482,17 @@ class Pool implements ThreadPool {
     if (thread.gone) return;
     const err = job.ctx.err!;
     const why = job.ctx.cause;
-    // Seen at once by a task that never yields; the error and its cause follow by message.
+    const short = shortForm(err);
+    // Seen at once by a task that never yields; the error and its cause follow by message. (The
+    // word is the short form's kind, when there is one.)
     if (job.words !== undefined)
-      Atomics.store(job.words, job.word!, err instanceof DeadlineExceededError ? 2 : 1);
+      Atomics.store(job.words, job.word!, short ?? (err instanceof DeadlineExceededError ? 2 : 1));
     const c = why === err ? undefined : why === err.cause ? SAME : encodeError(why);
-    thread.outbox.push([CANCEL, job.id, shortForm(err) ?? encodeError(err, false), c]);
-    // A lone cancellation leaves now, not at the end of the turn (many in one turn still batch).
-    if (thread.outbox.length === 1) thread.outbox.flush();
+    const cancel: Envelope = [CANCEL, job.id, short ?? encodeError(err, false), c];
+    // A lone cancellation leaves at once, not at the end of the turn; behind envelopes queued in
+    // this turn, it goes with them.
+    if (thread.outbox.length === 0) thread.outbox.post(cancel);
+    else thread.outbox.push(cancel);
     const ms = this.#terminateAfter;
     if (ms <= MAX_DELAY) {
       // Settling the job clears the timer: when it fires, the job still runs.

@@ -268,16 +268,27 @@ export class Outbox {
     return this.#queue.length;
   }
 
+  /** Queues `envelope`, to be posted at the end of the turn. */
   push(envelope: Envelope, moves?: Transferable[]): void {
+    this.#add(envelope, moves);
+    if (!this.#scheduled && !this.held) {
+      this.#scheduled = true;
+      queueMicrotask(this.#flushBatch);
+    }
+  }
+
+  /** Posts `envelope` at once, behind what is queued. */
+  post(envelope: Envelope, moves?: Transferable[]): void {
+    this.#add(envelope, moves);
+    this.flush();
+  }
+
+  #add(envelope: Envelope, moves: Transferable[] | undefined): void {
     if (moves !== undefined && moves.length > 0) {
       this.#moves ??= [];
       this.#moves[this.#queue.length] = moves;
     }
     this.#queue.push(envelope);
-    if (!this.#scheduled && !this.held) {
-      this.#scheduled = true;
-      queueMicrotask(this.#flushBatch);
-    }
   }
 
   flush(): void {

@@ -256,18 +256,20 @@ class Server {
     const t = (now - t0) * 1000;
     this.#running.delete(id);
     if (this.outbox.length === 0) this.#opened = now;
+    let answer: Envelope;
+    let moves: Transferable[] | undefined;
     if (ok) {
-      const moves: Transferable[] = [];
       const peers: Peer[] = [];
-      this.outbox.push([OK, id, outgoing(value, moves, peers), t], moves);
+      answer = [OK, id, outgoing(value, (moves = []), peers), t];
       enroll(this.#peers, peers);
     } else {
       // Its own context's error does not go: the caller has that error itself.
       const own = value !== undefined && (value === ctx.err || value === ctx.early);
-      this.outbox.push(own ? [ERR, id, 0, t, 1] : [ERR, id, encodeError(value), t, 0]);
+      answer = own ? [ERR, id, 0, t, 1] : [ERR, id, encodeError(value), t, 0];
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
-    if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.flush();
+    if (t > PROMPT || (now - this.#opened) * 1000 > PROMPT) this.outbox.post(answer, moves);
+    else this.outbox.push(answer, moves);
     if (t > PROMPT) this.#long = true;
   }
 
