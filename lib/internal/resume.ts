@@ -31,11 +31,11 @@ export const hop: (fn: () => void) => void =
         })()
       : (fn) => setTimeout(fn, 0);
 
-// The fairness state. `budget` counts the settlements left before the next look at the clock; it
-// is 0 when no slice is open and while settlements are being deferred. The small settling
-// functions below (and a receive's common case, blocking.ts) test it in place and call
-// `mustYield` only when it runs out: a call per settlement cost more than the whole check. The
-// budget is a property rather than a module `let`: V8 reads and writes a counter on an object
+// The fairness state. `budget` counts the settlements left before the next look at the clock, or,
+// once a slice has ended, before the next opens; it is 0 while settlements are being deferred. The
+// small settling functions below (and a receive's common case, blocking.ts) test it in place and
+// call `mustYield` only when it runs out: a call per settlement cost more than the whole check.
+// The budget is a property rather than a module `let`: V8 reads and writes a counter on an object
 // faster than a module binding that keeps changing.
 export const fairness = { budget: 0 };
 let sliceStart = -1;
@@ -43,7 +43,11 @@ let deferred: unknown[] = [];
 
 function endSlice(): void {
   sliceStart = -1;
-  fairness.budget = 0;
+  // The next settlements open no slice: most turns settle a few and end, and would pay for a hop
+  // they do not need (a setImmediate takes a few µs on a thread that has been idle, before a
+  // message or a cancellation is answered). Work that goes on opens one once they are used, and
+  // yields as before, CHECK_EVERY settlements later.
+  fairness.budget = CHECK_EVERY;
   activity.slices++;
   const run = deferred;
   deferred = [];

@@ -1,7 +1,7 @@
 // The continuation hop of the Promise faces (lib/internal/resume.ts) on the host it runs on: Node
 // hops with setImmediate, a browser, which has no setImmediate, with a MessageChannel message. The
 // browser path runs only when this file runs in the chromium project.
-import { background, withCancel } from 'gorx';
+import { background, Channel, withCancel } from 'gorx';
 import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { activity } from '../../lib/internal/debug.js';
 import { pingPong } from '../helpers/pingpong.js';
@@ -49,5 +49,27 @@ describe('G4 continuation hops', () => {
     expect(activity.slices).toBeGreaterThan(slices);
     expect(hops).toHaveBeenCalled();
     if (browser) expect(hops).toHaveBeenCalledWith(0);
+  });
+
+  it('G4 a turn that settles a few Promises opens no slice: only work that goes on pays for a hop', async () => {
+    const ch = new Channel<number>(1);
+    const settle = async (times: number) => {
+      for (let i = 0; i < times; i++) {
+        ch.trySend(i);
+        await ch.recv();
+      }
+    };
+    // Enough to open a slice, whose hop then ends it (two timer turns: the hop may come after the
+    // first): what follows starts as a turn after a slice does.
+    await settle(129);
+    await timerTurn();
+    await timerTurn();
+    const slices = activity.slices;
+
+    await settle(3);
+    await timerTurn();
+    await timerTurn();
+
+    expect(activity.slices).toBe(slices);
   });
 });
