@@ -234,7 +234,7 @@ export type Post = (message: Batch, transfer: Transferable[]) => void;
 
 /**
  * The envelopes one side will post, sent as one batch at the end of the turn (or at once with
- * `flush`). A batch the host refuses to clone is posted envelope by envelope, and each refused
+ * `post` or `flush`). A batch the host refuses to clone is posted envelope by envelope, and each refused
  * envelope goes to `refused` with the host's error (a `DataCloneError`).
  */
 export class Outbox {

@@ -259,8 +259,9 @@ class Server {
     let answer: Envelope;
     let moves: Transferable[] | undefined;
     if (ok) {
+      moves = [];
       const peers: Peer[] = [];
-      answer = [OK, id, outgoing(value, (moves = []), peers), t];
+      answer = [OK, id, outgoing(value, moves, peers), t];
       enroll(this.#peers, peers);
     } else {
       // Its own context's error does not go: the caller has that error itself.
