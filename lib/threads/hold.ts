@@ -1,5 +1,6 @@
 // A waiter of a home channel set aside for an endpoint's answer (capacity 0): a receiver for the
-// send case of a select there, a sender for a receive there. The endpoint's thread is where that
+// send case of a select there, a sender for a receive there; or a receiver of an endpoint set
+// aside for another endpoint's send case (HOLD, remote.ts). The other thread is where that
 // operation commits (in one step, as a select there does), so while it decides, the waiter set
 // aside must not commit in any other way: its other ways out — a select's other cases and
 // cancellation, a receive's or a send's cancellation — are withdrawn while it is held, and put back
@@ -7,8 +8,7 @@
 // completes only with a partner that completes too (CH2). An unsubscription cannot wait: a `$` face
 // or an async iterator that leaves while held takes no part, and its partner's value goes to the
 // next receiver; a sender's value that comes back untaken after it left goes nowhere.
-import type { Channel } from '../channel/Channel.js';
-import { BLOCKED, CLOSED, type RecvCore, type Token } from '../internal/blocking.js';
+import { BLOCKED, CLOSED, type RecvCore, type SendCore, type Token } from '../internal/blocking.js';
 import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { type Waiter, withdraw } from '../internal/WaitQueue.js';
 import { commitReady, type Group, parkAll } from '../select/select.js';
@@ -34,11 +34,11 @@ export function hold(w: Waiter): void {
 }
 
 /**
- * Lets `w` go, a receiver (or a sender, `send`) of `ch` in no queue: a select runs again, a
- * Promise wait whose context ended meanwhile fails with its error, anything else tries its
- * operation again (and parks if it has to), as if it had just been called.
+ * Lets `w` go, a receiver (or a sender, `send`) of `ch` (a channel, or an endpoint) in no queue: a
+ * select runs again, a Promise wait whose context ended meanwhile fails with its error, anything
+ * else tries its operation again (and parks if it has to), as if it had just been called.
  */
-export function letGo(w: Waiter, ch: Channel<unknown>, send: boolean): void {
+export function letGo(w: Waiter, ch: RecvCore<unknown> & SendCore<unknown>, send: boolean): void {
   w.port = ch;
   const { group, guard } = w as Parts;
   if (group !== undefined) return rearm(group);

@@ -15,16 +15,21 @@
 // channel takes like a local sender's, and the endpoint hears `done` only then; a withdrawal is
 // answered `withdrawn` only while it is still parked (or, held for another endpoint, once that one
 // gives it back). A select's send case there uses a credit instead: a receiver of the channel set
-// aside (`reserved`) for the endpoint's next send, or another endpoint's demand the value is
-// relayed to, or its own (a receiver there), which the endpoint gives back when every receiver
-// there is a case of the same select as its senders (a select never meets itself, SE9). An endpoint's demand takes parked senders: each is held (`held`) while its value is
-// there, and completes when the endpoint says it was taken; a plain sender may also go ahead of
-// the demand (`#pump0`). Whatever is set aside is held (hold.ts): it cannot commit in another way
-// until the endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
+// aside (`reserved`) for the endpoint's next send, or another endpoint's receiver the value is
+// relayed to, held there first (HOLD, HELD: the endpoint holds it with hold.ts) and let go if the
+// credit comes back unused (UNHOLD), or its own demand (a receiver there), which the endpoint
+// gives back when every receiver there is a case of the same select as its senders (a select
+// never meets itself, SE9). One relay is arranged at a time per endpoint (`reserve`), so that two
+// endpoints never hold each other's receivers for sends that then both give their credits back.
+// An endpoint's demand takes parked senders: each is held (`held`) while its value is there, and
+// completes when the endpoint says it was taken; a plain sender may also go ahead of the demand
+// (`#pump0`). Whatever is set aside is held (hold.ts): it cannot commit in another way until the
+// endpoint answers. A value whose receiver left without an answer (an unsubscription) comes back
 // to the head of the channel (which gets a buffer for such values only), so it is received before
-// a close. A demand cannot be held (its receiver is in the other thread): a relayed value whose
-// receiver gave up before it came goes to that buffer too, for the next receiver, and never to an
-// endpoint that no longer asks (each value pushed meets one demand, and one given back returns it).
+// a close. The endpoint's own demand is not held (its receiver may be a case of the select whose
+// send uses the credit): a value relayed to it whose receiver gave up before it came goes to that
+// buffer too, for the next receiver, and never to an endpoint that no longer asks (each value
+// pushed meets one demand, and one given back returns it).
 import type { Channel } from '../channel/Channel.js';
 import { ClosedChannelError } from '../errors.js';
 import { BLOCKED } from '../internal/blocking.js';
@@ -44,7 +49,9 @@ import {
   drain,
   END,
   forget,
+  HELD,
   HI,
+  HOLD,
   homeLinks,
   ID,
   JOIN,
@@ -72,6 +79,7 @@ import {
   soon,
   stray,
   TAKE,
+  UNHOLD,
   unposted,
   VALS,
   WANT,
@@ -80,6 +88,14 @@ import {
   watch,
 } from './link.js';
 import { Batches } from './remote.js';
+
+/**
+ * What a PUSH's values are (its third element, link.ts), capacity 0: for the endpoint's demand,
+ * sent ahead of it, or relayed from another endpoint's send to a receiver held there.
+ */
+const FOR_DEMAND = 0;
+const AHEAD = 1;
+const RELAYED = 2;
 
 /** No value: room comes back alone (`release`). */
 const NO_VALUES: readonly never[] = [];
@@ -162,15 +178,20 @@ class Offer extends Waiter {
 }
 
 /**
- * Capacity 0: an endpoint's demand (another one's first), set aside for a send's credit: the value
- * goes on to it, or to the next receiver if that demand was taken back before the value came.
+ * Capacity 0: an endpoint's demand set aside for a send's credit: another endpoint's, whose
+ * receiver is held there (`held`) until the value comes or the credit comes back, or the sending
+ * endpoint's own. The value goes on to it, or to the next receiver if that demand was taken back
+ * before the value came (an unsubscription there, or an own receiver that gave up).
  */
 class Relay extends Waiter {
-  constructor(readonly to: HomeLink) {
+  constructor(
+    readonly to: HomeLink,
+    readonly held: boolean,
+  ) {
     super();
   }
   commit(): void {
-    this.to.relayed(this.value);
+    this.to.relayed(this.value, this.held);
   }
   /** Never called: a reserved waiter is committed or let go. */
   fail(): void {}
@@ -516,8 +537,15 @@ class HomeLink implements Side, Peer {
   readonly #held = new WaitQueue();
   /** Capacity 0: for each value in `out`, its held sender (null for a value without one). */
   readonly #holders: (Waiter | null)[] = [];
-  /** Capacity 0: credits of other endpoints' sends set aside for this endpoint's demand. */
+  /**
+   * Capacity 0: credits of other endpoints' sends set aside for this endpoint's demand, and HOLDs
+   * asked of it for them.
+   */
   #relays = 0;
+  /** Capacity 0: the endpoints whose sends wait for this one's answer to a HOLD, in order. */
+  #asks: HomeLink[] = [];
+  /** Capacity 0: a HOLD was asked of another endpoint for a send of this one (one at a time). */
+  #arranging = false;
   /**
    * Capacity 0: the endpoint's senders meet none of its receivers (each is a case of the same
    * select as they are: SE9): its own demand is not set aside for its sends until it says that a
@@ -707,6 +735,9 @@ class HomeLink implements Side, Peer {
             this.#alone = false;
           }
           break;
+        case HELD:
+          this.#holdAnswered(m[1] === 1);
+          break;
         case RET:
           this.sender = false;
           this.spared = false;
@@ -814,7 +845,7 @@ class HomeLink implements Side, Peer {
         ch.held += n;
         this.#demand -= n;
         this.#mark(n);
-        const open = this.#last(false);
+        const open = this.#last(FOR_DEMAND);
         if (open === undefined && n >= 256 && this.w !== undefined) {
           // Numbers rode the ring before: a long batch is made at its length and filled by index,
           // four times as fast as pushing each. V8 clones such an array value by value, three times
@@ -867,6 +898,8 @@ class HomeLink implements Side, Peer {
     // way (remote.ts): a ping-pong costs one round trip instead of two.
     const s = sendq.head;
     if (s === null || !this.#recent || this.out.length > 0 || buf.length > 0 || this.#ended) return;
+    // Not to an endpoint asked to hold a receiver: the value would meet the demand held there.
+    if (this.#relays > 0) return;
     if (s instanceof Offer || !plain(s) || this.#home.links.some((l) => l.wants())) return;
     this.#hold(s, true);
   }
@@ -877,7 +910,7 @@ class HomeLink implements Side, Peer {
     hold(s);
     this.#held.push(s, this);
     this.#holders.push(s);
-    this.#push(s.value, ahead);
+    this.#push(s.value, ahead ? AHEAD : FOR_DEMAND);
   }
 
   /** The channel is closed and drained: the endpoint's receives end (with its error, if any). */
@@ -890,14 +923,14 @@ class HomeLink implements Side, Peer {
     this.#end(undefined);
   }
 
-  #push(v: unknown, ahead = false): void {
+  #push(v: unknown, kind = FOR_DEMAND): void {
     // With a buffer, the value's slot was held before it was taken.
     if (this.#ch.capacity === 0) this.#ch.held++;
     else this.#mark(1);
     // A value sent ahead meets no demand the home heard of: the endpoint says if it met one.
-    if (ahead) this.#ahead = true;
+    if (kind === AHEAD) this.#ahead = true;
     else if (this.#demand > 0) this.#demand--;
-    this.#pushing(ahead).push(v);
+    this.#pushing(kind).push(v);
     this.out.length++;
   }
 
@@ -966,21 +999,21 @@ class HomeLink implements Side, Peer {
    * earlier arrays left first, so none is taken out of it before it is posted): a value pushed to
    * it is counted in `out.length` by the caller.
    */
-  #pushing(ahead = false): unknown[] {
-    return this.#last(ahead) ?? this.#start([], ahead);
+  #pushing(kind = FOR_DEMAND): unknown[] {
+    return this.#last(kind) ?? this.#start([], kind);
   }
 
-  /** The values of the turn's last message if it is a PUSH (`ahead`: of a value sent ahead). */
-  #last(ahead: boolean): unknown[] | undefined {
+  /** The values of the turn's last message if it is a PUSH of values of that `kind`. */
+  #last(kind: number): unknown[] | undefined {
     const last = this.#q[this.#q.length - 1];
-    return last !== undefined && last[0] === PUSH && last.length > 2 === ahead
+    return last !== undefined && last[0] === PUSH && (last.length > 2 ? last[2] : FOR_DEMAND) === kind
       ? (last[1] as unknown[])
       : undefined;
   }
 
-  /** Starts a PUSH of `vs`, which `out` counts. */
-  #start(vs: unknown[], ahead = false): unknown[] {
-    this.send(ahead ? [PUSH, vs, 1] : [PUSH, vs]);
+  /** Starts a PUSH of `vs`, which `out` counts (one for demand is a pair: its numbers may ride the ring). */
+  #start(vs: unknown[], kind = FOR_DEMAND): unknown[] {
+    this.send(kind === FOR_DEMAND ? [PUSH, vs] : [PUSH, vs, kind]);
     this.out.add(vs);
     return vs;
   }
@@ -1024,31 +1057,63 @@ class HomeLink implements Side, Peer {
    * endpoint (another one's first) that no sender here meets.
    */
   reserve(): void {
-    while (this.#want > 0 && !this.#ch.closed) {
-      let r = this.#home.queues[1].shift();
-      let own = 0;
-      if (r !== null) hold(r);
-      else {
-        // Values of the buffer (given back, or relayed behind values out) meet demand first.
-        if (this.#home.queues[0].length > 0) return;
-        // Another endpoint's demand first, else its own: a receiver there meets a send case there
-        // through the home, unless it is a case of the same select (the endpoint tells: CREDIT).
-        const to =
-          this.#home.links.find((l) => l !== this && l.open()) ??
-          (this.open() && !this.#alone ? this : undefined);
-        if (to === undefined) return;
-        own = +(to === this);
-        to.#relays++;
-        r = new Relay(to);
+    while (this.#want > 0 && !this.#ch.closed && !this.#arranging) {
+      const r = this.#home.queues[1].shift();
+      if (r !== null) {
+        hold(r);
+        this.#setAside(r, 0);
+        continue;
       }
-      this.#reserved.push(r, this);
-      this.#want--;
-      // A credit is held in the channel until its value arrives or it comes back: its send may
-      // have happened there, so the channel is not drained before (receivers see the close after).
-      this.credit++;
-      this.#ch.held++;
-      this.send([CREDIT, 1, this.#got, own]);
+      // Values of the buffer (given back, or relayed behind values out) meet demand first.
+      if (this.#home.queues[0].length > 0) return;
+      // Another endpoint's demand first: its receiver is held there before the credit goes
+      // (HOLD), so that the send commits only with a receive that happens (CH2). One relay at a
+      // time per endpoint: none is arranged for one asked to hold, and none asked to hold while
+      // its own send is arranged or has a credit, else two endpoints, each with a select of a send
+      // and a receive, could hold each other's receivers and give both credits back, for ever.
+      if (this.#asks.length > 0) return;
+      const to = this.#home.links.find(
+        (l) => l !== this && l.open() && l.#asks.length === 0 && !l.#arranging && l.credit === 0,
+      );
+      if (to !== undefined) {
+        to.#relays++;
+        to.#asks.push(this);
+        to.send([HOLD]);
+        this.#arranging = true;
+        return;
+      }
+      // Else its own: a receiver there meets a send case there through the home, unless it is a
+      // case of the same select (the endpoint tells: CREDIT).
+      if (!this.open() || this.#alone) return;
+      this.#relays++;
+      this.#setAside(new Relay(this, false), 1);
     }
+  }
+
+  /** Capacity 0: `r`, set aside for the endpoint's next send, is its credit (`own`: see `reserve`). */
+  #setAside(r: Waiter, own: number): void {
+    this.#reserved.push(r, this);
+    this.#want--;
+    // A credit is held in the channel until its value arrives or it comes back: its send may
+    // have happened there, so the channel is not drained before (receivers see the close after).
+    this.credit++;
+    this.#ch.held++;
+    this.send([CREDIT, 1, this.#got, own]);
+  }
+
+  /**
+   * Capacity 0: the endpoint answered the first HOLD asked of it (`held`: a receiver is held
+   * there). The send it was for gets its credit if it still waits; else the receiver is let go.
+   */
+  #holdAnswered(held: boolean): void {
+    const from = this.#asks.shift();
+    if (from === undefined) return;
+    from.#arranging = false;
+    if (held && from.#want > 0 && !from.gone && !this.#ch.closed) {
+      return from.#setAside(new Relay(this, true), 0);
+    }
+    this.#relays--;
+    if (held) this.send([UNHOLD]);
   }
 
   /** A waiter set aside left without an answer (an unsubscription). */
@@ -1076,14 +1141,19 @@ class HomeLink implements Side, Peer {
    * endpoint: pushed to this one, it would come back with a demand it never asked for, and go out
    * again, for ever.
    */
-  relayed(v: unknown): void {
+  relayed(v: unknown, held: boolean): void {
     this.#relays--;
-    // Behind the values given back, and any the endpoint may still give back (see #pump0).
-    if (this.gone || this.#demand <= this.#relays || this.out.length > 0 || this.#ch.length > 0) {
+    // Its own demand: behind the values given back, and any the endpoint may still give back (see
+    // #pump0). A receiver held there waits for this value: the endpoint gives back what is before it.
+    if (
+      this.gone ||
+      this.#demand <= this.#relays ||
+      (!held && (this.out.length > 0 || this.#ch.length > 0))
+    ) {
       return release(this.#ch, 0, [v]);
     }
     this.#holders.push(null);
-    this.#push(v);
+    this.#push(v, held ? RELAYED : FOR_DEMAND);
   }
 
   /** The channel is closed: SHUT, after the answers for offers held for other endpoints. */
@@ -1106,8 +1176,10 @@ class HomeLink implements Side, Peer {
     ch.held -= n;
     for (let i = 0; i < n; i++) {
       const r = this.#reserved.shift();
-      if (r instanceof Relay) r.to.#relays--;
-      else if (r !== null) letGo(r, ch, false);
+      if (r instanceof Relay) {
+        r.to.#relays--;
+        if (r.held && !r.to.gone) r.to.send([UNHOLD]);
+      } else if (r !== null) letGo(r, ch, false);
     }
     // Closed, the receivers here see it once nothing is held.
     release(ch, 0);
@@ -1170,6 +1242,9 @@ class HomeLink implements Side, Peer {
     this.unpark();
     this.flush();
     this.gone = true;
+    // The sends that waited for its answer to a HOLD are arranged again.
+    for (const l of this.#asks) l.#arranging = false;
+    this.#asks = [];
     keep(this.#port, false);
     homeLinks.delete(this.key);
     // Nothing it carried is waited for any more (`fence`) once its last batch was fenced: the

@@ -33,9 +33,13 @@
 //                                            or sent there (its takes were reported before), so
 //                                            everything lent to it is the home's again, and the
 //                                            link ends; the channel stays open
+//                    [HELD, n]               capacity 0: the answer to a HOLD: n = 1, a receiver
+//                                            there is held; n = 0, none waits any more
 //   home → endpoint  [PUSH, [v…], a]         values for its demand; a = 1 (capacity 0): a value
 //                                            sent ahead of a receiver there, which waits for one
-//                                            until the end of that thread's turn, then goes back
+//                                            until the end of that thread's turn, then goes back;
+//                                            a = 2 (capacity 0): a value relayed from another
+//                                            endpoint's send, for a receiver held there (HOLD)
 //                    [CREDIT, n, got, own]   n more credits; `got`: values received from it so far;
 //                                            own = 1 (capacity 0): the credit is its own demand
 //                    [SHUT]                  the channel is closed: sends fail, credits come back
@@ -54,6 +58,11 @@
 //                                            it before this were pushed before (it gives them back
 //                                            too, so that none is taken before the ones given
 //                                            back), and it asks for no value meanwhile
+//                    [HOLD]                  capacity 0: another endpoint's send is to meet a
+//                                            receiver there: hold one (hold.ts) and answer HELD;
+//                                            only then does that endpoint get its credit
+//                    [UNHOLD]                capacity 0: that credit came back unused: let the
+//                                            first receiver held go (it runs again, or parks)
 //
 // Ordering against the pool's own port (wire.ts): each side counts the batches it posted on a
 // link (`sent`) and received (`seen`). A batch of the pool's port carries a fence, [key, sent, …]
@@ -87,8 +96,10 @@
 //
 // Credits are room of the buffer held for the endpoint; with capacity 0 a credit is a receiver of
 // the home taken aside and held for the endpoint's next send (a select's send case, which must
-// commit there, in one step), or the demand of an endpoint that no sender of the home meets, until
-// that send arrives (VALS) or the credit comes back (RET); other sends of capacity 0 are offers,
+// commit there, in one step), or a receiver of another endpoint that no sender of the home meets,
+// held there first (HOLD, HELD) so that the send meets a receive that happens (CH2), or the
+// endpoint's own demand, until that send arrives (VALS) or the credit comes back (RET, and the
+// receiver held elsewhere is let go: UNHOLD); other sends of capacity 0 are offers,
 // parked at the home as senders. With capacity 0 a PUSH carries the values of senders the home
 // holds until the endpoint says it took them (TAKE) or gives them back (BACK). Credits and
 // prefetched values stay counted in the channel (`held`) until used or taken, so the capacity
@@ -109,6 +120,8 @@ export const DONE = 6;
 export const WITHDRAWN = 7;
 export const SHARE = 8;
 export const BACKED = 9;
+export const HOLD = 10;
+export const UNHOLD = 11;
 
 export const VALS = 0;
 export const TAKE = 1;
@@ -121,6 +134,7 @@ export const WITHDRAW = 7;
 export const JOIN = 8;
 export const HI = 9;
 export const LEAVE = 10;
+export const HELD = 11;
 
 export type Msg = [kind: number, ...rest: any[]];
 
@@ -483,7 +497,7 @@ export function readNow(port: MessagePort): Msg[] | undefined {
  * that thread are read for the batches posted before it, which are handled first (one posted
  * after it, read on the way, waits in its link's `ahead`, as does one that comes while an earlier
  * one is being read). Where ports cannot be read synchronously (browsers), it waits in its link's
- * `ahead` until the earlier ones have come, or `HOLD` ms have passed.
+ * `ahead` until the earlier ones have come, or `HOLD_MS` ms have passed.
  */
 export function arrive(p: Peer, batch?: Msg[]): void {
   if (p.ahead === undefined) {
@@ -518,7 +532,7 @@ function ready(p: Peer, b: Msg[]): boolean {
  * that never comes (posted on a link this side ended meanwhile, or lost with its thread) counts
  * as lost then, and what waited for it is handled.
  */
-const HOLD = 50;
+const HOLD_MS = 50;
 
 /** `b`, of the link `p` whose `ahead` is empty, waits there. */
 function hold(p: Peer, b: Msg[]): void {
@@ -533,9 +547,9 @@ function hold(p: Peer, b: Msg[]): void {
  * the messages that came meanwhile have been handled (a host runs a late timer before the
  * messages that wait, as Node does after its thread was descheduled).
  */
-function arm(r: Registry, ms = HOLD): void {
+function arm(r: Registry, ms = HOLD_MS): void {
   if (r.timer !== undefined) return;
-  if (ms === HOLD) r.moved = performance.now();
+  if (ms === HOLD_MS) r.moved = performance.now();
   r.timer = setTimeout(() => hop(() => lapse(r)), ms);
   (r.timer as { unref?(): void }).unref?.();
 }
@@ -547,14 +561,14 @@ function unhold(p: Peer): void {
 }
 
 /**
- * The batches a held one of `r` waited for did not come for `HOLD` ms, while nothing moved on: the
+ * The batches a held one of `r` waited for did not come for `HOLD_MS` ms, while nothing moved on: the
  * lowest held goes next.
  */
 function lapse(r: Registry): void {
   r.timer = undefined;
   if (r.waiting.size === 0) return;
   const quiet = performance.now() - r.moved;
-  if (quiet < HOLD) return arm(r, HOLD - quiet);
+  if (quiet < HOLD_MS) return arm(r, HOLD_MS - quiet);
   const low = first(lowest(r)!);
   if (low - 1 > r.in) r.in = low - 1;
   after(r);
@@ -915,7 +929,7 @@ function encode(link: Peer, batch: Msg[], list: Transferable[], peers: Peer[]): 
     if (e === undefined && out !== undefined && carriesObject(m)) {
       const enc = (v: unknown) => (isObject(v) ? out(v, list, peers) : v);
       // Marked (4th) as holding objects: only such a batch has anything for `decode` to turn back.
-      if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), m[2] === 1 ? 1 : 0, 1];
+      if (m[0] === PUSH) e = [PUSH, (m[1] as unknown[]).map(enc), m[2] ?? 0, 1];
       else if (m[0] === OFFER) e = [OFFER, m[1], enc(m[2])];
       else list.push(m[1] as MessagePort);
     } else if (e === undefined && plain) e = toBuffer(m[1] as unknown[], list);
@@ -1015,7 +1029,9 @@ export function post(
       // or an encoded error.
       // (a sender's logged numbers, already in the ring, go as they are)
       const parts: Msg[] =
-        m[0] === PUSH && typeof m[1] !== 'number' ? (m[1] as unknown[]).map((v) => [PUSH, [v]]) : [m];
+        m[0] === PUSH && typeof m[1] !== 'number'
+          ? (m[1] as unknown[]).map((v) => [PUSH, [v], m[2] ?? 0])
+          : [m];
       // This side's close after values that could not leave carries the host's error, as the close
       // made for them would (a close of its own went after them in the same turn).
       if (m[0] === CLOSE && m[1] === undefined && values.length > 0) m[1] = encodeError(error);

@@ -26,6 +26,9 @@
 //   prefetched values, with the close error if there was one;
 // - an offer is settled once: by DONE, WITHDRAWN, or the SHUT that follows it when the home
 //   refused it (closed), or by the home's death.
+// - unbuffered, a receiver the home asked to hold (HOLD) for another endpoint's send case is held
+//   (hold.ts) until a value relayed to it comes (PUSH, a = 2) or the home lets it go (UNHOLD): its
+//   demand stands meanwhile, and no other value goes to it;
 // - an endpoint that crosses on to another thread opens a new link to the home: its port is
 //   posted home (JOIN) before the token leaves here; once this link is over, it answers for the
 //   home itself (closed and drained). This endpoint closes its port when the link is over and all
@@ -53,6 +56,7 @@ import { commitSafely, failSafely } from '../internal/trampoline.js';
 import { Waiter, WaitQueue, withdraw } from '../internal/WaitQueue.js';
 import { decodeError, encodeError } from './codec.js';
 import { WorkerExitError } from './errors.js';
+import { hold, letGo } from './hold.js';
 import {
   BACK,
   BACKED,
@@ -65,7 +69,9 @@ import {
   END,
   type Fence,
   forget,
+  HELD,
   HI,
+  HOLD,
   host,
   ID,
   JOIN,
@@ -93,6 +99,7 @@ import {
   soon,
   spinning,
   TAKE,
+  UNHOLD,
   VALS,
   WANT,
   WITHDRAW,
@@ -197,6 +204,12 @@ export class Endpoint<T> implements Side {
   readonly #pre = new Batches<T>();
   readonly #recvq = new WaitQueue();
   readonly #sendq = new WaitQueue();
+  /**
+   * Capacity 0: receivers held for sends of other endpoints (HOLD), in the order held: each takes
+   * the next value relayed to it, or is let go when its credit comes back unused (UNHOLD). Their
+   * demand stands meanwhile.
+   */
+  readonly #held = new WaitQueue();
   #credit = 0;
   /**
    * Capacity 0: a credit of this endpoint's own demand went back, since every sender here was a
@@ -372,7 +385,12 @@ export class Endpoint<T> implements Side {
   }
 
   #parked(): boolean {
-    return this.#recvq.head !== null || this.#sendq.head !== null || this.#offers.size > 0;
+    return (
+      this.#recvq.head !== null ||
+      this.#held.head !== null ||
+      this.#sendq.head !== null ||
+      this.#offers.size > 0
+    );
   }
 
   /**
@@ -465,6 +483,7 @@ export class Endpoint<T> implements Side {
     if (this.#death !== undefined || this.#closed) return false;
     return (
       (this.#recvq.head !== null && this.#pre.length === 0) ||
+      this.#held.head !== null ||
       (this.#sendq.head !== null && this.#credit === 0) ||
       this.#offers.size > 0
     );
@@ -510,7 +529,10 @@ export class Endpoint<T> implements Side {
    * later ones (CH4).
    */
   #report(early = false): void {
-    const waiting = Math.max(this.#recvq.size + (this.#ranging ? 1 : 0), this.#starving ? 1 : 0);
+    const waiting = Math.max(
+      this.#recvq.size + this.#held.size + (this.#ranging ? 1 : 0),
+      this.#starving ? 1 : 0,
+    );
     if (!early) this.#starving = false;
     // Values asked while given-back ones are on their way home are asked once the home has them.
     const want = this.#backing > 0 && this.#want > 0 ? 0 : this.#want;
@@ -650,7 +672,8 @@ export class Endpoint<T> implements Side {
     this.#keep();
     if (this.#orphan) later(this);
     if (this.#shut && q === this.#sendq) return;
-    if (q === this.#recvq) {
+    // A held receiver leaves only by an unsubscription, which cannot wait: its demand goes.
+    if (q === this.#recvq || q === this.#held) {
       if (this.#buffered) this.#unask();
       else {
         this.#asked--;
@@ -699,7 +722,12 @@ export class Endpoint<T> implements Side {
 
   /** Wakes every receiver with the end of the channel (its error, if any). */
   #endReceivers(): void {
-    for (let w = this.#recvq.shift(); w !== null; w = this.#recvq.shift()) {
+    // Held ones first: they waited longest.
+    for (
+      let w = this.#held.shift() ?? this.#recvq.shift();
+      w !== null;
+      w = this.#held.shift() ?? this.#recvq.shift()
+    ) {
       if (this.#error !== NONE) failSafely(w, this.#error);
       else {
         w.ok = false;
@@ -728,6 +756,25 @@ export class Endpoint<T> implements Side {
           this.#asked -= met;
           if (m[2] === 1) this.#want -= met;
           const pre = this.#pre;
+          if (m[2] === 2 && this.#held.head !== null) {
+            // Relayed from another endpoint's send, which completed there: to the receivers held
+            // for it. Values pushed before and still here (none is sent ahead to an endpoint that
+            // holds) go back first, so that the home hears of takes in the order of its pushes;
+            // the receivers that wait here still ask.
+            if (pre.length > 0) {
+              const asked = this.#asked;
+              this.#giveBack();
+              this.#asked = asked;
+            }
+            let i = 0;
+            for (let w = this.#held.shift(); w !== null; w = i < vs.length ? this.#held.shift() : null) {
+              this.#taken();
+              w.value = vs[i++];
+              w.ok = true;
+              commitSafely(w);
+            }
+            vs.splice(0, i);
+          }
           if (vs.length > 0) pre.add(vs);
           // Pushed before the home heard of values given back: they follow those home (CH4).
           if (this.#backing > 0) {
@@ -803,6 +850,26 @@ export class Endpoint<T> implements Side {
         case SPARE:
           if (this.#sendq.head === null) this.#giveCredits();
           break;
+        case HOLD: {
+          // Held, it can end only by taking the value relayed to it (or an unsubscription): its
+          // select's other cases and its cancellation are withdrawn until it is let go.
+          const w = this.#recvq.shift();
+          if (w !== null) {
+            hold(w);
+            this.#held.push(w, this);
+          }
+          this.#send([HELD, w === null ? 0 : 1]);
+          break;
+        }
+        case UNHOLD: {
+          const w = this.#held.shift();
+          if (w === null) break;
+          // It runs again as if just called, and parks anew if it has to (asking again).
+          this.#asked--;
+          this.#want--;
+          letGo(w, this, false);
+          break;
+        }
         case SHARE:
           this.#shared = m[1] === 1;
           this.#unask();

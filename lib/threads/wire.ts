@@ -48,7 +48,7 @@ import { mark, moves } from './marks.js';
 import { RemoteChannel } from './remote.js';
 
 /** The tag of a gorx batch; a new wire format gets a new tag. */
-export const WIRE = 'gorx/10';
+export const WIRE = 'gorx/11';
 
 export const RUN = 0;
 export const CANCEL = 1;

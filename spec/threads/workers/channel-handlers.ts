@@ -641,6 +641,14 @@ export function channelHandlers(
       const r = await select({ s: send(ch, v), r: recv(ch), t: recv(after(ms)) });
       return { case: r.case, value: r.case === 'r' ? r.value : undefined };
     },
+    /** A select with a send case of `v` and a case that fires after `ms`: whether it sent. */
+    sendOrTimer: async (ch: SendChannel<number>, v: number, ms: number) =>
+      (await select({ s: send(ch, v), t: recv(after(ms)) })).case === 's',
+    /** A select with a receive case and a case that fires after `ms`: the value, or null. */
+    recvOrTimer: async (ch: ReceiveChannel<number>, ms: number) => {
+      const r = await select({ r: recv(ch), t: recv(after(ms)) });
+      return r.case === 'r' ? r.value : null;
+    },
     /**
      * `n` selects, each with a send case of `tag * 1e6 + i` and a receive case on the unbuffered
      * `ch`, and `also` more of them at once beside each (0: one at a time), until a round finds
