@@ -756,41 +756,16 @@ export class Endpoint<T> implements Side {
           this.#asked -= met;
           if (m[2] === 1) this.#want -= met;
           const pre = this.#pre;
-          if (m[2] === 2 && this.#held.head !== null) {
-            // Relayed from another endpoint's send, which completed there: to the receivers held
-            // for it. Values pushed before and still here (none is sent ahead to an endpoint that
-            // holds) go back first, so that the home hears of takes in the order of its pushes;
-            // the receivers that wait here still ask.
-            if (pre.length > 0) {
-              const asked = this.#asked;
-              this.#giveBack();
-              this.#asked = asked;
-            }
-            let i = 0;
-            for (let w = this.#held.shift(); w !== null; w = i < vs.length ? this.#held.shift() : null) {
-              this.#taken();
-              w.value = vs[i++];
-              w.ok = true;
-              commitSafely(w);
-            }
-            vs.splice(0, i);
-          }
           if (vs.length > 0) pre.add(vs);
           // Pushed before the home heard of values given back: they follow those home (CH4).
           if (this.#backing > 0) {
             this.#giveBack();
             break;
           }
-          for (let w = this.#recvq.head; w !== null && pre.length > 0; w = this.#recvq.head) {
-            this.#recvq.unlink(w);
-            // A ranging receiver goes on taking values (and waits here again after them).
-            this.#ranging = w instanceof SubscriberWaiter && w.ranging !== null;
-            this.#taken();
-            w.value = pre.shift();
-            w.ok = true;
-            commitSafely(w);
-            this.#ranging = false;
-          }
+          // Relayed from another endpoint's send, which completed there: to the receivers held for
+          // it first (nothing is sent ahead to an endpoint that holds, so none is before it here).
+          if (m[2] === 2) this.#hand(this.#held);
+          this.#hand(this.#recvq);
           // Unbuffered: a value pushed for a receiver that gave up goes straight back. One the home
           // sent ahead of a receiver (m[2]) waits for one until the end of this turn, as if still
           // on its way: the receive that follows a send completing in this turn takes it.
@@ -880,6 +855,21 @@ export class Endpoint<T> implements Side {
     // the endpoint may leave once what it heard settled what was parked here.
     if (this.gone || this.#orphan) later(this);
     this.#keep();
+  }
+
+  /** Hands the prefetched values to the receivers of `q`, in order, while both last. */
+  #hand(q: WaitQueue): void {
+    const pre = this.#pre;
+    for (let w = q.head; w !== null && pre.length > 0; w = q.head) {
+      q.unlink(w);
+      // A ranging receiver goes on taking values (and waits here again after them).
+      this.#ranging = w instanceof SubscriberWaiter && w.ranging !== null;
+      this.#taken();
+      w.value = pre.shift();
+      w.ok = true;
+      commitSafely(w);
+      this.#ranging = false;
+    }
   }
 
   /** Gives the prefetched values back to the home, with the demand (after the report of takes). */

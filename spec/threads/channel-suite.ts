@@ -1367,7 +1367,8 @@ export function channelSuite(platform: ChannelPlatform): void {
     it(`SE9 a select in a ${thread} with a send and a receive case on one unbuffered channel of this thread never meets itself: its other case fires, and nothing is left in the channel`, async () => {
       const ch = new Channel<number>();
       for (let round = 0; round < 3; round++) {
-        expect(await pool.go('selfSelect', [ch, 7, 100])).toEqual({ case: 't', value: undefined });
+        // One select of a send and a receive, beside a case that fires after 100 ms: that one fires.
+        expect(await pool.go('exchange', [ch, 1, 1, 0, 100])).toEqual({ sent: [], got: [] });
         expect(ch.length).toBe(0);
         expect(ch.tryRecv()).toBeUndefined();
       }

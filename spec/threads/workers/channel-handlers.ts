@@ -633,14 +633,6 @@ export function channelHandlers(
       await new Promise((resolve) => setTimeout(resolve, hold));
       return { out, length: ch.length };
     },
-    /**
-     * A select with a send case of `v` and a receive case on the unbuffered `ch`, beside a case
-     * that fires after `ms`: which case it took, and the value if it received one.
-     */
-    selfSelect: async (ch: Channel<number>, v: number, ms: number) => {
-      const r = await select({ s: send(ch, v), r: recv(ch), t: recv(after(ms)) });
-      return { case: r.case, value: r.case === 'r' ? r.value : undefined };
-    },
     /** A select with a send case of `v` and a case that fires after `ms`: whether it sent. */
     sendOrTimer: async (ch: SendChannel<number>, v: number, ms: number) =>
       (await select({ s: send(ch, v), t: recv(after(ms)) })).case === 's',
