@@ -25,7 +25,7 @@ const fixture = new URL('./cli-app/', import.meta.url).pathname;
  * Gzip (level 9) bytes of the worker chunk, everything it needs bundled (gorx/worker and the parts
  * of rxjs it uses), the size it had when this ceiling was set: it may not grow. The goal is 8,000.
  */
-const WORKER_CHUNK_CEILING = 20_075;
+const WORKER_CHUNK_CEILING = 20_026;
 
 /** The environment of a child process, without what an enclosing `npm test` sets for itself. */
 const env = {
