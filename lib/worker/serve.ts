@@ -9,8 +9,9 @@
 // - the first envelope this side posts is READY; every RUN is answered by exactly one OK or ERR
 //   (a result that cannot be cloned becomes an `err` with the host's DataCloneError);
 // - a task given a cancel word (shared memory) sees its context's error as soon as the word is set,
-//   as one error that the cancel message later completes with its cause, so `ctx.err` keeps its
-//   identity and a task that throws it ends with the caller's own error;
+//   as one error that the cancel message later completes with its cause (unless the task ended
+//   first: then it stays without), so `ctx.err` keeps its identity and a task that throws it ends
+//   with the caller's own error;
 // - answers are batched per turn, except that a long task's answer leaves at once (it would
 //   otherwise wait for the next task of the same batch).
 import {
@@ -127,12 +128,19 @@ class TaskCtx extends CancelCtx {
     this.onCancel = () => timer.cancel();
   }
 
+  /**
+   * The error `err` showed first stays its error (CX5): the one from its word, when the task ended,
+   * or its deadline passed, before the cancellation came.
+   */
+  override cancel(err: ContextError, why?: unknown): void {
+    super.cancel(this.early ?? err, why);
+  }
+
   override get err(): ContextError | undefined {
     const err = super.err;
     const w = err === undefined && this.#words !== undefined ? Atomics.load(this.#words, this.#word) : 0;
     if (w === 0) return err;
-    this.early ??= contextError(w);
-    return this.early;
+    return (this.early ??= contextError(w));
   }
 }
 
@@ -265,7 +273,7 @@ class Server {
       enroll(this.#peers, peers);
     } else {
       // Its own context's error does not go: the caller has that error itself.
-      const own = value !== undefined && (value === ctx.err || value === ctx.early);
+      const own = value !== undefined && value === ctx.err;
       answer = own ? [ERR, id, 0, t, 1] : [ERR, id, encodeError(value), t, 0];
     }
     ctx.cancel((taskEnded ??= new CanceledError()), undefined);
@@ -302,10 +310,10 @@ class Server {
     if (ctx === undefined) return;
     const err = contextError(e);
     const why = c === SAME ? err.cause : c === undefined ? undefined : decodeError(c);
-    // The error the task already saw becomes the context's, with the cause.
+    // The error the task already saw becomes the context's (TaskCtx.cancel), with the cause.
     const first = ctx.early;
-    if (first !== undefined && 'cause' in err) (first as { cause?: unknown }).cause = err.cause;
-    ctx.cancel(first ?? err, why);
+    if (first && 'cause' in err) (first as { cause?: unknown }).cause = err.cause;
+    ctx.cancel(err, why);
   }
 
   /** A result the host cannot clone: the task fails with the host's error instead. */

@@ -323,6 +323,15 @@ describe('threadPool', () => {
     expect(exited).toEqual([]);
   });
 
+  it('C1 CX5 a synchronous loop that ends by its cancel word before the cancellation arrives leaves its context with the error it saw', async () => {
+    const out = new Channel<[boolean, boolean]>(1);
+    const task = shared.pool.go('spinThenWatch', [out]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    task.cancel();
+    await expect(task).rejects.toBe(task.ctx.err);
+    expect(await out.recv()).toEqual({ value: [true, true], ok: true });
+  });
+
   it('C1 a first task that cannot leave does not take the cancel words with it: a synchronous loop after it ends by its word', async () => {
     const { pool, exited } = tracked({ size: 1, terminateAfter: 500 });
     await wordsPastARefusedTask(pool, true);

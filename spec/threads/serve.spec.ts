@@ -2,7 +2,18 @@ import { CanceledError, type Context } from 'gorx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeError, encodeError, type Wired } from '../../lib/threads/codec.js';
 import { ID } from '../../lib/threads/link.js';
-import { CANCEL, type Envelope, ERR, envelopes, OK, READY, RUN, SAME, WIRE } from '../../lib/threads/wire.js';
+import {
+  CANCEL,
+  type Envelope,
+  ERR,
+  envelopes,
+  OK,
+  READY,
+  RUN,
+  SAME,
+  WIRE,
+  WORDS,
+} from '../../lib/threads/wire.js';
 import { serve } from '../../lib/worker/index.js';
 
 // serve() on one end of an in-process MessageChannel; the spec speaks the wire format on the other.
@@ -95,6 +106,27 @@ describe('serve', () => {
     expect(seen.err?.cause).toBeInstanceOf(RangeError);
     // the handler ended with its own context's error: flagged, not sent (the caller uses its own ctx.err)
     expect([answer![0], answer![1], answer![2], answer![4]]).toEqual([ERR, 7, 0, 1]);
+  });
+
+  it('C1 C2 CX5 a task that saw its cancel word keeps that error when its deadline passes before the cancellation arrives', async () => {
+    const words = new Int32Array(new SharedArrayBuffer(4 * 4));
+    let seen: Context | undefined;
+    const side = served({
+      wait: async (ctx: Context) => {
+        seen = ctx;
+        while (ctx.err === undefined) await new Promise((r) => setTimeout(r, 1));
+        const first = ctx.err;
+        await ctx.done.recv();
+        return [first instanceof CanceledError, ctx.err === first];
+      },
+    });
+    await side.seen(1);
+    side.send([WORDS, words], [RUN, 3, 'wait', [], Date.now() + 40, 2]);
+    while (seen === undefined) await new Promise((r) => setTimeout(r, 1));
+    Atomics.store(words, 2, 1);
+    const [, answer] = await side.seen(2);
+    expect(answer!.slice(0, 3)).toEqual([OK, 3, [true, true]]);
+    expect(seen.err).toBeInstanceOf(CanceledError);
   });
 
   it('C2 a deadline in the run envelope becomes the deadline of the task context', async () => {

@@ -118,6 +118,16 @@ serve(
       while (ctx.err === undefined);
       throw ctx.err;
     },
+    /**
+     * Loops until its context shows an error, which it throws; once the context is done, says on
+     * `out` whether its error is still the one the loop saw, and its cause.
+     */
+    spinThenWatch: (out: SendChannel<[boolean, unknown]>, ctx: Context) => {
+      while (ctx.err === undefined);
+      const seen = ctx.err;
+      ctx.signal.addEventListener('abort', () => void out.send([ctx.err === seen, cause(ctx) === seen]));
+      throw seen;
+    },
     /** fib(n), with when it started and ended (ms since the epoch, comparable across threads). */
     timedFib: (n: number) => {
       const start = performance.timeOrigin + performance.now();
