@@ -6,7 +6,7 @@ import {
   NegativeCounterError,
   UnlockError,
 } from 'gorx';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { decodeError, encodeError, registerError, type Wired } from '../../lib/threads/codec.js';
 import { WorkerExitError } from '../../lib/threads/errors.js';
 import { transfer } from '../../lib/threads/wire.js';
@@ -207,6 +207,18 @@ describe('errors across threads', () => {
       true,
       'acme',
     ]);
+  });
+
+  it('E1 T1 an error rebuilt before its class made an instance on this side is an instance of it', async () => {
+    // A fresh copy of the codec and the classes, as a thread that has made none of them yet.
+    vi.resetModules();
+    const fresh = await import('../../lib/threads/codec.js');
+    const classes = await import('../../lib/threads/errors.js');
+    const errors = await import('../../lib/errors.js');
+    const got = fresh.decodeError(encodeError(new WorkerExitError(3, { cause: new CanceledError() })));
+    expect(got).toBeInstanceOf(classes.WorkerExitError);
+    expect((got as Error).cause).toBeInstanceOf(errors.CanceledError);
+    expect((got as Error).cause).not.toBeInstanceOf(errors.DeadlineExceededError);
   });
 
   it('registerError rejects what is not an Error class or a usable name', () => {

@@ -15,7 +15,7 @@ import {
   withValue,
   workerPool,
 } from 'gorx';
-import { verifyNoLeaks } from 'gorx/testing';
+import { synctest, verifyNoLeaks } from 'gorx/testing';
 import { from, lastValueFrom, toArray } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerExitError } from '../../lib/threads/errors.js';
@@ -209,6 +209,21 @@ describe('threadPool', () => {
     }
   });
 
+  it('DL3 GO4 in a synctest bubble a task waits for its thread in real time, and a failure nobody awaits still surfaces', async () => {
+    const seen = capture('unhandledRejection');
+    try {
+      await synctest(async () => {
+        shared.pool.go('fail', ['TypeError']);
+        expect(await shared.pool.go('fib', [10])).toBe(55);
+      });
+      while (seen.seen.length === 0) await flush(1);
+      expect(seen.seen).toHaveLength(1);
+      expect(seen.seen[0]).toBeInstanceOf(TypeError);
+    } finally {
+      seen.restore();
+    }
+  });
+
   it('CX9 values under keys made with crossesThreads reach the task context in the thread (innermost first, and in contexts derived there); other keys stay behind', async () => {
     let ctx = withValue(background(), tenant, 'outer');
     ctx = withValue(ctx, localTenant, 'here only');
@@ -384,6 +399,27 @@ describe('threadPool', () => {
     expect((err.cause as Error).cause).toBe(task.ctx.err);
     expect(await pool.go('fib', [10])).toBe(55);
     expect(workers.length).toBe(2);
+  });
+
+  it('C1 a task cancelled after another (which honoured it) is given its own terminateAfter ms, counted from its own cancellation', async () => {
+    const { pool, workers } = tracked({ size: 1, terminateAfter: 200 });
+    const honours = pool.go('wait', []);
+    const ignores = pool.go('ignore', []);
+    await flush();
+    honours.cancel();
+    await honours.then(undefined, () => {});
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    const t0 = performance.now();
+    ignores.cancel();
+    const err = (await ignores.then(undefined, (e) => e)) as WorkerExitError;
+    const ms = performance.now() - t0;
+    expect(err).toBeInstanceOf(WorkerExitError);
+    expect((err.cause as Error).message).toBe(
+      'thread terminated: task "ignore" ignored cancellation for 200 ms',
+    );
+    expect(ms).toBeGreaterThanOrEqual(195);
+    expect(ms).toBeLessThan(400);
+    expect(workers.length).toBe(1);
   });
 
   it('R1 C1 a thread the pool terminates leaves as one that exits: the numbers its channels logged in shared memory all arrive', async () => {
